@@ -1,0 +1,32 @@
+/** Loading the byte texts the experiments run on, with clear errors. */
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+
+/** sha256 of the sat-rnn training text (first 1024 bytes of enwik8). */
+export const ENWIK_1024_SHA256 = 'ef3e698d40b8b36d6d1776feccc25bab3d01de872a4fd8e56f5b929631568496';
+
+/** Read a text as raw bytes; at least `minBytes` (default 2: one scored position) are required. */
+export function loadBytes(path: string, minBytes = 2): Uint8Array {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (e) {
+    throw new Error(`data file ${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  if (buf.byteLength < minBytes) {
+    throw new RangeError(`data file ${path}: ${buf.byteLength} bytes, expected at least ${minBytes}`);
+  }
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+/** Hex sha256 of a byte array or file contents. */
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Count of each byte value, [256]. */
+export function byteCounts(bytes: Uint8Array): Float64Array {
+  const c = new Float64Array(256);
+  for (let t = 0; t < bytes.length; t++) c[bytes[t]]++;
+  return c;
+}
