@@ -1,0 +1,308 @@
+/**
+ * WebAssembly SIMD kernels for the sat-rnn (AssemblyScript, compiled by `npm run build:wasm`
+ * into lib/fast/kernels-wasm.ts). Everything works on raw pointers into linear memory laid out
+ * by lib/fast/wasm.ts; matrices are row-major. V = 256 (bytes), H = hidden size (H % 8 == 0).
+ *
+ * Training (f32): chunkGrad32 — forward, softmax, batched GEMMs for the readout terms, the
+ *   sequential recurrent backward, and dWh as one GEMM after it.
+ * Evaluation and readout fitting (f64): run64, score64, readoutGrad64.
+ */
+
+const V: i32 = 256;
+const LN2: f64 = 0.6931471805599453;
+
+/** First free byte after the static data: the JS side lays its buffers out from here. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+// ---- element-type helpers (T is f32 or f64; one v128 holds 16 / sizeof<T>() lanes) ----
+
+// @ts-ignore: decorator
+@inline function splat<T>(x: T): v128 {
+  if (sizeof<T>() == 4) return f32x4.splat(<f32>x);
+  return f64x2.splat(<f64>x);
+}
+
+// @ts-ignore: decorator
+@inline function madd<T>(acc: v128, a: v128, b: v128): v128 {
+  if (sizeof<T>() == 4) return f32x4.add(acc, f32x4.mul(a, b));
+  return f64x2.add(acc, f64x2.mul(a, b));
+}
+
+// @ts-ignore: decorator
+@inline function vadd<T>(a: v128, b: v128): v128 {
+  if (sizeof<T>() == 4) return f32x4.add(a, b);
+  return f64x2.add(a, b);
+}
+
+/**
+ * C[M][N] (+)= A·B. A(i, k) = a[i·sai + k·sak] (so both A and Aᵀ layouts work), B is [K][N],
+ * C is [M][N]; N must be a multiple of two vectors (8 f32 or 4 f64). `accumulate` adds into C.
+ * Register tile: 4 rows × 2 vectors, B strip reused across row blocks.
+ */
+function gemm<T>(M: i32, N: i32, K: i32, a: usize, sai: i32, sak: i32, b: usize, c: usize, accumulate: bool): void {
+  const S = <usize>sizeof<T>();
+  const W = 32 / <i32>sizeof<T>(); // columns per tile (two vectors)
+  const rowB = <usize>N * S;
+  const zero = i64x2.splat(0);
+  for (let n = 0; n < N; n += W) {
+    const bn = b + <usize>n * S;
+    let i = 0;
+    for (; i + 4 <= M; i += 4) {
+      const c0 = c + (<usize>i * N + n) * S;
+      const c1 = c0 + rowB, c2 = c1 + rowB, c3 = c2 + rowB;
+      let x00 = zero, x01 = zero, x10 = zero, x11 = zero, x20 = zero, x21 = zero, x30 = zero, x31 = zero;
+      if (accumulate) {
+        x00 = v128.load(c0); x01 = v128.load(c0, 16); x10 = v128.load(c1); x11 = v128.load(c1, 16);
+        x20 = v128.load(c2); x21 = v128.load(c2, 16); x30 = v128.load(c3); x31 = v128.load(c3, 16);
+      }
+      let pa = a + <usize>(i * sai) * S;
+      const da = <usize>sai * S, dk = <usize>sak * S;
+      let pb = bn;
+      for (let k = 0; k < K; k++) {
+        const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+        const a0 = splat<T>(load<T>(pa)), a1 = splat<T>(load<T>(pa + da));
+        const a2 = splat<T>(load<T>(pa + 2 * da)), a3 = splat<T>(load<T>(pa + 3 * da));
+        x00 = madd<T>(x00, a0, b0); x01 = madd<T>(x01, a0, b1);
+        x10 = madd<T>(x10, a1, b0); x11 = madd<T>(x11, a1, b1);
+        x20 = madd<T>(x20, a2, b0); x21 = madd<T>(x21, a2, b1);
+        x30 = madd<T>(x30, a3, b0); x31 = madd<T>(x31, a3, b1);
+        pa += dk;
+        pb += rowB;
+      }
+      v128.store(c0, x00); v128.store(c0, x01, 16); v128.store(c1, x10); v128.store(c1, x11, 16);
+      v128.store(c2, x20); v128.store(c2, x21, 16); v128.store(c3, x30); v128.store(c3, x31, 16);
+    }
+    for (; i < M; i++) {
+      const c0 = c + (<usize>i * N + n) * S;
+      let x0 = zero, x1 = zero;
+      if (accumulate) { x0 = v128.load(c0); x1 = v128.load(c0, 16); }
+      let pa = a + <usize>(i * sai) * S;
+      const dk = <usize>sak * S;
+      let pb = bn;
+      for (let k = 0; k < K; k++) {
+        const a0 = splat<T>(load<T>(pa));
+        x0 = madd<T>(x0, a0, v128.load(pb)); x1 = madd<T>(x1, a0, v128.load(pb, 16));
+        pa += dk;
+        pb += rowB;
+      }
+      v128.store(c0, x0); v128.store(c0, x1, 16);
+    }
+  }
+}
+
+/**
+ * out[N] (+)= v[K] · B[K][N] (a vector times a matrix), N a multiple of 8 vectors' lanes.
+ * Eight accumulators per column strip: the sequential recurrent step of forward and backward.
+ */
+function vecmat<T>(N: i32, K: i32, v: usize, b: usize, out: usize, accumulate: bool): void {
+  const S = <usize>sizeof<T>();
+  const W = 128 / <i32>sizeof<T>(); // columns per strip (eight vectors)
+  const rowB = <usize>N * S;
+  const zero = i64x2.splat(0);
+  for (let n = 0; n < N; n += W) {
+    const o = out + <usize>n * S;
+    let x0 = zero, x1 = zero, x2 = zero, x3 = zero, x4 = zero, x5 = zero, x6 = zero, x7 = zero;
+    if (accumulate) {
+      x0 = v128.load(o); x1 = v128.load(o, 16); x2 = v128.load(o, 32); x3 = v128.load(o, 48);
+      x4 = v128.load(o, 64); x5 = v128.load(o, 80); x6 = v128.load(o, 96); x7 = v128.load(o, 112);
+    }
+    let pb = b + <usize>n * S;
+    for (let k = 0; k < K; k++) {
+      const s = splat<T>(load<T>(v + <usize>k * S));
+      x0 = madd<T>(x0, s, v128.load(pb)); x1 = madd<T>(x1, s, v128.load(pb, 16));
+      x2 = madd<T>(x2, s, v128.load(pb, 32)); x3 = madd<T>(x3, s, v128.load(pb, 48));
+      x4 = madd<T>(x4, s, v128.load(pb, 64)); x5 = madd<T>(x5, s, v128.load(pb, 80));
+      x6 = madd<T>(x6, s, v128.load(pb, 96)); x7 = madd<T>(x7, s, v128.load(pb, 112));
+      pb += rowB;
+    }
+    v128.store(o, x0); v128.store(o, x1, 16); v128.store(o, x2, 32); v128.store(o, x3, 48);
+    v128.store(o, x4, 64); v128.store(o, x5, 80); v128.store(o, x6, 96); v128.store(o, x7, 112);
+  }
+}
+
+/** dst[C][R] = src[R][C]ᵀ. */
+function transpose<T>(src: usize, R: i32, C: i32, dst: usize): void {
+  const S = <usize>sizeof<T>();
+  for (let r = 0; r < R; r++) {
+    for (let c = 0; c < C; c++) store<T>(dst + (<usize>c * R + r) * S, load<T>(src + (<usize>r * C + c) * S));
+  }
+}
+
+/**
+ * Turn row z[V] (logits without bias) into softmax − onehot(y) after adding `by`, scaled by
+ * `scale`; returns −ln p(y) in float64.
+ */
+function softmaxRow<T>(z: usize, by: usize, y: i32, scale: T): f64 {
+  const S = <usize>sizeof<T>();
+  let max = <T>-Infinity;
+  for (let o = 0; o < V; o++) {
+    const p = z + <usize>o * S;
+    const s = load<T>(p) + load<T>(by + <usize>o * S);
+    store<T>(p, s);
+    if (s > max) max = s;
+  }
+  let sum: f64 = 0;
+  for (let o = 0; o < V; o++) {
+    const p = z + <usize>o * S;
+    const e = <T>(sizeof<T>() == 4 ? <T>Mathf.exp(<f32>(load<T>(p) - max)) : <T>Math.exp(<f64>(load<T>(p) - max)));
+    store<T>(p, e);
+    sum += <f64>e;
+  }
+  const py = z + <usize>y * S;
+  const zy = <f64>load<T>(py);
+  const inv = <T>(1 / sum);
+  for (let o = 0; o < V; o++) {
+    const p = z + <usize>o * S;
+    store<T>(p, load<T>(p) * inv * scale);
+  }
+  store<T>(py, load<T>(py) - scale);
+  return Math.log(sum) - Math.log(zy);
+}
+
+/**
+ * Chunk gradient in float32 (the lib/bptt.ts contract, summed over the chunk).
+ * x: the chunk's bytes x_0..x_L (L + 1 bytes, the last one is only a target).
+ * wx [H][V], wh [H][H], bh [H], wy [V][H], by [V]: parameters. Scratch/outputs:
+ * whT [H][H], wyT [H][V]; hs [(L+1)][H] with hs[0] = h0 on entry (row t+1 = h_t on exit);
+ * z [L][V] (dlogits on exit); dh [L][H]; dpre [L][H] (dL/dpre_t on exit, for dWx and dbh);
+ * dhNext [H]; gWh [H][H], gWy [V][H], gby [V] (overwritten). Returns the loss in nats.
+ */
+export function chunkGrad32(
+  H: i32, L: i32, x: usize,
+  wx: usize, wh: usize, bh: usize, wy: usize, by: usize,
+  whT: usize, wyT: usize, hs: usize, z: usize, dh: usize, dpre: usize, dhNext: usize,
+  gWh: usize, gWy: usize, gby: usize,
+): f64 {
+  const S: usize = 4;
+  const rowH = <usize>H * S;
+  transpose<f32>(wh, H, H, whT);
+  transpose<f32>(wy, V, H, wyT);
+  // Forward: the recurrence is sequential, the readout is one GEMM afterwards.
+  for (let t = 0; t < L; t++) {
+    const xt = <usize>load<u8>(x + <usize>t);
+    const cur = hs + <usize>(t + 1) * rowH;
+    for (let i = 0; i < H; i++) {
+      store<f32>(cur + <usize>i * S, load<f32>(bh + <usize>i * S) + load<f32>(wx + (<usize>i * V + xt) * S));
+    }
+    vecmat<f32>(H, H, cur - rowH, whT, cur, true);
+    for (let i = 0; i < H; i++) {
+      const p = cur + <usize>i * S;
+      store<f32>(p, Mathf.tanh(load<f32>(p)));
+    }
+  }
+  gemm<f32>(L, V, H, hs + rowH, H, 1, wyT, z, false);
+  let loss: f64 = 0;
+  for (let t = 0; t < L; t++) {
+    loss += softmaxRow<f32>(z + <usize>t * V * S, by, <i32>load<u8>(x + <usize>(t + 1)), 1);
+  }
+  // Readout gradients and dL/dh from the readout, all positions at once.
+  gemm<f32>(V, H, L, z, 1, V, hs + rowH, gWy, false);
+  for (let o = 0; o < V; o++) {
+    let s: f32 = 0;
+    for (let t = 0; t < L; t++) s += load<f32>(z + (<usize>t * V + o) * S);
+    store<f32>(gby + <usize>o * S, s);
+  }
+  gemm<f32>(L, H, V, z, V, 1, wy, dh, false);
+  // Backward through the recurrence (sequential part only).
+  for (let i = 0; i < H; i += 4) v128.store(dhNext + <usize>i * S, i64x2.splat(0));
+  const one = f32x4.splat(1);
+  for (let t = L - 1; t >= 0; t--) {
+    const h = hs + <usize>(t + 1) * rowH;
+    const d = dh + <usize>t * rowH;
+    const dp = dpre + <usize>t * rowH;
+    for (let i = 0; i < H; i += 4) {
+      const off = <usize>i * S;
+      const hv = v128.load(h + off);
+      const g = f32x4.add(v128.load(d + off), v128.load(dhNext + off));
+      v128.store(dp + off, f32x4.mul(g, f32x4.sub(one, f32x4.mul(hv, hv))));
+    }
+    if (t > 0) vecmat<f32>(H, H, dp, wh, dhNext, false);
+  }
+  gemm<f32>(H, H, L, dpre, 1, H, hs, gWh, false);
+  return loss;
+}
+
+/**
+ * Run the recurrence in float64 over n bytes. wx [H][V], whT [H][H] (Whᵀ), bh [H]; h0 [H];
+ * zero [H] of zeros; outputs hs [n][H] and pre [n][H]. sign: h = sign(pre) (sign(0) = +1);
+ * resetEvery > 0: the state is reset to 0 before positions t > 0 that are multiples of it.
+ */
+export function run64(
+  H: i32, n: i32, x: usize, wx: usize, whT: usize, bh: usize, h0: usize, zero: usize,
+  hs: usize, pre: usize, sign: bool, resetEvery: i32,
+): void {
+  const S: usize = 8;
+  const rowH = <usize>H * S;
+  let prev = h0;
+  for (let t = 0; t < n; t++) {
+    if (resetEvery > 0 && t > 0 && t % resetEvery == 0) prev = zero;
+    const xt = <usize>load<u8>(x + <usize>t);
+    const p = pre + <usize>t * rowH;
+    const h = hs + <usize>t * rowH;
+    for (let i = 0; i < H; i++) {
+      store<f64>(p + <usize>i * S, load<f64>(bh + <usize>i * S) + load<f64>(wx + (<usize>i * V + xt) * S));
+    }
+    vecmat<f64>(H, H, prev, whT, p, true);
+    for (let i = 0; i < H; i++) {
+      const v = load<f64>(p + <usize>i * S);
+      store<f64>(h + <usize>i * S, sign ? (v >= 0 ? 1.0 : -1.0) : Math.tanh(v));
+    }
+    prev = h;
+  }
+}
+
+/** Rows per block of the readout passes (logits block [ROWS][V] stays in cache). */
+const ROWS: i32 = 64;
+
+/**
+ * Score positions t in [from, to) in float64: bits[t − from] = −log2 p(x_{t+1}) under
+ * softmax(by + Wy·h_t). hs [n][H]; wyT [H][V]; by [V]; z: scratch [ROWS][V]. Returns Σ bits.
+ */
+export function score64(H: i32, from: i32, to: i32, x: usize, hs: usize, wyT: usize, by: usize, z: usize, bits: usize): f64 {
+  const S: usize = 8;
+  let total: f64 = 0;
+  for (let t0 = from; t0 < to; t0 += ROWS) {
+    const m = min(ROWS, to - t0);
+    gemm<f64>(m, V, H, hs + <usize>t0 * H * S, H, 1, wyT, z, false);
+    for (let r = 0; r < m; r++) {
+      const t = t0 + r;
+      const b = softmaxRow<f64>(z + <usize>r * V * S, by, <i32>load<u8>(x + <usize>(t + 1)), 1) / LN2;
+      store<f64>(bits + <usize>(t - from) * S, b);
+      total += b;
+    }
+  }
+  return total;
+}
+
+/**
+ * Mean cross-entropy (nats) of a readout over positions [from, to) and its gradient, float64:
+ * gWy [V][H] and gby [V] are overwritten. hs [n][H]; wyT [H][V]; by [V]; z: scratch [ROWS][V].
+ */
+export function readoutGrad64(H: i32, from: i32, to: i32, x: usize, hs: usize, wyT: usize, by: usize, z: usize, gWy: usize, gby: usize): f64 {
+  const S: usize = 8;
+  const scale: f64 = 1 / <f64>(to - from);
+  let loss: f64 = 0;
+  for (let o = 0; o < V; o++) store<f64>(gby + <usize>o * S, 0);
+  for (let t0 = from; t0 < to; t0 += ROWS) {
+    const m = min(ROWS, to - t0);
+    const h = hs + <usize>t0 * H * S;
+    gemm<f64>(m, V, H, h, H, 1, wyT, z, false);
+    for (let r = 0; r < m; r++) {
+      const row = z + <usize>r * V * S;
+      loss += softmaxRow<f64>(row, by, <i32>load<u8>(x + <usize>(t0 + r + 1)), scale);
+      for (let o = 0; o < V; o += 2) {
+        const p = gby + <usize>o * S;
+        v128.store(p, f64x2.add(v128.load(p), v128.load(row + <usize>o * S)));
+      }
+    }
+    gemm<f64>(V, H, m, z, 1, V, h, gWy, t0 > from);
+  }
+  return loss * scale;
+}
+
+/** dst[C][R] = src[R][C]ᵀ in float64 (Wy → Wyᵀ, Wh → Whᵀ before the float64 passes). */
+export function transpose64(src: usize, R: i32, C: i32, dst: usize): void {
+  transpose<f64>(src, R, C, dst);
+}

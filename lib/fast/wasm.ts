@@ -1,0 +1,74 @@
+/**
+ * The compiled WebAssembly kernels (asm/kernels.ts) and a bump allocator over their memory.
+ *
+ * Each call into a kernel lays its buffers out from `heapBase()` with an `Arena`, copies inputs
+ * in, runs, and copies results out: kernels keep no state between calls. Typed-array views are
+ * taken only after every allocation of a call (growing the memory detaches earlier views).
+ */
+import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
+
+/** The kernels' exports (pointers are byte offsets into `memory`). */
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  heapBase(): number;
+  chunkGrad32(
+    H: number, L: number, x: number,
+    wx: number, wh: number, bh: number, wy: number, by: number,
+    whT: number, wyT: number, hs: number, z: number, dh: number, dpre: number, dhNext: number,
+    gWh: number, gWy: number, gby: number,
+  ): number;
+  run64(H: number, n: number, x: number, wx: number, whT: number, bh: number, h0: number, zero: number,
+    hs: number, pre: number, sign: number, resetEvery: number): void;
+  score64(H: number, from: number, to: number, x: number, hs: number, wyT: number, by: number, z: number, bits: number): number;
+  readoutGrad64(H: number, from: number, to: number, x: number, hs: number, wyT: number, by: number, z: number, gWy: number, gby: number): number;
+  transpose64(src: number, R: number, C: number, dst: number): void;
+}
+
+let instance: KernelExports | null = null;
+
+/** The kernels, instantiated on first use (synchronously; the module is ~14 kB). */
+export function kernels(): KernelExports {
+  if (instance === null) {
+    const module = new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
+    instance = new WebAssembly.Instance(module, { env: { abort: wasmAbort } }).exports as unknown as KernelExports;
+  }
+  return instance;
+}
+
+function wasmAbort(): never {
+  throw new Error('wasm kernel aborted');
+}
+
+/** Hidden sizes the SIMD kernels handle (tiles are 8 float32 wide); others use the reference. */
+export function simdHidden(hidden: number): boolean {
+  return hidden % 8 === 0 && hidden > 0;
+}
+
+/** Bump allocator over the kernels' memory, 16-byte aligned; grows the memory on demand. */
+export class Arena {
+  private top: number;
+  constructor(private readonly k: KernelExports = kernels()) {
+    this.top = align(k.heapBase());
+  }
+  /** Reserve `bytes` and return the pointer. */
+  alloc(bytes: number): number {
+    const p = this.top;
+    this.top = align(p + bytes);
+    const need = this.top - this.k.memory.buffer.byteLength;
+    if (need > 0) this.k.memory.grow(Math.ceil(need / 65536));
+    return p;
+  }
+  f32(ptr: number, length: number): Float32Array {
+    return new Float32Array(this.k.memory.buffer, ptr, length);
+  }
+  f64(ptr: number, length: number): Float64Array {
+    return new Float64Array(this.k.memory.buffer, ptr, length);
+  }
+  u8(ptr: number, length: number): Uint8Array {
+    return new Uint8Array(this.k.memory.buffer, ptr, length);
+  }
+}
+
+function align(p: number): number {
+  return (p + 15) & ~15;
+}
