@@ -1,0 +1,52 @@
+/**
+ * Rich output in the tslab kernel. One display message may carry several MIME types (HTML for
+ * Jupyter and HTML renders, PNG/SVG for viewers without scripts, text/plain for terminals); tslab's
+ * public `display` sends one type per message, so this uses the kernel's display hook directly.
+ * Outside a kernel (tests, tsx scripts) the text/plain part is printed to stdout.
+ */
+import { createRequire } from 'node:module';
+
+/** MIME type → content (strings; binary images as base64). */
+export type MimeBundle = Readonly<Record<string, string>> & { readonly 'text/plain': string };
+
+type WriteDisplayData = (msg: { data: Record<string, string>; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void;
+
+/** The running kernel's display hook, or null when this process is not a tslab kernel. */
+function kernelDisplayHook(): WriteDisplayData | null {
+  const require = createRequire(import.meta.url);
+  let key: string;
+  try {
+    key = require.resolve('tslab/dist/jupyter.js');
+  } catch {
+    return null;
+  }
+  // Only a kernel has loaded tslab's jupyter module; never load it (and TypeScript) here.
+  const mod = require.cache[key];
+  const hook = (mod?.exports as { lastWriteDisplayData?: WriteDisplayData } | undefined)?.lastWriteDisplayData;
+  return typeof hook === 'function' ? hook : null;
+}
+
+/** True inside a running tslab kernel. */
+export function inKernel(): boolean {
+  return kernelDisplayHook() !== null;
+}
+
+/** Show a MIME bundle as one output. */
+export function displayBundle(bundle: MimeBundle): void {
+  const hook = kernelDisplayHook();
+  if (hook === null) {
+    process.stdout.write(bundle['text/plain'] + '\n');
+    return;
+  }
+  hook({ data: { ...bundle }, metadata: {}, transient: {} }, false);
+}
+
+/** Show HTML (with a plain-text fallback). */
+export function displayHtml(html: string, text: string): void {
+  displayBundle({ 'text/html': html, 'text/plain': text });
+}
+
+/** Show Markdown (rendered by Jupyter; printed as is elsewhere). */
+export function displayMarkdown(md: string): void {
+  displayBundle({ 'text/markdown': md, 'text/plain': md });
+}

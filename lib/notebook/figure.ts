@@ -1,0 +1,142 @@
+/**
+ * Figures in one paper style: plotly.js specs (data traces + layout) get a common font, size,
+ * colour-blind-safe Okabe–Ito palette and axis look; every cartesian axis must carry a title
+ * (with its unit). Inline display embeds plotly.js once per notebook (offline, read from
+ * node_modules) and always keeps a static PNG in the same output for viewers without scripts.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { escapeHtml } from './table.js';
+
+/** A plotly.js trace (`{ type, x, y, … }`); see https://plotly.com/javascript/reference/. */
+export type Trace = Readonly<Record<string, unknown>>;
+/** A plotly.js layout; axis titles are required (see `checkAxes`). */
+export type Layout = Readonly<Record<string, unknown>>;
+
+/** A figure as handed to `Report.figure`. */
+export interface FigureSpec {
+  readonly data: readonly Trace[];
+  readonly layout?: Layout;
+  /** Size in CSS pixels of the exported figure (default 640 × 400). */
+  readonly width?: number;
+  readonly height?: number;
+}
+
+/** Okabe & Ito (2008) colour-blind-safe palette, darkest first (yellow last: weak on white). */
+export const OKABE_ITO = ['#0072B2', '#D55E00', '#009E73', '#E69F00', '#56B4E9', '#CC79A7', '#000000', '#F0E442'] as const;
+
+/** The paper font (DejaVu ships with Debian's chromium; the others are fallbacks). */
+export const FONT_FAMILY = 'DejaVu Sans, Arial, sans-serif';
+export const DEFAULT_WIDTH = 640;
+export const DEFAULT_HEIGHT = 400;
+
+const AXIS_STYLE = {
+  showline: true, linecolor: '#222', linewidth: 1, ticks: 'outside', tickcolor: '#222',
+  mirror: false, zeroline: false, gridcolor: '#e6e6e6', automargin: true,
+};
+
+/** Axis keys (xaxis, yaxis2, …) present in a layout. */
+function axisKeys(layout: Layout): string[] {
+  return Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k));
+}
+
+function axisTitle(axis: unknown): string {
+  if (axis === null || typeof axis !== 'object') return '';
+  const t = (axis as { title?: unknown }).title;
+  if (typeof t === 'string') return t;
+  if (t !== null && typeof t === 'object' && typeof (t as { text?: unknown }).text === 'string') return (t as { text: string }).text;
+  return '';
+}
+
+const NON_CARTESIAN = new Set(['pie', 'sunburst', 'treemap', 'table', 'sankey', 'indicator', 'parcoords', 'parcats']);
+
+/** Throws naming the figure when a cartesian figure lacks an x or y axis title. */
+export function checkAxes(name: string, spec: FigureSpec): void {
+  if (spec.data.length === 0) throw new RangeError(`figure ${name}: no traces`);
+  const cartesian = spec.data.some((t) => !NON_CARTESIAN.has(String(t.type ?? 'scatter')));
+  if (!cartesian) return;
+  const layout = spec.layout ?? {};
+  const keys = new Set(['xaxis', 'yaxis', ...axisKeys(layout)]);
+  for (const k of keys) {
+    if (axisTitle(layout[k]).trim() === '') {
+      throw new RangeError(`figure ${name}: layout.${k}.title is missing; label every axis with its quantity and unit`);
+    }
+  }
+}
+
+/** Shallow-merge the paper style under a layout (the figure's own settings win, per axis too). */
+export function paperLayout(layout: Layout, width: number, height: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    font: { family: FONT_FAMILY, size: 13, color: '#222' },
+    colorway: [...OKABE_ITO],
+    paper_bgcolor: '#ffffff', plot_bgcolor: '#ffffff',
+    margin: { l: 70, r: 20, t: 30, b: 60 },
+    legend: { bgcolor: 'rgba(255,255,255,0.8)', borderwidth: 0 },
+    bargap: 0.1,
+    ...layout,
+    width, height,
+  };
+  for (const k of ['xaxis', 'yaxis', ...axisKeys(layout)]) {
+    const own = layout[k];
+    out[k] = { ...AXIS_STYLE, ...(own !== null && typeof own === 'object' ? own : {}) };
+  }
+  return out;
+}
+
+/** A figure ready for plotly: validated, styled and sized. */
+export interface StyledFigure {
+  readonly data: readonly Trace[];
+  readonly layout: Readonly<Record<string, unknown>>;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Validate and style a figure spec. */
+export function styleFigure(name: string, spec: FigureSpec): StyledFigure {
+  checkAxes(name, spec);
+  const width = spec.width ?? DEFAULT_WIDTH;
+  const height = spec.height ?? DEFAULT_HEIGHT;
+  for (const [k, v] of [['width', width], ['height', height]] as const) {
+    if (!Number.isInteger(v) || v < 100 || v > 4000) throw new RangeError(`figure ${name}: ${k} must be an integer in [100, 4000] px, got ${v}`);
+  }
+  return { data: spec.data, layout: paperLayout(spec.layout ?? {}, width, height), width, height };
+}
+
+let plotlySource: string | null = null;
+/** The plotly.js bundle from node_modules (read once). */
+export function plotlyJs(): string {
+  if (plotlySource === null) {
+    const require = createRequire(import.meta.url);
+    plotlySource = readFileSync(require.resolve('plotly.js-dist-min/plotly.min.js'), 'utf8');
+  }
+  return plotlySource;
+}
+
+/** JSON safe inside an HTML <script>. */
+function scriptJson(v: unknown): string {
+  return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/**
+ * A <script> defining window.Plotly from the bundled plotly.js. AMD/CommonJS globals are shadowed
+ * so the UMD bundle always sets the global (classic Jupyter and nbconvert pages load require.js).
+ */
+export function plotlyScriptTag(): string {
+  const src = plotlyJs().replace(/<\/script/gi, '<\\/script');
+  return `<script type="text/javascript">if (!window.Plotly) { (function (define, module, exports) {\n${src}\n}).call(window); }</script>`;
+}
+
+/**
+ * Inline HTML for a figure: the static PNG (seen without scripts), replaced by the interactive
+ * plot when plotly.js is available on the page.
+ */
+export function figureHtml(id: string, fig: StyledFigure, pngBase64: string, caption: string): string {
+  const alt = escapeHtml(caption);
+  return [
+    `<figure style="margin:0 0 1em 0">`,
+    `<div id="${id}" style="width:${fig.width}px;max-width:100%"><img src="data:image/png;base64,${pngBase64}" width="${fig.width}" height="${fig.height}" alt="${alt}"></div>`,
+    `<figcaption style="font-family:'DejaVu Sans',Arial,sans-serif;font-size:13px;max-width:${fig.width}px"><b>Figure.</b> ${alt}</figcaption>`,
+    `<script type="text/javascript">(function () { var el = document.getElementById(${scriptJson(id)}); if (!el || !window.Plotly) return; el.innerHTML = ''; el.style.height = '${fig.height}px'; window.Plotly.newPlot(el, ${scriptJson(fig.data)}, ${scriptJson(fig.layout)}, {displaylogo: false, responsive: false}); })();</script>`,
+    `</figure>`,
+  ].join('\n');
+}

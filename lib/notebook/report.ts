@@ -1,0 +1,167 @@
+/**
+ * A notebook's report: the inputs it ran on, its claims ledger, its tables and figures.
+ *
+ *   const report = Report.open('00-sat-rnn');        // model + data from SAT_MODEL / SAT_DATA
+ *   report.claim({ id, description, paper, measured, unit, tolerance });
+ *   report.table('inventory', rows, { caption });     // inline HTML + results/<nb>/<name>.{csv,tex}
+ *   await report.figure('bpc', spec, 'caption');      // inline + figures/<nb>/<name>.{svg,png,pdf}
+ *   await report.finish();                            // ledger table + results/<nb>.json
+ *
+ * Every file is written atomically under the run's output folder (SAT_OUT, default build/).
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, relative, isAbsolute } from 'node:path';
+import type { DataFrame } from 'danfojs-node';
+import { writeFileAtomic, type SatRnn } from '../model.js';
+import { sha256 } from '../data.js';
+import { evaluate } from '../rnn.js';
+import { experimentInputs, projectRoot, type ExperimentInputs, type InputPaths } from './inputs.js';
+import { claimRows, makeClaim, formatTolerance, type Claim, type ClaimInput } from './ledger.js';
+import { toDataFrame, dataFrameRows, toCsv, toHtml, toLatex, formatCell, type Row, type TableFormat } from './table.js';
+import { styleFigure, figureHtml, plotlyScriptTag, type FigureSpec } from './figure.js';
+import { exportFigure, closeExporter } from './export.js';
+import { displayBundle, displayHtml } from './display.js';
+
+/** The results file of one notebook run (`results/<notebook>.json`). */
+export interface ReportJson {
+  notebook: string;
+  model: { path: string; sha256: string; bpc: number };
+  data: { path: string; sha256: string; bytes: number };
+  claims: Claim[];
+  tables: Record<string, Row[]>;
+  figures: Record<string, { caption: string; files: string[] }>;
+}
+
+const NOTEBOOK_ID = /^\d\d[a-z0-9]*-[a-z0-9-]+$/;
+const NAME = /^[a-z0-9][a-z0-9_-]*$/;
+
+/** A path for the results file: relative to the project root when inside it. */
+function portablePath(p: string): string {
+  const rel = relative(projectRoot(), p);
+  return rel.startsWith('..') || isAbsolute(rel) ? p : rel;
+}
+
+let plotlyEmbedded = false;
+
+export class Report {
+  readonly notebook: string;
+  readonly inputs: ExperimentInputs;
+  /** bpc of the run's model on the run's text (the bpc protocol). */
+  readonly bpc: number;
+  /** sha256 of the model file as read. */
+  readonly modelSha256: string;
+  private readonly claims: Claim[] = [];
+  private readonly tables: Record<string, Row[]> = {};
+  private readonly figures: ReportJson['figures'] = {};
+  private finished = false;
+
+  private constructor(notebook: string, inputs: ExperimentInputs) {
+    if (!NOTEBOOK_ID.test(notebook)) throw new RangeError(`notebook '${notebook}': expected the file name without .ipynb, e.g. 00-sat-rnn`);
+    this.notebook = notebook;
+    this.inputs = inputs;
+    this.bpc = evaluate(inputs.model, inputs.bytes).bpc;
+    this.modelSha256 = sha256(readFileSync(inputs.modelPath));
+  }
+
+  /** Open the report of `notebook` (its file name without .ipynb) on this run's model and text. */
+  static open(notebook: string, choice: Partial<InputPaths> = {}): Report {
+    return new Report(notebook, experimentInputs(choice));
+  }
+
+  /** The run's model. */
+  get model(): SatRnn { return this.inputs.model; }
+  /** The run's text, [n]. */
+  get bytes(): Uint8Array { return this.inputs.bytes; }
+
+  /** results/<notebook>/ */
+  private resultsDir(): string { return join(this.inputs.outDir, 'results', this.notebook); }
+  /** figures/<notebook>/ */
+  private figuresDir(): string { return join(this.inputs.outDir, 'figures', this.notebook); }
+
+  private checkOpen(what: string): void {
+    if (this.finished) throw new Error(`${this.notebook}: ${what} after finish()`);
+  }
+
+  private checkName(kind: string, name: string, taken: boolean): void {
+    if (!NAME.test(name)) throw new RangeError(`${kind} name '${name}': expected lower-case letters, digits, - or _`);
+    if (taken) throw new RangeError(`${this.notebook}: ${kind} '${name}' was already recorded`);
+  }
+
+  /** Record a claim (verdict computed from its tolerance) and show it on one line. */
+  claim(c: ClaimInput): void {
+    this.checkOpen('claim');
+    if (this.claims.some((k) => k.id === c.id)) throw new RangeError(`${this.notebook}: claim ${c.id} was already recorded`);
+    const k = makeClaim(c);
+    this.claims.push(k);
+    const paper = k.paper === null ? 'not stated in the paper' : `paper ${formatCell(k.paper, 6)} ${k.unit} (tolerance ${formatTolerance(k.tolerance)})`;
+    const text = `claim ${k.id}: measured ${formatCell(k.measured, 6)} ${k.unit}; ${paper} → ${k.verdict}`;
+    displayHtml(`<p style="font-family:'DejaVu Sans',Arial,sans-serif;font-size:13px"><b>${k.id}</b>: measured ${formatCell(k.measured, 6)} ${k.unit}; ${paper} → <b>${k.verdict}</b></p>`, text);
+  }
+
+  /** The claims recorded so far. */
+  get claimsSoFar(): readonly Claim[] { return this.claims; }
+
+  /** Record, export (CSV, LaTeX) and show a table (rows, or a danfojs DataFrame). */
+  table(name: string, rows: readonly Row[] | DataFrame, fmt: TableFormat = {}): void {
+    this.checkOpen('table');
+    this.checkName('table', name, name in this.tables || name === 'claims');
+    this.writeTable(name, rows, fmt);
+  }
+
+  private writeTable(name: string, rows: readonly Row[] | DataFrame, fmt: TableFormat): void {
+    const df = Array.isArray(rows) ? toDataFrame(name, rows as readonly Row[]) : (rows as DataFrame);
+    const plain = dataFrameRows(df);
+    if (plain.length === 0) throw new RangeError(`table ${name}: no rows`);
+    mkdirSync(this.resultsDir(), { recursive: true });
+    writeFileAtomic(join(this.resultsDir(), `${name}.csv`), toCsv(df));
+    writeFileAtomic(join(this.resultsDir(), `${name}.tex`), toLatex(df, `${this.notebook}-${name}`, fmt));
+    if (name !== 'claims') this.tables[name] = plain;
+    displayHtml(toHtml(df, fmt), `${fmt.caption ?? name}\n${df.toString()}`);
+  }
+
+  /** Style, export (SVG, PNG, PDF) and show a figure (interactive inline, static fallback). */
+  async figure(name: string, spec: FigureSpec, caption: string): Promise<void> {
+    this.checkOpen('figure');
+    this.checkName('figure', name, name in this.figures);
+    if (caption.trim() === '') throw new RangeError(`figure ${name}: caption is empty`);
+    const fig = styleFigure(name, spec);
+    const files = await exportFigure(fig);
+    const dir = this.figuresDir();
+    mkdirSync(dir, { recursive: true });
+    writeFileAtomic(join(dir, `${name}.svg`), files.svg);
+    writeFileAtomic(join(dir, `${name}.png`), files.png);
+    writeFileAtomic(join(dir, `${name}.pdf`), files.pdf);
+    this.figures[name] = { caption, files: ['svg', 'png', 'pdf'].map((e) => portablePath(join(dir, `${name}.${e}`))) };
+    const png = Buffer.from(files.png).toString('base64');
+    const html = (plotlyEmbedded ? '' : plotlyScriptTag() + '\n') + figureHtml(`satfig-${this.notebook}-${name}`, fig, png, caption);
+    plotlyEmbedded = true;
+    displayBundle({
+      'text/html': html, 'image/png': png, 'text/plain': `Figure ${name}: ${caption}`,
+    });
+  }
+
+  /** The results as `finish` writes them. */
+  json(): ReportJson {
+    const { modelPath, dataPath, bytes } = this.inputs;
+    return {
+      notebook: this.notebook,
+      model: { path: portablePath(modelPath), sha256: this.modelSha256, bpc: this.bpc },
+      data: { path: portablePath(dataPath), sha256: sha256(bytes), bytes: bytes.length },
+      claims: [...this.claims],
+      tables: { ...this.tables },
+      figures: { ...this.figures },
+    };
+  }
+
+  /** Show the claims ledger (the last table), write results/<notebook>.json, close the browser. */
+  async finish(): Promise<void> {
+    this.checkOpen('finish');
+    if (this.claims.length === 0) throw new RangeError(`${this.notebook}: no claims recorded; every notebook states at least one`);
+    this.writeTable('claims', claimRows(this.claims), { caption: `Claims ledger of ${this.notebook}: the paper's value beside ours; verdict from the stated tolerance`, digits: 6 });
+    const json = this.json();
+    mkdirSync(join(this.inputs.outDir, 'results'), { recursive: true });
+    writeFileAtomic(join(this.inputs.outDir, 'results', `${this.notebook}.json`), JSON.stringify(json, null, 2) + '\n');
+    this.finished = true;
+    await closeExporter();
+  }
+}
