@@ -164,14 +164,15 @@ function softmaxRow<T>(z: usize, by: usize, y: i32, scale: T): f64 {
 /**
  * Chunk gradient in float32 (the lib/bptt.ts contract, summed over the chunk).
  * x: the chunk's bytes x_0..x_L (L + 1 bytes, the last one is only a target).
- * wx [H][V], wh [H][H], bh [H], wy [V][H], by [V]: parameters. Scratch/outputs:
+ * wxT [V][H] (Wx transposed: row x is byte x's embedding), wh [H][H], bh [H], wy [V][H], by [V]:
+ * parameters. Scratch/outputs:
  * whT [H][H], wyT [H][V]; hs [(L+1)][H] with hs[0] = h0 on entry (row t+1 = h_t on exit);
  * z [L][V] (dlogits on exit); dh [L][H]; dpre [L][H] (dL/dpre_t on exit, for dWx and dbh);
  * dhNext [H]; gWh [H][H], gWy [V][H], gby [V] (overwritten). Returns the loss in nats.
  */
 export function chunkGrad32(
   H: i32, L: i32, x: usize,
-  wx: usize, wh: usize, bh: usize, wy: usize, by: usize,
+  wxT: usize, wh: usize, bh: usize, wy: usize, by: usize,
   whT: usize, wyT: usize, hs: usize, z: usize, dh: usize, dpre: usize, dhNext: usize,
   gWh: usize, gWy: usize, gby: usize,
 ): f64 {
@@ -183,8 +184,10 @@ export function chunkGrad32(
   for (let t = 0; t < L; t++) {
     const xt = <usize>load<u8>(x + <usize>t);
     const cur = hs + <usize>(t + 1) * rowH;
-    for (let i = 0; i < H; i++) {
-      store<f32>(cur + <usize>i * S, load<f32>(bh + <usize>i * S) + load<f32>(wx + (<usize>i * V + xt) * S));
+    const e = wxT + xt * rowH;
+    for (let i = 0; i < H; i += 4) {
+      const off = <usize>i * S;
+      v128.store(cur + off, f32x4.add(v128.load(bh + off), v128.load(e + off)));
     }
     vecmat<f32>(H, H, cur - rowH, whT, cur, true);
     for (let i = 0; i < H; i++) {
@@ -222,6 +225,91 @@ export function chunkGrad32(
   }
   gemm<f32>(H, H, L, dpre, 1, H, hs, gWh, false);
   return loss;
+}
+
+/** gWxT [V][H] += dpre[t] at row x_t for t < L (the input-weight gradient); gbh [H] = Σ_t dpre[t]. */
+export function inputGrad32(H: i32, L: i32, x: usize, dpre: usize, gWxT: usize, gbh: usize): void {
+  const S: usize = 4;
+  const rowH = <usize>H * S;
+  for (let i = 0; i < H; i += 4) v128.store(gbh + <usize>i * S, i64x2.splat(0));
+  for (let t = 0; t < L; t++) {
+    const d = dpre + <usize>t * rowH;
+    const row = gWxT + <usize>load<u8>(x + <usize>t) * rowH;
+    for (let i = 0; i < H; i += 4) {
+      const off = <usize>i * S;
+      const dv = v128.load(d + off);
+      v128.store(row + off, f32x4.add(v128.load(row + off), dv));
+      v128.store(gbh + off, f32x4.add(v128.load(gbh + off), dv));
+    }
+  }
+}
+
+/** Which bytes occur in the current chunk (scratch for sgdStep32). */
+const SEEN = memory.data(V);
+
+/** Σ g² over n float32 values (n % 4 == 0), accumulated in float64. */
+function sumSquares(g: usize, n: i32): f64 {
+  let acc = f64x2.splat(0);
+  for (let k = 0; k < n; k += 4) {
+    const v = v128.load(g + <usize>k * 4);
+    const lo = f64x2.promote_low_f32x4(v);
+    const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+    acc = f64x2.add(acc, f64x2.add(f64x2.mul(lo, lo), f64x2.mul(hi, hi)));
+  }
+  return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+}
+
+/** w[k] = f32(w[k] − s·g[k]) computed in float64, as the reference update does (n % 4 == 0). */
+function descend(w: usize, g: usize, n: i32, s: f64): void {
+  const sv = f64x2.splat(s);
+  for (let k = 0; k < n; k += 4) {
+    const off = <usize>k * 4;
+    const wv = v128.load(w + off), gv = v128.load(g + off);
+    const lo = f64x2.sub(f64x2.promote_low_f32x4(wv), f64x2.mul(sv, f64x2.promote_low_f32x4(gv)));
+    const wh = v128.shuffle<f32>(wv, wv, 2, 3, 0, 1), gh = v128.shuffle<f32>(gv, gv, 2, 3, 0, 1);
+    const hi = f64x2.sub(f64x2.promote_low_f32x4(wh), f64x2.mul(sv, f64x2.promote_low_f32x4(gh)));
+    v128.store(w + off, v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+  }
+}
+
+/**
+ * The recipe's update after a chunk: clip the gradient to global L2 norm `clip`, then
+ * θ −= lr·scale·g for every parameter (the input-weight rows of bytes x_0..x_{L−1} only, the
+ * others have zero gradient) and zero those gWxT rows for the next chunk. Returns the norm.
+ */
+export function sgdStep32(
+  H: i32, L: i32, x: usize, lr: f64, clip: f64,
+  wxT: usize, wh: usize, bh: usize, wy: usize, by: usize,
+  gWxT: usize, gWh: usize, gbh: usize, gWy: usize, gby: usize,
+): f64 {
+  const rowH = <usize>H * 4;
+  memory.fill(SEEN, 0, V);
+  let sq = sumSquares(gWh, H * H) + sumSquares(gbh, H) + sumSquares(gWy, V * H) + sumSquares(gby, V);
+  for (let t = 0; t < L; t++) {
+    const xt = <usize>load<u8>(x + <usize>t);
+    if (load<u8>(SEEN + xt) == 0) {
+      store<u8>(SEEN + xt, 1);
+      sq += sumSquares(gWxT + xt * rowH, H);
+    }
+  }
+  const norm = Math.sqrt(sq);
+  const s = lr * (norm > clip ? clip / norm : 1);
+  descend(wh, gWh, H * H, s);
+  descend(bh, gbh, H, s);
+  descend(wy, gWy, V * H, s);
+  descend(by, gby, V, s);
+  for (let xt: usize = 0; xt < <usize>V; xt++) {
+    if (load<u8>(SEEN + xt) != 0) {
+      descend(wxT + xt * rowH, gWxT + xt * rowH, H, s);
+      memory.fill(gWxT + xt * rowH, 0, rowH);
+    }
+  }
+  return norm;
+}
+
+/** dst[C][R] = src[R][C]ᵀ in float32 (Wx [H][V] ↔ Wxᵀ [V][H]). */
+export function transpose32(src: usize, R: i32, C: i32, dst: usize): void {
+  transpose<f32>(src, R, C, dst);
 }
 
 /**

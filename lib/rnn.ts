@@ -8,6 +8,8 @@
  * mean of −log2 p(x_{t+1}). These are the plain reference kernels: clear loops, float64 state.
  */
 import { VOCAB, type SatRnn } from './model.js';
+import { fastEvaluate } from './fast/rnn.js';
+import { simdHidden } from './fast/wasm.js';
 
 /** Hidden-state trajectory of a run: row t holds the state after reading x_t. */
 export interface Trajectory {
@@ -114,9 +116,18 @@ export function scoreStates(
   return { bpc: sum / (to - from), positions: to - from, bits };
 }
 
+export interface EvaluateOptions extends RunOptions {
+  /**
+   * 'fast' (default): the float64 WebAssembly SIMD kernels of lib/fast/rnn.ts (same bpc to
+   * rounding) when the hidden size is a multiple of 8; 'reference': the plain loops here.
+   */
+  kernel?: 'fast' | 'reference';
+}
+
 /** The bpc protocol: run from h = 0 and score every one of the n − 1 positions. */
-export function evaluate(m: SatRnn, bytes: Uint8Array, opts: RunOptions = {}): Score {
+export function evaluate(m: SatRnn, bytes: Uint8Array, opts: EvaluateOptions = {}): Score {
   if (bytes.length < 2) throw new RangeError(`data: ${bytes.length} bytes, need at least 2 to score a position`);
+  if (opts.kernel !== 'reference' && simdHidden(m.hidden)) return fastEvaluate(m, bytes, opts);
   const traj = run(m, bytes, opts);
   return scoreStates(m.Wy, m.by, m.hidden, traj.h, bytes);
 }

@@ -10,7 +10,9 @@
  */
 import { GlibcRand } from './glibc-rand.js';
 import { VOCAB, cloneModel, copyModelInto, tensors, zeroModel, type SatRnn } from './model.js';
-import { chunkGradient, gradTensors, zeroGrads, type ChunkGradientKernel } from './bptt.js';
+import { gradTensors, zeroGrads, type ChunkGradientKernel } from './bptt.js';
+import { fastChunkGradient } from './fast/bptt.js';
+import { fastSgdSession } from './fast/train.js';
 
 /** The original initialisation from glibc `srand(seed)`. */
 export function initModel(seed = 42, hidden = 128): SatRnn {
@@ -40,7 +42,11 @@ export interface TrainOptions {
   hidden?: number;
   /** Start from this model instead of the seeded initialisation (it is not modified). */
   init?: SatRnn;
-  /** The chunk-gradient kernel (the reference kernel by default). */
+  /**
+   * The chunk-gradient kernel: `fastChunkGradient` (WebAssembly SIMD, float32) by default; pass
+   * `chunkGradient` from lib/bptt.ts for the float64 reference. With the default kernel and SGD
+   * the whole chunk step (gradient, clip, update) runs fused in wasm (lib/fast/train.ts).
+   */
   kernel?: ChunkGradientKernel;
   /** Called after every epoch; return `false` to stop early. */
   onEpoch?: (e: EpochReport) => boolean | void;
@@ -91,7 +97,7 @@ export function train(bytes: Uint8Array, opts: TrainOptions = {}): TrainResult {
   const optimizer = opts.optimizer ?? 'sgd';
   const lrMax = opts.lrMax ?? (optimizer === 'adam' ? 0.002 : 0.01);
   const lrMin = opts.lrMin ?? 1e-4;
-  const kernel = opts.kernel ?? chunkGradient;
+  const kernel = opts.kernel ?? fastChunkGradient;
   checkPositiveInt('epochs', epochs);
   checkPositiveInt('chunk', chunkLen);
   if (!(clip > 0)) throw new RangeError(`clip: expected a positive number, got ${clip}`);
@@ -111,6 +117,7 @@ export function train(bytes: Uint8Array, opts: TrainOptions = {}): TrainResult {
   let adamStep = 0;
 
   const plan = chunks(bytes.length, chunkLen);
+  const fused = optimizer === 'sgd' && kernel === fastChunkGradient ? fastSgdSession(m, bytes, plan, clip) : null;
   const h = new Float64Array(H);
   const hNext = new Float64Array(H);
   let bestBpc = Infinity;
@@ -122,8 +129,8 @@ export function train(bytes: Uint8Array, opts: TrainOptions = {}): TrainResult {
     const te = performance.now();
     const lr = cosineLr(epoch, epochs, lrMax, lrMin);
     h.fill(0);
-    let loss = 0;
-    for (const [start, len] of plan) {
+    let loss = fused ? fused.epoch(lr, m) : 0;
+    for (const [start, len] of fused ? [] : plan) {
       for (const t of grads) t.fill(0);
       loss += kernel(m, bytes, start, len, h, g, hNext);
       h.set(hNext);

@@ -21,7 +21,7 @@ export const fastChunkGradient: ChunkGradientKernel = (m, bytes, start, len, h0,
   const a = new Arena(k);
   const F = 4;
   const px = a.alloc(len + 1);
-  const pwx = a.alloc(H * VOCAB * F), pwh = a.alloc(H * H * F), pbh = a.alloc(H * F);
+  const pwx = a.alloc(H * VOCAB * F), pwxT = a.alloc(VOCAB * H * F), pwh = a.alloc(H * H * F), pbh = a.alloc(H * F);
   const pwy = a.alloc(VOCAB * H * F), pby = a.alloc(VOCAB * F);
   const pwhT = a.alloc(H * H * F), pwyT = a.alloc(H * VOCAB * F);
   const phs = a.alloc((len + 1) * H * F), pz = a.alloc(len * VOCAB * F);
@@ -29,9 +29,10 @@ export const fastChunkGradient: ChunkGradientKernel = (m, bytes, start, len, h0,
   const pgWh = a.alloc(H * H * F), pgWy = a.alloc(VOCAB * H * F), pgby = a.alloc(VOCAB * F);
   a.u8(px, len + 1).set(bytes.subarray(start, start + len + 1));
   loadModelInto(a, m, pwx, pwh, pbh, pwy, pby);
+  k.transpose32(pwx, H, VOCAB, pwxT);
   const hs = a.f32(phs, (len + 1) * H);
   hs.set(h0.subarray(0, H));
-  const loss = k.chunkGrad32(H, len, px, pwx, pwh, pbh, pwy, pby, pwhT, pwyT, phs, pz, pdh, pdpre, pdhNext, pgWh, pgWy, pgby);
+  const loss = k.chunkGrad32(H, len, px, pwxT, pwh, pbh, pwy, pby, pwhT, pwyT, phs, pz, pdh, pdpre, pdhNext, pgWh, pgWy, pgby);
   addInto(g.Wh, a.f32(pgWh, H * H));
   addInto(g.Wy, a.f32(pgWy, VOCAB * H));
   addInto(g.by, a.f32(pgby, VOCAB));
@@ -48,8 +49,8 @@ export const fastChunkGradient: ChunkGradientKernel = (m, bytes, start, len, h0,
   return loss;
 };
 
-/** Copy the model's float32 tensors into the kernel memory at the given pointers. */
-function loadModelInto(a: Arena, m: SatRnn, pwx: number, pwh: number, pbh: number, pwy: number, pby: number): void {
+/** Copy the model's float32 tensors into kernel memory at the given pointers (Wx as [H][256]). */
+export function loadModelInto(a: Arena, m: SatRnn, pwx: number, pwh: number, pbh: number, pwy: number, pby: number): void {
   const H = m.hidden;
   a.f32(pwx, H * VOCAB).set(m.Wx);
   a.f32(pwh, H * H).set(m.Wh);

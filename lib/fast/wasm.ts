@@ -1,8 +1,9 @@
 /**
  * The compiled WebAssembly kernels (asm/kernels.ts) and a bump allocator over their memory.
  *
- * Each call into a kernel lays its buffers out from `heapBase()` with an `Arena`, copies inputs
- * in, runs, and copies results out: kernels keep no state between calls. Typed-array views are
+ * Each call into a stateless kernel lays its buffers out from `heapBase()` of the shared instance
+ * with an `Arena`, copies inputs in, runs, and copies results out; state that must live across
+ * calls (a training session) gets an instance of its own. Typed-array views are
  * taken only after every allocation of a call (growing the memory detaches earlier views).
  */
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
@@ -13,10 +14,17 @@ export interface KernelExports {
   heapBase(): number;
   chunkGrad32(
     H: number, L: number, x: number,
-    wx: number, wh: number, bh: number, wy: number, by: number,
+    wxT: number, wh: number, bh: number, wy: number, by: number,
     whT: number, wyT: number, hs: number, z: number, dh: number, dpre: number, dhNext: number,
     gWh: number, gWy: number, gby: number,
   ): number;
+  inputGrad32(H: number, L: number, x: number, dpre: number, gWxT: number, gbh: number): void;
+  sgdStep32(
+    H: number, L: number, x: number, lr: number, clip: number,
+    wxT: number, wh: number, bh: number, wy: number, by: number,
+    gWxT: number, gWh: number, gbh: number, gWy: number, gby: number,
+  ): number;
+  transpose32(src: number, R: number, C: number, dst: number): void;
   run64(H: number, n: number, x: number, wx: number, whT: number, bh: number, h0: number, zero: number,
     hs: number, pre: number, sign: number, resetEvery: number): void;
   score64(H: number, from: number, to: number, x: number, hs: number, wyT: number, by: number, z: number, bits: number): number;
@@ -24,15 +32,19 @@ export interface KernelExports {
   transpose64(src: number, R: number, C: number, dst: number): void;
 }
 
-let instance: KernelExports | null = null;
+let compiled: WebAssembly.Module | null = null;
+let shared: KernelExports | null = null;
 
-/** The kernels, instantiated on first use (synchronously; the module is ~14 kB). */
+/** A new instance with its own memory: for state that lives across calls (a training session). */
+export function newInstance(): KernelExports {
+  compiled ??= new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
+  return new WebAssembly.Instance(compiled, { env: { abort: wasmAbort } }).exports as unknown as KernelExports;
+}
+
+/** The instance shared by the stateless kernels (each call lays out its memory afresh). */
 export function kernels(): KernelExports {
-  if (instance === null) {
-    const module = new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
-    instance = new WebAssembly.Instance(module, { env: { abort: wasmAbort } }).exports as unknown as KernelExports;
-  }
-  return instance;
+  shared ??= newInstance();
+  return shared;
 }
 
 function wasmAbort(): never {

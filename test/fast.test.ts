@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { chunkGradient, gradTensors, zeroGrads, type ChunkGradientKernel } from '../lib/bptt.js';
+import { fastChunkGradient } from '../lib/fast/bptt.js';
+import { fastEvaluate, fastRun, fastScoreStates } from '../lib/fast/rnn.js';
+import { fastReadoutLossGrad } from '../lib/fast/readout.js';
+import { compileKernels, moduleText } from '../asm/build.js';
+import { loadModel, tensors, TENSOR_NAMES, type SatRnn } from '../lib/model.js';
+import { loadBytes } from '../lib/data.js';
+import { evaluate, run, scoreStates } from '../lib/rnn.js';
+import { readoutLossGrad, readoutProblem } from '../lib/readout.js';
+import { initModel, train } from '../lib/train.js';
+import { ARCHIVE_MODEL, HAVE_ARCHIVE, ROOT, TRAIN_TEXT, randomModel } from './helpers.js';
+
+const bytes = loadBytes(TRAIN_TEXT);
+
+/** Largest |a − b| relative to the largest |a|. */
+function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0, s = 0;
+  for (let k = 0; k < a.length; k++) { d = Math.max(d, Math.abs(a[k] - b[k])); s = Math.max(s, Math.abs(a[k])); }
+  return d / s;
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0;
+  for (let k = 0; k < a.length; k++) d = Math.max(d, Math.abs(a[k] - b[k]));
+  return d;
+}
+
+/**
+ * A 128-unit model in the regime of a trained sat-rnn: strong input weights saturate the units,
+ * recurrent weights are large but contracting (spectral radius ≈ 0.9), so rounding differences
+ * die out instead of growing chaotically as they would in a random strong network.
+ */
+const strong = randomModel(128, 7, 1);
+strong.Wx.forEach((v, k) => { strong.Wx[k] = 6 * v; });
+strong.Wh.forEach((v, k) => { strong.Wh[k] = 0.25 * v; });
+strong.Wy.forEach((v, k) => { strong.Wy[k] = 4 * v; });
+
+describe('fast chunk-gradient kernel (wasm f32x4) against the float64 reference', () => {
+  const cases: Array<[string, SatRnn, number, number]> = [
+    ['seeded init, first full chunk', initModel(42), 0, 50],
+    ['saturating weights, full chunk', strong, 350, 50],
+    ['saturating weights, the short last chunk', strong, 1000, 23],
+    ['saturating weights, one position', strong, 17, 1],
+  ];
+  for (const [name, m, start, len] of cases) {
+    it(`agrees on loss, every gradient tensor and the end state: ${name}`, () => {
+      const h0 = Float64Array.from({ length: 128 }, (_, i) => Math.tanh(Math.sin(i + 1) * 2));
+      const gr = zeroGrads(128), gf = zeroGrads(128);
+      const er = new Float64Array(128), ef = new Float64Array(128);
+      const lr = chunkGradient(m, bytes, start, len, h0, gr, er);
+      const lf = fastChunkGradient(m, bytes, start, len, h0, gf, ef);
+      expect(Math.abs(lf - lr) / lr).toBeLessThan(1e-5);
+      gradTensors(gr).forEach((t, i) => {
+        expect(relErr(t, gradTensors(gf)[i]), TENSOR_NAMES[i]).toBeLessThan(1e-4);
+      });
+      expect(maxAbsDiff(er, ef)).toBeLessThan(1e-5);
+    });
+  }
+
+  it('adds into the gradient (the contract) rather than overwriting it', () => {
+    const h0 = new Float64Array(128);
+    const once = zeroGrads(128), twice = zeroGrads(128);
+    fastChunkGradient(strong, bytes, 200, 50, h0, once, new Float64Array(128));
+    fastChunkGradient(strong, bytes, 200, 50, h0, twice, new Float64Array(128));
+    fastChunkGradient(strong, bytes, 200, 50, h0, twice, new Float64Array(128));
+    gradTensors(once).forEach((t, i) => expect(relErr(t.map((v) => 2 * v), gradTensors(twice)[i])).toBeLessThan(1e-12));
+  });
+
+  it('falls back to the reference kernel exactly for hidden sizes that are not a multiple of 8', () => {
+    const m = randomModel(12, 3, 1);
+    const h0 = new Float64Array(12);
+    const gr = zeroGrads(12), gf = zeroGrads(12);
+    const lr = chunkGradient(m, bytes, 40, 30, h0, gr, new Float64Array(12));
+    const lf = fastChunkGradient(m, bytes, 40, 30, h0, gf, new Float64Array(12));
+    expect(lf).toBe(lr);
+    gradTensors(gr).forEach((t, i) => expect(Array.from(gradTensors(gf)[i])).toEqual(Array.from(t)));
+  });
+
+  it('rejects a chunk without a target for its last position', () => {
+    expect(() => fastChunkGradient(strong, bytes, 1000, 24, new Float64Array(128), zeroGrads(128), new Float64Array(128))).toThrow(/targets up to byte 1024/);
+  });
+});
+
+describe('training with the fast kernel', () => {
+  const epochs = 5;
+  const reference = train(bytes, { epochs, kernel: chunkGradient });
+  const fused = train(bytes, { epochs });
+
+  it('the default (fused wasm SGD step) reaches the reference bpc after 5 epochs of the recipe', () => {
+    expect(fused.log.length).toBe(epochs);
+    fused.log.forEach((e, i) => expect(Math.abs(e.trainBpc - reference.log[i].trainBpc)).toBeLessThan(1e-5));
+    expect(Math.abs(evaluate(fused.best, bytes).bpc - evaluate(reference.best, bytes).bpc)).toBeLessThan(1e-5);
+    tensors(fused.last).forEach((t, i) => expect(maxAbsDiff(t, tensors(reference.last)[i]), TENSOR_NAMES[i]).toBeLessThan(1e-5));
+  });
+
+  it('the fused step equals the generic update loop driven by the same fast kernel', () => {
+    const unfused: ChunkGradientKernel = (...args) => fastChunkGradient(...args);
+    const generic = train(bytes, { epochs: 2, kernel: unfused });
+    const twoEpochs = train(bytes, { epochs: 2 });
+    generic.log.forEach((e, i) => expect(Math.abs(e.trainBpc - twoEpochs.log[i].trainBpc)).toBeLessThan(1e-9));
+    tensors(generic.last).forEach((t, i) => expect(maxAbsDiff(t, tensors(twoEpochs.last)[i])).toBeLessThan(1e-7));
+  });
+});
+
+describe('fast evaluation (wasm f64x2) against the reference', () => {
+  it('gives the same bpc to 1e-9 under the bpc protocol', () => {
+    for (const m of [initModel(42), strong]) {
+      const ref = evaluate(m, bytes, { kernel: 'reference' });
+      const fast = fastEvaluate(m, bytes);
+      expect(Math.abs(fast.bpc - ref.bpc)).toBeLessThan(1e-9);
+      expect(fast.positions).toBe(1023);
+      expect(maxAbsDiff(fast.bits, ref.bits)).toBeLessThan(1e-8);
+      expect(evaluate(m, bytes).bpc).toBe(fast.bpc); // evaluate() defaults to the fast kernel
+    }
+  });
+
+  it.runIf(HAVE_ARCHIVE)('scores the archive model at 0.0792 bpc like the reference', () => {
+    const m = loadModel(ARCHIVE_MODEL);
+    const fast = fastEvaluate(m, bytes).bpc;
+    expect(Math.abs(fast - evaluate(m, bytes, { kernel: 'reference' }).bpc)).toBeLessThan(1e-9);
+    expect(fast).toBeCloseTo(0.0792, 4);
+  });
+
+  it('runs the same trajectories with tanh, sign dynamics, resets and an initial state', () => {
+    const h0 = Float64Array.from({ length: 128 }, (_, i) => (i % 3) - 1);
+    for (const opts of [{}, { sign: true }, { resetEvery: 50, h0 }, { sign: true, resetEvery: 7 }]) {
+      const r = run(strong, bytes, opts), f = fastRun(strong, bytes, opts);
+      expect(maxAbsDiff(r.h, f.h)).toBeLessThan(1e-9);
+      expect(relErr(r.pre, f.pre)).toBeLessThan(1e-12);
+    }
+  });
+
+  it('scores a sub-range of states with a float64 readout like scoreStates', () => {
+    const states = run(strong, bytes).h;
+    const Wy = Float64Array.from(strong.Wy, (v) => v * 0.3), by = Float64Array.from(strong.by);
+    const r = scoreStates(Wy, by, 128, states, bytes, 16, 1021);
+    const f = fastScoreStates(Wy, by, 128, states, bytes, 16, 1021);
+    expect(f.positions).toBe(r.positions);
+    expect(Math.abs(f.bpc - r.bpc)).toBeLessThan(1e-12);
+    expect(() => fastScoreStates(Wy, by, 128, states, bytes, 10, 1024)).toThrow(/score range/);
+  });
+
+  it('computes the readout loss and gradient like readoutLossGrad', () => {
+    const p = readoutProblem(run(strong, bytes).h, 128, bytes, 16, 1021);
+    const r = { Wy: Float64Array.from(strong.Wy), by: Float64Array.from(strong.by) };
+    const g1 = new Float64Array(256 * 128), b1 = new Float64Array(256), g2 = new Float64Array(256 * 128), b2 = new Float64Array(256);
+    const l1 = readoutLossGrad(p, r, g1, b1), l2 = fastReadoutLossGrad(p, r, g2, b2);
+    expect(Math.abs(l1 - l2)).toBeLessThan(1e-12);
+    expect(relErr(g1, g2)).toBeLessThan(1e-12);
+    expect(relErr(b1, b2)).toBeLessThan(1e-12);
+  });
+});
+
+describe('the embedded wasm module', () => {
+  it('is the build of asm/kernels.ts (run npm run build:wasm after editing it)', async () => {
+    const committed = readFileSync(`${ROOT}lib/fast/kernels-wasm.ts`, 'utf8');
+    expect(moduleText(await compileKernels())).toBe(committed);
+  }, 60_000);
+});
