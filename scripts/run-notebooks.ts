@@ -16,23 +16,24 @@ import { parseArgs } from 'node:util';
 import { experimentInputs, projectRoot, ENV } from '../lib/notebook/inputs.js';
 import { ensureLibBuilt, ensureKernelSpec, KERNEL_NAME } from './toolchain.js';
 
-const USAGE = `usage: npm run notebooks -- [--only <id>[,<id>...]] [--model <file>] [--data <file>] [--out <dir>]
+const USAGE = `usage: npm run notebooks -- [--only <id>[,<id>...]] [--model <file>] [--data <file>] [--out <dir>] [--dir <folder>]
 
   --only   run only notebooks whose file name starts with <id> followed by '-' (e.g. 00)
   --model  model file for every experiment (default data/sat_model.bin)
   --data   text for every experiment (default data/enwik_1024.txt)
-  --out    output folder (default build/)`;
+  --out    output folder (default build/)
+  --dir    folder holding the notebooks (default notebooks/)`;
 
 class UsageError extends Error {}
 
-interface Options { only: string[] | null; modelPath: string; dataPath: string; outDir: string }
+interface Options { only: string[] | null; modelPath: string; dataPath: string; outDir: string; dir: string }
 
 function parseOptions(argv: string[]): Options {
   let values;
   try {
     ({ values } = parseArgs({
       args: argv, strict: true, allowPositionals: false,
-      options: { only: { type: 'string' }, model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } },
+      options: { only: { type: 'string' }, model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, dir: { type: 'string' }, help: { type: 'boolean' } },
     }));
   } catch (e) {
     throw new UsageError((e as Error).message);
@@ -47,7 +48,9 @@ function parseOptions(argv: string[]): Options {
   const inputs = experimentInputs({ modelPath: abs(values.model), dataPath: abs(values.data), outDir: abs(values.out) }, {});
   const only = values.only === undefined ? null : values.only.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (only !== null && only.length === 0) throw new UsageError('--only: expected a notebook id such as 00');
-  return { only, modelPath: inputs.modelPath, dataPath: inputs.dataPath, outDir: inputs.outDir };
+  const dir = values.dir === undefined ? join(projectRoot(), 'notebooks') : resolve(cwd, values.dir);
+  if (!existsSync(dir)) throw new UsageError(`--dir ${dir}: no such folder`);
+  return { only, modelPath: inputs.modelPath, dataPath: inputs.dataPath, outDir: inputs.outDir, dir };
 }
 
 /** Notebooks in run order (file name order), filtered by --only. */
@@ -57,7 +60,7 @@ function selectNotebooks(dir: string, only: string[] | null): string[] {
   const picked = all.filter((f) => only.some((id) => f.startsWith(`${id}-`) || f === `${id}.ipynb`));
   for (const id of only) {
     if (!picked.some((f) => f.startsWith(`${id}-`) || f === `${id}.ipynb`)) {
-      throw new UsageError(`--only ${id}: no notebook notebooks/${id}-*.ipynb (have: ${all.join(', ') || 'none'})`);
+      throw new UsageError(`--only ${id}: no notebook ${id}-*.ipynb in ${dir} (have: ${all.join(', ') || 'none'})`);
     }
   }
   return picked;
@@ -77,7 +80,7 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): 
 function main(): void {
   const opts = parseOptions(process.argv.slice(2));
   const root = projectRoot();
-  const notebooks = selectNotebooks(join(root, 'notebooks'), opts.only);
+  const notebooks = selectNotebooks(opts.dir, opts.only);
   const tAll = performance.now();
   console.log(`model ${opts.modelPath}\ndata  ${opts.dataPath}\nout   ${opts.outDir}`);
 
@@ -109,8 +112,8 @@ function main(): void {
       const status = run('jupyter', [
         'nbconvert', '--config', config, '--to', 'notebook', '--execute',
         `--ExecutePreprocessor.kernel_name=${KERNEL_NAME}`, '--ExecutePreprocessor.timeout=3600',
-        '--output-dir', tmp, '--output', `${name}.ipynb`, join(root, 'notebooks', file),
-      ], env, join(root, 'notebooks'));
+        '--output-dir', tmp, '--output', `${name}.ipynb`, join(opts.dir, file),
+      ], env, opts.dir);
       if (status !== 0) {
         console.error(`\nFAILED: notebook ${file} (nbconvert exit ${status}) after ${seconds(t0)}; see the failing cell above`);
         process.exit(1);

@@ -6,13 +6,16 @@
  *   dist/jupyter/      a kernelspec `sat-rnn-tslab` whose argv runs this project's
  *                      node_modules/tslab with this Node, found by Jupyter through JUPYTER_PATH.
  * `tsx scripts/toolchain.ts` (npm run build) refreshes both; run-notebooks calls them before a run.
+ * `tsx scripts/toolchain.ts --check` also checks the native and external parts (scripts/setup.sh).
  */
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, readlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeFileAtomic } from '../lib/model.js';
 import { projectRoot } from '../lib/notebook/inputs.js';
+import { browserVersion } from '../lib/notebook/export.js';
 
 /** Name of the project's Jupyter kernel (notebooks' metadata.kernelspec.name). */
 export const KERNEL_NAME = 'sat-rnn-tslab';
@@ -94,11 +97,44 @@ export function ensureKernelSpec(root: string = projectRoot()): string {
   return join(root, 'dist', 'jupyter');
 }
 
+/**
+ * Check the parts npm's install scripts would normally verify (npm 11 here skips them) and the
+ * external programs: zeromq's and esbuild's shipped binaries, jupyter nbconvert, chromium.
+ * Returns one line per part; throws naming the part that fails.
+ */
+export async function checkToolchain(root: string = projectRoot()): Promise<string[]> {
+  const require = createRequire(join(root, 'package.json'));
+  const lines: string[] = [];
+  const part = async (name: string, f: () => string | Promise<string>) => {
+    try {
+      lines.push(`${name}: ${await f()}`);
+    } catch (e) {
+      throw new Error(`toolchain check failed: ${name}: ${(e as Error).message}`);
+    }
+  };
+  await part('node', () => process.version);
+  await part('zeromq (tslab kernel sockets)', () => { require('zeromq'); return 'native binding loads'; });
+  await part('esbuild (tsx)', () => {
+    const esbuild = require('esbuild') as { version: string; transformSync(s: string, o: object): { code: string } };
+    esbuild.transformSync('const x: number = 1', { loader: 'ts' });
+    return `${esbuild.version}, binary runs`;
+  });
+  await part('tslab', () => (require('tslab/package.json') as { version: string }).version);
+  await part('jupyter nbconvert', () => {
+    const r = spawnSync('jupyter', ['nbconvert', '--version'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr || r.error?.message}`);
+    return r.stdout.trim();
+  });
+  await part('chromium (figure export)', browserVersion);
+  return lines;
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   try {
     const root = projectRoot();
     ensureLibBuilt(root);
     console.log(`lib compiled to dist/lib (import as ${LIB_PACKAGE}/lib/<module>); kernelspec in ${ensureKernelSpec(root)}/kernels/${KERNEL_NAME}`);
+    if (process.argv.includes('--check')) for (const line of await checkToolchain(root)) console.log(line);
   } catch (e) {
     console.error((e as Error).message);
     process.exit(1);

@@ -71,6 +71,16 @@ export async function exportFigure(fig: StyledFigure): Promise<FigureFiles> {
   }
 }
 
+/** Start chromium once and return its version (a set-up check); the browser is closed again. */
+export async function browserVersion(): Promise<string> {
+  const b = await launch();
+  try {
+    return `${CHROMIUM} ${b.version()}`;
+  } finally {
+    await b.close();
+  }
+}
+
 /** Close the shared browser, if it was started. */
 export async function closeExporter(): Promise<void> {
   const b = browser;
