@@ -1,0 +1,113 @@
+/**
+ * Closed-form readouts: ridge least squares ("pseudo-inverse with residual targets") and the
+ * one-parameter scale sweep shared by the closed-form constructions.
+ *
+ * PI (DESIGN.md): features F[t] = sign(h(t)) ∈ {±1}^H, targets T[t] = onehot(x_{t+1}) − marginal,
+ *   W = (FᵀF + λI)⁻¹ FᵀT   ([H][256], λ = 0.01),  Wy = s·Wᵀ,  by = log marginal,
+ * with s chosen on a grid (1.0..50.0 step 0.5) by bpc.
+ */
+import { cholesky, choleskySolve } from './linalg.js';
+import { VOCAB } from './model.js';
+import { logSoftmaxAt, readout } from './rnn.js';
+import { logMarginal, type Readout, type ReadoutProblem } from './readout.js';
+
+/**
+ * Ridge regression: X is [n][k], Y is [n][m] (row-major); returns W = (XᵀX + λI)⁻¹ XᵀY, [k][m],
+ * by a Cholesky solve of the k×k normal equations.
+ */
+export function ridgeSolve(X: ArrayLike<number>, n: number, k: number, Y: ArrayLike<number>, m: number, lambda: number): Float64Array {
+  if (X.length !== n * k) throw new RangeError(`X: ${X.length} values, expected ${n}×${k}`);
+  if (Y.length !== n * m) throw new RangeError(`Y: ${Y.length} values, expected ${n}×${m}`);
+  if (!(lambda >= 0)) throw new RangeError(`lambda: expected a non-negative ridge, got ${lambda}`);
+  const A = new Float64Array(k * k);
+  const B = new Float64Array(k * m);
+  for (let t = 0; t < n; t++) {
+    const xr = t * k, yr = t * m;
+    for (let i = 0; i < k; i++) {
+      const xi = X[xr + i];
+      if (xi === 0) continue;
+      const ar = i * k;
+      for (let j = 0; j <= i; j++) A[ar + j] += xi * X[xr + j];
+      const br = i * m;
+      for (let c = 0; c < m; c++) B[br + c] += xi * Y[yr + c];
+    }
+  }
+  for (let i = 0; i < k; i++) {
+    A[i * k + i] += lambda;
+    for (let j = 0; j < i; j++) A[j * k + i] = A[i * k + j];
+  }
+  return choleskySolve(cholesky(A, k), k, B, m);
+}
+
+/** Result of a scale sweep. */
+export interface ScaleSweep {
+  /** Best scale. */
+  readonly scale: number;
+  /** bpc at the best scale. */
+  readonly bpc: number;
+  /** bpc at every scale, in the order given. */
+  readonly curve: Float64Array;
+}
+
+/**
+ * bpc of the readout (s·D, by) on the problem's positions for every s in `scales`; D is [256][H].
+ * The products D·h(t) are computed once, so the sweep costs one readout pass plus the softmaxes.
+ */
+export function scaleSweep(p: ReadoutProblem, D: Float64Array, by: Float64Array, scales: readonly number[]): ScaleSweep {
+  if (scales.length === 0) throw new RangeError('scales: expected at least one value');
+  if (D.length !== VOCAB * p.hidden) throw new RangeError(`D: ${D.length} values, expected 256×${p.hidden}`);
+  const n = p.to - p.from;
+  const zero = new Float64Array(VOCAB);
+  const Z = new Float64Array(n * VOCAB);
+  const z = new Float64Array(VOCAB);
+  for (let t = p.from; t < p.to; t++) {
+    readout(D, zero, p.hidden, p.states, t * p.hidden, z);
+    Z.set(z, (t - p.from) * VOCAB);
+  }
+  const curve = new Float64Array(scales.length);
+  const logits = new Float64Array(VOCAB);
+  scales.forEach((s, k) => {
+    let bits = 0;
+    for (let r = 0; r < n; r++) {
+      for (let o = 0; o < VOCAB; o++) logits[o] = by[o] + s * Z[r * VOCAB + o];
+      bits -= logSoftmaxAt(logits, p.bytes[p.from + r + 1]);
+    }
+    curve[k] = bits / n / Math.LN2;
+  });
+  let best = 0;
+  for (let k = 1; k < scales.length; k++) if (curve[k] < curve[best]) best = k;
+  return { scale: scales[best], bpc: curve[best], curve };
+}
+
+/** The original PI scale grid: 1.0..50.0 step 0.5. */
+export const PI_SCALES: readonly number[] = Array.from({ length: 99 }, (_, k) => 1 + 0.5 * k);
+
+/** PI readout and its chosen scale. */
+export interface PiReadout extends Readout {
+  readonly scale: number;
+  /** bpc on the selection problem at the chosen scale. */
+  readonly bpc: number;
+}
+
+/**
+ * Pseudo-inverse with residual targets (see the module comment) on `fit`'s positions; the scale is
+ * chosen by bpc on `select` (default `fit`).
+ */
+export function piReadout(fit: ReadoutProblem, opts: { ridge?: number; scales?: readonly number[]; select?: ReadoutProblem } = {}): PiReadout {
+  const H = fit.hidden, n = fit.to - fit.from;
+  const F = new Float64Array(n * H);
+  for (let r = 0; r < n; r++) for (let j = 0; j < H; j++) F[r * H + j] = fit.states[(fit.from + r) * H + j] >= 0 ? 1 : -1;
+  const marginal = new Float64Array(VOCAB);
+  for (let t = fit.from; t < fit.to; t++) marginal[fit.bytes[t + 1]] += 1 / n;
+  const T = new Float64Array(n * VOCAB);
+  for (let r = 0; r < n; r++) {
+    T.set(marginal.map((v) => -v), r * VOCAB);
+    T[r * VOCAB + fit.bytes[fit.from + r + 1]] += 1;
+  }
+  const W = ridgeSolve(F, n, H, T, VOCAB, opts.ridge ?? 0.01);
+  const D = new Float64Array(VOCAB * H);
+  for (let j = 0; j < H; j++) for (let o = 0; o < VOCAB; o++) D[o * H + j] = W[j * VOCAB + o];
+  const by = logMarginal(fit);
+  const sw = scaleSweep(opts.select ?? fit, D, by, opts.scales ?? PI_SCALES);
+  return { Wy: D.map((v) => v * sw.scale), by, scale: sw.scale, bpc: sw.bpc };
+}
