@@ -394,3 +394,11 @@ export function readoutGrad64(H: i32, from: i32, to: i32, x: usize, hs: usize, w
 export function transpose64(src: usize, R: i32, C: i32, dst: usize): void {
   transpose<f64>(src, R, C, dst);
 }
+
+/**
+ * C[M][N] (+)= A·B in float64 with A(i, k) = a[i·sai + k·sak], B [K][N], C [M][N]; N % 4 == 0.
+ * (Gram matrices XᵀX and XᵀY of the ridge solves.)
+ */
+export function gemm64(M: i32, N: i32, K: i32, a: usize, sai: i32, sak: i32, b: usize, c: usize, accumulate: bool): void {
+  gemm<f64>(M, N, K, a, sai, sak, b, c, accumulate);
+}

@@ -1,0 +1,155 @@
+/**
+ * `npm run bench [-- --runs N] [-- --suite]`: speed of the hot kernels, fast vs the plain
+ * TypeScript reference measured in the same process, and the original recipe's trainer in C -O2
+ * (bench/sat_train.c, compiled with gcc into a temp dir). Prints one JSON object.
+ * Every figure is the median of N runs (default 5) after one warm-up run.
+ * --suite also times `npm run notebooks` (every notebook executed; slow).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { chunkGradient, type ChunkGradientKernel } from '../lib/bptt.js';
+import { loadBytes } from '../lib/data.js';
+import { fastChunkGradient } from '../lib/fast/bptt.js';
+import { fastReadoutLossGrad } from '../lib/fast/readout.js';
+import { fastRidgeSolve } from '../lib/fast/ridge.js';
+import { loadModel, VOCAB, type SatRnn } from '../lib/model.js';
+import { ridgeSolve } from '../lib/pinv.js';
+import { readoutLossGrad, readoutProblem, type Readout, type ReadoutProblem } from '../lib/readout.js';
+import { evaluate, run } from '../lib/rnn.js';
+import { initModel, train } from '../lib/train.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DATA = join(ROOT, 'data/enwik_1024.txt');
+const TRAINED = join(ROOT, 'data/sat_model.bin');
+
+/** Median of `runs` timings (ms) of `fn` after one warm-up call. */
+function medianMs(runs: number, fn: () => void): number {
+  fn();
+  const t: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    fn();
+    t.push(performance.now() - t0);
+  }
+  t.sort((a, b) => a - b);
+  return t[Math.floor(t.length / 2)];
+}
+
+const round = (v: number, digits = 3) => Number(v.toPrecision(digits + 2));
+
+/** Positions per second of `epochs` epochs of the recipe from the seeded init. */
+function trainerRate(bytes: Uint8Array, runs: number, epochs: number, kernel?: ChunkGradientKernel): number {
+  const ms = medianMs(runs, () => train(bytes, { epochs, kernel }));
+  return (epochs * (bytes.length - 1)) / (ms / 1000);
+}
+
+/** Compile bench/sat_train.c with gcc -O2 and run `epochs` epochs; null with a reason if gcc fails. */
+function cTrainer(epochs: number): { positions_per_sec: number; last_train_bpc: number; compiler: string } | { positions_per_sec: null; reason: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'sat-bench-'));
+  try {
+    const exe = join(dir, 'sat_train');
+    execFileSync('gcc', ['-O2', '-o', exe, join(ROOT, 'bench/sat_train.c'), '-lm'], { stdio: 'pipe' });
+    const out = JSON.parse(execFileSync(exe, [DATA, String(epochs)], { encoding: 'utf8' })) as { positions_per_sec: number; last_train_bpc: number };
+    const compiler = execFileSync('gcc', ['--version'], { encoding: 'utf8' }).split('\n')[0];
+    return { positions_per_sec: out.positions_per_sec, last_train_bpc: out.last_train_bpc, compiler: `${compiler} -O2` };
+  } catch (e) {
+    return { positions_per_sec: null, reason: `gcc build or run failed: ${(e as Error).message.split('\n')[0]}` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One full-batch gradient step of the readout (the update shared by both kernels). */
+function wyEpoch(p: ReadoutProblem, r: Readout, gWy: Float64Array, gby: Float64Array, lossGrad: typeof readoutLossGrad): void {
+  lossGrad(p, r, gWy, gby);
+  for (let k = 0; k < r.Wy.length; k++) r.Wy[k] -= 0.5 * gWy[k];
+  for (let o = 0; o < VOCAB; o++) r.by[o] -= 0.5 * gby[o];
+}
+
+/** The PI problem of DESIGN.md: sign features and residual one-hot targets over t ∈ [16, n−3]. */
+function piProblem(states: Float64Array, H: number, bytes: Uint8Array): { X: Float64Array; Y: Float64Array; n: number } {
+  const from = 16, to = bytes.length - 2, n = to - from;
+  const X = new Float64Array(n * H), Y = new Float64Array(n * VOCAB);
+  const marginal = new Float64Array(VOCAB);
+  for (let t = from; t < to; t++) marginal[bytes[t + 1]] += 1 / n;
+  for (let r = 0; r < n; r++) {
+    for (let i = 0; i < H; i++) X[r * H + i] = states[(from + r) * H + i] >= 0 ? 1 : -1;
+    for (let o = 0; o < VOCAB; o++) Y[r * VOCAB + o] = -marginal[o];
+    Y[r * VOCAB + bytes[from + r + 2]] += 1;
+  }
+  return { X, Y, n };
+}
+
+function suiteSeconds(enabled: boolean): { seconds: number | null; reason?: string } {
+  if (!enabled) return { seconds: null, reason: 'not run: pass --suite to time `npm run notebooks` (executes every notebook)' };
+  if (!existsSync(join(ROOT, 'scripts/run-notebooks.ts'))) return { seconds: null, reason: 'scripts/run-notebooks.ts is not there yet' };
+  const t0 = performance.now();
+  const r = spawnSync('npm', ['run', 'notebooks'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) return { seconds: null, reason: `npm run notebooks exited ${r.status}: ${(r.stderr ?? '').trim().split('\n').slice(-1)[0]}` };
+  return { seconds: round(seconds) };
+}
+
+function main(): void {
+  const { values } = parseArgs({ options: { runs: { type: 'string' }, suite: { type: 'boolean' } } });
+  const runs = Math.max(1, Number(values.runs ?? 5));
+  const bytes = loadBytes(DATA);
+  const trained = existsSync(TRAINED);
+  const m: SatRnn = trained ? loadModel(TRAINED) : initModel(42);
+  const load = loadavg()[0];
+
+  // Trainer inner loop (forward + BPTT + clip + SGD over 50-step chunks, 128 hidden).
+  const ref = trainerRate(bytes, runs, 2, chunkGradient);
+  const unfused: ChunkGradientKernel = (...a) => fastChunkGradient(...a);
+  const kernelOnly = trainerRate(bytes, runs, 10, unfused);
+  const fused = trainerRate(bytes, runs, 40);
+  const c = cTrainer(100);
+
+  // Evaluation: one bpc pass over the 1024 bytes.
+  const evalRef = medianMs(runs, () => evaluate(m, bytes, { kernel: 'reference' }));
+  const evalFast = medianMs(runs, () => evaluate(m, bytes));
+  const bpcDiff = Math.abs(evaluate(m, bytes).bpc - evaluate(m, bytes, { kernel: 'reference' }).bpc);
+
+  // Readout fitting on fixed features: one full-batch Wy/by gradient step.
+  const states = run(m, bytes).h;
+  const p = readoutProblem(states, m.hidden, bytes, 16, bytes.length - 2);
+  const r0 = (): Readout => ({ Wy: Float64Array.from(m.Wy), by: Float64Array.from(m.by) });
+  const gWy = new Float64Array(VOCAB * m.hidden), gby = new Float64Array(VOCAB);
+  const rRef = r0(), rFast = r0();
+  const wyRef = medianMs(runs, () => wyEpoch(p, rRef, gWy, gby, readoutLossGrad));
+  const wyFast = medianMs(runs, () => wyEpoch(p, rFast, gWy, gby, fastReadoutLossGrad));
+
+  // PI: ridge least squares, 128 sign features → 256 residual targets, λ = 0.01.
+  const pi = piProblem(states, m.hidden, bytes);
+  const piRef = medianMs(runs, () => ridgeSolve(pi.X, pi.n, m.hidden, pi.Y, VOCAB, 0.01));
+  const piFast = medianMs(runs, () => fastRidgeSolve(pi.X, pi.n, m.hidden, pi.Y, VOCAB, 0.01));
+
+  const cRate = c.positions_per_sec;
+  const out = {
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, loadavg_1min_at_start: round(load, 2) },
+    runs_per_figure: runs,
+    model: trained ? 'data/sat_model.bin' : 'initModel(42) (data/sat_model.bin not found)',
+    trainer: {
+      what: 'original recipe inner loop: forward + BPTT over 50-step chunks + global-norm clip + SGD, 128 hidden, 1023 positions/epoch',
+      positions_per_sec: {
+        reference_ts: round(ref), fast_kernel_generic_update: round(kernelOnly), fast_fused_default: round(fused), c_O2: cRate === null ? null : round(cRate),
+      },
+      ratio_fast_vs_reference: round(fused / ref),
+      ratio_fast_vs_c: cRate === null ? null : round(fused / cRate),
+      ratio_c_vs_reference: cRate === null ? null : round(cRate / ref),
+      recipe_4000_epochs_seconds: { reference_ts: round((4000 * 1023) / ref), fast: round((4000 * 1023) / fused), c_O2: cRate === null ? null : round((4000 * 1023) / cRate) },
+      c: c,
+    },
+    evaluation: { what: 'one bpc pass (1023 scored positions)', ms: { reference_ts: round(evalRef), fast: round(evalFast) }, ratio: round(evalRef / evalFast), bpc_abs_diff: bpcDiff },
+    wy_epoch: { what: `one full-batch Wy/by gradient step over ${p.to - p.from} positions, H=${m.hidden}`, ms: { reference_ts: round(wyRef), fast: round(wyFast) }, ratio: round(wyRef / wyFast) },
+    pi_solve: { what: `ridge (HᵀH + 0.01 I) W = Hᵀ T, H: ${pi.n}×${m.hidden} signs, T: ${pi.n}×256`, ms: { reference_ts: round(piRef), fast: round(piFast) }, ratio: round(piRef / piFast) },
+    notebook_suite: suiteSeconds(values.suite ?? false),
+  };
+  console.log(JSON.stringify(out, null, 2));
+}
+
+main();
