@@ -4,6 +4,10 @@ import { chunkGradient, gradTensors, zeroGrads, type ChunkGradientKernel } from 
 import { fastChunkGradient } from '../lib/fast/bptt.js';
 import { fastEvaluate, fastRun, fastScoreStates } from '../lib/fast/rnn.js';
 import { fastReadoutLossGrad } from '../lib/fast/readout.js';
+import { fastRidgeSolve } from '../lib/fast/ridge.js';
+import { parallelMap } from '../lib/fast/parallel.js';
+import { parallelBpc } from '../lib/fast/tasks.js';
+import { ridgeSolve } from '../lib/pinv.js';
 import { compileKernels, moduleText } from '../asm/build.js';
 import { loadModel, tensors, TENSOR_NAMES, type SatRnn } from '../lib/model.js';
 import { loadBytes } from '../lib/data.js';
@@ -151,6 +155,35 @@ describe('fast evaluation (wasm f64x2) against the reference', () => {
     expect(relErr(g1, g2)).toBeLessThan(1e-12);
     expect(relErr(b1, b2)).toBeLessThan(1e-12);
   });
+});
+
+describe('fast ridge solve', () => {
+  it('solves the PI normal equations like ridgeSolve', () => {
+    const states = run(strong, bytes).h;
+    const n = 1000, k = 128, m = 256;
+    const X = Float64Array.from({ length: n * k }, (_, q) => (states[16 * k + q] >= 0 ? 1 : -1));
+    const Y = new Float64Array(n * m);
+    for (let t = 0; t < n; t++) { Y.fill(-1 / m, t * m, (t + 1) * m); Y[t * m + bytes[t + 17]] += 1; }
+    const ref = ridgeSolve(X, n, k, Y, m, 0.01);
+    const fast = fastRidgeSolve(X, n, k, Y, m, 0.01);
+    expect(relErr(ref, fast)).toBeLessThan(1e-9);
+    expect(() => fastRidgeSolve(X, n, k, Y.subarray(1), m, 0.01)).toThrow(/Y:/);
+  });
+});
+
+describe('parallelMap over worker threads', () => {
+  it('evaluates many models in parallel, in input order, with the same bpc as in-thread', async () => {
+    const models = [1, 2, 3].map((seed) => randomModel(16, seed, 0.5));
+    const got = await parallelBpc(models, bytes, { workers: 2 });
+    expect(got).toEqual(models.map((m) => evaluate(m, bytes).bpc));
+  }, 60_000);
+
+  it('rejects with the task error, and for a missing export', async () => {
+    const tasks = new URL('../lib/fast/tasks.ts', import.meta.url);
+    await expect(parallelMap(tasks, 'bpcTask', [{ model: randomModel(8, 1, 1), bytes: new Uint8Array(1) }])).rejects.toThrow(/inputs\[0\].*need at least 2/s);
+    await expect(parallelMap(tasks, 'noSuchTask', [1])).rejects.toThrow(/no exported function noSuchTask/);
+    expect(await parallelMap(tasks, 'bpcTask', [])).toEqual([]);
+  }, 60_000);
 });
 
 describe('the embedded wasm module', () => {
