@@ -9,6 +9,8 @@
  */
 import { VOCAB } from './model.js';
 import { readout, scoreStates } from './rnn.js';
+import { fastReadoutLossGrad } from './fast/readout.js';
+import { simdHidden } from './fast/wasm.js';
 
 /** Fixed features and the positions they are scored on. */
 export interface ReadoutProblem {
@@ -94,6 +96,11 @@ export interface Schedule {
   decay?: number;
   /** Also update by (default true). */
   fitBias?: boolean;
+  /**
+   * 'fast' (default): the float64 WebAssembly SIMD gradient of lib/fast/readout.ts (same values to
+   * rounding) when the hidden size is a multiple of 8; 'reference': `readoutLossGrad` above.
+   */
+  kernel?: 'fast' | 'reference';
 }
 
 /** The original schedules (DESIGN.md), learning rates per mean gradient. */
@@ -118,10 +125,11 @@ export function fitReadout(p: ReadoutProblem, init: Readout, s: Schedule, onEpoc
   const Wy = init.Wy.slice(), by = init.by.slice();
   const gWy = new Float64Array(Wy.length), gby = new Float64Array(by.length);
   const fitBias = s.fitBias ?? true;
+  const lossGrad = s.kernel !== 'reference' && simdHidden(p.hidden) ? fastReadoutLossGrad : readoutLossGrad;
   let lr = s.lr;
   for (let e = 1; e <= s.epochs; e++) {
     if (s.decayAt?.includes(e)) lr *= s.decay ?? 1;
-    const loss = readoutLossGrad(p, { Wy, by }, gWy, gby);
+    const loss = lossGrad(p, { Wy, by }, gWy, gby);
     if (onEpoch?.(e, loss) === false) break;
     for (let k = 0; k < Wy.length; k++) Wy[k] -= lr * gWy[k];
     if (fitBias) for (let o = 0; o < VOCAB; o++) by[o] -= lr * gby[o];
