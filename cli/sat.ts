@@ -6,6 +6,7 @@ import { loadModel, saveModel, parameterCount, tensors, TENSOR_NAMES, writeFileA
 import { loadBytes, sha256 } from '../lib/data.js';
 import { evaluate } from '../lib/rnn.js';
 import { train, type EpochReport, type Optimizer } from '../lib/train.js';
+import { chunkGradient } from '../lib/bptt.js';
 import { spectralRadius } from '../lib/linalg.js';
 
 const DEFAULT_DATA = 'data/enwik_1024.txt';
@@ -13,16 +14,21 @@ const DEFAULT_DATA = 'data/enwik_1024.txt';
 const USAGE = `usage: npm run sat -- <command> [options]
 
 commands:
-  eval  --model <file> [--data <file>] [--json]
+  eval  --model <file> [--data <file>] [--json] [--kernel fast|reference]
         bpc of the model on the data (h0 = 0, all n-1 positions scored)
-  train [--epochs N] [--optimizer sgd|adam] [--seed S] [--data <file>] [--log <csv>] --out <file>
+  train [--epochs N] [--optimizer sgd|adam] [--seed S] [--data <file>] [--log <csv>] [--kernel fast|reference] --out <file>
         train with the original recipe (Ctrl-C stops early and saves the best model so far)
   info  --model <file>
         shapes, weight statistics and Wh's spectral radius
 
-data defaults to ${DEFAULT_DATA}`;
+data defaults to ${DEFAULT_DATA}; --kernel fast (default: WebAssembly SIMD) or reference (plain TypeScript)`;
 
 class UsageError extends Error {}
+
+function kernelOption(v: string | undefined): 'fast' | 'reference' {
+  if (v === undefined || v === 'fast' || v === 'reference') return v ?? 'fast';
+  throw new UsageError(`--kernel: expected fast or reference, got '${v}'`);
+}
 
 function intOption(name: string, v: string | undefined, dflt: number): number {
   if (v === undefined) return dflt;
@@ -32,12 +38,13 @@ function intOption(name: string, v: string | undefined, dflt: number): number {
 }
 
 function cmdEval(args: string[]): void {
-  const { values } = parseArgs({ args, options: { model: { type: 'string' }, data: { type: 'string' }, json: { type: 'boolean' } } });
+  const { values } = parseArgs({ args, options: { model: { type: 'string' }, data: { type: 'string' }, json: { type: 'boolean' }, kernel: { type: 'string' } } });
   if (!values.model) throw new UsageError('eval: --model <file> is required');
+  const kernel = kernelOption(values.kernel);
   const dataPath = values.data ?? DEFAULT_DATA;
   const m = loadModel(values.model, null);
   const bytes = loadBytes(dataPath);
-  const s = evaluate(m, bytes);
+  const s = evaluate(m, bytes, { kernel });
   if (values.json) {
     console.log(JSON.stringify({ model: values.model, data: dataPath, data_sha256: sha256(bytes), bpc: s.bpc, positions: s.positions, hidden: m.hidden }));
   } else {
@@ -51,12 +58,14 @@ function cmdTrain(args: string[]): void {
     options: {
       epochs: { type: 'string' }, optimizer: { type: 'string' }, seed: { type: 'string' },
       data: { type: 'string' }, out: { type: 'string' }, log: { type: 'string' }, every: { type: 'string' },
+      kernel: { type: 'string' },
     },
   });
   if (!values.out) throw new UsageError('train: --out <file> is required');
   const optimizer = (values.optimizer ?? 'sgd') as Optimizer;
   if (optimizer !== 'sgd' && optimizer !== 'adam') throw new UsageError(`--optimizer: expected sgd or adam, got '${values.optimizer}'`);
   const epochs = intOption('epochs', values.epochs, 4000);
+  const kernel = kernelOption(values.kernel);
   if (epochs < 1) throw new UsageError('--epochs: expected at least 1');
   const seed = intOption('seed', values.seed, 42);
   const every = Math.max(1, intOption('every', values.every, 50));
@@ -71,7 +80,7 @@ function cmdTrain(args: string[]): void {
   });
   console.log(`training ${optimizer}, ${epochs} epochs, seed ${seed}, on ${dataPath} (${bytes.length} bytes)`);
   const r = train(bytes, {
-    epochs, optimizer, seed,
+    epochs, optimizer, seed, kernel: kernel === 'reference' ? chunkGradient : undefined,
     onEpoch: (e: EpochReport) => {
       if (e.epoch === 1 || e.epoch % every === 0 || e.epoch === epochs || stop) {
         console.log(`epoch ${e.epoch}/${epochs}  lr ${e.lr.toExponential(3)}  train-pass bpc ${e.trainBpc.toFixed(4)}  best ${e.bestBpc.toFixed(4)}  ${Math.round(e.positionsPerSec)} pos/s`);
@@ -82,7 +91,7 @@ function cmdTrain(args: string[]): void {
   saveModel(values.out, r.best);
   const csv = ['epoch,lr,train_bpc', ...r.log.map((e) => `${e.epoch},${e.lr},${e.trainBpc}`)].join('\n') + '\n';
   writeFileAtomic(logPath, csv);
-  const evalBpc = evaluate(r.best, bytes).bpc;
+  const evalBpc = evaluate(r.best, bytes, { kernel }).bpc;
   const positions = r.log.length * (bytes.length - 1);
   console.log(`kept epoch ${r.bestEpoch} (train-pass ${r.bestBpc.toFixed(4)} bpc); evaluated ${evalBpc.toFixed(4)} bpc`);
   console.log(`${r.log.length} epochs in ${r.seconds.toFixed(1)} s = ${Math.round(positions / r.seconds)} positions/s`);
