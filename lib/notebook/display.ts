@@ -50,3 +50,27 @@ export function displayHtml(html: string, text: string): void {
 export function displayMarkdown(md: string): void {
   displayBundle({ 'text/markdown': md, 'text/plain': md });
 }
+
+/** A one-line output that later calls overwrite in place (e.g. training progress). */
+export interface ProgressLine {
+  update(text: string): void;
+}
+
+let progressCounter = 0;
+
+/** Start a progress line. In a kernel it is one output updated in place; elsewhere each update is printed. */
+export function progressLine(): ProgressLine {
+  const id = `sat-progress-${process.pid}-${++progressCounter}`;
+  let shown = false;
+  return {
+    update(text: string) {
+      const hook = kernelDisplayHook();
+      if (hook === null) {
+        process.stdout.write(text + '\n');
+        return;
+      }
+      hook({ data: { 'text/plain': text }, metadata: {}, transient: { display_id: id } }, shown);
+      shown = true;
+    },
+  };
+}

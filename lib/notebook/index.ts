@@ -5,6 +5,6 @@
 export { experimentInputs, inputPaths, projectRoot, fromRoot, DEFAULT_MODEL, DEFAULT_DATA, DEFAULT_OUT, ENV, type ExperimentInputs, type InputPaths } from './inputs.js';
 export { Report, type ReportJson } from './report.js';
 export { makeClaim, verdict, type Claim, type ClaimInput, type Tolerance, type Verdict } from './ledger.js';
-export { toDataFrame, formatNumber, type Row, type Cell, type TableFormat } from './table.js';
+export { toDataFrame, formatNumber, escapeHtml, type Row, type Cell, type TableFormat } from './table.js';
 export { OKABE_ITO, FONT_FAMILY, type FigureSpec, type Trace, type Layout } from './figure.js';
-export { displayHtml, displayMarkdown, inKernel } from './display.js';
+export { displayHtml, displayMarkdown, progressLine, inKernel, type ProgressLine } from './display.js';

@@ -17,11 +17,19 @@ export interface TableFormat {
   readonly caption?: string;
 }
 
+/** Column names that danfojs turns into properties shadowing the DataFrame's own. */
+const RESERVED_COLUMNS = new Set(['values', 'columns', 'index', 'shape', 'dtypes', 'size', 'ndim', 'config']);
+
 /** Column names of `rows`; throws naming `name` when rows are empty or their keys differ. */
 export function tableColumns(name: string, rows: readonly Row[]): string[] {
   if (rows.length === 0) throw new RangeError(`table ${name}: no rows`);
   const cols = Object.keys(rows[0]);
   if (cols.length === 0) throw new RangeError(`table ${name}: row 0 has no columns`);
+  for (const c of cols) {
+    if (RESERVED_COLUMNS.has(c) || c.startsWith('$')) {
+      throw new RangeError(`table ${name}: column '${c}' clashes with a danfojs DataFrame property; rename it (e.g. 'dims' instead of 'shape')`);
+    }
+  }
   rows.forEach((r, i) => {
     const keys = Object.keys(r);
     if (keys.length !== cols.length || keys.some((k, j) => k !== cols[j])) {

@@ -1,0 +1,157 @@
+/** Unit tests of the notebook toolkit: claims ledger, tables, figure style, run inputs. */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeClaim, verdict, claimRows, formatTolerance } from '../lib/notebook/ledger.js';
+import { toDataFrame, dataFrameRows, toCsv, toHtml, toLatex, formatNumber, tableColumns } from '../lib/notebook/table.js';
+import { checkAxes, styleFigure, figureHtml, plotlyScriptTag, OKABE_ITO } from '../lib/notebook/figure.js';
+import { inputPaths, experimentInputs, projectRoot, DEFAULT_MODEL, DEFAULT_DATA } from '../lib/notebook/inputs.js';
+import { ARCHIVE_MODEL, HAVE_ARCHIVE, ROOT } from './helpers.js';
+
+describe('claims ledger', () => {
+  it('computes verdicts from the tolerance', () => {
+    expect(verdict(0.079, 0.0792, { abs: 0.0005 })).toBe('reproduces');
+    expect(verdict(0.079, 0.0865, { abs: 0.0005 })).toBe('differs');
+    expect(verdict(100, 104, { rel: 0.05 })).toBe('reproduces');
+    expect(verdict(100, 106, { rel: 0.05 })).toBe('differs');
+    expect(verdict(100, 106, { abs: 10, rel: 0.01 })).toBe('reproduces');
+    expect(verdict(82304, 82304, { abs: 0 })).toBe('reproduces');
+    expect(verdict(1, NaN, { abs: 1e9 })).toBe('differs');
+    expect(verdict(null, 0.5, null)).toBe('not-in-paper');
+  });
+
+  it('validates claims and names the offending field', () => {
+    const ok = { id: 'satrnn.bpc', description: 'bpc', paper: 0.079, measured: 0.08, unit: 'bpc', tolerance: { abs: 0.01 } };
+    expect(makeClaim(ok).verdict).toBe('reproduces');
+    expect(() => makeClaim({ ...ok, id: 'BPC' })).toThrow(/claim id 'BPC'/);
+    expect(() => makeClaim({ ...ok, tolerance: undefined })).toThrow(/satrnn.bpc.*tolerance/);
+    expect(() => makeClaim({ ...ok, tolerance: { abs: -1 } })).toThrow(/tolerance.abs/);
+    expect(() => makeClaim({ ...ok, unit: ' ' })).toThrow(/unit is empty/);
+    expect(() => makeClaim({ ...ok, paper: NaN })).toThrow(/paper must be a finite number/);
+    expect(makeClaim({ ...ok, paper: null, tolerance: undefined }).verdict).toBe('not-in-paper');
+  });
+
+  it('renders the ledger rows with readable tolerances', () => {
+    const c = makeClaim({ id: 'a.b', description: 'd', paper: 2, measured: 2.1, unit: 'u', tolerance: { abs: 0.5, rel: 0.1 } });
+    expect(formatTolerance(c.tolerance)).toBe('±0.5 or ±10%');
+    expect(claimRows([c])).toEqual([{ id: 'a.b', description: 'd', paper: 2, measured: 2.1, unit: 'u', tolerance: '±0.5 or ±10%', verdict: 'reproduces' }]);
+  });
+});
+
+describe('tables', () => {
+  const rows = [
+    { matrix: 'Wx', dims: '128×256', count: 32768, share: 0.398124, note: null },
+    { matrix: 'b_h & "x"', dims: '128', count: 128, share: 1.5e-7, note: 'a,b' },
+  ];
+
+  it('round-trips rows through a danfojs DataFrame', () => {
+    const df = toDataFrame('t', rows);
+    expect(df.shape).toEqual([2, 5]);
+    expect(df.columns).toEqual(['matrix', 'dims', 'count', 'share', 'note']);
+    expect(dataFrameRows(df)).toEqual(rows);
+  });
+
+  it('rejects empty tables and rows with other columns', () => {
+    expect(() => tableColumns('t', [])).toThrow(/table t: no rows/);
+    expect(() => tableColumns('t', [{ a: 1 }, { b: 2 }])).toThrow(/row 1 has columns \[b\], expected \[a\]/);
+    expect(() => tableColumns('t', [{ a: [1] as unknown as number }])).toThrow(/column a is a object/);
+    expect(() => tableColumns('t', [{ shape: 'x' }])).toThrow(/column 'shape' clashes/);
+  });
+
+  it('writes CSV at full precision with RFC 4180 quoting', () => {
+    expect(toCsv(toDataFrame('t', rows))).toBe(
+      'matrix,dims,count,share,note\nWx,128×256,32768,0.398124,\n"b_h & ""x""",128,128,1.5e-7,"a,b"\n');
+  });
+
+  it('formats numbers to significant digits', () => {
+    expect(formatNumber(82304)).toBe('82304');
+    expect(formatNumber(0.0792015)).toBe('0.0792');
+    expect(formatNumber(0.0792015, 6)).toBe('0.0792015');
+    expect(formatNumber(1.5e-7)).toBe('1.500e-7');
+    expect(formatNumber(NaN)).toBe('NaN');
+  });
+
+  it('renders escaped HTML with numeric columns right-aligned', () => {
+    const html = toHtml(toDataFrame('t', rows), { caption: 'A <caption>' });
+    expect(html).toContain('<caption');
+    expect(html).toContain('A &lt;caption&gt;');
+    expect(html).toContain('b_h &amp; &quot;x&quot;');
+    expect(html).toMatch(/text-align:right[^>]*>32768</);
+    expect(html).toMatch(/text-align:left[^>]*>Wx</);
+    expect(html).toContain('>—<');
+    expect((html.match(/<tr/g) ?? []).length).toBe(3);
+  });
+
+  it('renders booktabs LaTeX with escapes and math numbers', () => {
+    const tex = toLatex(toDataFrame('t', rows), 'nb-t', { caption: '50% of x_1' });
+    expect(tex).toContain('\\begin{tabular}{llrrl}');
+    expect(tex).toContain('\\caption{50\\% of x\\_1}');
+    expect(tex).toContain('\\label{tab:nb-t}');
+    expect(tex).toContain('Wx & 128$\\times$256 & $32768$ & $0.3981$ & --- \\\\');
+    expect(tex).toContain('b\\_h \\& "x" & 128 & $128$ & $1.500\\times10^{-7}$ & a,b \\\\');
+    expect(tex.indexOf('\\toprule')).toBeLessThan(tex.indexOf('\\midrule'));
+  });
+});
+
+describe('figures', () => {
+  const spec = { data: [{ type: 'scatter', x: [1, 2], y: [3, 4] }], layout: { xaxis: { title: 'epoch' }, yaxis: { title: { text: 'bpc (bits/char)' } } } };
+
+  it('requires a title on every cartesian axis', () => {
+    expect(() => checkAxes('f', spec)).not.toThrow();
+    expect(() => checkAxes('f', { data: spec.data, layout: { xaxis: { title: 'x' } } })).toThrow(/figure f: layout.yaxis.title is missing/);
+    expect(() => checkAxes('f', { data: spec.data, layout: { ...spec.layout, yaxis2: { overlaying: 'y' } } })).toThrow(/yaxis2/);
+    expect(() => checkAxes('f', { data: [] })).toThrow(/no traces/);
+    expect(() => checkAxes('f', { data: [{ type: 'pie', values: [1] }] })).not.toThrow();
+  });
+
+  it('applies the paper style without overriding the figure', () => {
+    const f = styleFigure('f', { ...spec, layout: { ...spec.layout, yaxis: { title: 'y', type: 'log' } }, width: 500 });
+    expect(f.width).toBe(500);
+    expect(f.height).toBe(400);
+    expect(f.layout.colorway).toEqual([...OKABE_ITO]);
+    expect((f.layout.font as { family: string }).family).toMatch(/DejaVu Sans/);
+    expect(f.layout.yaxis).toMatchObject({ type: 'log', title: 'y', ticks: 'outside', showline: true });
+    expect(() => styleFigure('f', { ...spec, width: 10 })).toThrow(/width must be an integer in \[100, 4000\]/);
+  });
+
+  it('embeds the figure with a static image and script-safe JSON', () => {
+    const f = styleFigure('f', { ...spec, data: [{ type: 'scatter', x: [1], y: [1], name: '</script><b>' }] });
+    const html = figureHtml('fig-1', f, 'iVBORw0KGgo=', 'Caption <i>');
+    expect(html).toContain('<img src="data:image/png;base64,iVBORw0KGgo="');
+    expect(html).toContain('Caption &lt;i&gt;');
+    expect(html).not.toContain('</script><b>');
+    expect(html).toContain('\\u003c/script>');
+    const tag = plotlyScriptTag();
+    expect(tag.startsWith('<script')).toBe(true);
+    expect(tag.match(/<\/script/gi)?.length).toBe(1);
+    expect(tag.length).toBeGreaterThan(1_000_000);
+  });
+});
+
+describe('run inputs', () => {
+  it('defaults to the project files and honours the environment', () => {
+    expect(projectRoot() + '/').toBe(ROOT);
+    const d = inputPaths({}, {});
+    expect(d.modelPath).toBe(join(ROOT, DEFAULT_MODEL));
+    expect(d.dataPath).toBe(join(ROOT, DEFAULT_DATA));
+    expect(d.outDir).toBe(join(ROOT, 'build'));
+    const e = inputPaths({}, { SAT_MODEL: '/x/m.bin', SAT_DATA: 'data/enwik_heldout_1024.txt', SAT_OUT: '/tmp/o' });
+    expect(e).toEqual({ modelPath: '/x/m.bin', dataPath: join(ROOT, 'data/enwik_heldout_1024.txt'), outDir: '/tmp/o' });
+    expect(() => inputPaths({}, { SAT_MODEL: ' ' })).toThrow(/SAT_MODEL: set but empty/);
+  });
+
+  it('names the bad file and what was expected', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inputs-'));
+    writeFileSync(join(dir, 'short.bin'), new Uint8Array(12));
+    writeFileSync(join(dir, 'one.txt'), 'x');
+    expect(() => experimentInputs({ modelPath: join(dir, 'missing.bin') }, {})).toThrow(/missing.bin: cannot be read/);
+    expect(() => experimentInputs({ modelPath: join(dir, 'short.bin') }, {})).toThrow(/short.bin.*12 bytes/);
+    if (HAVE_ARCHIVE) {
+      expect(() => experimentInputs({ modelPath: ARCHIVE_MODEL, dataPath: join(dir, 'one.txt') }, {})).toThrow(/one.txt: 1 bytes, expected at least 2/);
+      const ok = experimentInputs({ modelPath: ARCHIVE_MODEL }, {});
+      expect(ok.model.hidden).toBe(128);
+      expect(ok.bytes.length).toBe(1024);
+    }
+  });
+});
