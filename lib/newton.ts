@@ -9,12 +9,15 @@
  *   Δ_o = −A_o⁻¹ g_o  (Cholesky solve per output)
  * The cross-output blocks −p_o p_o' φφᵀ are dropped, so the full step can overshoot; a backtracking
  * (Armijo) line search on η ∈ {1, ½, ¼, …} keeps each iteration a decrease of L. Since every A_o is
- * positive definite, Δ is a descent direction (gᵀΔ < 0).
+ * positive definite, Δ is a descent direction (gᵀΔ < 0). Losses use the fast wasm gradient when
+ * the hidden size allows it (lib/fast/readout.ts).
  */
 import { cholesky, choleskySolve } from './linalg.js';
 import { VOCAB } from './model.js';
 import { readout } from './rnn.js';
 import { readoutLossGrad, type Readout, type ReadoutProblem } from './readout.js';
+import { fastReadoutLossGrad } from './fast/readout.js';
+import { simdHidden } from './fast/wasm.js';
 
 export interface NewtonOptions {
   /** Number of Newton iterations. */
@@ -112,10 +115,11 @@ export function newtonReadout(p: ReadoutProblem, init: Readout, opts: NewtonOpti
   if (!(Number.isInteger(opts.iterations) && opts.iterations >= 0)) throw new RangeError(`iterations: expected a non-negative integer, got ${opts.iterations}`);
   const damping = opts.damping ?? 1e-3, c = opts.armijo ?? 1e-4, maxHalvings = opts.maxHalvings ?? 30;
   if (!(damping > 0)) throw new RangeError(`damping: expected a positive number, got ${damping}`);
+  const lossGrad = simdHidden(p.hidden) ? fastReadoutLossGrad : readoutLossGrad;
   let Wy = init.Wy.slice(), by = init.by.slice();
   const gWy = new Float64Array(Wy.length), gby = new Float64Array(by.length);
   const scratchW = new Float64Array(Wy.length), scratchB = new Float64Array(by.length);
-  let loss = readoutLossGrad(p, { Wy, by }, gWy, gby);
+  let loss = lossGrad(p, { Wy, by }, gWy, gby);
   const loss0 = loss;
   const steps: NewtonStep[] = [];
   for (let it = 1; it <= opts.iterations; it++) {
@@ -127,7 +131,7 @@ export function newtonReadout(p: ReadoutProblem, init: Readout, opts: NewtonOpti
     for (let h = 0; h <= maxHalvings; h++, eta /= 2) {
       const tW = Wy.map((v, k) => v + eta * d.Wy[k]);
       const tB = by.map((v, o) => v + eta * d.by[o]);
-      const trial = readoutLossGrad(p, { Wy: tW, by: tB }, scratchW, scratchB);
+      const trial = lossGrad(p, { Wy: tW, by: tB }, scratchW, scratchB);
       if (trial <= loss + c * eta * slope) {
         Wy = tW; by = tB; loss = trial;
         gWy.set(scratchW); gby.set(scratchB);
