@@ -10,6 +10,7 @@
 import { distinctPatterns } from './hash.js';
 import { analyticReadout, carrierStates, type CarrierSpec } from './shift-register.js';
 import { piReadout } from './pinv.js';
+import { newtonReadout, type NewtonOptions, type NewtonStep } from './newton.js';
 import { fitReadout, readoutBpc, readoutProblem, zeroReadout, SCHEDULES, type Readout, type ReadoutProblem, type Schedule } from './readout.js';
 
 /** Warm-up positions skipped when fitting and scoring a readout. */
@@ -92,4 +93,25 @@ export function carrierRow(spec: CarrierSpec, bytes: Uint8Array, what: { analyti
     ...(what.pi ? { pi: piReadout(p).bpc } : {}),
     ...(what.sgd ? { sgd: readoutBpc(p, FITTERS.sgdFromZero(what.sgd)(p)) } : {}),
   };
+}
+
+/** A readout and its learning curve: bpc[k] on the problem's positions after k updates. */
+export interface DescentCurve {
+  readonly readout: Readout;
+  readonly bpc: Float64Array;
+}
+
+/** Full-batch gradient descent (`fitReadout`) from `init`, recording bpc after every update. */
+export function descentCurve(p: ReadoutProblem, init: Readout, s: Schedule): DescentCurve {
+  const bpc: number[] = [];
+  const readout = fitReadout(p, init, s, (_epoch, loss) => { bpc.push(loss / Math.LN2); });
+  bpc.push(readoutBpc(p, readout));
+  return { readout, bpc: Float64Array.from(bpc) };
+}
+
+/** Damped block-diagonal Newton (lib/newton.ts) from `init`, recording bpc after every iteration. */
+export function newtonCurve(p: ReadoutProblem, init: Readout, opts: NewtonOptions, onStep?: (s: NewtonStep) => void): DescentCurve {
+  const res = newtonReadout(p, init, opts, onStep);
+  const bpc = Float64Array.from([res.loss0, ...res.steps.map((s) => s.loss)], (l) => l / Math.LN2);
+  return { readout: { Wy: res.Wy, by: res.by }, bpc };
 }
