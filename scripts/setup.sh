@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the environment for sat-rnn notebooks (idempotent; quick when everything is present):
-#   1. Debian packages: Jupyter's nbconvert/nbclient/ipykernel and chromium (apt-get when missing)
+#   1. Debian packages: Jupyter's nbconvert/nbclient/ipykernel, chromium, MathJax and require.js for
+#      the HTML renders (apt-get when missing)
 #   2. npm packages (npm install when node_modules is missing or older than the lock file)
 #   3. lib compiled to dist/lib, importable as sat-rnn/lib/<module>; kernelspec sat-rnn-tslab
 #      running THIS project's node_modules/tslab, registered for the user (for interactive Jupyter)
@@ -9,7 +10,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-DEBIAN_PACKAGES=(jupyter-nbconvert python3-nbconvert python3-nbclient jupyter-client python3-ipykernel chromium)
+# libjs-mathjax and libjs-requirejs: Debian's nbconvert HTML template loads them from file:///usr/share/javascript
+# (offline math in the HTML renders).
+DEBIAN_PACKAGES=(jupyter-nbconvert python3-nbconvert python3-nbclient jupyter-client python3-ipykernel chromium libjs-mathjax libjs-requirejs)
 
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
