@@ -62,8 +62,14 @@ export function ensureLibBuilt(root: string = projectRoot()): void {
     }
     writeFileAtomic(join(fresh, '.source-stamp.json'), stamp);
     const old = join(dist, `.lib-old-${process.pid}-${Date.now()}`);
-    if (existsSync(target)) renameSync(target, old);
-    renameSync(fresh, target);
+    try {
+      if (existsSync(target)) renameSync(target, old);
+      renameSync(fresh, target);
+    } catch (e) {
+      // A concurrent run swapped its build in between our two renames: keep theirs (same sources).
+      if (!existsSync(stampFile)) throw e;
+      rmSync(fresh, { recursive: true, force: true });
+    }
     rmSync(old, { recursive: true, force: true });
   }
   writeFileAtomic(join(dist, 'package.json'), JSON.stringify({ name: LIB_PACKAGE, private: true, type: 'module' }, null, 2) + '\n');
