@@ -2,7 +2,8 @@
  * `npm run bench [-- --runs N] [-- --suite]`: speed of the hot kernels, fast vs the plain
  * TypeScript reference measured in the same process, and the original recipe's trainer in C -O2
  * (bench/sat_train.c, compiled with gcc into a temp dir). Prints one JSON object.
- * Every figure is the median of N runs (default 5) after one warm-up run.
+ * Every figure is the median of N runs (default 5) after one warm-up run, in wall time and in
+ * CPU time of this process (the CPU figures stay comparable when other jobs share the cores).
  * --suite also times `npm run notebooks` (every notebook executed; slow).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -26,38 +27,54 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATA = join(ROOT, 'data/enwik_1024.txt');
 const TRAINED = join(ROOT, 'data/sat_model.bin');
 
-/** Median of `runs` timings (ms) of `fn` after one warm-up call. */
-function medianMs(runs: number, fn: () => void): number {
+/** Median wall and CPU milliseconds. */
+interface Timing {
+  wall: number;
+  cpu: number;
+}
+
+/** Median of `runs` timings of `fn` after one warm-up call. */
+function measure(runs: number, fn: () => void): Timing {
   fn();
-  const t: number[] = [];
+  const wall: number[] = [], cpu: number[] = [];
   for (let r = 0; r < runs; r++) {
-    const t0 = performance.now();
+    const c0 = process.cpuUsage(), t0 = performance.now();
     fn();
-    t.push(performance.now() - t0);
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(t.length / 2)];
+  return { wall: median(wall), cpu: median(cpu) };
+}
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
 }
 
 const round = (v: number, digits = 3) => Number(v.toPrecision(digits + 2));
 
-/** Positions per second of `epochs` epochs of the recipe from the seeded init. */
-function trainerRate(bytes: Uint8Array, runs: number, epochs: number, kernel?: ChunkGradientKernel): number {
-  const ms = medianMs(runs, () => train(bytes, { epochs, kernel }));
-  return (epochs * (bytes.length - 1)) / (ms / 1000);
+/** Milliseconds rounded, wall and CPU. */
+const ms = (t: Timing) => ({ wall: round(t.wall), cpu: round(t.cpu) });
+
+/** Positions per second (wall and CPU) of `epochs` epochs of the recipe from the seeded init. */
+function trainerRate(bytes: Uint8Array, runs: number, epochs: number, kernel?: ChunkGradientKernel): Timing {
+  const t = measure(runs, () => train(bytes, { epochs, kernel }));
+  const positions = epochs * (bytes.length - 1);
+  return { wall: positions / (t.wall / 1000), cpu: positions / (t.cpu / 1000) };
 }
 
 /** Compile bench/sat_train.c with gcc -O2 and run `epochs` epochs; null with a reason if gcc fails. */
-function cTrainer(epochs: number): { positions_per_sec: number; last_train_bpc: number; compiler: string } | { positions_per_sec: null; reason: string } {
+function cTrainer(epochs: number): { rate: Timing; last_train_bpc: number; compiler: string } | { rate: null; reason: string } {
   const dir = mkdtempSync(join(tmpdir(), 'sat-bench-'));
   try {
     const exe = join(dir, 'sat_train');
     execFileSync('gcc', ['-O2', '-o', exe, join(ROOT, 'bench/sat_train.c'), '-lm'], { stdio: 'pipe' });
-    const out = JSON.parse(execFileSync(exe, [DATA, String(epochs)], { encoding: 'utf8' })) as { positions_per_sec: number; last_train_bpc: number };
+    const out = JSON.parse(execFileSync(exe, [DATA, String(epochs)], { encoding: 'utf8' })) as { positions_per_sec: number; positions_per_cpu_sec: number; last_train_bpc: number };
     const compiler = execFileSync('gcc', ['--version'], { encoding: 'utf8' }).split('\n')[0];
-    return { positions_per_sec: out.positions_per_sec, last_train_bpc: out.last_train_bpc, compiler: `${compiler} -O2` };
+    return { rate: { wall: out.positions_per_sec, cpu: out.positions_per_cpu_sec }, last_train_bpc: out.last_train_bpc, compiler: `${compiler} -O2, ${epochs} epochs` };
   } catch (e) {
-    return { positions_per_sec: null, reason: `gcc build or run failed: ${(e as Error).message.split('\n')[0]}` };
+    return { rate: null, reason: `gcc build or run failed: ${(e as Error).message.split('\n')[0]}` };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -107,11 +124,13 @@ function main(): void {
   const unfused: ChunkGradientKernel = (...a) => fastChunkGradient(...a);
   const kernelOnly = trainerRate(bytes, runs, 10, unfused);
   const fused = trainerRate(bytes, runs, 40);
-  const c = cTrainer(100);
+  const cEpochs = 100;
+  const c = cTrainer(cEpochs);
+  const fastSameSchedule = train(bytes, { epochs: cEpochs }).log[cEpochs - 1].trainBpc;
 
   // Evaluation: one bpc pass over the 1024 bytes.
-  const evalRef = medianMs(runs, () => evaluate(m, bytes, { kernel: 'reference' }));
-  const evalFast = medianMs(runs, () => evaluate(m, bytes));
+  const evalRef = measure(runs, () => evaluate(m, bytes, { kernel: 'reference' }));
+  const evalFast = measure(runs, () => evaluate(m, bytes));
   const bpcDiff = Math.abs(evaluate(m, bytes).bpc - evaluate(m, bytes, { kernel: 'reference' }).bpc);
 
   // Readout fitting on fixed features: one full-batch Wy/by gradient step.
@@ -120,15 +139,18 @@ function main(): void {
   const r0 = (): Readout => ({ Wy: Float64Array.from(m.Wy), by: Float64Array.from(m.by) });
   const gWy = new Float64Array(VOCAB * m.hidden), gby = new Float64Array(VOCAB);
   const rRef = r0(), rFast = r0();
-  const wyRef = medianMs(runs, () => wyEpoch(p, rRef, gWy, gby, readoutLossGrad));
-  const wyFast = medianMs(runs, () => wyEpoch(p, rFast, gWy, gby, fastReadoutLossGrad));
+  const wyRef = measure(runs, () => wyEpoch(p, rRef, gWy, gby, readoutLossGrad));
+  const wyFast = measure(runs, () => wyEpoch(p, rFast, gWy, gby, fastReadoutLossGrad));
 
   // PI: ridge least squares, 128 sign features → 256 residual targets, λ = 0.01.
   const pi = piProblem(states, m.hidden, bytes);
-  const piRef = medianMs(runs, () => ridgeSolve(pi.X, pi.n, m.hidden, pi.Y, VOCAB, 0.01));
-  const piFast = medianMs(runs, () => fastRidgeSolve(pi.X, pi.n, m.hidden, pi.Y, VOCAB, 0.01));
+  const piRef = measure(runs, () => ridgeSolve(pi.X, pi.n, m.hidden, pi.Y, VOCAB, 0.01));
+  const piFast = measure(runs, () => fastRidgeSolve(pi.X, pi.n, m.hidden, pi.Y, VOCAB, 0.01));
 
-  const cRate = c.positions_per_sec;
+  const cRate = c.rate;
+  const perSec = (r: Timing) => ({ wall: round(r.wall), cpu: round(r.cpu) });
+  const ratio = (a: Timing, b: Timing) => ({ wall: round(a.wall / b.wall), cpu: round(a.cpu / b.cpu) });
+  const recipe = (r: Timing) => ({ wall: round((4000 * 1023) / r.wall), cpu: round((4000 * 1023) / r.cpu) });
   const out = {
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, loadavg_1min_at_start: round(load, 2) },
     runs_per_figure: runs,
@@ -136,17 +158,18 @@ function main(): void {
     trainer: {
       what: 'original recipe inner loop: forward + BPTT over 50-step chunks + global-norm clip + SGD, 128 hidden, 1023 positions/epoch',
       positions_per_sec: {
-        reference_ts: round(ref), fast_kernel_generic_update: round(kernelOnly), fast_fused_default: round(fused), c_O2: cRate === null ? null : round(cRate),
+        reference_ts: perSec(ref), fast_kernel_generic_update: perSec(kernelOnly), fast_fused_default: perSec(fused), c_O2: cRate === null ? null : perSec(cRate),
       },
-      ratio_fast_vs_reference: round(fused / ref),
-      ratio_fast_vs_c: cRate === null ? null : round(fused / cRate),
-      ratio_c_vs_reference: cRate === null ? null : round(cRate / ref),
-      recipe_4000_epochs_seconds: { reference_ts: round((4000 * 1023) / ref), fast: round((4000 * 1023) / fused), c_O2: cRate === null ? null : round((4000 * 1023) / cRate) },
-      c: c,
+      ratio_fast_vs_reference: ratio(fused, ref),
+      ratio_fast_vs_c: cRate === null ? null : ratio(fused, cRate),
+      ratio_c_vs_reference: cRate === null ? null : ratio(cRate, ref),
+      recipe_4000_epochs_seconds: { reference_ts: recipe(ref), fast: recipe(fused), c_O2: cRate === null ? null : recipe(cRate) },
+      c: 'rate' in c && c.rate !== null ? { last_train_bpc: c.last_train_bpc, compiler: c.compiler } : c,
+      fast_last_train_bpc_same_schedule: round(fastSameSchedule, 5),
     },
-    evaluation: { what: 'one bpc pass (1023 scored positions)', ms: { reference_ts: round(evalRef), fast: round(evalFast) }, ratio: round(evalRef / evalFast), bpc_abs_diff: bpcDiff },
-    wy_epoch: { what: `one full-batch Wy/by gradient step over ${p.to - p.from} positions, H=${m.hidden}`, ms: { reference_ts: round(wyRef), fast: round(wyFast) }, ratio: round(wyRef / wyFast) },
-    pi_solve: { what: `ridge (HᵀH + 0.01 I) W = Hᵀ T, H: ${pi.n}×${m.hidden} signs, T: ${pi.n}×256`, ms: { reference_ts: round(piRef), fast: round(piFast) }, ratio: round(piRef / piFast) },
+    evaluation: { what: 'one bpc pass (1023 scored positions)', ms: { reference_ts: ms(evalRef), fast: ms(evalFast) }, ratio: ratio(evalRef, evalFast), bpc_abs_diff: bpcDiff },
+    wy_epoch: { what: `one full-batch Wy/by gradient step over ${p.to - p.from} positions, H=${m.hidden}`, ms: { reference_ts: ms(wyRef), fast: ms(wyFast) }, ratio: ratio(wyRef, wyFast) },
+    pi_solve: { what: `ridge (HᵀH + 0.01 I) W = Hᵀ T, H: ${pi.n}×${m.hidden} signs, T: ${pi.n}×256`, ms: { reference_ts: ms(piRef), fast: ms(piFast) }, ratio: ratio(piRef, piFast) },
     notebook_suite: suiteSeconds(values.suite ?? false),
   };
   console.log(JSON.stringify(out, null, 2));
