@@ -1,13 +1,17 @@
 /** Unit tests of the notebook toolkit: claims ledger, tables, figure style, run inputs. */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeClaim, verdict, claimRows, formatTolerance } from '../lib/notebook/ledger.js';
 import { toDataFrame, dataFrameRows, toCsv, toHtml, toLatex, formatNumber, tableColumns } from '../lib/notebook/table.js';
 import { checkAxes, styleFigure, figureHtml, plotlyScriptTag, OKABE_ITO } from '../lib/notebook/figure.js';
 import { inputPaths, experimentInputs, projectRoot, DEFAULT_MODEL, DEFAULT_DATA } from '../lib/notebook/inputs.js';
-import { ARCHIVE_MODEL, HAVE_ARCHIVE, ROOT } from './helpers.js';
+import { Report, type ReportJson } from '../lib/notebook/report.js';
+import { saveModel } from '../lib/model.js';
+import { sha256, ENWIK_1024_SHA256 } from '../lib/data.js';
+import { evaluate } from '../lib/rnn.js';
+import { ARCHIVE_MODEL, HAVE_ARCHIVE, ROOT, randomModel } from './helpers.js';
 
 describe('claims ledger', () => {
   it('computes verdicts from the tolerance', () => {
@@ -153,5 +157,43 @@ describe('run inputs', () => {
       expect(ok.model.hidden).toBe(128);
       expect(ok.bytes.length).toBe(1024);
     }
+  });
+});
+
+describe('Report (outside a kernel)', () => {
+  it('records claims and tables and writes the results JSON, CSV and LaTeX', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'report-'));
+    const modelPath = join(dir, 'm.bin');
+    saveModel(modelPath, randomModel(4, 3, 0.5));
+    const report = Report.open('99-test', { modelPath, outDir: join(dir, 'out') });
+    expect(report.model.hidden).toBe(4);
+    expect(report.bpc).toBeCloseTo(evaluate(report.model, report.bytes).bpc, 12);
+    report.claim({ id: 'test.params', description: 'p', paper: 2, measured: 2, unit: 'count', tolerance: { abs: 0 } });
+    report.claim({ id: 'test.free', description: 'f', paper: null, measured: 0.5, unit: 'fraction' });
+    expect(() => report.claim({ id: 'test.free', description: 'f', paper: null, measured: 1, unit: 'fraction' })).toThrow(/already recorded/);
+    report.table('numbers', [{ k: 1, v: 0.5 }, { k: 2, v: null }], { caption: 'c' });
+    expect(() => report.table('numbers', [{ k: 1 }])).toThrow(/already recorded/);
+    expect(() => report.table('claims', [{ k: 1 }])).toThrow(/already recorded/);
+    expect(() => report.table('Bad Name', [{ k: 1 }])).toThrow(/table name 'Bad Name'/);
+    await expect(report.figure('f', { data: [{ type: 'scatter', x: [1], y: [1] }], layout: { xaxis: { title: 'x' } } }, 'c')).rejects.toThrow(/yaxis.title is missing/);
+    await report.finish();
+    expect(() => report.claim({ id: 'test.late', description: 'l', paper: null, measured: 1, unit: 'u' })).toThrow(/after finish/);
+
+    const json = JSON.parse(readFileSync(join(dir, 'out/results/99-test.json'), 'utf8')) as ReportJson;
+    expect(json.model).toEqual({ path: modelPath, sha256: sha256(readFileSync(modelPath)), bpc: report.bpc });
+    expect(json.data).toEqual({ path: 'data/enwik_1024.txt', sha256: ENWIK_1024_SHA256, bytes: 1024 });
+    expect(json.claims.map((c) => [c.id, c.verdict])).toEqual([['test.params', 'reproduces'], ['test.free', 'not-in-paper']]);
+    expect(json.tables).toEqual({ numbers: [{ k: 1, v: 0.5 }, { k: 2, v: null }] });
+    expect(readFileSync(join(dir, 'out/results/99-test/numbers.csv'), 'utf8')).toBe('k,v\n1,0.5\n2,\n');
+    expect(readFileSync(join(dir, 'out/results/99-test/claims.csv'), 'utf8').split('\n')[1]).toBe('test.params,p,2,2,count,±0,reproduces');
+    expect(readdirSync(join(dir, 'out/results')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('refuses to finish without claims', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'report-'));
+    const modelPath = join(dir, 'm.bin');
+    saveModel(modelPath, randomModel(2, 1, 0.5));
+    await expect(Report.open('98-empty', { modelPath, outDir: dir }).finish()).rejects.toThrow(/no claims recorded/);
+    expect(() => Report.open('notebook', { modelPath, outDir: dir })).toThrow(/expected the file name without .ipynb/);
   });
 });

@@ -104,7 +104,7 @@ export function toHtml(df: DataFrame, fmt: TableFormat = {}): string {
   const cols = df.columns;
   const right = cols.map((_, j) => numericColumn(values, j));
   const cell = (tag: string, s: string, j: number) =>
-    `<${tag} style="text-align:${right[j] ? 'right' : 'left'};padding:2px 8px">${escapeHtml(s)}</${tag}>`;
+    `<${tag} style="text-align:${right[j] ? 'right' : 'left'};padding:2px 8px${tag === 'th' ? ';white-space:nowrap' : ''}">${escapeHtml(s)}</${tag}>`;
   const head = `<tr style="border-bottom:1px solid #333">${cols.map((c, j) => cell('th', c, j)).join('')}</tr>`;
   const body = values.map((r) => `<tr>${r.map((v, j) => cell('td', formatCell(v ?? null, fmt.digits), j)).join('')}</tr>`).join('\n');
   const caption = fmt.caption ? `<caption style="caption-side:top;text-align:left;font-weight:bold;padding:4px 0">${escapeHtml(fmt.caption)}</caption>` : '';
