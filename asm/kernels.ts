@@ -122,6 +122,24 @@ function vecmat<T>(N: i32, K: i32, v: usize, b: usize, out: usize, accumulate: b
   }
 }
 
+/** dst[C][R] = src[R][C]ᵀ for float32 with R, C multiples of 4, in 4×4 SIMD blocks. */
+function transposeF32(src: usize, R: i32, C: i32, dst: usize): void {
+  const rs = <usize>C * 4, ds = <usize>R * 4;
+  for (let r = 0; r < R; r += 4) {
+    for (let c = 0; c < C; c += 4) {
+      const p = src + <usize>r * rs + <usize>c * 4;
+      const r0 = v128.load(p), r1 = v128.load(p + rs), r2 = v128.load(p + 2 * rs), r3 = v128.load(p + 3 * rs);
+      const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+      const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+      const q = dst + <usize>c * ds + <usize>r * 4;
+      v128.store(q, v128.shuffle<i64>(t0, t2, 0, 2));
+      v128.store(q + ds, v128.shuffle<i64>(t0, t2, 1, 3));
+      v128.store(q + 2 * ds, v128.shuffle<i64>(t1, t3, 0, 2));
+      v128.store(q + 3 * ds, v128.shuffle<i64>(t1, t3, 1, 3));
+    }
+  }
+}
+
 /** dst[C][R] = src[R][C]ᵀ. */
 function transpose<T>(src: usize, R: i32, C: i32, dst: usize): void {
   const S = <usize>sizeof<T>();
@@ -242,8 +260,8 @@ export function chunkGrad32(
 ): f64 {
   const S: usize = 4;
   const rowH = <usize>H * S;
-  transpose<f32>(wh, H, H, whT);
-  transpose<f32>(wy, V, H, wyT);
+  transposeF32(wh, H, H, whT);
+  transposeF32(wy, V, H, wyT);
   // Forward: the recurrence is sequential, the readout is one GEMM afterwards.
   for (let t = 0; t < L; t++) {
     const xt = <usize>load<u8>(x + <usize>t);
@@ -373,7 +391,7 @@ export function sgdStep32(
 
 /** dst[C][R] = src[R][C]ᵀ in float32 (Wx [H][V] ↔ Wxᵀ [V][H]). */
 export function transpose32(src: usize, R: i32, C: i32, dst: usize): void {
-  transpose<f32>(src, R, C, dst);
+  transposeF32(src, R, C, dst);
 }
 
 /**
