@@ -136,18 +136,18 @@ export function umEvaluate(net: UmNet, bytes: Uint8Array): Score & { readonly tr
  *    L = ln(1 + c·wmax). Always clipped at 255 (only weights above wmax would exceed it).
  * round() is half away from zero (C's round), applied to a non-negative number.
  */
-export type Quantizer =
-  | { readonly kind: 'linear'; readonly alpha: number; readonly clip: boolean }
-  | { readonly kind: 'log'; readonly c: number; readonly wmax: number; readonly clip: boolean };
+export type Quantizer = LinearQuantizer | LogQuantizer;
+export interface LinearQuantizer { readonly kind: 'linear'; readonly alpha: number; readonly clip: boolean }
+export interface LogQuantizer { readonly kind: 'log'; readonly c: number; readonly wmax: number; readonly clip: boolean }
 
 /** Linear quantizer; α must be finite and > 0. */
-export function linearQuantizer(alpha: number, clip: boolean): Quantizer {
+export function linearQuantizer(alpha: number, clip: boolean): LinearQuantizer {
   if (!(alpha > 0) || !Number.isFinite(alpha)) throw new RangeError(`alpha: expected a finite positive number, got ${alpha}`);
   return { kind: 'linear', alpha, clip };
 }
 
 /** Log-scale quantizer (eq. 5) with wmax = max|w| of `w` unless given; c and wmax must be > 0. */
-export function logQuantizer(c: number, w: ArrayLike<number>, wmax: number = maxAbs(w, 'w')): Quantizer {
+export function logQuantizer(c: number, w: ArrayLike<number>, wmax: number = maxAbs(w, 'w')): LogQuantizer {
   if (!(c > 0) || !Number.isFinite(c)) throw new RangeError(`c: expected a finite positive number, got ${c}`);
   if (!(wmax > 0) || !Number.isFinite(wmax)) throw new RangeError(`wmax: expected a finite positive number, got ${wmax}`);
   return { kind: 'log', c, wmax, clip: true };
