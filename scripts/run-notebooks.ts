@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { experimentInputs, projectRoot, ENV } from '../lib/notebook/inputs.js';
+import { experimentInputs, inputPaths, projectRoot, ENV } from '../lib/notebook/inputs.js';
 import { ensureLibBuilt, ensureKernelSpec, KERNEL_NAME } from './toolchain.js';
 
 const USAGE = `usage: npm run notebooks -- [--only <id>[,<id>...]] [--model <file>] [--data <file>] [--out <dir>] [--dir <folder>]
@@ -45,7 +45,12 @@ function parseOptions(argv: string[]): Options {
   // Resolve against the caller's directory (npm runs scripts from the project root).
   const cwd = process.env.INIT_CWD ?? process.cwd();
   const abs = (p: string | undefined) => (p === undefined ? undefined : resolve(cwd, p));
-  const inputs = experimentInputs({ modelPath: abs(values.model), dataPath: abs(values.data), outDir: abs(values.out) }, {});
+  const choice = { modelPath: abs(values.model), dataPath: abs(values.data), outDir: abs(values.out) };
+  const defaultModel = inputPaths(choice, {}).modelPath;
+  if (values.model === undefined && !existsSync(defaultModel)) {
+    throw new UsageError(`the default model ${defaultModel} does not exist yet: train it (see data/README.md) or pass --model <file>`);
+  }
+  const inputs = experimentInputs(choice, {});
   const only = values.only === undefined ? null : values.only.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (only !== null && only.length === 0) throw new UsageError('--only: expected a notebook id such as 00');
   const dir = values.dir === undefined ? join(projectRoot(), 'notebooks') : resolve(cwd, values.dir);
