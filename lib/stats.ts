@@ -116,3 +116,17 @@ export function leastSquaresScale(trained: ArrayLike<number>, estimate: ArrayLik
   if (den === 0) throw new RangeError('leastSquaresScale: estimate is all zeros, no scale fits');
   return num / den;
 }
+
+/** Agreement of an estimate with trained values: entries compared, Pearson r and R² = r². */
+export interface Agreement {
+  readonly entries: number;
+  /** NaN when undefined (fewer than 2 entries, or a constant input). */
+  readonly r: number;
+  readonly rSquared: number;
+}
+
+/** Pearson r and R² of `estimate` against `trained`, over all entries or only those in `idx`. */
+export function agreement(estimate: ArrayLike<number>, trained: ArrayLike<number>, idx?: ArrayLike<number>): Agreement {
+  const r = idx ? pearsonAt(estimate, trained, idx) : pearson(estimate, trained);
+  return { entries: idx ? idx.length : estimate.length, r, rSquared: r * r };
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { corr } from 'mathjs';
 import {
-  indicesAbsAtLeast, leastSquaresScale, mean, meanAbsFinite, pearson, pearsonAt, pearsonPer, pick, topAbs,
+  agreement, indicesAbsAtLeast, leastSquaresScale, mean, meanAbsFinite, pearson, pearsonAt, pearsonPer, pick, topAbs,
 } from '../lib/stats.js';
 import { GlibcRand } from '../lib/glibc-rand.js';
 
@@ -45,6 +45,11 @@ describe('subsets and per-neuron r', () => {
     const est = [100, -1, 2, -100, -3];
     expect(pearsonAt(est, w, idx)).toBeCloseTo(pearson([-1, 2, -3], [-3, 4, -5]), 14);
     expect(pearsonAt(est, w, indicesAbsAtLeast(w, 10))).toBeNaN();
+    const a = agreement(est, w, idx);
+    expect(a.entries).toBe(3);
+    expect(a.rSquared).toBeCloseTo(a.r * a.r, 14);
+    expect(agreement(est, w).entries).toBe(5);
+    expect(agreement(est, w, []).r).toBeNaN();
     expect(() => indicesAbsAtLeast(w, -1)).toThrow(/threshold/);
   });
 
