@@ -119,6 +119,12 @@ describe('figures', () => {
     expect(() => styleFigure('f', { ...spec, width: 10 })).toThrow(/width must be an integer in \[100, 4000\]/);
   });
 
+  it('accepts typed arrays in traces', () => {
+    const f = styleFigure('f', { ...spec, data: [{ type: 'scatter', x: Float64Array.of(1, 2), y: Uint8Array.of(3, 4), marker: { size: Float32Array.of(5) } }] });
+    expect(f.data[0]).toEqual({ type: 'scatter', x: [1, 2], y: [3, 4], marker: { size: [5] } });
+    expect(JSON.parse(JSON.stringify(f.data))).toEqual(f.data);
+  });
+
   it('embeds the figure with a static image and script-safe JSON', () => {
     const f = styleFigure('f', { ...spec, data: [{ type: 'scatter', x: [1], y: [1], name: '</script><b>' }] });
     const html = figureHtml('fig-1', f, 'iVBORw0KGgo=', 'Caption <i>');

@@ -91,7 +91,15 @@ export interface StyledFigure {
   readonly height: number;
 }
 
-/** Validate and style a figure spec. */
+/** A deep copy with typed arrays turned into plain arrays (JSON and plotly need them plain). */
+export function plainArrays(v: unknown): unknown {
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);
+  if (Array.isArray(v)) return v.map(plainArrays);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plainArrays(x)]));
+  return v;
+}
+
+/** Validate and style a figure spec (typed arrays in traces are accepted). */
 export function styleFigure(name: string, spec: FigureSpec): StyledFigure {
   checkAxes(name, spec);
   const width = spec.width ?? DEFAULT_WIDTH;
@@ -99,7 +107,7 @@ export function styleFigure(name: string, spec: FigureSpec): StyledFigure {
   for (const [k, v] of [['width', width], ['height', height]] as const) {
     if (!Number.isInteger(v) || v < 100 || v > 4000) throw new RangeError(`figure ${name}: ${k} must be an integer in [100, 4000] px, got ${v}`);
   }
-  return { data: spec.data, layout: paperLayout(spec.layout ?? {}, width, height), width, height };
+  return { data: plainArrays(spec.data) as Trace[], layout: paperLayout(spec.layout ?? {}, width, height), width, height };
 }
 
 let plotlySource: string | null = null;
