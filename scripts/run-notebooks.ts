@@ -1,20 +1,21 @@
 /**
  * `npm run notebooks -- [--only <id>[,<id>…]] [--model <file>] [--data <file>] [--out <dir>]`
  *
- * Builds lib/ (tsc -p tsconfig.build.json → dist/lib, importable as `sat-rnn/lib/...`), writes the
- * project's tslab kernelspec (dist/jupyter), then executes every notebook in notebooks/ in order
- * with `jupyter nbconvert --to notebook --execute` and renders each to HTML. A failing cell stops
- * the run with a non-zero exit, showing the cell and its error.
+ * Builds lib/ (tsc -p tsconfig.build.json → an immutable snapshot in dist/snapshots, importable as
+ * `sat-rnn/lib/...`), writes the project's tslab kernelspec (dist/jupyter), then executes every
+ * notebook in notebooks/ in order with `jupyter nbconvert --to notebook --execute` (each in its own
+ * folder under dist/runs, pinned to the snapshot) and renders each to HTML. A failing cell stops
+ * the run with a non-zero exit, showing the cell and its error. See scripts/toolchain.ts.
  *
  * Outputs under --out (default build/): notebooks/<nb>.ipynb (executed), html/<nb>.html,
  * figures/<nb>/<name>.{svg,png,pdf}, results/<nb>.json, results/<nb>/<table>.{csv,tex}.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { experimentInputs, inputPaths, projectRoot, ENV } from '../lib/notebook/inputs.js';
-import { ensureLibBuilt, ensureKernelSpec, KERNEL_NAME } from './toolchain.js';
+import { ensureLibBuilt, ensureKernelSpec, makeRunFolder, KERNEL_NAME } from './toolchain.js';
 
 const USAGE = `usage: npm run notebooks -- [--only <id>[,<id>...]] [--model <file>] [--data <file>] [--out <dir>] [--dir <folder>]
 
@@ -90,9 +91,9 @@ function main(): void {
   console.log(`model ${opts.modelPath}\ndata  ${opts.dataPath}\nout   ${opts.outDir}`);
 
   let t0 = performance.now();
-  ensureLibBuilt(root);
+  const snapshot = ensureLibBuilt(root);
   const jupyterPath = ensureKernelSpec(root);
-  console.log(`lib built and kernel ${KERNEL_NAME} ready (${seconds(t0)})`);
+  console.log(`lib built (${relative(root, snapshot)}) and kernel ${KERNEL_NAME} ready (${seconds(t0)})`);
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -113,12 +114,15 @@ function main(): void {
     // This run's outputs only: drop what an earlier run of this notebook left.
     for (const p of [results, join(opts.outDir, 'results', name), join(opts.outDir, 'figures', name)]) rmSync(p, { recursive: true, force: true });
     const tmp = mkdtempSync(join(opts.outDir, '.tmp-'));
+    // The kernel runs in its own folder, whose node_modules/sat-rnn pins this run's lib snapshot.
+    const runDir = makeRunFolder(root, snapshot, name);
+    copyFileSync(join(opts.dir, file), join(runDir, file));
     try {
       const status = run('jupyter', [
         'nbconvert', '--config', config, '--to', 'notebook', '--execute',
         `--ExecutePreprocessor.kernel_name=${KERNEL_NAME}`, '--ExecutePreprocessor.timeout=3600',
-        '--output-dir', tmp, '--output', `${name}.ipynb`, join(opts.dir, file),
-      ], env, opts.dir);
+        '--output-dir', tmp, '--output', `${name}.ipynb`, join(runDir, file),
+      ], env, runDir);
       if (status !== 0) {
         console.error(`\nFAILED: notebook ${file} (nbconvert exit ${status}) after ${seconds(t0)}; see the failing cell above`);
         process.exit(1);
@@ -139,6 +143,7 @@ function main(): void {
       console.log(`[${k + 1}/${notebooks.length}] ${name}: done (HTML ${seconds(t1)}, total ${seconds(t0)})`);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
+      rmSync(runDir, { recursive: true, force: true });
     }
   }
   console.log(`all ${notebooks.length} notebook(s) done in ${seconds(tAll)}; outputs in ${opts.outDir}`);
