@@ -2,10 +2,11 @@
 # tslab reports a failing cell (type error, exception) on the cell's stderr stream and sends an
 # error reply without a message, so nbconvert alone would show the cell but not the error:
 # these hooks print each cell's progress and, on failure, the cell's source and its outputs.
+# They also number the executed cells (In [n]).
 import sys
 import time
 
-_started = {"t": time.time()}
+_started = {"t": time.time(), "count": 0}
 
 
 def _on_cell_start(cell, cell_index, **kwargs):
@@ -14,6 +15,9 @@ def _on_cell_start(cell, cell_index, **kwargs):
 
 def _on_cell_executed(cell, cell_index, **kwargs):
     if cell.get("cell_type") == "code":
+        # tslab sends no execute_input message, so nbclient cannot number the cells: do it here.
+        _started["count"] += 1
+        cell["execution_count"] = _started["count"]
         first = (cell.get("source") or "").strip().splitlines()[:1]
         print(f"    cell {cell_index:>3}  {time.time() - _started['t']:6.1f} s  {first[0][:70] if first else ''}",
               file=sys.stderr, flush=True)
