@@ -5,8 +5,16 @@
  *
  * Training (f32): chunkGrad32 — forward, softmax, batched GEMMs for the readout terms, the
  *   sequential recurrent backward, and dWh as one GEMM after it.
- * Evaluation and readout fitting (f64): run64, score64, readoutGrad64.
+ * Evaluation and readout fitting (f64): run64, score64, readoutGrad64. These do every float64
+ *   operation of the lib/rnn.ts and lib/readout.ts reference loops in the same order (SIMD lanes
+ *   are independent outputs, sums run in the reference's index order, no fused multiply-add) and
+ *   call the host's Math.tanh/exp/log, so their results are bit-identical to the reference.
  */
+
+/** The host's (JavaScript's) Math functions, for bit-identical float64 results. */
+@external("env", "tanh") declare function hostTanh(x: f64): f64;
+@external("env", "exp") declare function hostExp(x: f64): f64;
+@external("env", "log") declare function hostLog(x: f64): f64;
 
 const V: i32 = 256;
 const LN2: f64 = 0.6931471805599453;
@@ -212,35 +220,41 @@ function softmaxRow32(z: usize, by: usize, y: i32): f64 {
   return Math.log(sum) - Math.log(ey);
 }
 
-/**
- * Turn row z[V] (logits without bias) into softmax − onehot(y) after adding `by`, scaled by
- * `scale`; returns −ln p(y) in float64.
- */
-function softmaxRow<T>(z: usize, by: usize, y: i32, scale: T): f64 {
-  const S = <usize>sizeof<T>();
-  let max = <T>-Infinity;
+/** z[r][:] = by for rows r < m of z [m][V] (logit accumulators start at the bias, as in the reference). */
+function fillBias(z: usize, m: i32, by: usize): void {
+  for (let r = 0; r < m; r++) memory.copy(z + <usize>r * V * 8, by, <usize>V * 8);
+}
+
+/** Largest of z[V] (compared as the reference does). */
+function rowMax(z: usize): f64 {
+  let max = -Infinity;
   for (let o = 0; o < V; o++) {
-    const p = z + <usize>o * S;
-    const s = load<T>(p) + load<T>(by + <usize>o * S);
-    store<T>(p, s);
-    if (s > max) max = s;
+    const v = load<f64>(z + <usize>o * 8);
+    if (v > max) max = v;
   }
+  return max;
+}
+
+/**
+ * Logits z[V] → (softmax − onehot(y)) / n in place, as readoutLossGrad computes it; returns
+ * ln(e_y / Σe) (the caller subtracts it from the loss).
+ */
+function softmaxGradRow(z: usize, y: i32, n: f64): f64 {
+  const max = rowMax(z);
   let sum: f64 = 0;
   for (let o = 0; o < V; o++) {
-    const p = z + <usize>o * S;
-    const e = <T>(sizeof<T>() == 4 ? <T>Mathf.exp(<f32>(load<T>(p) - max)) : <T>Math.exp(<f64>(load<T>(p) - max)));
-    store<T>(p, e);
-    sum += <f64>e;
+    const p = z + <usize>o * 8;
+    const e = hostExp(load<f64>(p) - max);
+    store<f64>(p, e);
+    sum += e;
   }
-  const py = z + <usize>y * S;
-  const zy = <f64>load<T>(py);
-  const inv = <T>(1 / sum);
+  const py = z + <usize>y * 8;
+  const lp = hostLog(load<f64>(py) / sum);
   for (let o = 0; o < V; o++) {
-    const p = z + <usize>o * S;
-    store<T>(p, load<T>(p) * inv * scale);
+    const p = z + <usize>o * 8;
+    store<f64>(p, (load<f64>(p) / sum - (o == y ? 1.0 : 0.0)) / n);
   }
-  store<T>(py, load<T>(py) - scale);
-  return Math.log(sum) - Math.log(zy);
+  return lp;
 }
 
 /**
@@ -417,7 +431,7 @@ export function run64(
     vecmat<f64>(H, H, prev, whT, p, true);
     for (let i = 0; i < H; i++) {
       const v = load<f64>(p + <usize>i * S);
-      store<f64>(h + <usize>i * S, sign ? (v >= 0 ? 1.0 : -1.0) : Math.tanh(v));
+      store<f64>(h + <usize>i * S, sign ? (v >= 0 ? 1.0 : -1.0) : hostTanh(v));
     }
     prev = h;
   }
@@ -435,10 +449,16 @@ export function score64(H: i32, from: i32, to: i32, x: usize, hs: usize, wyT: us
   let total: f64 = 0;
   for (let t0 = from; t0 < to; t0 += ROWS) {
     const m = min(ROWS, to - t0);
-    gemm<f64>(m, V, H, hs + <usize>t0 * H * S, H, 1, wyT, z, false);
-    for (let r = 0; r < m; r++) {
+    fillBias(z, m, by);
+    gemm<f64>(m, V, H, hs + <usize>t0 * H * S, H, 1, wyT, z, true);
+    for (let r = 0; r < m; r++) { // logSoftmaxAt of lib/rnn.ts, operation for operation
       const t = t0 + r;
-      const b = softmaxRow<f64>(z + <usize>r * V * S, by, <i32>load<u8>(x + <usize>(t + 1)), 1) / LN2;
+      const row = z + <usize>r * V * S;
+      const max = rowMax(row);
+      let sum: f64 = 0;
+      for (let o = 0; o < V; o++) sum += hostExp(load<f64>(row + <usize>o * S) - max);
+      const y = <usize>load<u8>(x + <usize>(t + 1));
+      const b = -(load<f64>(row + y * S) - max - hostLog(sum)) / LN2;
       store<f64>(bits + <usize>(t - from) * S, b);
       total += b;
     }
@@ -452,16 +472,17 @@ export function score64(H: i32, from: i32, to: i32, x: usize, hs: usize, wyT: us
  */
 export function readoutGrad64(H: i32, from: i32, to: i32, x: usize, hs: usize, wyT: usize, by: usize, z: usize, gWy: usize, gby: usize): f64 {
   const S: usize = 8;
-  const scale: f64 = 1 / <f64>(to - from);
+  const n = <f64>(to - from);
   let loss: f64 = 0;
   for (let o = 0; o < V; o++) store<f64>(gby + <usize>o * S, 0);
   for (let t0 = from; t0 < to; t0 += ROWS) {
     const m = min(ROWS, to - t0);
     const h = hs + <usize>t0 * H * S;
-    gemm<f64>(m, V, H, h, H, 1, wyT, z, false);
+    fillBias(z, m, by);
+    gemm<f64>(m, V, H, h, H, 1, wyT, z, true);
     for (let r = 0; r < m; r++) {
       const row = z + <usize>r * V * S;
-      loss += softmaxRow<f64>(row, by, <i32>load<u8>(x + <usize>(t0 + r + 1)), scale);
+      loss -= softmaxGradRow(row, <i32>load<u8>(x + <usize>(t0 + r + 1)), n);
       for (let o = 0; o < V; o += 2) {
         const p = gby + <usize>o * S;
         v128.store(p, f64x2.add(v128.load(p), v128.load(row + <usize>o * S)));
@@ -469,7 +490,7 @@ export function readoutGrad64(H: i32, from: i32, to: i32, x: usize, hs: usize, w
     }
     gemm<f64>(V, H, m, z, 1, V, h, gWy, t0 > from);
   }
-  return loss * scale;
+  return loss / n;
 }
 
 /** dst[C][R] = src[R][C]ᵀ in float64 (Wy → Wyᵀ, Wh → Whᵀ before the float64 passes). */

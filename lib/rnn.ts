@@ -118,8 +118,8 @@ export function scoreStates(
 
 export interface EvaluateOptions extends RunOptions {
   /**
-   * 'fast' (default): the float64 WebAssembly SIMD kernels of lib/fast/rnn.ts (same bpc to
-   * rounding) when the hidden size is a multiple of 8; 'reference': the plain loops here.
+   * 'fast' (default): the float64 WebAssembly SIMD kernels of lib/fast/rnn.ts (bit-identical
+   * results) when the hidden size is a multiple of 8; 'reference': the plain loops here.
    */
   kernel?: 'fast' | 'reference';
 }

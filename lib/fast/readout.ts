@@ -1,7 +1,8 @@
 /**
  * Fast readout fitting: `readoutLossGrad` of lib/readout.ts (mean cross-entropy of a readout on
  * fixed features and its gradient) in float64 WebAssembly SIMD. Per block of 64 positions the
- * logits are one GEMM (states · Wyᵀ) and the gradient one more (dlogitsᵀ · states).
+ * logits are one GEMM (states · Wyᵀ) and the gradient one more (dlogitsᵀ · states); operation
+ * order and Math functions are the reference's, so the results are bit-identical.
  */
 import { VOCAB } from '../model.js';
 import type { Readout, ReadoutProblem } from '../readout.js';

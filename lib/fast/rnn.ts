@@ -1,7 +1,9 @@
 /**
  * Fast evaluation: the lib/rnn.ts forward pass and bpc protocol in float64 WebAssembly SIMD
- * (f64x2), so scores agree with the reference to rounding (≪ 1e-6 bpc). Shapes as in lib/rnn.ts:
- * trajectories [n][H], Wy [256][H], by [256]. Hidden sizes must satisfy `simdHidden`.
+ * (f64x2). Each SIMD lane is one output computed with the reference's operations in the
+ * reference's order, and tanh/exp/log are the host's Math functions, so trajectories and scores
+ * are bit-identical to lib/rnn.ts (tested, including on a chaotic network). Shapes as in
+ * lib/rnn.ts: trajectories [n][H], Wy [256][H], by [256]. Hidden sizes must satisfy `simdHidden`.
  */
 import { VOCAB, type SatRnn } from '../model.js';
 import type { RunOptions, Score, Trajectory } from '../rnn.js';

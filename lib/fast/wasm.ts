@@ -39,7 +39,9 @@ let shared: KernelExports | null = null;
 /** A new instance with its own memory: for state that lives across calls (a training session). */
 export function newInstance(): KernelExports {
   compiled ??= new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
-  return new WebAssembly.Instance(compiled, { env: { abort: wasmAbort } }).exports as unknown as KernelExports;
+  // Math.tanh/exp/log are the host's, so the float64 kernels round exactly as the reference loops.
+  const env = { abort: wasmAbort, tanh: Math.tanh, exp: Math.exp, log: Math.log };
+  return new WebAssembly.Instance(compiled, { env }).exports as unknown as KernelExports;
 }
 
 /** The instance shared by the stateless kernels (each call lays out its memory afresh). */
