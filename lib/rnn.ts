@@ -5,10 +5,12 @@
  *   logits_t = by + Wy · h_t,  softmax(logits_t) predicts x_{t+1}
  *
  * bpc protocol of every original tool: h starts at 0, all n − 1 positions are scored, no warm-up,
- * mean of −log2 p(x_{t+1}). These are the plain reference kernels: clear loops, float64 state.
+ * mean of −log2 p(x_{t+1}). The loops here are the readable reference (float64 state). By default
+ * `run`, `scoreStates` and `evaluate` hand the work to lib/fast/rnn.ts, WebAssembly SIMD kernels
+ * whose results are bit-identical to these loops; `kernel: 'reference'` runs the loops.
  */
 import { VOCAB, type SatRnn } from './model.js';
-import { fastEvaluate } from './fast/rnn.js';
+import { fastEvaluate, fastRun, fastScoreStates } from './fast/rnn.js';
 import { simdHidden } from './fast/wasm.js';
 
 /** Hidden-state trajectory of a run: row t holds the state after reading x_t. */
@@ -28,7 +30,12 @@ export interface RunOptions {
   resetEvery?: number;
   /** Initial state h(−1), default zeros. */
   h0?: Float64Array;
+  /** 'fast' (default; used when the hidden size is a multiple of 8) or 'reference' (the loops here). */
+  kernel?: Kernel;
 }
+
+/** Which implementation computes: the WebAssembly kernels (bit-identical) or the plain loops. */
+export type Kernel = 'fast' | 'reference';
 
 /** pre = bh + Wx[:, x] + Wh · hPrev, written into `pre` ([H]). */
 export function preActivation(m: SatRnn, hPrev: Float64Array, x: number, pre: Float64Array): void {
@@ -45,6 +52,7 @@ export function preActivation(m: SatRnn, hPrev: Float64Array, x: number, pre: Fl
 /** Run the recurrence over `bytes` and keep every state. */
 export function run(m: SatRnn, bytes: Uint8Array, opts: RunOptions = {}): Trajectory {
   const H = m.hidden;
+  if (opts.kernel !== 'reference' && simdHidden(H)) return fastRun(m, bytes, opts);
   const n = bytes.length;
   const h = new Float64Array(n * H);
   const pre = new Float64Array(n * H);
@@ -99,11 +107,12 @@ export interface Score {
  */
 export function scoreStates(
   Wy: ArrayLike<number>, by: ArrayLike<number>, hidden: number,
-  states: Float64Array, bytes: Uint8Array, from = 0, to = bytes.length - 1,
+  states: Float64Array, bytes: Uint8Array, from = 0, to = bytes.length - 1, kernel: Kernel = 'fast',
 ): Score {
   if (from < 0 || to > bytes.length - 1 || to <= from) {
     throw new RangeError(`score range [${from}, ${to}) is empty or outside the ${bytes.length - 1} scorable positions`);
   }
+  if (kernel !== 'reference' && simdHidden(hidden)) return fastScoreStates(Wy, by, hidden, states, bytes, from, to);
   const logits = new Float64Array(VOCAB);
   const bits = new Float64Array(to - from);
   let sum = 0;
@@ -116,20 +125,12 @@ export function scoreStates(
   return { bpc: sum / (to - from), positions: to - from, bits };
 }
 
-export interface EvaluateOptions extends RunOptions {
-  /**
-   * 'fast' (default): the float64 WebAssembly SIMD kernels of lib/fast/rnn.ts (bit-identical
-   * results) when the hidden size is a multiple of 8; 'reference': the plain loops here.
-   */
-  kernel?: 'fast' | 'reference';
-}
-
 /** The bpc protocol: run from h = 0 and score every one of the n − 1 positions. */
-export function evaluate(m: SatRnn, bytes: Uint8Array, opts: EvaluateOptions = {}): Score {
+export function evaluate(m: SatRnn, bytes: Uint8Array, opts: RunOptions = {}): Score {
   if (bytes.length < 2) throw new RangeError(`data: ${bytes.length} bytes, need at least 2 to score a position`);
   if (opts.kernel !== 'reference' && simdHidden(m.hidden)) return fastEvaluate(m, bytes, opts);
   const traj = run(m, bytes, opts);
-  return scoreStates(m.Wy, m.by, m.hidden, traj.h, bytes);
+  return scoreStates(m.Wy, m.by, m.hidden, traj.h, bytes, 0, bytes.length - 1, opts.kernel);
 }
 
 /** Mean bits per position of the model on `bytes` (the bpc protocol). */

@@ -133,19 +133,23 @@ describe('fast evaluation (wasm f64x2): bit-identical to the reference', () => {
   it('runs the same trajectories with tanh, sign dynamics, resets and an initial state', () => {
     const h0 = Float64Array.from({ length: 128 }, (_, i) => (i % 3) - 1);
     for (const opts of [{}, { sign: true }, { resetEvery: 50, h0 }, { sign: true, resetEvery: 7 }]) {
-      const r = run(chaotic, bytes, opts), f = fastRun(chaotic, bytes, opts);
+      const r = run(chaotic, bytes, { ...opts, kernel: 'reference' }), f = fastRun(chaotic, bytes, opts);
       expect(Array.from(f.h)).toEqual(Array.from(r.h));
       expect(Array.from(f.pre)).toEqual(Array.from(r.pre));
+      expect(run(chaotic, bytes, opts).h).toEqual(f.h); // run() defaults to the fast kernel
     }
+    expect(run(randomModel(12, 1, 1), bytes).h).toEqual(run(randomModel(12, 1, 1), bytes, { kernel: 'reference' }).h);
   });
 
   it('scores a sub-range of states with a float64 readout like scoreStates', () => {
     const states = run(strong, bytes).h;
     const Wy = Float64Array.from(strong.Wy, (v) => v * 0.3), by = Float64Array.from(strong.by);
-    const r = scoreStates(Wy, by, 128, states, bytes, 16, 1021);
+    const r = scoreStates(Wy, by, 128, states, bytes, 16, 1021, 'reference');
     const f = fastScoreStates(Wy, by, 128, states, bytes, 16, 1021);
     expect(f.positions).toBe(r.positions);
     expect(f.bpc).toBe(r.bpc);
+    expect(Array.from(f.bits)).toEqual(Array.from(r.bits));
+    expect(scoreStates(Wy, by, 128, states.subarray(0, 1021 * 128), bytes, 16, 1021).bpc).toBe(r.bpc); // only rows < to are read
     expect(() => fastScoreStates(Wy, by, 128, states, bytes, 10, 1024)).toThrow(/score range/);
   });
 

@@ -77,14 +77,14 @@ export function fastScoreStates(
 ): Score {
   checkHidden(hidden);
   checkRange(bytes, from, to);
-  if (states.length < bytes.length * hidden) throw new RangeError(`states: ${states.length} values, expected ${bytes.length}×${hidden}`);
+  if (states.length < to * hidden) throw new RangeError(`states: ${states.length} values, need rows up to ${to - 1} of ${hidden}`);
   const k = kernels();
   const a = new Arena(k);
   const n = bytes.length;
-  const px = a.alloc(n), hs = a.alloc(n * hidden * F);
+  const px = a.alloc(n), hs = a.alloc(to * hidden * F);
   const r = readoutInto(k, a, Wy, by, hidden);
   a.u8(px, n).set(bytes);
-  a.f64(hs, n * hidden).set(states.subarray(0, n * hidden));
+  a.f64(hs, to * hidden).set(states.subarray(0, to * hidden));
   return scoreAt(k, a, hidden, hs, px, r, from, to);
 }
 
