@@ -1,7 +1,8 @@
 /**
  * Fast ridge least squares: `ridgeSolve` of lib/pinv.ts (W = (XᵀX + λI)⁻¹ XᵀY) with the two
  * Gram products as float64 WebAssembly SIMD GEMMs and the triangular solves done row-wise over
- * all right-hand sides at once (contiguous rows instead of one strided column at a time).
+ * all right-hand sides at once (contiguous rows instead of one strided column at a time). Every
+ * sum runs in the reference's order, so W is bit-identical to `ridgeSolve`'s.
  */
 import { cholesky } from '../linalg.js';
 import { Arena, kernels } from './wasm.js';
@@ -31,8 +32,8 @@ export function fastRidgeSolve(X: ArrayLike<number>, n: number, k: number, Y: Ar
       const l = L[i * k + j], bj = j * m;
       for (let c = 0; c < m; c++) B[bi + c] -= l * B[bj + c];
     }
-    const d = 1 / L[i * k + i];
-    for (let c = 0; c < m; c++) B[bi + c] *= d;
+    const d = L[i * k + i];
+    for (let c = 0; c < m; c++) B[bi + c] /= d;
   }
   for (let i = k - 1; i >= 0; i--) { // backward: Lᵀ·W = Z
     const bi = i * m;
@@ -40,8 +41,8 @@ export function fastRidgeSolve(X: ArrayLike<number>, n: number, k: number, Y: Ar
       const l = L[j * k + i], bj = j * m;
       for (let c = 0; c < m; c++) B[bi + c] -= l * B[bj + c];
     }
-    const d = 1 / L[i * k + i];
-    for (let c = 0; c < m; c++) B[bi + c] *= d;
+    const d = L[i * k + i];
+    for (let c = 0; c < m; c++) B[bi + c] /= d;
   }
   return B;
 }
