@@ -132,6 +132,8 @@ function main(): void {
   const evalRef = measure(runs, () => evaluate(m, bytes, { kernel: 'reference' }));
   const evalFast = measure(runs, () => evaluate(m, bytes));
   const bpcDiff = Math.abs(evaluate(m, bytes).bpc - evaluate(m, bytes, { kernel: 'reference' }).bpc);
+  const runRef = measure(runs, () => run(m, bytes, { kernel: 'reference' }));
+  const runFast = measure(runs, () => run(m, bytes));
 
   // Readout fitting on fixed features: one full-batch Wy/by gradient step.
   const states = run(m, bytes).h;
@@ -168,6 +170,7 @@ function main(): void {
       fast_last_train_bpc_same_schedule: round(fastSameSchedule, 5),
     },
     evaluation: { what: 'one bpc pass (1023 scored positions)', ms: { reference_ts: ms(evalRef), fast: ms(evalFast) }, ratio: ratio(evalRef, evalFast), bpc_abs_diff: bpcDiff },
+    run: { what: 'the float64 trajectory (h and pre) over the 1024 bytes', ms: { reference_ts: ms(runRef), fast: ms(runFast) }, ratio: ratio(runRef, runFast) },
     wy_epoch: { what: `one full-batch Wy/by gradient step over ${p.to - p.from} positions, H=${m.hidden}`, ms: { reference_ts: ms(wyRef), fast: ms(wyFast) }, ratio: ratio(wyRef, wyFast) },
     pi_solve: { what: `ridge (HᵀH + 0.01 I) W = Hᵀ T, H: ${pi.n}×${m.hidden} signs, T: ${pi.n}×256`, ms: { reference_ts: ms(piRef), fast: ms(piFast) }, ratio: ratio(piRef, piFast) },
     notebook_suite: suiteSeconds(values.suite ?? false),
