@@ -38,12 +38,6 @@ export function heapBase(): usize {
   return f64x2.add(acc, f64x2.mul(a, b));
 }
 
-// @ts-ignore: decorator
-@inline function vadd<T>(a: v128, b: v128): v128 {
-  if (sizeof<T>() == 4) return f32x4.add(a, b);
-  return f64x2.add(a, b);
-}
-
 /**
  * C[M][N] (+)= A·B. A(i, k) = a[i·sai + k·sak] (so both A and Aᵀ layouts work), B is [K][N],
  * C is [M][N]; N must be a multiple of two vectors (8 f32 or 4 f64). `accumulate` adds into C.
