@@ -5,7 +5,8 @@
  * Scoring protocol of every bpc here ("gap bpc"): the recurrence of lib/rnn.ts `run` from h = 0,
  * then `scoreStates` over all n − 1 positions. One arithmetic for free-running and
  * re-synchronised runs matters because a quantized model's bpc is a chaotic function of its
- * weights: even a different floating-point summation order can move it by tenths of a bit.
+ * weights and state: perturbations at rounding level (one ulp of α, a different summation order,
+ * h(−1) = 1e-12·u) move it by tenths of a bit.
  * Biases stay exact float unless a row says otherwise (the paper exports bias patterns only in
  * its last section).
  */
