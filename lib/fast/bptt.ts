@@ -8,7 +8,7 @@
  */
 import { VOCAB, type SatRnn } from '../model.js';
 import { chunkGradient, type ChunkGradientKernel } from '../bptt.js';
-import { Arena, kernels, simdHidden } from './wasm.js';
+import { Arena, kernels, simdHidden, type KernelExports } from './wasm.js';
 
 /** Fast kernel with the reference contract; hidden sizes that are not a multiple of 8 use the reference. */
 export const fastChunkGradient: ChunkGradientKernel = (m, bytes, start, len, h0, g, hEnd) => {
@@ -19,24 +19,16 @@ export const fastChunkGradient: ChunkGradientKernel = (m, bytes, start, len, h0,
   }
   const k = kernels();
   const a = new Arena(k);
-  const F = 4;
   const px = a.alloc(len + 1);
-  const pwx = a.alloc(H * VOCAB * F), pwxT = a.alloc(VOCAB * H * F), pwh = a.alloc(H * H * F), pbh = a.alloc(H * F);
-  const pwy = a.alloc(VOCAB * H * F), pby = a.alloc(VOCAB * F);
-  const pwhT = a.alloc(H * H * F), pwyT = a.alloc(H * VOCAB * F);
-  const phs = a.alloc((len + 1) * H * F), pz = a.alloc(len * VOCAB * F);
-  const pdh = a.alloc(len * H * F), pdpre = a.alloc(len * H * F), pdhNext = a.alloc(H * F);
-  const pgWh = a.alloc(H * H * F), pgWy = a.alloc(VOCAB * H * F), pgby = a.alloc(VOCAB * F);
   a.u8(px, len + 1).set(bytes.subarray(start, start + len + 1));
-  loadModelInto(a, m, pwx, pwh, pbh, pwy, pby);
-  k.transpose32(pwx, H, VOCAB, pwxT);
-  const hs = a.f32(phs, (len + 1) * H);
+  const b = chunkBuffers(k, a, m, len);
+  const hs = a.f32(b.hs, (len + 1) * H);
   hs.set(h0.subarray(0, H));
-  const loss = k.chunkGrad32(H, len, px, pwxT, pwh, pbh, pwy, pby, pwhT, pwyT, phs, pz, pdh, pdpre, pdhNext, pgWh, pgWy, pgby);
-  addInto(g.Wh, a.f32(pgWh, H * H));
-  addInto(g.Wy, a.f32(pgWy, VOCAB * H));
-  addInto(g.by, a.f32(pgby, VOCAB));
-  const dpre = a.f32(pdpre, len * H);
+  const loss = chunkGradAt(k, H, len, px, b);
+  addInto(g.Wh, a.f32(b.gWh, H * H));
+  addInto(g.Wy, a.f32(b.gWy, VOCAB * H));
+  addInto(g.by, a.f32(b.gby, VOCAB));
+  const dpre = a.f32(b.dpre, len * H);
   for (let t = 0; t < len; t++) {
     const x = bytes[start + t];
     for (let i = 0; i < H; i++) {
@@ -49,14 +41,41 @@ export const fastChunkGradient: ChunkGradientKernel = (m, bytes, start, len, h0,
   return loss;
 };
 
-/** Copy the model's float32 tensors into kernel memory at the given pointers (Wx as [H][256]). */
-export function loadModelInto(a: Arena, m: SatRnn, pwx: number, pwh: number, pbh: number, pwy: number, pby: number): void {
+/**
+ * Kernel-memory pointers (float32) of one chunk step for hidden H and chunks of up to L positions:
+ * parameters (Wx [H][256] and its transpose, Wh, bh, Wy [256][H], by), the transposes the kernel
+ * fills, states hs [L+1][H], logits z [L][256], backward scratch, and the Wh, Wy, by gradients.
+ */
+export interface ChunkBuffers {
+  readonly wx: number; readonly wxT: number; readonly wh: number; readonly bh: number;
+  readonly wy: number; readonly by: number; readonly whT: number; readonly wyT: number;
+  readonly hs: number; readonly z: number; readonly dh: number; readonly dpre: number; readonly dhNext: number;
+  readonly gWh: number; readonly gWy: number; readonly gby: number;
+}
+
+/** Allocate the chunk-step buffers in `a` for chunks of up to L positions and load `m` into them. */
+export function chunkBuffers(k: KernelExports, a: Arena, m: SatRnn, L: number): ChunkBuffers {
   const H = m.hidden;
-  a.f32(pwx, H * VOCAB).set(m.Wx);
-  a.f32(pwh, H * H).set(m.Wh);
-  a.f32(pbh, H).set(m.bh);
-  a.f32(pwy, VOCAB * H).set(m.Wy);
-  a.f32(pby, VOCAB).set(m.by);
+  const F = 4;
+  const b: ChunkBuffers = {
+    wx: a.alloc(H * VOCAB * F), wxT: a.alloc(VOCAB * H * F), wh: a.alloc(H * H * F), bh: a.alloc(H * F),
+    wy: a.alloc(VOCAB * H * F), by: a.alloc(VOCAB * F), whT: a.alloc(H * H * F), wyT: a.alloc(H * VOCAB * F),
+    hs: a.alloc((L + 1) * H * F), z: a.alloc(L * VOCAB * F),
+    dh: a.alloc(L * H * F), dpre: a.alloc(L * H * F), dhNext: a.alloc(H * F),
+    gWh: a.alloc(H * H * F), gWy: a.alloc(VOCAB * H * F), gby: a.alloc(VOCAB * F),
+  };
+  a.f32(b.wx, H * VOCAB).set(m.Wx);
+  a.f32(b.wh, H * H).set(m.Wh);
+  a.f32(b.bh, H).set(m.bh);
+  a.f32(b.wy, VOCAB * H).set(m.Wy);
+  a.f32(b.by, VOCAB).set(m.by);
+  k.transpose32(b.wx, H, VOCAB, b.wxT);
+  return b;
+}
+
+/** `chunkGrad32` over `len` positions whose bytes start at pointer `x`; returns the loss (nats). */
+export function chunkGradAt(k: KernelExports, H: number, len: number, x: number, b: ChunkBuffers): number {
+  return k.chunkGrad32(H, len, x, b.wxT, b.wh, b.bh, b.wy, b.by, b.whT, b.wyT, b.hs, b.z, b.dh, b.dpre, b.dhNext, b.gWh, b.gWy, b.gby);
 }
 
 function addInto(dst: Float64Array, src: Float32Array): void {

@@ -6,7 +6,7 @@
  */
 import { VOCAB, type SatRnn } from '../model.js';
 import { Arena, newInstance, simdHidden, type KernelExports } from './wasm.js';
-import { loadModelInto } from './bptt.js';
+import { chunkBuffers, chunkGradAt } from './bptt.js';
 
 /** One recipe run held in wasm memory. */
 export interface SgdSession {
@@ -31,17 +31,10 @@ export function fastSgdSession(m: SatRnn, bytes: Uint8Array, plan: ReadonlyArray
   const n = bytes.length;
   const L = Math.max(...plan.map(([, len]) => len));
   const px = a.alloc(n);
-  const pwx = a.alloc(H * VOCAB * F), pwxT = a.alloc(VOCAB * H * F), pwh = a.alloc(H * H * F), pbh = a.alloc(H * F);
-  const pwy = a.alloc(VOCAB * H * F), pby = a.alloc(VOCAB * F);
-  const pwhT = a.alloc(H * H * F), pwyT = a.alloc(H * VOCAB * F);
-  const phs = a.alloc((L + 1) * H * F), pz = a.alloc(L * VOCAB * F);
-  const pdh = a.alloc(L * H * F), pdpre = a.alloc(L * H * F), pdhNext = a.alloc(H * F);
-  const pgWxT = a.alloc(VOCAB * H * F), pgWh = a.alloc(H * H * F), pgbh = a.alloc(H * F);
-  const pgWy = a.alloc(VOCAB * H * F), pgby = a.alloc(VOCAB * F);
   a.u8(px, n).set(bytes);
-  loadModelInto(a, m, pwx, pwh, pbh, pwy, pby);
-  k.transpose32(pwx, H, VOCAB, pwxT);
-  const h0 = a.f32(phs, H);
+  const b = chunkBuffers(k, a, m, L);
+  const pgWxT = a.alloc(VOCAB * H * F), pgbh = a.alloc(H * F);
+  const h0 = a.f32(b.hs, H);
   return {
     epoch(lr: number, out: SatRnn): number {
       if (out.hidden !== H) throw new RangeError(`session: hidden ${H}, model has ${out.hidden}`);
@@ -49,17 +42,17 @@ export function fastSgdSession(m: SatRnn, bytes: Uint8Array, plan: ReadonlyArray
       let loss = 0;
       for (const [start, len] of plan) {
         const x = px + start;
-        loss += k.chunkGrad32(H, len, x, pwxT, pwh, pbh, pwy, pby, pwhT, pwyT, phs, pz, pdh, pdpre, pdhNext, pgWh, pgWy, pgby);
-        k.inputGrad32(H, len, x, pdpre, pgWxT, pgbh);
-        k.sgdStep32(H, len, x, lr, clip, pwxT, pwh, pbh, pwy, pby, pgWxT, pgWh, pgbh, pgWy, pgby);
-        h0.set(a.f32(phs + len * H * F, H)); // h after the chunk carries into the next one
+        loss += chunkGradAt(k, H, len, x, b);
+        k.inputGrad32(H, len, x, b.dpre, pgWxT, pgbh);
+        k.sgdStep32(H, len, x, lr, clip, b.wxT, b.wh, b.bh, b.wy, b.by, pgWxT, b.gWh, pgbh, b.gWy, b.gby);
+        h0.set(a.f32(b.hs + len * H * F, H)); // h after the chunk carries into the next one
       }
-      k.transpose32(pwxT, VOCAB, H, pwx);
-      out.Wx.set(a.f32(pwx, H * VOCAB));
-      out.Wh.set(a.f32(pwh, H * H));
-      out.bh.set(a.f32(pbh, H));
-      out.Wy.set(a.f32(pwy, VOCAB * H));
-      out.by.set(a.f32(pby, VOCAB));
+      k.transpose32(b.wxT, VOCAB, H, b.wx);
+      out.Wx.set(a.f32(b.wx, H * VOCAB));
+      out.Wh.set(a.f32(b.wh, H * H));
+      out.bh.set(a.f32(b.bh, H));
+      out.Wy.set(a.f32(b.wy, VOCAB * H));
+      out.by.set(a.f32(b.by, VOCAB));
       return loss;
     },
   };
