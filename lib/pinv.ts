@@ -8,8 +8,8 @@
  */
 import { cholesky, choleskySolve } from './linalg.js';
 import { VOCAB } from './model.js';
-import { logSoftmaxAt, readout } from './rnn.js';
 import { logMarginal, type Readout, type ReadoutProblem } from './readout.js';
+import { fastRidgeSolve } from './fast/ridge.js';
 
 /**
  * Ridge regression: X is [n][k], Y is [n][m] (row-major); returns W = (XᵀX + λI)⁻¹ XᵀY, [k][m],
@@ -52,28 +52,44 @@ export interface ScaleSweep {
 /**
  * bpc of the readout (s·D, by) on the problem's positions for every s in `scales`; D is [256][H].
  * The products D·h(t) are computed once, so the sweep costs one readout pass plus the softmaxes.
+ * Bit-identical to scoring each scale with the reference `readout` (by = 0) and `logSoftmaxAt` of
+ * lib/rnn.ts on the products: the same operations in the same order, inlined on typed arrays.
  */
 export function scaleSweep(p: ReadoutProblem, D: Float64Array, by: Float64Array, scales: readonly number[]): ScaleSweep {
   if (scales.length === 0) throw new RangeError('scales: expected at least one value');
   if (D.length !== VOCAB * p.hidden) throw new RangeError(`D: ${D.length} values, expected 256×${p.hidden}`);
-  const n = p.to - p.from;
-  const zero = new Float64Array(VOCAB);
+  const n = p.to - p.from, H = p.hidden, S = p.states;
+  // Z[r][o] = D[o]·h(from + r), summed from 0 in j order (the reference `readout` with by = 0).
   const Z = new Float64Array(n * VOCAB);
-  const z = new Float64Array(VOCAB);
-  for (let t = p.from; t < p.to; t++) {
-    readout(D, zero, p.hidden, p.states, t * p.hidden, z);
-    Z.set(z, (t - p.from) * VOCAB);
+  for (let r = 0; r < n; r++) {
+    const h = (p.from + r) * H;
+    for (let o = 0; o < VOCAB; o++) {
+      const row = o * H;
+      let z = 0;
+      for (let j = 0; j < H; j++) z += D[row + j] * S[h + j];
+      Z[r * VOCAB + o] = z;
+    }
   }
+  // Per scale: −log softmax(by + s·Z[r])[x], the operations of `logSoftmaxAt`, in its order.
   const curve = new Float64Array(scales.length);
   const logits = new Float64Array(VOCAB);
-  scales.forEach((s, k) => {
+  for (let k = 0; k < scales.length; k++) {
+    const s = scales[k];
     let bits = 0;
     for (let r = 0; r < n; r++) {
-      for (let o = 0; o < VOCAB; o++) logits[o] = by[o] + s * Z[r * VOCAB + o];
-      bits -= logSoftmaxAt(logits, p.bytes[p.from + r + 1]);
+      const zr = r * VOCAB;
+      let max = -Infinity;
+      for (let o = 0; o < VOCAB; o++) {
+        const l = by[o] + s * Z[zr + o];
+        logits[o] = l;
+        if (l > max) max = l;
+      }
+      let sum = 0;
+      for (let o = 0; o < VOCAB; o++) sum += Math.exp(logits[o] - max);
+      bits -= logits[p.bytes[p.from + r + 1]] - max - Math.log(sum);
     }
     curve[k] = bits / n / Math.LN2;
-  });
+  }
   let best = 0;
   for (let k = 1; k < scales.length; k++) if (curve[k] < curve[best]) best = k;
   return { scale: scales[best], bpc: curve[best], curve };
@@ -104,7 +120,7 @@ export function piReadout(fit: ReadoutProblem, opts: { ridge?: number; scales?: 
     T.set(marginal.map((v) => -v), r * VOCAB);
     T[r * VOCAB + fit.bytes[fit.from + r + 1]] += 1;
   }
-  const W = ridgeSolve(F, n, H, T, VOCAB, opts.ridge ?? 0.01);
+  const W = H % 4 === 0 ? fastRidgeSolve(F, n, H, T, VOCAB, opts.ridge ?? 0.01) : ridgeSolve(F, n, H, T, VOCAB, opts.ridge ?? 0.01);
   const D = new Float64Array(VOCAB * H);
   for (let j = 0; j < H; j++) for (let o = 0; o < VOCAB; o++) D[o * H + j] = W[j * VOCAB + o];
   const by = logMarginal(fit);
