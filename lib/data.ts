@@ -30,3 +30,13 @@ export function byteCounts(bytes: Uint8Array): Float64Array {
   for (let t = 0; t < bytes.length; t++) c[bytes[t]]++;
   return c;
 }
+
+/**
+ * by of the constructed models: log((count_o + 0.5)/(n + 128)) over all n bytes of the text
+ * (add-½ smoothing over 256 values), [256].
+ */
+export function marginalBias(bytes: Uint8Array): Float32Array {
+  if (bytes.length === 0) throw new RangeError('bytes: empty text');
+  const c = byteCounts(bytes);
+  return Float32Array.from(c, (v) => Math.log((v + 0.5) / (bytes.length + 128)));
+}

@@ -11,7 +11,7 @@
  */
 import { checkBits, type ByteHash } from './hash.js';
 import { VOCAB, zeroModel, type SatRnn } from './model.js';
-import { byteCounts } from './data.js';
+import { marginalBias } from './data.js';
 import { run } from './rnn.js';
 import { logMarginal, type Readout, type ReadoutProblem } from './readout.js';
 import { scaleSweep, type ScaleSweep } from './pinv.js';
@@ -45,8 +45,7 @@ export function buildShiftRegister(s: CarrierSpec, bytes: Uint8Array): SatRnn {
   const win = s.inputWeight ?? 10, carry = s.carryWeight ?? 5;
   for (let j = 0; j < B; j++) for (let x = 0; x < VOCAB; x++) m.Wx[j * VOCAB + x] = win * s.hash.sign(x, j);
   for (let g = 1; g < G; g++) for (let j = 0; j < B; j++) m.Wh[(g * B + j) * H + (g - 1) * B + j] = carry;
-  const c = byteCounts(bytes);
-  for (let o = 0; o < VOCAB; o++) m.by[o] = Math.log((c[o] + 0.5) / (bytes.length + 128));
+  m.by.set(marginalBias(bytes));
   return m;
 }
 

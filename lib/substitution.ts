@@ -11,8 +11,8 @@
  * - "Optimized Wy": full-batch gradient descent on (Wy, by) with SCHEDULES.substitution from the
  *   construction's readout, on all n − 1 scored positions of the training text.
  */
-import { VOCAB, cloneModel, type SatRnn } from './model.js';
-import { byteCounts } from './data.js';
+import { cloneModel, type SatRnn } from './model.js';
+import { marginalBias } from './data.js';
 import { run, scoreStates } from './rnn.js';
 import { SCHEDULES, fitReadout, readoutProblem, type Readout } from './readout.js';
 import { leastSquaresScale } from './stats.js';
@@ -46,13 +46,6 @@ export function withTensor(m: SatRnn, name: Matrix | 'by', values: ArrayLike<num
 /** A copy of `m` with `name` blended: α·m[name] + (1−α)·estimate. */
 export function withBlend(m: SatRnn, name: Matrix, estimate: ArrayLike<number>, alpha: number): SatRnn {
   return withTensor(m, name, blend(m[name], estimate, alpha));
-}
-
-/** by of the constructions: log((count_o + 0.5)/(n + 128)) over all n bytes of the text. */
-export function marginalBias(bytes: Uint8Array): Float32Array {
-  if (bytes.length === 0) throw new RangeError('bytes: empty text');
-  const c = byteCounts(bytes);
-  return Float32Array.from(c, (v) => Math.log((v + 0.5) / (bytes.length + VOCAB / 2)));
 }
 
 function clip(v: Float64Array, limit: number): Float64Array {
