@@ -2,16 +2,17 @@
  * Experiment drivers for notebook 05 (the SN export gap): weight survival, layer isolation,
  * α sweeps, log-scale sweeps and re-synchronised runs, each returning table rows.
  *
- * Scoring protocol of every bpc here ("gap bpc"): the recurrence of lib/rnn.ts `run` from h = 0,
- * then `scoreStates` over all n − 1 positions. One arithmetic for free-running and
- * re-synchronised runs matters because a quantized model's bpc is a chaotic function of its
+ * Scoring protocol of every bpc here: the bpc protocol of lib/rnn.ts `evaluate` (h = 0, all n − 1
+ * positions); re-synchronised runs are scored by the same `scoreStates`, and the fast kernels are
+ * bit-identical to the reference. One arithmetic for free-running and re-synchronised runs matters
+ * because a quantized model's bpc is a chaotic function of its
  * weights and state: perturbations at rounding level (one ulp of α, a different summation order,
  * h(−1) = 1e-12·u) move it by tenths of a bit.
  * Biases stay exact float unless a row says otherwise (the paper exports bias patterns only in
  * its last section).
  */
 import { TENSOR_NAMES, type SatRnn, type TensorName } from './model.js';
-import { run, scoreStates, type Score } from './rnn.js';
+import { evaluate, scoreStates, type Score } from './rnn.js';
 import { runResync } from './dynamics.js';
 import {
   bitsPerWeight, encodeStrengths, linearQuantizer, logQuantizer, maxAbs, quantizeModel, strengthStats,
@@ -20,11 +21,6 @@ import {
 
 /** The three weight matrices (the paper's "All" layers). */
 export const WEIGHT_MATRICES = ['Wx', 'Wh', 'Wy'] as const;
-
-/** Gap bpc of a model: run from h = 0 and score all n − 1 positions. */
-export function gapScore(m: SatRnn, bytes: Uint8Array): Score {
-  return scoreStates(m.Wy, m.by, m.hidden, run(m, bytes).h, bytes);
-}
 
 /** Gap bpc of a model re-synchronised to `reference` ([n][H]) every `period` steps (see runResync). */
 export function resyncScore(m: SatRnn, bytes: Uint8Array, reference: Float64Array, period: number): Score {
@@ -85,7 +81,7 @@ export const ISOLATION_SETS: ReadonlyArray<{ label: string; tensors: readonly Te
 export function layerIsolation(m: SatRnn, bytes: Uint8Array, reading: IsolationReading): Array<{ layers: string; bpc: number }> {
   return ISOLATION_SETS.map(({ label, tensors }) => {
     const spec: QuantSpec = Object.fromEntries(tensors.map((n) => [n, reading.quantizerFor(m[n], n)]));
-    return { layers: label, bpc: gapScore(quantizeModel(m, spec), bytes).bpc };
+    return { layers: label, bpc: evaluate(quantizeModel(m, spec), bytes).bpc };
   });
 }
 
@@ -111,8 +107,8 @@ export function alphaSweep(m: SatRnn, bytes: Uint8Array, alphas: readonly number
     return {
       alpha, clip, maxStrength, bits: bitsPerWeight(maxStrength),
       whDroppedPct: 100 * strengthStats(encodeStrengths(m.Wh, q, 'Wh')).droppedFraction,
-      bpc: gapScore(quantizeModel(m, specFor(WEIGHT_MATRICES, q)), bytes).bpc,
-      bpcWithBiases: gapScore(quantizeModel(m, specFor(TENSOR_NAMES, q)), bytes).bpc,
+      bpc: evaluate(quantizeModel(m, specFor(WEIGHT_MATRICES, q)), bytes).bpc,
+      bpcWithBiases: evaluate(quantizeModel(m, specFor(TENSOR_NAMES, q)), bytes).bpc,
     };
   });
 }
@@ -148,7 +144,7 @@ export function logScaleSweep(m: SatRnn, bytes: Uint8Array, cs: readonly number[
   return cs.map((cWh, i) => {
     const qm = logScaleModel(m, cWh);
     const resync = opts.reference && i % stride === 0 ? resyncScore(qm, bytes, opts.reference, period).bpc : null;
-    const row = { cWh, bpc: gapScore(qm, bytes).bpc, resync };
+    const row = { cWh, bpc: evaluate(qm, bytes).bpc, resync };
     opts.progress?.(i + 1, cs.length);
     return row;
   });
