@@ -1,191 +1,209 @@
 /**
  * The construction experiments of the weight-construction page (sections 4–6b): readouts fitted on
- * a fixed carrier, scored on all data and on train/test halves.
+ * a fixed carrier (the shift register of lib/shift-register.ts) and scored as the original
+ * programs score them, by running the constructed sat-rnn from h = 0 (lib/score-rules.ts).
  *
- * Positions (DESIGN.md): Wy fitting and scoring use t ∈ [16, n − 2) (the 16-step warm-up skipped;
- * the original's t ∈ [16, n − 3]). Halves, with h = ⌊n/2⌋: statistics and fitting use the targets in
- * the first half, t ∈ [16, h − 1); the test score runs the network over the whole text (so the first
- * half is read unscored) and scores the targets of the second half, t ∈ [h − 1, n − 2).
+ * A protocol fixes what a construction may look at. For a text of n bytes and m = ⌊n/2⌋:
+ *
+ *   protocol         analytic counts   PI solve, descent   by, PI marginal   grid picked by
+ *   original         t = g … n − 2     [16, n − 2)         all n bytes       all
+ *   original-halves  t = g … m − 2     —                   all n bytes       test half
+ *   heldout          t = g … m − 2     [16, m − 2)         first m bytes     train half
+ *
+ * `original` is write_weights6.c/12.c and the all-data columns of write_weights8.c.
+ * `original-halves` is write_weights8.c's analytic train/test columns: counts from the first half,
+ * but (α, s) picked by the best *test-half* score. (Its "optimized Wy, test" column is the
+ * `original` readout, fitted on [16, n − 2) with the test half inside, scored on the test half.)
+ * `heldout` is the honest variant: the original rules applied to the first half as if it were the
+ * whole text, then scored on the second half, which nothing was fitted or selected on.
+ *
+ * Every fit is scored under every rule at once (`RuleScores`): one run from h = 0, one pass of
+ * per-position bits. `RuleScores.fit`, the mean loss on the fitting positions (what the programs
+ * print as their training loss), is the named fit-range variant.
  */
-import { distinctPatterns, HASHES } from './hash.js';
+import { HASHES } from './hash.js';
 import { analyticReadout, carrierStates, type CarrierSpec } from './shift-register.js';
 import { piReadout } from './pinv.js';
+import { marginalBias, smoothedMarginal } from './data.js';
 import { newtonReadout, type NewtonOptions, type NewtonStep } from './newton.js';
 import { fitReadout, readoutBpc, readoutProblem, zeroReadout, SCHEDULES, type Readout, type ReadoutProblem, type Schedule } from './readout.js';
+import { ALL, fitSpan, halves, meanBits, positionBits, scoredSpan, type ReadoutLike, type Span } from './score-rules.js';
 import { parallelMap, type ParallelOptions } from './fast/parallel.js';
 
-/** Warm-up positions skipped when fitting and scoring a readout. */
-export const WARMUP = 16;
+/** The protocols of the module comment. */
+export type ProtocolName = 'original' | 'original-halves' | 'heldout';
 
-/** A half-open range of scored positions [from, to). */
-export interface Range {
-  readonly from: number;
-  readonly to: number;
+/** What a protocol lets a construction see, on one text. */
+export interface Protocol {
+  readonly name: ProtocolName;
+  /** Positions whose pairs (x_{t−g}, x_{t+1}), t ≥ g, the analytic counts use. */
+  readonly stats: Span;
+  /** Positions the PI solve and the gradient methods fit (and whose mean loss is `RuleScores.fit`). */
+  readonly fit: Span;
+  /** The bytes whose smoothed counts give by and the PI target marginal. */
+  readonly counts: Uint8Array;
+  /** Positions whose bpc picks a grid point (α, scale). */
+  readonly select: Span;
 }
 
-/** The fitting/scoring ranges for a text of n bytes (see the module comment). */
-export function constructionRanges(n: number): { all: Range; train: Range; test: Range } {
-  const h = Math.floor(n / 2);
-  if (!(Number.isInteger(n) && h - 1 > WARMUP)) throw new RangeError(`n: a text of ${n} bytes is too short for the ${WARMUP}-step warm-up and two halves`);
-  return { all: { from: WARMUP, to: n - 2 }, train: { from: WARMUP, to: h - 1 }, test: { from: h - 1, to: n - 2 } };
+/** The protocol `name` on `bytes` (see the module comment). */
+export function protocol(name: ProtocolName, bytes: Uint8Array): Protocol {
+  const n = bytes.length, m = Math.floor(n / 2);
+  const { train, test } = halves(n);
+  switch (name) {
+    case 'original': return { name, stats: { from: 0, to: n - 1 }, fit: fitSpan(n), counts: bytes, select: scoredSpan(ALL, n) };
+    case 'original-halves': return { name, stats: { from: 0, to: m - 1 }, fit: fitSpan(m), counts: bytes, select: scoredSpan(test, n) };
+    case 'heldout': return { name, stats: { from: 0, to: m - 1 }, fit: fitSpan(m), counts: bytes.subarray(0, m), select: scoredSpan(train, n) };
+  }
+  throw new RangeError(`protocol: expected original, original-halves or heldout, got ${String(name)}`);
 }
 
-/** bpc on all data (fitted on all) and on the halves (fitted on the train half). */
-export interface HalvesScore {
+/**
+ * A readout's bpc under every rule on one run from h = 0: `all`, the original halves `train` =
+ * range(0, m) and `test` = range(m, n), and `fit`, the mean loss on the fitting positions.
+ */
+export interface RuleScores {
   readonly all: number;
   readonly train: number;
   readonly test: number;
+  readonly fit: number;
 }
 
-/** Fits a readout on a problem's positions (statistics, solves and grids see only those). */
-export type ReadoutFitter = (p: ReadoutProblem) => Readout;
+/** `RuleScores` of a readout on the states [n][H] of a run from h = 0 over `bytes`. */
+export function ruleScores(states: Float64Array, hidden: number, bytes: Uint8Array, r: ReadoutLike, fit: Span): RuleScores {
+  const n = bytes.length;
+  const bits = positionBits(states, hidden, bytes, r);
+  const { train, test } = halves(n);
+  return {
+    all: meanBits(bits, scoredSpan(ALL, n)),
+    train: meanBits(bits, scoredSpan(train, n)),
+    test: meanBits(bits, scoredSpan(test, n)),
+    fit: meanBits(bits, fit),
+  };
+}
 
 /**
- * Score a readout construction on the states of a run ([n][H]): `fit` on all positions → bpc on
- * all; `fit` on the train half → bpc on the train half and on the test half.
+ * Readout methods: the closed forms, and iterative fits on the protocol's fitting positions with
+ * the float h as input, updating Wy and by.
+ * - analytic: skip-bigram log-ratios, (α, scale) on ANALYTIC_GRID
+ * - pi: ridge pseudo-inverse with residual targets, scale on PI_SCALES
+ * - gd20: the paper's "PI + 20 Newton steps", i.e. 20 gradient steps at lr 0.5/N from `init`
+ * - sgdPi: 500 epochs from `init` (SCHEDULES.fromPi)
+ * - sgdZero: 1000 epochs from Wy = 0, by = the protocol's marginal bias (SCHEDULES.fromZero)
+ * - newton: 20 damped block-diagonal Newton iterations from `init` (lib/newton.ts)
  */
-export function halvesScore(states: Float64Array, hidden: number, bytes: Uint8Array, fit: ReadoutFitter): HalvesScore {
-  const r = constructionRanges(bytes.length);
-  const problem = (q: Range) => readoutProblem(states, hidden, bytes, q.from, q.to);
-  const all = problem(r.all), train = problem(r.train), test = problem(r.test);
-  const onTrain = fit(train);
-  return { all: readoutBpc(all, fit(all)), train: readoutBpc(train, onTrain), test: readoutBpc(test, onTrain) };
-}
+export type Method = 'analytic' | 'pi' | 'gd20' | 'sgdPi' | 'sgdZero' | 'newton';
 
-/** The carrier's readout problem on positions [16, n − 2). */
-export function carrierProblem(spec: CarrierSpec, bytes: Uint8Array): ReadoutProblem {
-  const r = constructionRanges(bytes.length).all;
-  return readoutProblem(carrierStates(spec, bytes), spec.groups * spec.bits, bytes, r.from, r.to);
-}
+const DESCENT: Partial<Record<Method, Schedule>> = { gd20: SCHEDULES.paperNewton20, sgdPi: SCHEDULES.fromPi, sgdZero: SCHEDULES.fromZero };
 
-/** Readout fitters of the construction table. */
-export const FITTERS = {
-  /** Skip-bigram log-ratios with the (α, scale) grid. */
-  analytic: (spec: CarrierSpec): ReadoutFitter => (p) => analyticReadout(spec, p),
-  /** Ridge pseudo-inverse with residual targets and the scale grid. */
-  pi: (): ReadoutFitter => (p) => piReadout(p),
-  /** Full-batch gradient descent from Wy = 0, by = log marginal. */
-  sgdFromZero: (s: Schedule = SCHEDULES.fromZero): ReadoutFitter => (p) => fitReadout(p, zeroReadout(p), s),
-} as const;
+/** Newton iterations of the `newton` method (the same count as the paper's "20 Newton steps"). */
+export const NEWTON: NewtonOptions = { iterations: 20 };
 
-/** One row of a carrier comparison. */
-export interface CarrierRow {
-  readonly hidden: number;
-  /** Distinct bit patterns of the hash over the 256 byte values. */
-  readonly distinct: number;
-  /** Distinct patterns over the bytes that occur in the text. */
-  readonly distinctInText: number;
-  readonly bytesInText: number;
-  readonly analytic?: number;
-  readonly pi?: number;
-  readonly sgd?: number;
-}
-
-/** A carrier spec that can cross to a worker: the hash by its key in `HASHES`. */
-interface CarrierJob extends Omit<CarrierSpec, 'hash'> {
+/** A carrier that can cross to a worker: the hash by its key in `HASHES`. */
+export interface CarrierJob extends Omit<CarrierSpec, 'hash'> {
   readonly hash: keyof typeof HASHES;
 }
 
-function carrierJob(spec: CarrierSpec): CarrierJob {
+/** The `CarrierJob` of a spec whose hash is one of `HASHES`. */
+export function carrierJob(spec: CarrierSpec): CarrierJob {
   const key = (Object.keys(HASHES) as (keyof typeof HASHES)[]).find((k) => HASHES[k] === spec.hash);
   if (!key) throw new RangeError(`hash: ${spec.hash.name} is not one of HASHES; only those can be fitted in parallel`);
   return { ...spec, hash: key };
 }
 
-/** One readout fit of `fitTask`: a fitter on a carrier, fitted on all positions or the train half. */
-export interface FitJob {
+/** One construction: a method on a carrier under a protocol. */
+export interface ConstructionJob {
   readonly carrier: CarrierJob;
   readonly bytes: Uint8Array;
-  /** `FITTERS.analytic`, `FITTERS.pi` or `FITTERS.sgdFromZero` with `schedule`. */
-  readonly fitter: 'analytic' | 'pi' | 'sgd';
-  readonly schedule?: Schedule;
-  /** 'all': fit and score on all positions; 'train': fit on the train half, score both halves. */
-  readonly on: 'all' | 'train';
+  readonly protocol: ProtocolName;
+  readonly method: Method;
+  /** Start of gd20, sgdPi and newton: the same protocol's `pi` readout. */
+  readonly init?: Readout;
 }
 
-/**
- * What a fit reports: the readout (with the analytic/PI grid choice and the bpc that chose it) and
- * its bpc scored by `readoutBpc`.
- */
-export interface FitResult {
-  readonly readout: Readout & { readonly alpha?: number; readonly scale?: number; readonly bpc?: number };
-  readonly all?: number;
-  readonly train?: number;
-  readonly test?: number;
+/** A fitted construction and its scores. */
+export interface ConstructionFit {
+  readonly readout: Readout;
+  /** Grid choices of the closed forms. */
+  readonly alpha?: number;
+  readonly scale?: number;
+  readonly scores: RuleScores;
+  /** Iterative methods: loss (bpc) on the fitting positions before each update and after the last. */
+  readonly curve?: Float64Array;
+  /** Newton iterations. */
+  readonly steps?: readonly NewtonStep[];
+  readonly seconds: number;
 }
 
-/** Run one `FitJob` (a `parallelMap` task: runs the carrier, fits, scores). */
-export function fitTask(job: FitJob): FitResult {
+/** Fit one construction (a `parallelMap` task): run the carrier, fit by the protocol, score by every rule. */
+export function constructionTask(job: ConstructionJob): ConstructionFit {
+  const t0 = performance.now();
   const spec: CarrierSpec = { ...job.carrier, hash: HASHES[job.carrier.hash] };
-  const fitter = job.fitter === 'analytic' ? FITTERS.analytic(spec) : job.fitter === 'pi' ? FITTERS.pi() : FITTERS.sgdFromZero(job.schedule);
-  const r = constructionRanges(job.bytes.length);
-  const states = carrierStates(spec, job.bytes);
-  const problem = (q: Range) => readoutProblem(states, spec.groups * spec.bits, job.bytes, q.from, q.to);
-  if (job.on === 'all') {
-    const all = problem(r.all), readout = fitter(all);
-    return { readout, all: readoutBpc(all, readout) };
+  const H = spec.groups * spec.bits, bytes = job.bytes;
+  const states = carrierStates(spec, bytes);
+  const pr = protocol(job.protocol, bytes);
+  const problem = (s: Span): ReadoutProblem => readoutProblem(states, H, bytes, s.from, s.to);
+  const by = Float64Array.from(marginalBias(pr.counts));
+  const done = (r: Readout, extra: Partial<ConstructionFit> = {}): ConstructionFit => ({
+    readout: { Wy: r.Wy, by: r.by }, ...extra, scores: ruleScores(states, H, bytes, r, pr.fit), seconds: (performance.now() - t0) / 1000,
+  });
+  if (job.protocol === 'original-halves' && job.method !== 'analytic') {
+    throw new RangeError(`method ${job.method}: the original-halves protocol only defines the analytic readout`);
   }
-  const train = problem(r.train), readout = fitter(train);
-  return { readout, train: readoutBpc(train, readout), test: readoutBpc(problem(r.test), readout) };
+  switch (job.method) {
+    case 'analytic': {
+      const a = analyticReadout(spec, problem(pr.stats), { by, select: problem(pr.select) });
+      return done(a, { alpha: a.alpha, scale: a.scale });
+    }
+    case 'pi': {
+      const p = piReadout(problem(pr.fit), { marginal: smoothedMarginal(pr.counts), by, select: problem(pr.select) });
+      return done(p, { scale: p.scale });
+    }
+    case 'newton': {
+      const curve = newtonCurve(problem(pr.fit), initOf(job));
+      return done(curve.readout, { curve: curve.bpc, steps: curve.steps });
+    }
+    default: {
+      const schedule = DESCENT[job.method];
+      if (!schedule) throw new RangeError(`method: expected analytic, pi, gd20, sgdPi, sgdZero or newton, got ${String(job.method)}`);
+      const fit = problem(pr.fit);
+      const curve = descentCurve(fit, job.method === 'sgdZero' ? zeroReadout(fit, by) : initOf(job), schedule);
+      return done(curve.readout, { curve: curve.bpc });
+    }
+  }
 }
 
-/** Run fit jobs on a worker pool (one worker per core); results in job order. */
-function parallelFits(jobs: readonly FitJob[], opts: ParallelOptions = {}): Promise<FitResult[]> {
-  return parallelMap<FitJob, FitResult>(new URL(import.meta.url), 'fitTask', jobs, opts);
+function initOf(job: ConstructionJob): Readout {
+  if (!job.init) throw new RangeError(`method ${job.method}: needs init, the ${job.protocol} PI readout`);
+  return job.init;
+}
+
+/** Relative cost of a job, to start the longest ones first. */
+function cost(job: ConstructionJob): number {
+  const H = job.carrier.groups * job.carrier.bits;
+  const epochs = { analytic: 30, pi: 10, gd20: 20, sgdPi: 500, sgdZero: 1000, newton: 1500 }[job.method];
+  return epochs * H * (job.protocol === 'heldout' ? 0.5 : 1);
 }
 
 /**
- * `halvesScore` of the carrier's states for several fitters at once, all fits in parallel; each
- * result also gives the readout fitted on all positions (`fitAll`).
+ * Fit constructions on a worker pool (one worker per core), longest first; results in job order
+ * (`opts.onResult` receives job indices).
  */
-export async function carrierHalves(
-  spec: CarrierSpec, bytes: Uint8Array, fitters: readonly { fitter: FitJob['fitter']; schedule?: Schedule }[], opts: ParallelOptions = {},
-): Promise<(HalvesScore & { fitAll: FitResult['readout'] })[]> {
-  const carrier = carrierJob(spec);
-  const fits = await parallelFits(fitters.flatMap((f) => (['all', 'train'] as const).map((on) => ({ ...f, carrier, bytes, on }))), opts);
-  return fitters.map((_, i) => {
-    const all = fits[2 * i], train = fits[2 * i + 1];
-    return { all: all.all!, train: train.train!, test: train.test!, fitAll: all.readout };
-  });
-}
-
-/**
- * Compare carriers' readouts on [16, n − 2): analytic, PI and (with a schedule) SGD from zero,
- * every fit of every row in parallel.
- */
-export async function carrierRows(
-  rows: readonly { spec: CarrierSpec; what: { analytic?: boolean; pi?: boolean; sgd?: Schedule } }[], bytes: Uint8Array, opts: ParallelOptions = {},
-): Promise<CarrierRow[]> {
-  const present = new Set(bytes);
-  type Fit = { readonly row: number; readonly key: 'analytic' | 'pi' | 'sgd'; readonly job: FitJob };
-  const fits: Fit[] = rows.flatMap(({ spec, what }, row) => {
-    const carrier = carrierJob(spec);
-    return [
-      ...(what.analytic ? [{ row, key: 'analytic' as const, job: { carrier, bytes, fitter: 'analytic' as const, on: 'all' as const } }] : []),
-      ...(what.pi ? [{ row, key: 'pi' as const, job: { carrier, bytes, fitter: 'pi' as const, on: 'all' as const } }] : []),
-      ...(what.sgd ? [{ row, key: 'sgd' as const, job: { carrier, bytes, fitter: 'sgd' as const, schedule: what.sgd, on: 'all' as const } }] : []),
-    ];
-  });
-  // Slowest first (SGD on the widest carriers), so that the long fits start on different workers.
-  const cost = (f: Fit) => (f.key === 'sgd' ? f.job.carrier.groups * f.job.carrier.bits : 0);
-  const order = [...fits].sort((a, b) => cost(b) - cost(a));
-  const results = await parallelFits(order.map((f) => f.job), opts);
-  const bpc = rows.map(() => new Map<Fit['key'], number>());
-  // As the closed forms report it: the analytic and PI bpc of their grid search, the SGD fit scored.
-  order.forEach((f, i) => { bpc[f.row].set(f.key, f.key === 'sgd' ? results[i].all! : results[i].readout.bpc!); });
-  return rows.map(({ spec }, i) => ({
-    hidden: spec.groups * spec.bits,
-    distinct: distinctPatterns(spec.hash, spec.bits),
-    distinctInText: distinctPatterns(spec.hash, spec.bits, present),
-    bytesInText: present.size,
-    ...Object.fromEntries((['analytic', 'pi', 'sgd'] as const).filter((k) => bpc[i].has(k)).map((k) => [k, bpc[i].get(k)])),
-  }));
+export async function fitConstructions(jobs: readonly ConstructionJob[], opts: ParallelOptions = {}): Promise<ConstructionFit[]> {
+  const order = jobs.map((job, i) => ({ job, i })).sort((a, b) => cost(b.job) - cost(a.job));
+  const onResult = opts.onResult && ((k: number, done: number, total: number) => opts.onResult!(order[k].i, done, total));
+  const fits = await parallelMap<ConstructionJob, ConstructionFit>(new URL(import.meta.url), 'constructionTask', order.map((o) => o.job), { ...opts, onResult });
+  const out = new Array<ConstructionFit>(jobs.length);
+  order.forEach((o, k) => { out[o.i] = fits[k]; });
+  return out;
 }
 
 /** A readout and its learning curve: bpc[k] on the problem's positions after k updates. */
 export interface DescentCurve {
   readonly readout: Readout;
   readonly bpc: Float64Array;
+  /** Newton iterations (empty for gradient descent). */
+  readonly steps: readonly NewtonStep[];
 }
 
 /** Full-batch gradient descent (`fitReadout`) from `init`, recording bpc after every update. */
@@ -193,43 +211,12 @@ export function descentCurve(p: ReadoutProblem, init: Readout, s: Schedule): Des
   const bpc: number[] = [];
   const readout = fitReadout(p, init, s, (_epoch, loss) => { bpc.push(loss / Math.LN2); });
   bpc.push(readoutBpc(p, readout));
-  return { readout, bpc: Float64Array.from(bpc) };
+  return { readout, bpc: Float64Array.from(bpc), steps: [] };
 }
 
 /** Damped block-diagonal Newton (lib/newton.ts) from `init`, recording bpc after every iteration. */
-export function newtonCurve(p: ReadoutProblem, init: Readout, opts: NewtonOptions, onStep?: (s: NewtonStep) => void): DescentCurve {
-  const res = newtonReadout(p, init, opts, onStep);
+export function newtonCurve(p: ReadoutProblem, init: Readout, opts: NewtonOptions = NEWTON): DescentCurve {
+  const res = newtonReadout(p, init, opts);
   const bpc = Float64Array.from([res.loss0, ...res.steps.map((s) => s.loss)], (l) => l / Math.LN2);
-  return { readout: { Wy: res.Wy, by: res.by }, bpc };
-}
-
-/** A learning curve for `curveTask`: gradient descent with `schedule`, or Newton with `newton`. */
-export interface CurveJob {
-  readonly problem: ReadoutProblem;
-  readonly init: Readout;
-  readonly schedule?: Schedule;
-  readonly newton?: NewtonOptions;
-}
-
-/** A curve computed in a worker, with the Newton iterations' records and its wall time. */
-export interface CurveResult extends DescentCurve {
-  /** Newton iterations (empty for gradient descent). */
-  readonly steps: NewtonStep[];
-  readonly seconds: number;
-}
-
-/** `newtonCurve` or `descentCurve` of one job (a `parallelMap` task). */
-export function curveTask(job: CurveJob): CurveResult {
-  const t0 = performance.now();
-  const steps: NewtonStep[] = [];
-  let curve: DescentCurve;
-  if (job.newton) curve = newtonCurve(job.problem, job.init, job.newton, (s) => { steps.push(s); });
-  else if (job.schedule) curve = descentCurve(job.problem, job.init, job.schedule);
-  else throw new RangeError('curve job: expected a schedule or Newton options');
-  return { ...curve, steps, seconds: (performance.now() - t0) / 1000 };
-}
-
-/** Compute curves on a worker pool (one worker per core unless `opts.workers`); results in job order. */
-export function parallelCurves(jobs: readonly CurveJob[], opts: ParallelOptions = {}): Promise<CurveResult[]> {
-  return parallelMap<CurveJob, CurveResult>(new URL(import.meta.url), 'curveTask', jobs, opts);
+  return { readout: { Wy: res.Wy, by: res.by }, bpc, steps: res.steps };
 }

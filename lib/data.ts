@@ -32,11 +32,15 @@ export function byteCounts(bytes: Uint8Array): Float64Array {
 }
 
 /**
- * by of the constructed models: log((count_o + 0.5)/(n + 128)) over all n bytes of the text
- * (add-½ smoothing over 256 values), [256].
+ * Add-½ smoothed byte frequencies (count_o + 0.5)/(n + 128) over all n bytes of the text, [256]:
+ * the constructions' marginal (the PI residual target subtracts it).
  */
-export function marginalBias(bytes: Uint8Array): Float32Array {
+export function smoothedMarginal(bytes: Uint8Array): Float64Array {
   if (bytes.length === 0) throw new RangeError('bytes: empty text');
-  const c = byteCounts(bytes);
-  return Float32Array.from(c, (v) => Math.log((v + 0.5) / (bytes.length + 128)));
+  return byteCounts(bytes).map((v) => (v + 0.5) / (bytes.length + 128));
+}
+
+/** by of the constructed models: log((count_o + 0.5)/(n + 128)) over all n bytes of the text, [256]. */
+export function marginalBias(bytes: Uint8Array): Float32Array {
+  return Float32Array.from(smoothedMarginal(bytes), Math.log);
 }

@@ -9,14 +9,15 @@
  *   Δ_o = −A_o⁻¹ g_o  (Cholesky solve per output)
  * The cross-output blocks −p_o p_o' φφᵀ are dropped, so the full step can overshoot; a backtracking
  * (Armijo) line search on η ∈ {1, ½, ¼, …} keeps each iteration a decrease of L. Since every A_o is
- * positive definite, Δ is a descent direction (gᵀΔ < 0). Losses use the fast wasm gradient when
- * the hidden size allows it (lib/fast/readout.ts).
+ * positive definite, Δ is a descent direction (gᵀΔ < 0). Losses use the fast wasm gradient and the
+ * blocks one wasm GEMM each when the hidden size allows it (lib/fast/readout.ts, lib/fast/gram.ts).
  */
 import { cholesky, choleskySolve } from './linalg.js';
 import { VOCAB } from './model.js';
 import { readout } from './rnn.js';
 import { readoutLossGrad, type Readout, type ReadoutProblem } from './readout.js';
 import { fastReadoutLossGrad } from './fast/readout.js';
+import { weightedGramSession, type WeightedGram } from './fast/gram.js';
 import { simdHidden } from './fast/wasm.js';
 
 export interface NewtonOptions {
@@ -61,48 +62,54 @@ function probabilities(p: ReadoutProblem, r: Readout): Float64Array {
   return P;
 }
 
-/** Block-diagonal Newton directions ΔWy [256][H], Δby [256] at readout r. */
-export function newtonDirection(p: ReadoutProblem, r: Readout, damping: number): Readout {
+/** Which implementation forms the Hessian blocks: one WebAssembly GEMM per output, or plain loops. */
+export type NewtonKernel = 'fast' | 'reference';
+
+/** The plain-loop `WeightedGram`: G = Σ_t w[t]·x(t)x(t)ᵀ over X [n][k], lower triangle then mirrored. */
+function referenceGram(X: Float64Array, n: number, k: number): WeightedGram {
+  return (w, out) => {
+    out.fill(0);
+    for (let t = 0; t < n; t++) {
+      const wt = w[t], row = t * k;
+      for (let i = 0; i < k; i++) {
+        const a = wt * X[row + i], oi = i * k;
+        for (let j = 0; j <= i; j++) out[oi + j] += a * X[row + j];
+      }
+    }
+    for (let i = 0; i < k; i++) for (let j = 0; j < i; j++) out[j * k + i] = out[i * k + j];
+  };
+}
+
+/**
+ * Block-diagonal Newton directions ΔWy [256][H], Δby [256] at readout r. The H×H part of each
+ * block A_o is a weighted Gram matrix of the states (`kernel` 'fast': lib/fast/gram.ts when the
+ * hidden size allows it); its bias row and column are Σ w h and Σ w.
+ */
+export function newtonDirection(p: ReadoutProblem, r: Readout, damping: number, kernel: NewtonKernel = 'fast'): Readout {
   const H = p.hidden, K = H + 1, n = p.to - p.from;
   const P = probabilities(p, r);
+  const X = p.states.subarray(p.from * H, p.to * H);
+  const gram = kernel === 'fast' && simdHidden(H) ? weightedGramSession(X, n, H) : referenceGram(X, n, H);
   const dWy = new Float64Array(VOCAB * H), dby = new Float64Array(VOCAB);
-  const A = new Float64Array(K * K);
-  const g = new Float64Array(K);
-  // Up to four weighted feature rows are accumulated at once (a rank-4 update of A).
-  const BLOCK = 4;
-  const rows = new Float64Array(BLOCK * K), wts = new Float64Array(BLOCK);
-  // Hessian weights below this add less than 1e-9·λ per position; they are skipped.
-  const tiny = 1e-9 * damping;
-  const flush = (m: number): void => {
-    for (let b = m; b < BLOCK; b++) wts[b] = 0;
-    const r1 = K, r2 = 2 * K, r3 = 3 * K;
-    for (let i = 0; i < K; i++) {
-      const a0 = wts[0] * rows[i], a1 = wts[1] * rows[r1 + i], a2 = wts[2] * rows[r2 + i], a3 = wts[3] * rows[r3 + i];
-      const row = i * K;
-      for (let j = 0; j <= i; j++) A[row + j] += a0 * rows[j] + a1 * rows[r1 + j] + a2 * rows[r2 + j] + a3 * rows[r3 + j];
-    }
-  };
+  const w = new Float64Array(n), G = new Float64Array(H * H), A = new Float64Array(K * K), g = new Float64Array(K);
   for (let o = 0; o < VOCAB; o++) {
-    A.fill(0); g.fill(0);
-    let m = 0;
+    g.fill(0);
+    A.fill(0);
     for (let k = 0; k < n; k++) {
-      const t = p.from + k;
-      const po = P[k * VOCAB + o];
-      const resid = (po - (p.bytes[t + 1] === o ? 1 : 0)) / n;
-      for (let j = 0; j < H; j++) g[j] += resid * p.states[t * H + j];
+      const po = P[k * VOCAB + o], row = k * H;
+      const resid = (po - (p.bytes[p.from + k + 1] === o ? 1 : 0)) / n;
+      const wk = (po * (1 - po)) / n;
+      w[k] = wk;
+      for (let j = 0; j < H; j++) { g[j] += resid * X[row + j]; A[H * K + j] += wk * X[row + j]; }
       g[H] += resid;
-      const w = (po * (1 - po)) / n;
-      if (w < tiny) continue;
-      rows.set(p.states.subarray(t * H, (t + 1) * H), m * K);
-      rows[m * K + H] = 1;
-      wts[m++] = w;
-      if (m === BLOCK) { flush(m); m = 0; }
+      A[H * K + H] += wk;
     }
-    if (m > 0) flush(m);
-    for (let i = 0; i < K; i++) {
-      A[i * K + i] += damping;
-      for (let j = 0; j < i; j++) A[j * K + i] = A[i * K + j];
+    gram(w, G);
+    for (let i = 0; i < H; i++) {
+      for (let j = 0; j < H; j++) A[i * K + j] = G[i * H + j];
+      A[i * K + H] = A[H * K + i];
     }
+    for (let i = 0; i < K; i++) A[i * K + i] += damping;
     choleskySolve(cholesky(A, K), K, g, 1);
     for (let j = 0; j < H; j++) dWy[o * H + j] = -g[j];
     dby[o] = -g[H];

@@ -2,14 +2,21 @@
  * Closed-form readouts: ridge least squares ("pseudo-inverse with residual targets") and the
  * one-parameter scale sweep shared by the closed-form constructions.
  *
- * PI (DESIGN.md): features F[t] = sign(h(t)) ∈ {±1}^H, targets T[t] = onehot(x_{t+1}) − marginal,
+ * PI (DESIGN.md, write_weights12.c): features F[t] = sign(h(t)) ∈ {±1}^H with h > 0 → +1 (so
+ * sign(0) = −1), targets T[t] = onehot(x_{t+1}) − marginal with the smoothed marginal
+ * (count + 0.5)/(n + 128) of the text,
  *   W = (FᵀF + λI)⁻¹ FᵀT   ([H][256], λ = 0.01),  Wy = s·Wᵀ,  by = log marginal,
- * with s chosen on a grid (1.0..50.0 step 0.5) by bpc.
+ * with s chosen on a grid (1.0..50.0 step 0.5) by bpc. Probabilities in every bpc are floored at
+ * 1e-30 as in the original programs (lib/score-rules.ts).
  */
 import { cholesky, choleskySolve } from './linalg.js';
 import { VOCAB } from './model.js';
-import { logMarginal, type Readout, type ReadoutProblem } from './readout.js';
+import { marginalBias, smoothedMarginal } from './data.js';
+import type { Readout, ReadoutProblem } from './readout.js';
+import { P_FLOOR } from './score-rules.js';
 import { fastRidgeSolve } from './fast/ridge.js';
+
+const LN_P_FLOOR = Math.log(P_FLOOR);
 
 /**
  * Ridge regression: X is [n][k], Y is [n][m] (row-major); returns W = (XᵀX + λI)⁻¹ XᵀY, [k][m],
@@ -52,8 +59,9 @@ export interface ScaleSweep {
 /**
  * bpc of the readout (s·D, by) on the problem's positions for every s in `scales`; D is [256][H].
  * The products D·h(t) are computed once, so the sweep costs one readout pass plus the softmaxes.
- * Bit-identical to scoring each scale with the reference `readout` (by = 0) and `logSoftmaxAt` of
- * lib/rnn.ts on the products: the same operations in the same order, inlined on typed arrays.
+ * Each position's log-probability is that of the reference `readout` (by = 0) and `logSoftmaxAt`
+ * of lib/rnn.ts on the products (the same operations in the same order), floored at ln 1e-30.
+ * The first scale with the lowest bpc wins (the original's strict `<`).
  */
 export function scaleSweep(p: ReadoutProblem, D: Float64Array, by: Float64Array, scales: readonly number[]): ScaleSweep {
   if (scales.length === 0) throw new RangeError('scales: expected at least one value');
@@ -86,7 +94,7 @@ export function scaleSweep(p: ReadoutProblem, D: Float64Array, by: Float64Array,
       }
       let sum = 0;
       for (let o = 0; o < VOCAB; o++) sum += Math.exp(logits[o] - max);
-      bits -= logits[p.bytes[p.from + r + 1]] - max - Math.log(sum);
+      bits -= Math.max(logits[p.bytes[p.from + r + 1]] - max - Math.log(sum), LN_P_FLOOR);
     }
     curve[k] = bits / n / Math.LN2;
   }
@@ -105,25 +113,40 @@ export interface PiReadout extends Readout {
   readonly bpc: number;
 }
 
+/** Options of `piReadout`. */
+export interface PiOptions {
+  /** Ridge λ (default 0.01). */
+  readonly ridge?: number;
+  /** Scale grid (default PI_SCALES). */
+  readonly scales?: readonly number[];
+  /** Positions whose bpc picks the scale (default: the fitting problem's). */
+  readonly select?: ReadoutProblem;
+  /** Target marginal [256] subtracted from the one-hot targets (default: smoothedMarginal of the whole text). */
+  readonly marginal?: ArrayLike<number>;
+  /** Output bias [256] (default: marginalBias of the whole text). */
+  readonly by?: ArrayLike<number>;
+}
+
 /**
- * Pseudo-inverse with residual targets (see the module comment) on `fit`'s positions; the scale is
- * chosen by bpc on `select` (default `fit`).
+ * Pseudo-inverse with residual targets (see the module comment) solved on `fit`'s positions; the
+ * scale is chosen by bpc on `select`.
  */
-export function piReadout(fit: ReadoutProblem, opts: { ridge?: number; scales?: readonly number[]; select?: ReadoutProblem } = {}): PiReadout {
+export function piReadout(fit: ReadoutProblem, opts: PiOptions = {}): PiReadout {
   const H = fit.hidden, n = fit.to - fit.from;
   const F = new Float64Array(n * H);
-  for (let r = 0; r < n; r++) for (let j = 0; j < H; j++) F[r * H + j] = fit.states[(fit.from + r) * H + j] >= 0 ? 1 : -1;
-  const marginal = new Float64Array(VOCAB);
-  for (let t = fit.from; t < fit.to; t++) marginal[fit.bytes[t + 1]] += 1 / n;
+  for (let r = 0; r < n; r++) for (let j = 0; j < H; j++) F[r * H + j] = fit.states[(fit.from + r) * H + j] > 0 ? 1 : -1;
+  const marginal = opts.marginal ?? smoothedMarginal(fit.bytes);
+  if (marginal.length !== VOCAB) throw new RangeError(`marginal: ${marginal.length} values, expected ${VOCAB}`);
   const T = new Float64Array(n * VOCAB);
   for (let r = 0; r < n; r++) {
-    T.set(marginal.map((v) => -v), r * VOCAB);
+    for (let o = 0; o < VOCAB; o++) T[r * VOCAB + o] = -marginal[o];
     T[r * VOCAB + fit.bytes[fit.from + r + 1]] += 1;
   }
   const W = H % 4 === 0 ? fastRidgeSolve(F, n, H, T, VOCAB, opts.ridge ?? 0.01) : ridgeSolve(F, n, H, T, VOCAB, opts.ridge ?? 0.01);
   const D = new Float64Array(VOCAB * H);
   for (let j = 0; j < H; j++) for (let o = 0; o < VOCAB; o++) D[o * H + j] = W[j * VOCAB + o];
-  const by = logMarginal(fit);
+  const by = Float64Array.from(opts.by ?? marginalBias(fit.bytes));
+  if (by.length !== VOCAB) throw new RangeError(`by: ${by.length} values, expected ${VOCAB}`);
   const sw = scaleSweep(opts.select ?? fit, D, by, opts.scales ?? PI_SCALES);
   return { Wy: D.map((v) => v * sw.scale), by, scale: sw.scale, bpc: sw.bpc };
 }

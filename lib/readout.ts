@@ -49,9 +49,10 @@ export function logMarginal(p: ReadoutProblem, smoothing = 0.5): Float64Array {
   return c.map((v) => Math.log((v + smoothing) / (n + VOCAB * smoothing)));
 }
 
-/** Readout with Wy = 0 and by = log marginal (the "SGD from zero" start). */
-export function zeroReadout(p: ReadoutProblem): Readout {
-  return { Wy: new Float64Array(VOCAB * p.hidden), by: logMarginal(p) };
+/** Readout with Wy = 0 and the given by (default: the log marginal of the problem's targets). */
+export function zeroReadout(p: ReadoutProblem, by: ArrayLike<number> = logMarginal(p)): Readout {
+  if (by.length !== VOCAB) throw new RangeError(`by: ${by.length} values, expected ${VOCAB}`);
+  return { Wy: new Float64Array(VOCAB * p.hidden), by: Float64Array.from(by) };
 }
 
 /** bpc of a readout on the problem's positions. */
@@ -88,11 +89,15 @@ export function readoutLossGrad(p: ReadoutProblem, r: Readout, gWy: Float64Array
   return loss / n;
 }
 
-/** Full-batch gradient descent schedule: lr multiplied by `decay` at each epoch in `decayAt`. */
+/**
+ * Full-batch gradient descent schedule. Epochs are counted from 0, as in the original loops
+ * (`for (epoch = 0; …) { step; if (epoch == k) lr *= 0.3; }`): lr is multiplied by `decay` right
+ * after the update of each epoch k in `decayAfter`, so k + 1 updates run at the first rate.
+ */
 export interface Schedule {
   epochs: number;
   lr: number;
-  decayAt?: readonly number[];
+  decayAfter?: readonly number[];
   decay?: number;
   /** Also update by (default true). */
   fitBias?: boolean;
@@ -103,21 +108,24 @@ export interface Schedule {
   kernel?: 'fast' | 'reference';
 }
 
-/** The original schedules (DESIGN.md), learning rates per mean gradient. */
+/**
+ * The original schedules (DESIGN.md; write_weights2/3/6/8/12.c), learning rates per mean gradient,
+ * decays after the update of the 0-based epoch named.
+ */
 export const SCHEDULES = {
-  /** "SGD from zero": 1000 epochs, lr 0.5/N, ×0.3 at 300, 600, 800. */
-  fromZero: { epochs: 1000, lr: 0.5, decayAt: [300, 600, 800], decay: 0.3 },
-  /** "SGD from PI init": 500 epochs, lr 0.3/N, ×0.3 at 150 and 300. */
-  fromPi: { epochs: 500, lr: 0.3, decayAt: [150, 300], decay: 0.3 },
-  /** "Optimized Wy" in the substitution table: 500 epochs, lr 0.5/(T−1), ×0.3 at 200 and 350. */
-  substitution: { epochs: 500, lr: 0.5, decayAt: [200, 350], decay: 0.3 },
+  /** "SGD from zero": 1000 epochs, lr 0.5/N, ×0.3 after epochs 300, 600, 800. */
+  fromZero: { epochs: 1000, lr: 0.5, decayAfter: [300, 600, 800], decay: 0.3 },
+  /** "SGD from PI init": 500 epochs, lr 0.3/N, ×0.3 after epochs 150 and 300. */
+  fromPi: { epochs: 500, lr: 0.3, decayAfter: [150, 300], decay: 0.3 },
+  /** "Optimized Wy" in the substitution table: 500 epochs, lr 0.5/(T−1), ×0.3 after epochs 200 and 350. */
+  substitution: { epochs: 500, lr: 0.5, decayAfter: [200, 350], decay: 0.3 },
   /** The paper's "20 Newton steps": 20 plain full-batch gradient steps at lr 0.5/N. */
   paperNewton20: { epochs: 20, lr: 0.5 },
 } as const satisfies Record<string, Schedule>;
 
 /**
  * Full-batch gradient descent on the readout from `init` (not modified). `onEpoch(epoch, loss)`
- * receives the mean loss in nats before each update; return false to stop.
+ * receives the update's number (1-based) and the mean loss in nats before it; return false to stop.
  */
 export function fitReadout(p: ReadoutProblem, init: Readout, s: Schedule, onEpoch?: (epoch: number, loss: number) => boolean | void): Readout {
   if (!(Number.isInteger(s.epochs) && s.epochs >= 0)) throw new RangeError(`epochs: expected a non-negative integer, got ${s.epochs}`);
@@ -127,12 +135,12 @@ export function fitReadout(p: ReadoutProblem, init: Readout, s: Schedule, onEpoc
   const fitBias = s.fitBias ?? true;
   const lossGrad = s.kernel !== 'reference' && simdHidden(p.hidden) ? fastReadoutLossGrad : readoutLossGrad;
   let lr = s.lr;
-  for (let e = 1; e <= s.epochs; e++) {
-    if (s.decayAt?.includes(e)) lr *= s.decay ?? 1;
+  for (let e = 0; e < s.epochs; e++) {
     const loss = lossGrad(p, { Wy, by }, gWy, gby);
-    if (onEpoch?.(e, loss) === false) break;
+    if (onEpoch?.(e + 1, loss) === false) break;
     for (let k = 0; k < Wy.length; k++) Wy[k] -= lr * gWy[k];
     if (fitBias) for (let o = 0; o < VOCAB; o++) by[o] -= lr * gby[o];
+    if (s.decayAfter?.includes(e)) lr *= s.decay ?? 1;
   }
   return { Wy, by };
 }

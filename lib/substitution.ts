@@ -9,11 +9,15 @@
  * - Sign-conditioned model: Wx = 15 · clip(sign-conditioned, ±2), Wh = 4 · sign correlation,
  *   Wy = 0.5 · clip(sign-split, ±2), bh and by as above.
  * - "Optimized Wy": full-batch gradient descent on (Wy, by) with SCHEDULES.substitution from the
- *   construction's readout, on all n − 1 scored positions of the training text.
+ *   construction's readout, on positions t = 0 … n − 3 of the training text (the original
+ *   `for (t = 0; t < T − 1; t++)` with T = n − 1 states: the last scorable position is not fitted),
+ *   then scored under the bpc protocol on all n − 1 positions (write_weights2.c, write_weights3.c).
+ *   write_weights2.c sums its logits in float32; ours are float64, a rounding-level difference.
  */
 import { cloneModel, type SatRnn } from './model.js';
 import { marginalBias } from './data.js';
-import { run, scoreStates } from './rnn.js';
+import { run } from './rnn.js';
+import { ALL, ruleBpc } from './score-rules.js';
 import { SCHEDULES, fitReadout, readoutProblem, type Readout } from './readout.js';
 import { leastSquaresScale } from './stats.js';
 import {
@@ -123,23 +127,24 @@ export interface ReadoutPipeline {
   readonly signFeatures: boolean;
 }
 
-/** bpc of a pipeline on `bytes` under the bpc protocol (h = 0, all n − 1 positions). */
+/** bpc of a pipeline on `bytes` as the original programs score it: h = 0, all n − 1 positions, p ≥ 1e-30. */
 export function pipelineBpc(p: ReadoutPipeline, bytes: Uint8Array): number {
   const states = readoutFeatures(p.dynamics, bytes, p.signFeatures);
-  return scoreStates(p.readout.Wy, p.readout.by, p.dynamics.hidden, states, bytes).bpc;
+  return ruleBpc(states, p.dynamics.hidden, bytes, p.readout, ALL);
 }
 
 /**
- * "Optimized Wy": fit (Wy, by) on the features of `dynamics` over all n − 1 positions of `bytes`
- * with SCHEDULES.substitution (500 epochs, lr 0.5 per mean gradient, ×0.3 at 200 and 350),
- * starting from `init` (default: the dynamics model's own Wy and by).
+ * "Optimized Wy": fit (Wy, by) on the features of `dynamics` over positions t = 0 … n − 3 of
+ * `bytes` with SCHEDULES.substitution (500 epochs, lr 0.5 per mean gradient, ×0.3 after epochs 200
+ * and 350), starting from `init` (default: the dynamics model's own Wy and by).
  */
 export function optimizeReadout(
   dynamics: SatRnn, bytes: Uint8Array,
   opts: { signFeatures?: boolean; init?: Readout; onEpoch?: (epoch: number, loss: number) => void } = {},
 ): ReadoutPipeline {
   const signFeatures = opts.signFeatures ?? false;
-  const p = readoutProblem(readoutFeatures(dynamics, bytes, signFeatures), dynamics.hidden, bytes);
+  if (bytes.length < 3) throw new RangeError(`bytes: ${bytes.length} bytes, need at least 3 to fit a readout on t = 0 … n − 3`);
+  const p = readoutProblem(readoutFeatures(dynamics, bytes, signFeatures), dynamics.hidden, bytes, 0, bytes.length - 2);
   const init = opts.init ?? { Wy: Float64Array.from(dynamics.Wy), by: Float64Array.from(dynamics.by) };
   return { dynamics, signFeatures, readout: fitReadout(p, init, SCHEDULES.substitution, opts.onEpoch) };
 }

@@ -3,7 +3,7 @@ import { inv, multiply, transpose, add, identity, matrix, type Matrix } from 'ma
 import { HASHES, distinctPatterns, mixedHash } from '../lib/hash.js';
 import { analyticReadout, buildShiftRegister, carrierStates, encodingAccuracy, grid, logRatioDirections, type CarrierSpec } from '../lib/shift-register.js';
 import { piReadout, ridgeSolve, scaleSweep } from '../lib/pinv.js';
-import { newtonReadout } from '../lib/newton.js';
+import { newtonDirection, newtonReadout } from '../lib/newton.js';
 import { memoryCurve } from '../lib/memory.js';
 import { applyMask, maskCount, maskedKernel, randomMask } from '../lib/scaffold.js';
 import { fitReadout, logMarginal, readoutBpc, readoutLossGrad, readoutProblem, zeroReadout, SCHEDULES } from '../lib/readout.js';
@@ -150,6 +150,32 @@ describe('readout optimisation', () => {
       const fd = (readoutLossGrad(p, { Wy, by: plus }, sw, sb) - readoutLossGrad(p, { Wy, by: minus }, sw, sb)) / (2 * eps);
       expect(gby[o]).toBeCloseTo(fd, 7);
     }
+  });
+
+  it('decays the learning rate after the update of each 0-based epoch in decayAfter, as the original loops', () => {
+    const p = smallProblem(4, 50, 13);
+    const init = zeroReadout(p);
+    const got = fitReadout(p, init, { epochs: 4, lr: 0.5, decayAfter: [1], decay: 0.3 });
+    // by hand: epochs 0 and 1 at lr 0.5, epochs 2 and 3 at 0.15
+    const Wy = init.Wy.slice(), by = init.by.slice();
+    const gW = new Float64Array(Wy.length), gb = new Float64Array(256);
+    for (const lr of [0.5, 0.5, 0.5 * 0.3, 0.5 * 0.3]) {
+      readoutLossGrad(p, { Wy, by }, gW, gb);
+      for (let k = 0; k < Wy.length; k++) Wy[k] -= lr * gW[k];
+      for (let o = 0; o < 256; o++) by[o] -= lr * gb[o];
+    }
+    for (let k = 0; k < Wy.length; k++) expect(got.Wy[k]).toBeCloseTo(Wy[k], 13);
+    for (let o = 0; o < 256; o++) expect(got.by[o]).toBeCloseTo(by[o], 13);
+  });
+
+  it('the fast Hessian blocks (one wasm GEMM per output) give the reference Newton direction', () => {
+    const p = smallProblem(16, 90, 14);
+    const r0 = new GlibcRand(15);
+    const r = { Wy: Float64Array.from({ length: 256 * 16 }, () => r0.nextCenteredFloat(1)), by: zeroReadout(p).by };
+    const fast = newtonDirection(p, r, 1e-3, 'fast'), ref = newtonDirection(p, r, 1e-3, 'reference');
+    const scale = Math.max(...ref.Wy.map(Math.abs));
+    for (let k = 0; k < ref.Wy.length; k++) expect(Math.abs(fast.Wy[k] - ref.Wy[k])).toBeLessThan(1e-9 * scale);
+    for (let o = 0; o < 256; o++) expect(fast.by[o]).toBeCloseTo(ref.by[o], 8);
   });
 
   it('damped block-diagonal Newton decreases the loss every step and beats 20 gradient steps', () => {

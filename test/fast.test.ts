@@ -185,6 +185,14 @@ describe('parallelMap over worker threads', () => {
     expect(got).toEqual(models.map((m) => evaluate(m, bytes).bpc));
   }, 60_000);
 
+  it('reports each result as it arrives: every input index once, done counting up to the total', async () => {
+    const models = [1, 2, 3, 4].map((seed) => randomModel(8, seed, 0.5));
+    const seen: [number, number, number][] = [];
+    await parallelBpc(models, bytes, { workers: 2, onResult: (i, done, total) => { seen.push([i, done, total]); } });
+    expect(seen.map(([i]) => i).sort()).toEqual([0, 1, 2, 3]);
+    expect(seen.map(([, done, total]) => [done, total])).toEqual([[1, 4], [2, 4], [3, 4], [4, 4]]);
+  }, 60_000);
+
   it('rejects with the task error, and for a missing export', async () => {
     const tasks = new URL('../lib/fast/tasks.ts', import.meta.url);
     await expect(parallelMap(tasks, 'bpcTask', [{ model: randomModel(8, 1, 1), bytes: new Uint8Array(1) }])).rejects.toThrow(/inputs\[0\].*need at least 2/s);

@@ -83,6 +83,17 @@ describe('readout on fixed dynamics', () => {
     expect(pipelineBpc(p, text)).toBeCloseTo(evaluate(m, text).bpc, 10);
   });
 
+  it('the optimized readout is fitted on t = 0 … n − 3: the last byte does not change it, the one before does', () => {
+    const bytes = text, n = bytes.length;
+    const init = { Wy: new Float64Array(256 * 6), by: Float64Array.from(m.by) };
+    const fit = (b: Uint8Array) => optimizeReadout(m, b, { init }).readout;
+    const base = fit(bytes);
+    const lastChanged = bytes.slice(); lastChanged[n - 1] ^= 1;
+    const beforeChanged = bytes.slice(); beforeChanged[n - 2] ^= 1;
+    expect(fit(lastChanged).Wy).toEqual(base.Wy);
+    expect(fit(beforeChanged).Wy).not.toEqual(base.Wy);
+  });
+
   it('optimizing the readout lowers the training bpc, with tanh and with sign features', () => {
     for (const signFeatures of [false, true]) {
       const init = { Wy: new Float64Array(256 * 6), by: Float64Array.from(m.by) };

@@ -14,6 +14,8 @@ import { Worker } from 'node:worker_threads';
 export interface ParallelOptions {
   /** Number of worker threads (default: the number of cores, at most the number of inputs). */
   workers?: number;
+  /** Called as each output arrives: its input index and how many of the `total` are done. */
+  onResult?: (i: number, done: number, total: number) => void;
 }
 
 /** Worker body (CommonJS, run with `eval`): load the task module, then answer {i, input} messages. */
@@ -67,7 +69,9 @@ export async function parallelMap<I, O>(moduleUrl: string | URL, name: string, i
           else if ('error' in msg) reject(new Error(`parallelMap: ${name}(inputs[${msg.i}]) failed: ${msg.error}`));
           else {
             outputs[msg.i] = msg.output as O;
-            if (++done === inputs.length) resolve();
+            done++; // not inside the optional call below: its arguments are skipped without a callback
+            opts.onResult?.(msg.i, done, inputs.length);
+            if (done === inputs.length) resolve();
             else feed(w);
           }
         });
