@@ -1,16 +1,26 @@
 /** Loading the byte texts the experiments run on, with clear errors. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 
 /** sha256 of the sat-rnn training text (first 1024 bytes of enwik8). */
 export const ENWIK_1024_SHA256 = 'ef3e698d40b8b36d6d1776feccc25bab3d01de872a4fd8e56f5b929631568496';
 
-/** Read a text as raw bytes; at least `minBytes` (default 2: one scored position) are required. */
+/** The largest text read: 100,000,000 bytes, the whole of enwik8. */
+export const MAX_TEXT_BYTES = 100_000_000;
+
+/**
+ * Read a text as raw bytes; at least `minBytes` (default 2: one scored position) are required.
+ * Only regular files up to MAX_TEXT_BYTES are read (a device such as /dev/zero would never end).
+ */
 export function loadBytes(path: string, minBytes = 2): Uint8Array {
   let buf: Buffer;
   try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new RangeError(`data file ${path}: not a regular file; expected a text file of at most ${MAX_TEXT_BYTES.toLocaleString('en')} bytes`);
+    if (st.size > MAX_TEXT_BYTES) throw new RangeError(`data file ${path}: ${st.size.toLocaleString('en')} bytes, more than the limit of ${MAX_TEXT_BYTES.toLocaleString('en')} (the whole of enwik8)`);
     buf = readFileSync(path);
   } catch (e) {
+    if (e instanceof RangeError) throw e;
     throw new Error(`data file ${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   if (buf.byteLength < minBytes) {

@@ -133,7 +133,12 @@ export function evaluate(m: SatRnn, bytes: Uint8Array, opts: RunOptions = {}): S
   return scoreStates(m.Wy, m.by, m.hidden, traj.h, bytes, 0, bytes.length - 1, opts.kernel);
 }
 
-/** Mean bits per position of the model on `bytes` (the bpc protocol). */
-export function bpc(m: SatRnn, bytes: Uint8Array): number {
-  return evaluate(m, bytes).bpc;
+/**
+ * Mean bits per position of the model on `bytes` (the bpc protocol), without keeping per-position
+ * bits: with the fast kernels the memory used is the same for any text length.
+ */
+export function bpc(m: SatRnn, bytes: Uint8Array, opts: RunOptions = {}): number {
+  if (bytes.length < 2) throw new RangeError(`data: ${bytes.length} bytes, need at least 2 to score a position`);
+  if (opts.kernel !== 'reference' && simdHidden(m.hidden)) return fastEvaluate(m, bytes, opts, false).bpc;
+  return evaluate(m, bytes, opts).bpc;
 }

@@ -15,24 +15,64 @@ function checkHidden(hidden: number): void {
   if (!simdHidden(hidden)) throw new RangeError(`fast kernels need hidden % 8 == 0, got ${hidden}; use lib/rnn.ts`);
 }
 
-/** Lay out and run the recurrence; returns pointers to the bytes, states and pre-activations. */
-function runInto(k: KernelExports, a: Arena, m: SatRnn, bytes: Uint8Array, opts: RunOptions): { px: number; hs: number; pre: number } {
+/**
+ * Positions per block: the kernels see one block of the text at a time (its bytes, states and
+ * pre-activations), so kernel memory stays the same for any text length and the 32-bit wasm
+ * pointers never wrap. The state carries from block to block, with the same operations as one
+ * pass, so results stay bit-identical to the reference loops.
+ */
+export const BLOCK = 4096;
+
+/** Kernel buffers for one block of the recurrence. */
+interface RunBlocks {
+  readonly px: number;
+  readonly hs: number;
+  readonly pre: number;
+  readonly h0: number;
+  readonly zero: number;
+  readonly wx: number;
+  readonly whT: number;
+  readonly bh: number;
+  /** Positions per block (a multiple of `resetEvery` when that is set). */
+  readonly block: number;
+}
+
+/** Lay out the weights and one block's buffers. */
+function runBuffers(k: KernelExports, a: Arena, m: SatRnn, opts: RunOptions): RunBlocks {
   const H = m.hidden;
-  const n = bytes.length;
   if (opts.h0 && opts.h0.length !== H) throw new RangeError(`h0: expected ${H} values, got ${opts.h0.length}`);
-  const px = a.alloc(n);
-  const pwx = a.alloc(H * VOCAB * F), pwh = a.alloc(H * H * F), pwhT = a.alloc(H * H * F), pbh = a.alloc(H * F);
-  const ph0 = a.alloc(H * F), pzero = a.alloc(H * F);
-  const hs = a.alloc(n * H * F), pre = a.alloc(n * H * F);
-  a.u8(px, n).set(bytes);
-  a.f64(pwx, H * VOCAB).set(m.Wx);
-  a.f64(pwh, H * H).set(m.Wh);
-  a.f64(pbh, H).set(m.bh);
-  a.f64(ph0, H).set(opts.h0 ?? new Float64Array(H));
-  a.f64(pzero, H).fill(0);
-  k.transpose64(pwh, H, H, pwhT);
-  k.run64(H, n, px, pwx, pwhT, pbh, ph0, pzero, hs, pre, opts.sign ? 1 : 0, opts.resetEvery ?? 0);
-  return { px, hs, pre };
+  const reset = opts.resetEvery ?? 0;
+  const block = reset > 0 ? reset * Math.max(1, Math.floor(BLOCK / reset)) : BLOCK;
+  const px = a.alloc(block + 1);
+  const wx = a.alloc(H * VOCAB * F), wh = a.alloc(H * H * F), whT = a.alloc(H * H * F), bh = a.alloc(H * F);
+  const h0 = a.alloc(H * F), zero = a.alloc(H * F);
+  const hs = a.alloc(block * H * F), pre = a.alloc(block * H * F);
+  a.f64(wx, H * VOCAB).set(m.Wx);
+  a.f64(wh, H * H).set(m.Wh);
+  a.f64(bh, H).set(m.bh);
+  a.f64(zero, H).fill(0);
+  k.transpose64(wh, H, H, whT);
+  return { px, hs, pre, h0, zero, wx, whT, bh, block };
+}
+
+/**
+ * Run the recurrence over `bytes` block by block; `visit(start, len)` sees each block while its
+ * states (rows 0..len−1 at `b.hs`) and its bytes x_start … x_{start+len} (at `b.px`, the next
+ * byte included when there is one) are in kernel memory.
+ */
+function runBlocks(k: KernelExports, a: Arena, b: RunBlocks, m: SatRnn, bytes: Uint8Array, opts: RunOptions, visit: (start: number, len: number) => void): void {
+  const H = m.hidden, n = bytes.length, reset = opts.resetEvery ?? 0;
+  const h0 = a.f64(b.h0, H);
+  h0.set(opts.h0 ?? new Float64Array(H));
+  for (let start = 0; start < n; start += b.block) {
+    const len = Math.min(b.block, n - start);
+    a.u8(b.px, len + 1).set(bytes.subarray(start, Math.min(n, start + len + 1)));
+    // A block starts at a multiple of resetEvery, where the state is reset (never at t = 0).
+    if (start > 0 && reset > 0) h0.fill(0);
+    k.run64(H, len, b.px, b.wx, b.whT, b.bh, b.h0, b.zero, b.hs, b.pre, opts.sign ? 1 : 0, reset);
+    visit(start, len);
+    h0.set(a.f64(b.hs + (len - 1) * H * F, H));
+  }
 }
 
 /** `run` of lib/rnn.ts (same options and result) in float64 SIMD. */
@@ -41,8 +81,13 @@ export function fastRun(m: SatRnn, bytes: Uint8Array, opts: RunOptions = {}): Tr
   const k = kernels();
   const a = new Arena(k);
   const n = bytes.length, H = m.hidden;
-  const { hs, pre } = runInto(k, a, m, bytes, opts);
-  return { n, hidden: H, h: a.f64(hs, n * H).slice(), pre: a.f64(pre, n * H).slice() };
+  const b = runBuffers(k, a, m, opts);
+  const h = new Float64Array(n * H), pre = new Float64Array(n * H);
+  runBlocks(k, a, b, m, bytes, opts, (start, len) => {
+    h.set(a.f64(b.hs, len * H), start * H);
+    pre.set(a.f64(b.pre, len * H), start * H);
+  });
+  return { n, hidden: H, h, pre };
 }
 
 /** Copy a readout into kernel memory as Wyᵀ [H][256] and by [256]; returns the pointers. */
@@ -57,11 +102,16 @@ function readoutInto(k: KernelExports, a: Arena, Wy: ArrayLike<number>, by: Arra
   return { wyT, by: pby };
 }
 
-/** Score rows [from, to) of states already in kernel memory at `hs`. */
-function scoreAt(k: KernelExports, a: Arena, hidden: number, hs: number, px: number, r: { wyT: number; by: number }, from: number, to: number): Score {
-  const pz = a.alloc(64 * VOCAB * F), pbits = a.alloc((to - from) * F);
-  const sum = k.score64(hidden, from, to, px, hs, r.wyT, r.by, pz, pbits);
-  return { bpc: sum / (to - from), positions: to - from, bits: a.f64(pbits, to - from).slice() };
+/**
+ * Score rows [0, rows) of the block at `hs` (its bytes at `px`), adding each position's bits to
+ * `sum` in order; `bits` (when given) receives them at `offset`. Returns the new sum.
+ */
+function scoreBlock(k: KernelExports, a: Arena, hidden: number, hs: number, px: number, r: { wyT: number; by: number }, z: number, pbits: number, rows: number, sum: number, bits: Float64Array | null, offset: number): number {
+  k.score64(hidden, 0, rows, px, hs, r.wyT, r.by, z, pbits);
+  const b = a.f64(pbits, rows);
+  for (let i = 0; i < rows; i++) sum += b[i]; // the reference's running sum, position by position
+  bits?.set(b, offset);
+  return sum;
 }
 
 function checkRange(bytes: Uint8Array, from: number, to: number): void {
@@ -70,7 +120,7 @@ function checkRange(bytes: Uint8Array, from: number, to: number): void {
   }
 }
 
-/** `scoreStates` of lib/rnn.ts in float64 SIMD: states [n][H] from any run. */
+/** `scoreStates` of lib/rnn.ts in float64 SIMD: states [n][H] from any run, scored block by block. */
 export function fastScoreStates(
   Wy: ArrayLike<number>, by: ArrayLike<number>, hidden: number,
   states: Float64Array, bytes: Uint8Array, from = 0, to = bytes.length - 1,
@@ -80,21 +130,38 @@ export function fastScoreStates(
   if (states.length < to * hidden) throw new RangeError(`states: ${states.length} values, need rows up to ${to - 1} of ${hidden}`);
   const k = kernels();
   const a = new Arena(k);
-  const n = bytes.length;
-  const px = a.alloc(n), hs = a.alloc(to * hidden * F);
   const r = readoutInto(k, a, Wy, by, hidden);
-  a.u8(px, n).set(bytes);
-  a.f64(hs, to * hidden).set(states.subarray(0, to * hidden));
-  return scoreAt(k, a, hidden, hs, px, r, from, to);
+  const px = a.alloc(BLOCK + 1), hs = a.alloc(BLOCK * hidden * F), z = a.alloc(64 * VOCAB * F), pbits = a.alloc(BLOCK * F);
+  const bits = new Float64Array(to - from);
+  let sum = 0;
+  for (let start = from; start < to; start += BLOCK) {
+    const rows = Math.min(BLOCK, to - start);
+    a.u8(px, rows + 1).set(bytes.subarray(start, start + rows + 1));
+    a.f64(hs, rows * hidden).set(states.subarray(start * hidden, (start + rows) * hidden));
+    sum = scoreBlock(k, a, hidden, hs, px, r, z, pbits, rows, sum, bits, start - from);
+  }
+  return { bpc: sum / (to - from), positions: to - from, bits };
 }
 
-/** `evaluate` of lib/rnn.ts (the bpc protocol) in float64 SIMD, without copying the trajectory out. */
-export function fastEvaluate(m: SatRnn, bytes: Uint8Array, opts: RunOptions = {}): Score {
+/**
+ * `evaluate` of lib/rnn.ts (the bpc protocol) in float64 SIMD, run and scored block by block, so
+ * kernel memory does not grow with the text. With `keepBits` false the per-position bits are not
+ * kept (`bits` is empty) and the memory used is the same for any text length.
+ */
+export function fastEvaluate(m: SatRnn, bytes: Uint8Array, opts: RunOptions = {}, keepBits = true): Score {
   checkHidden(m.hidden);
   if (bytes.length < 2) throw new RangeError(`data: ${bytes.length} bytes, need at least 2 to score a position`);
   const k = kernels();
   const a = new Arena(k);
   const r = readoutInto(k, a, m.Wy, m.by, m.hidden);
-  const { px, hs } = runInto(k, a, m, bytes, opts);
-  return scoreAt(k, a, m.hidden, hs, px, r, 0, bytes.length - 1);
+  const b = runBuffers(k, a, m, opts);
+  const z = a.alloc(64 * VOCAB * F), pbits = a.alloc(b.block * F);
+  const positions = bytes.length - 1;
+  const bits = new Float64Array(keepBits ? positions : 0);
+  let sum = 0;
+  runBlocks(k, a, b, m, bytes, opts, (start, len) => {
+    const rows = Math.min(len, positions - start); // the last position has no next byte
+    if (rows > 0) sum = scoreBlock(k, a, m.hidden, b.hs, b.px, r, z, pbits, rows, sum, keepBits ? bits : null, start);
+  });
+  return { bpc: sum / positions, positions, bits };
 }
