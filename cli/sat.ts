@@ -1,58 +1,114 @@
 /**
  * `npm run sat -- <command>`: evaluate, train and inspect sat-rnn model files.
+ *
+ * `train` runs in a worker thread (cli/train-task.ts) so that this thread answers signals at once:
+ * SIGINT or SIGTERM (or the parent process going away) stops the run after its current epoch,
+ * saves the best model so far and exits with 128 + the signal number; a second SIGINT aborts
+ * without saving. Every output path is checked before any work starts, the output is locked
+ * against a second run writing it, and files are written atomically (lib/files.ts).
  */
 import { parseArgs } from 'node:util';
-import { loadModel, saveModel, parameterCount, tensors, TENSOR_NAMES, writeFileAtomic } from '../lib/model.js';
+import { closeSync, existsSync, openSync, realpathSync, statSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { loadModel, saveModel, parameterCount, tensors, TENSOR_NAMES } from '../lib/model.js';
+import { lockOutput, removeStaleTemps, writeFileAtomic, type Lock } from '../lib/files.js';
 import { loadBytes, sha256 } from '../lib/data.js';
-import { evaluate } from '../lib/rnn.js';
-import { train, type EpochReport, type Optimizer } from '../lib/train.js';
-import { chunkGradient } from '../lib/bptt.js';
+import { bpc } from '../lib/rnn.js';
+import { type Optimizer } from '../lib/train.js';
 import { spectralRadius } from '../lib/linalg.js';
+import { parallelMap } from '../lib/fast/parallel.js';
+import type { TrainTaskInput, TrainTaskResult } from './train-task.js';
 
 const DEFAULT_DATA = 'data/enwik_1024.txt';
+/** The largest seed glibc's srand takes (unsigned int). */
+const MAX_SEED = 4294967295;
 
 const USAGE = `usage: npm run sat -- <command> [options]
 
 commands:
   eval  --model <file> [--data <file>] [--json] [--kernel fast|reference]
         bpc of the model on the data (h0 = 0, all n-1 positions scored)
-  train [--epochs N] [--optimizer sgd|adam] [--seed S] [--data <file>] [--log <csv>] [--kernel fast|reference] --out <file>
-        train with the original recipe (Ctrl-C stops early and saves the best model so far)
+  train [--epochs N] [--optimizer sgd|adam] [--seed S] [--data <file>] [--log <csv>] [--every N] [--kernel fast|reference] --out <file>
+        train with the original recipe; --seed is glibc srand's seed, 0 … ${MAX_SEED} (default 42;
+        glibc treats seed 0 as 1, so seeds 0 and 1 give the same stream); --log defaults to
+        <out without .bin>.train.csv; progress every --every epochs (default 50).
+        Ctrl-C or SIGTERM stops after the current epoch, saves the best model so far and exits
+        with 130 / 143; a second Ctrl-C aborts without saving. --out and --log must be writable
+        files, differ from each other and from --data; one run at a time may write an --out.
   info  --model <file>
         shapes, weight statistics and Wh's spectral radius
 
-data defaults to ${DEFAULT_DATA}; --kernel fast (default: WebAssembly SIMD) or reference (plain TypeScript)`;
+data defaults to ${DEFAULT_DATA} (a regular file of at most 100,000,000 bytes); --kernel fast
+(default: WebAssembly SIMD) or reference (plain TypeScript)`;
 
 class UsageError extends Error {}
 
+/** A string option that, when given, must not be empty. */
+function given(name: string, v: string | undefined): string | undefined {
+  if (v !== undefined && v.trim() === '') throw new UsageError(`--${name}: empty; expected a value`);
+  return v;
+}
+
 function kernelOption(v: string | undefined): 'fast' | 'reference' {
+  v = given('kernel', v);
   if (v === undefined || v === 'fast' || v === 'reference') return v ?? 'fast';
   throw new UsageError(`--kernel: expected fast or reference, got '${v}'`);
 }
 
-function intOption(name: string, v: string | undefined, dflt: number): number {
+/** A decimal integer option in [min, max] (digits only: no sign, exponent or fraction). */
+function intOption(name: string, v: string | undefined, dflt: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  v = given(name, v);
   if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name}: expected a non-negative integer, got '${v}'`);
+  const n = /^\d+$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${name}: expected ${min === 0 ? 'a non-negative' : `an`} integer${max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : min > 0 ? ` of at least ${min}` : ''}, got '${v}'`);
+  }
   return n;
 }
 
 function cmdEval(args: string[]): void {
   const { values } = parseArgs({ args, options: { model: { type: 'string' }, data: { type: 'string' }, json: { type: 'boolean' }, kernel: { type: 'string' } } });
-  if (!values.model) throw new UsageError('eval: --model <file> is required');
+  const model = given('model', values.model);
+  if (!model) throw new UsageError('eval: --model <file> is required');
   const kernel = kernelOption(values.kernel);
-  const dataPath = values.data ?? DEFAULT_DATA;
-  const m = loadModel(values.model, null);
+  const dataPath = given('data', values.data) ?? DEFAULT_DATA;
+  const m = loadModel(model, null);
   const bytes = loadBytes(dataPath);
-  const s = evaluate(m, bytes, { kernel });
+  const value = bpc(m, bytes, { kernel });
+  const positions = bytes.length - 1;
   if (values.json) {
-    console.log(JSON.stringify({ model: values.model, data: dataPath, data_sha256: sha256(bytes), bpc: s.bpc, positions: s.positions, hidden: m.hidden }));
+    console.log(JSON.stringify({ model, data: dataPath, data_sha256: sha256(bytes), bpc: value, positions, hidden: m.hidden }));
   } else {
-    console.log(`${values.model} on ${dataPath}: ${s.bpc.toFixed(4)} bpc over ${s.positions} positions`);
+    console.log(`${model} on ${dataPath}: ${value.toFixed(4)} bpc over ${positions} positions`);
   }
 }
 
-function cmdTrain(args: string[]): void {
+/** The same file, even when one of them does not exist yet (compared by resolved real path). */
+function samePath(a: string, b: string): boolean {
+  const real = (p: string) => {
+    const abs = resolve(p);
+    return existsSync(abs) ? realpathSync(abs) : resolve(realpathSync(dirname(abs)), abs.slice(dirname(abs).length + 1));
+  };
+  try { return real(a) === real(b); } catch { return resolve(a) === resolve(b); }
+}
+
+/** Check before any work that `path` (option `name`) can be written as a file. */
+function checkWritable(name: string, path: string): void {
+  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`--${name} ${path}: is a directory; expected a file path`);
+  const dir = dirname(resolve(path));
+  if (!existsSync(dir)) throw new UsageError(`--${name} ${path}: folder ${dir} does not exist`);
+  // Probe by creating a file beside the target (permission bits alone mislead root and read-only mounts).
+  const probe = join(dir, `.${basename(path)}.${process.pid}.probe`);
+  try {
+    closeSync(openSync(probe, 'wx'));
+    unlinkSync(probe);
+    if (existsSync(path)) closeSync(openSync(path, 'r+'));
+  } catch (e) {
+    throw new UsageError(`--${name} ${path}: not writable (${(e as NodeJS.ErrnoException).code ?? String(e)} in folder ${dir})`);
+  }
+}
+
+async function cmdTrain(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -61,50 +117,86 @@ function cmdTrain(args: string[]): void {
       kernel: { type: 'string' },
     },
   });
-  if (!values.out) throw new UsageError('train: --out <file> is required');
-  const optimizer = (values.optimizer ?? 'sgd') as Optimizer;
+  const out = given('out', values.out);
+  if (!out) throw new UsageError('train: --out <file> is required');
+  const optimizer = (given('optimizer', values.optimizer) ?? 'sgd') as Optimizer;
   if (optimizer !== 'sgd' && optimizer !== 'adam') throw new UsageError(`--optimizer: expected sgd or adam, got '${values.optimizer}'`);
-  const epochs = intOption('epochs', values.epochs, 4000);
+  const epochs = intOption('epochs', values.epochs, 4000, 1);
   const kernel = kernelOption(values.kernel);
-  if (epochs < 1) throw new UsageError('--epochs: expected at least 1');
-  const seed = intOption('seed', values.seed, 42);
-  const every = Math.max(1, intOption('every', values.every, 50));
-  const dataPath = values.data ?? DEFAULT_DATA;
+  const seed = intOption('seed', values.seed, 42, 0, MAX_SEED);
+  const every = intOption('every', values.every, 50, 1);
+  const dataPath = given('data', values.data) ?? DEFAULT_DATA;
+  const logPath = given('log', values.log) ?? out.replace(/\.bin$/, '') + '.train.csv';
+  // Every output path is checked before the data is read or an epoch runs.
+  if (samePath(out, dataPath)) throw new UsageError(`--out ${out}: is the training text (--data); choose another file`);
+  if (samePath(logPath, out)) throw new UsageError(`--log ${logPath}: is the model file (--out); choose another file`);
+  if (samePath(logPath, dataPath)) throw new UsageError(`--log ${logPath}: is the training text (--data); choose another file`);
+  checkWritable('out', out);
+  checkWritable('log', logPath);
   const bytes = loadBytes(dataPath);
-  const logPath = values.log ?? values.out.replace(/\.bin$/, '') + '.train.csv';
-  let stop = false;
-  process.on('SIGINT', () => {
-    if (stop) process.exit(130);
-    stop = true;
-    console.error('\nstopping after this epoch (Ctrl-C again to abort without saving)');
-  });
-  console.log(`training ${optimizer}, ${epochs} epochs, seed ${seed}, on ${dataPath} (${bytes.length} bytes)`);
-  const r = train(bytes, {
-    epochs, optimizer, seed, kernel: kernel === 'reference' ? chunkGradient : undefined,
-    onEpoch: (e: EpochReport) => {
-      if (e.epoch === 1 || e.epoch % every === 0 || e.epoch === epochs || stop) {
-        console.log(`epoch ${e.epoch}/${epochs}  lr ${e.lr.toExponential(3)}  train-pass bpc ${e.trainBpc.toFixed(4)}  best ${e.bestBpc.toFixed(4)}  ${Math.round(e.positionsPerSec)} pos/s`);
-      }
-      return !stop;
-    },
-  });
-  saveModel(values.out, r.best);
-  const csv = ['epoch,lr,train_bpc', ...r.log.map((e) => `${e.epoch},${e.lr},${e.trainBpc}`)].join('\n') + '\n';
-  writeFileAtomic(logPath, csv);
-  const evalBpc = evaluate(r.best, bytes, { kernel }).bpc;
-  const positions = r.log.length * (bytes.length - 1);
-  console.log(`kept epoch ${r.bestEpoch} (train-pass ${r.bestBpc.toFixed(4)} bpc); evaluated ${evalBpc.toFixed(4)} bpc`);
-  console.log(`${r.log.length} epochs in ${r.seconds.toFixed(1)} s = ${Math.round(positions / r.seconds)} positions/s`);
-  console.log(`saved ${values.out} and ${logPath}`);
+  const lock: Lock = lockOutput(out);
+  try {
+    for (const p of [out, logPath]) for (const stale of removeStaleTemps(p)) console.error(`removed ${stale}, a temporary file an interrupted save left`);
+    return await trainToFiles({ bytes, epochs, optimizer, seed, kernel, every }, dataPath, out, logPath);
+  } finally {
+    lock.release();
+  }
+}
+
+/** Signal numbers for the exit status 128 + n. */
+const SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
+
+/** Run the training worker; stop it on a signal or when the parent goes away; save what it kept. */
+async function trainToFiles(task: Omit<TrainTaskInput, 'stop'>, dataPath: string, out: string, logPath: string): Promise<number> {
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  let stoppedBy: keyof typeof SIGNALS | null = null;
+  const request = (why: keyof typeof SIGNALS, message: string) => {
+    if (stoppedBy === null) console.error(`\n${message}: stopping after this epoch and saving the best model so far (Ctrl-C again aborts without saving)`);
+    stoppedBy ??= why;
+    Atomics.store(stop, 0, 1);
+  };
+  const onInt = () => {
+    if (stoppedBy !== null) {
+      console.error('aborted without saving');
+      process.exit(128 + SIGNALS.SIGINT);
+    }
+    request('SIGINT', 'SIGINT');
+  };
+  const onTerm = () => request('SIGTERM', 'SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  // A parent killed without passing the signal on (e.g. `kill <npm pid>`) leaves this process
+  // orphaned: stop as for SIGTERM instead of training on unseen.
+  const parent = process.ppid;
+  const watch = setInterval(() => { if (process.ppid !== parent) request('SIGTERM', `parent process ${parent} exited`); }, 500);
+  console.log(`training ${task.optimizer}, ${task.epochs} epochs, seed ${task.seed}, on ${dataPath} (${task.bytes.length} bytes)`);
+  try {
+    const [r] = await parallelMap<TrainTaskInput, TrainTaskResult>(new URL('./train-task.ts', import.meta.url), 'trainTask', [{ ...task, stop }], { workers: 1 });
+    saveModel(out, r.best);
+    const csv = ['epoch,lr,train_bpc', ...r.log.map((e) => `${e.epoch},${e.lr},${e.trainBpc}`)].join('\n') + '\n';
+    writeFileAtomic(logPath, csv);
+    const evalBpc = bpc(r.best, task.bytes, { kernel: task.kernel });
+    const positions = r.log.length * (task.bytes.length - 1);
+    if (stoppedBy !== null) console.log(`stopped by ${stoppedBy} after epoch ${r.log.length} of ${task.epochs}`);
+    console.log(`kept epoch ${r.bestEpoch} (train-pass ${r.bestBpc.toFixed(4)} bpc); evaluated ${evalBpc.toFixed(4)} bpc`);
+    console.log(`${r.log.length} epochs in ${r.seconds.toFixed(1)} s = ${Math.round(positions / r.seconds)} positions/s`);
+    console.log(`saved ${out} and ${logPath}`);
+    return stoppedBy === null ? 0 : 128 + SIGNALS[stoppedBy];
+  } finally {
+    clearInterval(watch);
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  }
 }
 
 function cmdInfo(args: string[]): void {
   const { values } = parseArgs({ args, options: { model: { type: 'string' } } });
-  if (!values.model) throw new UsageError('info: --model <file> is required');
-  const m = loadModel(values.model, null);
+  const model = given('model', values.model);
+  if (!model) throw new UsageError('info: --model <file> is required');
+  const m = loadModel(model, null);
   const H = m.hidden;
   const shapes: Record<string, string> = { Wx: `${H}x256`, Wh: `${H}x${H}`, bh: `${H}`, Wy: `256x${H}`, by: '256' };
-  console.log(`${values.model}: hidden ${H}, ${parameterCount(H)} parameters`);
+  console.log(`${model}: hidden ${H}, ${parameterCount(H)} parameters`);
   console.log('tensor  shape      mean       std        min        max        max|w|');
   tensors(m).forEach((t, k) => {
     let s = 0, s2 = 0, min = Infinity, max = -Infinity;
@@ -117,11 +209,11 @@ function cmdInfo(args: string[]): void {
   console.log(`spectral radius of Wh: ${spectralRadius(Float64Array.from(m.Wh), H).toFixed(4)}`);
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     if (cmd === 'eval') cmdEval(rest);
-    else if (cmd === 'train') cmdTrain(rest);
+    else if (cmd === 'train') return await cmdTrain(rest);
     else if (cmd === 'info') cmdInfo(rest);
     else if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
       console.log(USAGE);
@@ -136,4 +228,4 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

@@ -5,7 +5,8 @@
  *   Wx[H][256], Wh[H][H], bh[H], Wy[256][H], by[256]
  * `Wh[i][j]` feeds h_j(t−1) into h_i(t). For H = 128 the file has 82,304 floats = 329,216 bytes.
  */
-import { readFileSync, renameSync, writeFileSync, unlinkSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from './files.js';
 
 /** Byte alphabet size: inputs and outputs are bytes. */
 export const VOCAB = 256;
@@ -106,9 +107,12 @@ export function hiddenForFileSize(bytes: number): number | null {
 export function decodeModel(buf: Uint8Array, label = 'model', expectedHidden: number | null = HIDDEN): SatRnn {
   const hidden = expectedHidden ?? hiddenForFileSize(buf.byteLength);
   if (hidden === null || buf.byteLength !== parameterCount(hidden) * 4) {
-    const want = expectedHidden === null ? 'a size of 4·(H² + 513·H + 256) bytes for some H' : `${parameterCount(hidden!) * 4} bytes (hidden=${hidden}: Wx, Wh, bh, Wy, by as float32)`;
+    const bytesFor = (h: number) => `${(parameterCount(h) * 4).toLocaleString('en')} bytes for H = ${h}`;
+    const want = expectedHidden === null
+      ? `${bytesFor(HIDDEN)} (or 4·(H² + 513·H + 256) bytes for another hidden size H)`
+      : `${bytesFor(expectedHidden)} (Wx, Wh, bh, Wy, by as float32)`;
     const what = buf.byteLength < parameterCount(hidden ?? HIDDEN) * 4 ? 'truncated' : 'wrong size';
-    throw new RangeError(`${label}: ${what}: ${buf.byteLength} bytes, expected ${want}`);
+    throw new RangeError(`${label}: ${what}: ${buf.byteLength.toLocaleString('en')} bytes, expected ${want}`);
   }
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const m = zeroModel(hidden);
@@ -141,18 +145,6 @@ export function loadModel(path: string, expectedHidden: number | null = HIDDEN):
     throw new Error(`model file ${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   return decodeModel(buf, `model file ${path}`, expectedHidden);
-}
-
-/** Write `data` to `path` atomically: a temporary file in the same folder, then rename. */
-export function writeFileAtomic(path: string, data: Uint8Array | string): void {
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (e) {
-    try { unlinkSync(tmp); } catch { /* the temp file may not exist */ }
-    throw e;
-  }
 }
 
 /** Save a model in the original layout, atomically. */

@@ -22,7 +22,8 @@
  * Other lines starting with '#' are comments. Strengths are written with JavaScript's shortest
  * round-trip number form (integers as integers), so parsing gives back the same values.
  */
-import { VOCAB, tensorSizes, TENSOR_NAMES, writeFileAtomic, type TensorName } from './model.js';
+import { VOCAB, tensorSizes, TENSOR_NAMES, type TensorName } from './model.js';
+import { writeFileAtomic } from './files.js';
 import type { Strengths } from './sn.js';
 
 export const FORMAT = 'sn-patterns/1';

@@ -21,7 +21,7 @@ import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { writeFileAtomic } from '../lib/model.js';
+import { writeFileAtomic } from '../lib/files.js';
 import { projectRoot } from '../lib/notebook/inputs.js';
 import { browserVersion } from '../lib/notebook/export.js';
 

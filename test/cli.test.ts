@@ -1,14 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, existsSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ARCHIVE_MODEL, HAVE_ARCHIVE, ROOT } from './helpers.js';
-import { loadModel } from '../lib/model.js';
+import { ARCHIVE_MODEL, HAVE_ARCHIVE, ROOT, TRAIN_TEXT } from './helpers.js';
+import { encodeModel, loadModel } from '../lib/model.js';
+import { loadBytes } from '../lib/data.js';
+import { train } from '../lib/train.js';
+
+/** The command `npm run sat` runs: node with tsx's loader on cli/sat.ts. */
+const SAT = ['--import', 'tsx', `${ROOT}cli/sat.ts`];
 
 function sat(...args: string[]) {
-  const r = spawnSync(`${ROOT}node_modules/.bin/tsx`, [`${ROOT}cli/sat.ts`, ...args], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [...SAT, ...args], { cwd: ROOT, encoding: 'utf8' });
   return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** Start a long training; resolves once it has printed `epochs` progress lines. */
+function startTraining(args: string[], epochs = 3) {
+  const child = spawn(process.execPath, [...SAT, 'train', '--epochs', '100000', '--every', '1', ...args], { cwd: ROOT });
+  let out = '', err = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { err += d; });
+  const exited = new Promise<{ code: number | null; out: string; err: string }>((res) => child.on('exit', (code) => res({ code, out, err })));
+  const started = new Promise<void>((res, rej) => {
+    const poll = setInterval(() => {
+      if ((out.match(/^epoch /gm) ?? []).length >= epochs) { clearInterval(poll); res(); }
+    }, 20);
+    void exited.then((r) => { clearInterval(poll); rej(new Error(`training exited early (${r.code}): ${r.err}`)); });
+  });
+  return { child, started, exited };
+}
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'sat-cli-'));
 }
 
 describe('npm run sat', () => {
@@ -20,7 +45,115 @@ describe('npm run sat', () => {
     const b = sat('eval');
     expect(b.code).toBe(2);
     expect(b.err).toMatch(/--model <file> is required/);
-    expect(sat('train', '--epochs', 'x', '--out', '/tmp/x.bin').err).toMatch(/--epochs: expected a non-negative integer, got 'x'/);
+    expect(sat('train', '--epochs', 'x', '--out', '/tmp/x.bin').err).toMatch(/--epochs: expected an integer of at least 1, got 'x'/);
+  });
+
+  it('refuses empty values, a seed glibc cannot take, and says that seeds 0 and 1 are the same stream', () => {
+    for (const opt of ['--seed', '--epochs', '--data', '--out']) {
+      const r = sat('train', '--out', '/tmp/never.bin', opt, '');
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(new RegExp(`${opt}: empty`));
+    }
+    const big = sat('train', '--seed', '1e20', '--out', '/tmp/never.bin');
+    expect(big.code).toBe(2);
+    expect(big.err).toMatch(/--seed: expected a non-negative integer from 0 to 4294967295, got '1e20'/);
+    expect(big.err).toMatch(/usage: npm run sat/);
+    expect(sat('--help').out).toMatch(/seeds 0 and 1 give the same stream/);
+  });
+
+  it('checks every output path before any work: missing folder, unwritable folder, a directory, the data, the log', () => {
+    const dir = tempDir();
+    const data = join(dir, 'text.txt');
+    copyFileSync(TRAIN_TEXT, data);
+    const cases: [string[], RegExp][] = [
+      [['--out', join(dir, 'nodir', 'm.bin')], /--out .*nodir\/m.bin: folder .* does not exist/],
+      [['--out', '/proc/m.bin'], /--out \/proc\/m.bin: not writable/],
+      [['--out', dir], /--out .*: is a directory/],
+      [['--out', data, '--data', data], /--out .*text.txt: is the training text \(--data\)/],
+      [['--out', join(dir, 'm.bin'), '--log', join(dir, 'm.bin')], /--log .*m.bin: is the model file \(--out\)/],
+      [['--out', join(dir, 'm.bin'), '--log', join(dir, 'nodir', 'log.csv')], /--log .*: folder .* does not exist/],
+    ];
+    for (const [args, want] of cases) {
+      const t0 = Date.now();
+      const r = sat('train', '--epochs', '100000', ...args);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(want);
+      expect(r.out).not.toMatch(/^epoch /m); // refused before the first epoch
+      expect(Date.now() - t0).toBeLessThan(15_000);
+    }
+    expect(readFileSync(data)).toEqual(readFileSync(TRAIN_TEXT));
+  });
+
+  it('Ctrl-C (SIGINT) stops after the current epoch and saves the best model so far, exit 130', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'm.bin');
+    const run = startTraining(['--out', out]);
+    await run.started;
+    run.child.kill('SIGINT');
+    const r = await run.exited;
+    expect(r.code).toBe(130);
+    const stopped = Number(/stopped by SIGINT after epoch (\d+) of 100000/.exec(r.out)?.[1]);
+    const kept = Number(/kept epoch (\d+)/.exec(r.out)?.[1]);
+    expect(stopped).toBeGreaterThanOrEqual(3);
+    // The same run, stopped after the same epoch, keeps the same model bit for bit.
+    const again = train(loadBytes(TRAIN_TEXT), { epochs: 100000, onEpoch: (e) => e.epoch < stopped });
+    expect(again.bestEpoch).toBe(kept);
+    expect(Buffer.from(readFileSync(out)).equals(Buffer.from(encodeModel(again.best)))).toBe(true);
+    expect(readFileSync(join(dir, 'm.train.csv'), 'utf8').trim().split('\n').length).toBe(stopped + 1);
+    expect(readdirSync(dir).sort()).toEqual(['m.bin', 'm.train.csv']); // no lock, no temp file left
+  }, 60_000);
+
+  it('SIGTERM does the same with exit 143', async () => {
+    const dir = tempDir();
+    const run = startTraining(['--out', join(dir, 'm.bin')]);
+    await run.started;
+    run.child.kill('SIGTERM');
+    const r = await run.exited;
+    expect(r.code).toBe(143);
+    expect(r.out).toMatch(/stopped by SIGTERM/);
+    expect(loadModel(join(dir, 'm.bin')).hidden).toBe(128);
+  }, 60_000);
+
+  it('killing the parent (as `kill <npm pid>` kills npm\'s shell) leaves no orphan: the trainer saves and exits', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'm.bin');
+    // `; true` keeps the shell as the trainer's parent instead of exec-ing it, as npm's shell does.
+    const shell = spawn('sh', ['-c', `"${process.execPath}" ${SAT.join(' ')} train --epochs 100000 --every 1 --out "${out}"; true`], { cwd: ROOT, stdio: 'ignore' });
+    const alive = () => spawnSync('pgrep', ['-f', `train .*out ${out}`]).status === 0;
+    const waitFor = async (cond: () => boolean, ms: number) => {
+      for (const t0 = Date.now(); Date.now() - t0 < ms; await new Promise((r) => setTimeout(r, 50))) if (cond()) return true;
+      return false;
+    };
+    expect(await waitFor(() => existsSync(`${out}.lock`), 20_000)).toBe(true); // training has started
+    shell.kill('SIGKILL');
+    expect(await waitFor(() => !alive(), 20_000)).toBe(true);
+    expect(loadModel(out).hidden).toBe(128);
+    expect(existsSync(`${out}.lock`)).toBe(false);
+  }, 60_000);
+
+  it('a second training to the same --out fails fast, naming the running one', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'm.bin');
+    const first = startTraining(['--out', out], 1);
+    await first.started;
+    const second = sat('train', '--epochs', '1', '--out', out);
+    expect(second.code).toBe(2);
+    expect(second.err).toMatch(new RegExp(`m.bin is being written by another run \\(pid ${first.child.pid}`));
+    first.child.kill('SIGINT');
+    expect((await first.exited).code).toBe(130);
+    // The lock went with the first run: a third run may write the file.
+    expect(sat('train', '--epochs', '1', '--out', out).code).toBe(0);
+  }, 60_000);
+
+  it('removes a temporary file that a killed save left, and says so', () => {
+    const dir = tempDir();
+    const out = join(dir, 'm.bin');
+    const stale = `${out}.999999999.1700000000000.tmp`; // no such process
+    writeFileSync(stale, 'half a model');
+    const r = sat('train', '--epochs', '1', '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/removed .*m.bin.999999999.1700000000000.tmp, a temporary file an interrupted save left/);
+    expect(existsSync(stale)).toBe(false);
   });
 
   it('names a missing model file', () => {
@@ -30,7 +163,7 @@ describe('npm run sat', () => {
   });
 
   it('trains, saves atomically with its log, and evaluates what it saved', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sat-cli-'));
+    const dir = tempDir();
     const out = join(dir, 'm.bin');
     const t = sat('train', '--epochs', '2', '--out', out);
     expect(t.code).toBe(0);

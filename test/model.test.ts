@@ -34,13 +34,15 @@ describe('sat_model.bin layout', () => {
   it('rejects a truncated file, naming it and the expected size', () => {
     const path = join(dir, 'short.bin');
     writeFileSync(path, encodeModel(randomModel(128, 1, 1)).subarray(0, 1000));
-    expect(() => loadModel(path)).toThrow(new RegExp(`${path}.*truncated.*1000 bytes.*329216`));
+    expect(() => loadModel(path)).toThrow(new RegExp(`${path}.*truncated: 1,000 bytes, expected 329,216 bytes for H = 128`));
+    // When the hidden size is inferred from the size (the CLI), the message still names H = 128.
+    expect(() => loadModel(path, null)).toThrow(/truncated: 1,000 bytes, expected 329,216 bytes for H = 128 \(or 4·\(H² \+ 513·H \+ 256\) bytes/);
   });
 
   it('rejects an oversized file', () => {
     const path = join(dir, 'long.bin');
     writeFileSync(path, Buffer.concat([encodeModel(randomModel(128, 1, 1)), Buffer.alloc(8)]));
-    expect(() => loadModel(path)).toThrow(/wrong size: 329224 bytes/);
+    expect(() => loadModel(path)).toThrow(/wrong size: 329,224 bytes, expected 329,216 bytes for H = 128/);
   });
 
   it('rejects NaN and infinite weights, naming the tensor and index', () => {

@@ -12,7 +12,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, relative, isAbsolute } from 'node:path';
 import type { DataFrame } from 'danfojs-node';
-import { writeFileAtomic, type SatRnn } from '../model.js';
+import type { SatRnn } from '../model.js';
+import { writeFileAtomic } from '../files.js';
 import { sha256 } from '../data.js';
 import { evaluate } from '../rnn.js';
 import { experimentInputs, projectRoot, type ExperimentInputs, type InputPaths } from './inputs.js';

@@ -1,0 +1,90 @@
+/**
+ * Files this project writes: atomic writes (a temporary file beside the target, then a rename, so a
+ * reader never sees half a file), the clean-up of temporary files a killed process left, and a
+ * lock beside an output so that two runs do not both write it.
+ *
+ * A temporary file is named `<target>.<pid>.<time>.tmp`; one whose process is gone is stale.
+ */
+import { closeSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/** Write `data` to `path` atomically: a temporary file in the same folder, then rename. */
+export function writeFileAtomic(path: string, data: Uint8Array | string): void {
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    try { unlinkSync(tmp); } catch { /* the temp file may not exist */ }
+    throw e;
+  }
+}
+
+/** Whether a process with this pid exists (signal 0 probes without sending anything). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Remove the temporary files of `path` left by processes that are gone; returns their paths. */
+export function removeStaleTemps(path: string): string[] {
+  const dir = dirname(path), prefix = `${basename(path)}.`;
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = name.startsWith(prefix) ? /^(\d+)\.\d+\.tmp$/.exec(name.slice(prefix.length)) : null;
+    if (m && !processAlive(Number(m[1]))) {
+      try { unlinkSync(join(dir, name)); removed.push(join(dir, name)); } catch { /* already gone */ }
+    }
+  }
+  return removed;
+}
+
+/** A held lock; `release()` removes it (once). */
+export interface Lock {
+  readonly path: string;
+  release(): void;
+}
+
+/**
+ * Take the lock `<path>.lock` for writing `path`: created exclusively, holding this pid. A lock held
+ * by a live process throws, naming it; a lock whose process is gone is taken over.
+ */
+export function lockOutput(path: string): Lock {
+  const lock = `${path}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(lock, 'wx');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`${lock}: cannot create the lock for ${path} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+      const pid = Number(readFileSync(lock, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) {
+        throw new Error(`${path} is being written by another run (pid ${pid}, lock ${lock}); wait for it, or remove the lock if that process is not a sat-rnn run`);
+      }
+      try { unlinkSync(lock); } catch { /* another run took it over first */ }
+      continue;
+    }
+    writeSync(fd, `${process.pid}\n`);
+    closeSync(fd);
+    let held = true;
+    return {
+      path: lock,
+      release() {
+        if (!held) return;
+        held = false;
+        try { unlinkSync(lock); } catch { /* already removed */ }
+      },
+    };
+  }
+  throw new Error(`${lock}: could not take the lock for ${path}`);
+}
