@@ -111,9 +111,38 @@ function suiteSeconds(enabled: boolean): { seconds: number | null; reason?: stri
   return { seconds: round(seconds) };
 }
 
+const USAGE = `usage: npm run bench [-- --runs N] [-- --suite]
+
+  --runs N   median of N timed runs after one warm-up (default 5; an integer from 1 to 1000)
+  --suite    also time npm run notebooks (every notebook executed; slow)
+
+Prints one JSON object: every kernel fast vs the plain TypeScript reference in the same process,
+and the original recipe's trainer in C -O2 when gcc is present.`;
+
+/** The options, checked before any timing starts; exits 2 with the usage on a bad one. */
+function options(argv: string[]): { runs: number; suite: boolean } {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: { runs: { type: 'string' }, suite: { type: 'boolean' }, help: { type: 'boolean' } } }));
+  } catch (e) {
+    console.error(`bench: ${(e as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const runs = values.runs === undefined ? 5 : /^\d+$/.test(values.runs) ? Number(values.runs) : NaN;
+  if (!(Number.isInteger(runs) && runs >= 1 && runs <= 1000)) {
+    console.error(`bench: --runs: expected an integer from 1 to 1000, got '${values.runs}'\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return { runs, suite: values.suite ?? false };
+}
+
 function main(): void {
-  const { values } = parseArgs({ options: { runs: { type: 'string' }, suite: { type: 'boolean' } } });
-  const runs = Math.max(1, Number(values.runs ?? 5));
+  const values = options(process.argv.slice(2));
+  const runs = values.runs;
   const bytes = loadBytes(DATA);
   const trained = existsSync(TRAINED);
   const m: SatRnn = trained ? loadModel(TRAINED) : initModel(42);
@@ -173,7 +202,7 @@ function main(): void {
     run: { what: 'the float64 trajectory (h and pre) over the 1024 bytes', ms: { reference_ts: ms(runRef), fast: ms(runFast) }, ratio: ratio(runRef, runFast) },
     wy_epoch: { what: `one full-batch Wy/by gradient step over ${p.to - p.from} positions, H=${m.hidden}`, ms: { reference_ts: ms(wyRef), fast: ms(wyFast) }, ratio: ratio(wyRef, wyFast) },
     pi_solve: { what: `ridge (HᵀH + 0.01 I) W = Hᵀ T, H: ${pi.n}×${m.hidden} signs, T: ${pi.n}×256`, ms: { reference_ts: ms(piRef), fast: ms(piFast) }, ratio: ratio(piRef, piFast) },
-    notebook_suite: suiteSeconds(values.suite ?? false),
+    notebook_suite: suiteSeconds(values.suite),
   };
   console.log(JSON.stringify(out, null, 2));
 }

@@ -9,12 +9,19 @@
  *
  * Outputs under --out (default build/): notebooks/<nb>.ipynb (executed), html/<nb>.html,
  * figures/<nb>/<name>.{svg,png,pdf}, results/<nb>.json, results/<nb>/<table>.{csv,tex}.
+ * Each notebook's outputs are built in a staging folder (<out>/.tmp-<pid>-*) and moved into place
+ * only when the notebook succeeded, so a failed or interrupted rerun keeps the previous good ones.
+ * Staging and run folders are removed on every exit (errors and SIGINT/SIGTERM included); those a
+ * killed runner left are removed by the next run. Progress lines of long notebook work
+ * (`progressLine` in lib/notebook) are relayed to this console while a notebook runs.
  */
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { experimentInputs, inputPaths, projectRoot, ENV } from '../lib/notebook/inputs.js';
+import { PROGRESS_ENV } from '../lib/notebook/display.js';
+import { processAlive } from '../lib/files.js';
 import { ensureLibBuilt, ensureKernelSpec, makeRunFolder, KERNEL_NAME } from './toolchain.js';
 
 const USAGE = `usage: npm run notebooks -- [--only <id>[,<id>...]] [--model <file>] [--data <file>] [--out <dir>] [--dir <folder>]
@@ -43,6 +50,9 @@ function parseOptions(argv: string[]): Options {
     console.log(USAGE);
     process.exit(0);
   }
+  for (const k of ['only', 'model', 'data', 'out', 'dir'] as const) {
+    if (values[k] !== undefined && values[k]!.trim() === '') throw new UsageError(`--${k}: empty; expected a value`);
+  }
   // Resolve against the caller's directory (npm runs scripts from the project root).
   const cwd = process.env.INIT_CWD ?? process.cwd();
   const abs = (p: string | undefined) => (p === undefined ? undefined : resolve(cwd, p));
@@ -56,7 +66,24 @@ function parseOptions(argv: string[]): Options {
   if (only !== null && only.length === 0) throw new UsageError('--only: expected a notebook id such as 00');
   const dir = values.dir === undefined ? join(projectRoot(), 'notebooks') : resolve(cwd, values.dir);
   if (!existsSync(dir)) throw new UsageError(`--dir ${dir}: no such folder`);
+  checkOutDir(inputs.outDir, dir);
   return { only, modelPath: inputs.modelPath, dataPath: inputs.dataPath, outDir: inputs.outDir, dir };
+}
+
+/** The real path of `p`, or of its nearest existing ancestor joined with the rest. */
+function realish(p: string): string {
+  const abs = resolve(p);
+  if (existsSync(abs)) return realpathSync(abs);
+  const parent = dirname(abs);
+  return parent === abs ? abs : join(realish(parent), basename(abs));
+}
+
+/** Refuse an output folder whose notebooks/ would be the sources, or that lies inside them. */
+function checkOutDir(outDir: string, sources: string): void {
+  const out = realish(outDir), src = realish(sources);
+  if (realish(join(outDir, 'notebooks')) === src || out === src || out.startsWith(src + sep)) {
+    throw new UsageError(`--out ${outDir}: the executed notebooks would overwrite the sources in ${sources}; choose another folder (default build/)`);
+  }
 }
 
 /** Notebooks in run order (file name order), filtered by --only. */
@@ -76,82 +103,161 @@ function seconds(t0: number): string {
   return `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 }
 
-/** Run a command inheriting stdio; returns its exit status. */
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): number {
-  const r = spawnSync(cmd, args, { stdio: 'inherit', env, cwd });
-  if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
-  return r.status ?? 1;
+/** What an interrupted run must undo: the running child and the folders to remove. */
+const active = { child: null as ChildProcess | null, folders: new Set<string>() };
+
+function removeActiveFolders(): void {
+  for (const d of active.folders) rmSync(d, { recursive: true, force: true });
+  active.folders.clear();
 }
 
-function main(): void {
+/**
+ * Stop the running nbconvert and its kernels. Jupyter starts each kernel in a session of its own,
+ * so a signal to nbconvert alone can leave a kernel running (and holding our output pipes) when
+ * nbconvert dies before shutting it down: the kernels get SIGTERM first.
+ */
+function stopChild(sig: NodeJS.Signals): void {
+  const child = active.child;
+  if (!child?.pid) return;
+  const kids = spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.trim() !== '').map(Number);
+  for (const pid of kids) {
+    try { process.kill(-pid, 'SIGTERM'); } catch { try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ } }
+  }
+  child.kill(sig);
+}
+
+/** Run a command inheriting stdio; resolves to its exit status (the event loop stays free for signals). */
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
+  return new Promise((done, fail) => {
+    const child = spawn(cmd, args, { stdio: 'inherit', env, cwd });
+    active.child = child;
+    child.on('error', (e) => fail(new Error(`${cmd}: ${e.message}`)));
+    child.on('exit', (code, signal) => { active.child = null; done(code ?? (signal ? 128 : 1)); });
+  });
+}
+
+/** Print new lines of the progress file every second, until stopped. */
+function relayProgress(file: string, label: string): () => void {
+  let offset = 0;
+  const flush = () => {
+    let text: string;
+    try { text = readFileSync(file, 'utf8'); } catch { return; }
+    const lines = text.slice(offset).split('\n');
+    const complete = lines.slice(0, -1);
+    offset += complete.reduce((n, l) => n + l.length + 1, 0);
+    for (const l of complete) if (l.trim() !== '') console.log(`    ${label} ${l}`);
+  };
+  const timer = setInterval(flush, 1000);
+  return () => { clearInterval(timer); flush(); };
+}
+
+/** Remove staging folders (`.tmp-<pid>-*`) in `outDir` whose runner is gone. */
+function removeStaleStaging(outDir: string): void {
+  if (!existsSync(outDir)) return;
+  for (const name of readdirSync(outDir)) {
+    const m = /^\.tmp-(\d+)-/.exec(name);
+    if (m && !processAlive(Number(m[1]))) {
+      rmSync(join(outDir, name), { recursive: true, force: true });
+      console.log(`removed ${join(outDir, name)}, the staging folder of an interrupted run`);
+    }
+  }
+}
+
+/** A notebook's outputs, relative to the output folder. */
+function outputsOf(name: string): string[] {
+  return [`notebooks/${name}.ipynb`, `html/${name}.html`, `results/${name}.json`, `results/${name}`, `figures/${name}`];
+}
+
+/** Replace the notebook's outputs in `outDir` by the staged ones (an output not staged is removed). */
+function swapIn(stage: string, outDir: string, name: string): void {
+  for (const rel of outputsOf(name)) {
+    const from = join(stage, rel), to = join(outDir, rel);
+    rmSync(to, { recursive: true, force: true });
+    if (existsSync(from)) {
+      mkdirSync(dirname(to), { recursive: true });
+      renameSync(from, to);
+    }
+  }
+}
+
+async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const root = projectRoot();
   const notebooks = selectNotebooks(opts.dir, opts.only);
   const tAll = performance.now();
   console.log(`model ${opts.modelPath}\ndata  ${opts.dataPath}\nout   ${opts.outDir}`);
+  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.on(sig, () => {
+      console.error(`\n${sig}: stopping; the outputs of earlier runs are kept`);
+      stopChild(sig);
+      removeActiveFolders();
+      process.exit(code);
+    });
+  }
+  process.on('exit', removeActiveFolders);
 
   let t0 = performance.now();
   const snapshot = ensureLibBuilt(root);
   const jupyterPath = ensureKernelSpec(root);
   console.log(`lib built (${relative(root, snapshot)}) and kernel ${KERNEL_NAME} ready (${seconds(t0)})`);
 
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    JUPYTER_PATH: [jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(':'),
-    [ENV.model]: opts.modelPath, [ENV.data]: opts.dataPath, [ENV.out]: opts.outDir,
-    PYDEVD_DISABLE_FILE_VALIDATION: '1',
-  };
-  const nbOut = join(opts.outDir, 'notebooks');
-  const htmlOut = join(opts.outDir, 'html');
-  for (const d of [nbOut, htmlOut, join(opts.outDir, 'results')]) mkdirSync(d, { recursive: true });
+  mkdirSync(opts.outDir, { recursive: true });
+  removeStaleStaging(opts.outDir);
   const config = join(root, 'scripts', 'nbconvert_config.py');
 
   for (const [k, file] of notebooks.entries()) {
     const name = basename(file, '.ipynb');
-    console.log(`[${k + 1}/${notebooks.length}] ${name}: executing`);
+    const tag = `[${k + 1}/${notebooks.length}] ${name}`;
+    console.log(`${tag}: executing`);
     t0 = performance.now();
-    const results = join(opts.outDir, 'results', `${name}.json`);
-    // This run's outputs only: drop what an earlier run of this notebook left.
-    for (const p of [results, join(opts.outDir, 'results', name), join(opts.outDir, 'figures', name)]) rmSync(p, { recursive: true, force: true });
-    const tmp = mkdtempSync(join(opts.outDir, '.tmp-'));
+    // Everything this notebook writes goes to the staging folder first.
+    const stage = mkdtempSync(join(opts.outDir, `.tmp-${process.pid}-`));
+    active.folders.add(stage);
     // The kernel runs in its own folder, whose node_modules/sat-rnn pins this run's lib snapshot.
     const runDir = makeRunFolder(root, snapshot, name);
+    active.folders.add(runDir);
     copyFileSync(join(opts.dir, file), join(runDir, file));
+    const progressFile = join(stage, 'progress.log');
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      JUPYTER_PATH: [jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(':'),
+      [ENV.model]: opts.modelPath, [ENV.data]: opts.dataPath, [ENV.out]: stage, [PROGRESS_ENV]: progressFile,
+      PYDEVD_DISABLE_FILE_VALIDATION: '1',
+    };
+    const stopRelay = relayProgress(progressFile, `[${name.slice(0, 2)}]`);
     try {
-      const status = run('jupyter', [
+      const status = await run('jupyter', [
         'nbconvert', '--config', config, '--to', 'notebook', '--execute',
         `--ExecutePreprocessor.kernel_name=${KERNEL_NAME}`, '--ExecutePreprocessor.timeout=3600',
-        '--output-dir', tmp, '--output', `${name}.ipynb`, join(runDir, file),
+        '--output-dir', join(stage, 'notebooks'), '--output', `${name}.ipynb`, join(runDir, file),
       ], env, runDir);
+      stopRelay();
       if (status !== 0) {
-        console.error(`\nFAILED: notebook ${file} (nbconvert exit ${status}) after ${seconds(t0)}; see the failing cell above`);
+        console.error(`\nFAILED: notebook ${file} (nbconvert exit ${status}) after ${seconds(t0)}; see the failing cell above. The outputs of earlier runs are kept.`);
         process.exit(1);
       }
-      if (!existsSync(results)) {
-        console.error(`\nFAILED: notebook ${file} ran but did not write ${results}; its last cell must call await report.finish()`);
+      if (!existsSync(join(stage, 'results', `${name}.json`))) {
+        console.error(`\nFAILED: notebook ${file} ran but did not write results/${name}.json; its last cell must call await report.finish()`);
         process.exit(1);
       }
-      renameSync(join(tmp, `${name}.ipynb`), join(nbOut, `${name}.ipynb`));
-      console.log(`[${k + 1}/${notebooks.length}] ${name}: executed in ${seconds(t0)}; rendering HTML`);
+      console.log(`${tag}: executed in ${seconds(t0)}; rendering HTML`);
       const t1 = performance.now();
-      const htmlStatus = run('jupyter', ['nbconvert', '--to', 'html', '--output-dir', tmp, '--output', `${name}.html`, join(nbOut, `${name}.ipynb`)], env, root);
+      const htmlStatus = await run('jupyter', ['nbconvert', '--to', 'html', '--output-dir', join(stage, 'html'), '--output', `${name}.html`, join(stage, 'notebooks', `${name}.ipynb`)], env, root);
       if (htmlStatus !== 0) {
-        console.error(`\nFAILED: HTML render of ${name} (nbconvert exit ${htmlStatus})`);
+        console.error(`\nFAILED: HTML render of ${name} (nbconvert exit ${htmlStatus}); the outputs of earlier runs are kept`);
         process.exit(1);
       }
-      renameSync(join(tmp, `${name}.html`), join(htmlOut, `${name}.html`));
-      console.log(`[${k + 1}/${notebooks.length}] ${name}: done (HTML ${seconds(t1)}, total ${seconds(t0)})`);
+      swapIn(stage, opts.outDir, name);
+      console.log(`${tag}: done (HTML ${seconds(t1)}, total ${seconds(t0)})`);
     } finally {
-      rmSync(tmp, { recursive: true, force: true });
-      rmSync(runDir, { recursive: true, force: true });
+      stopRelay();
+      removeActiveFolders();
     }
   }
   console.log(`all ${notebooks.length} notebook(s) done in ${seconds(tAll)}; outputs in ${opts.outDir}`);
 }
 
-try {
-  main();
-} catch (e) {
+main().catch((e) => {
   console.error(e instanceof UsageError ? `${e.message}\n\n${USAGE}` : `error: ${(e as Error).message}`);
   process.exit(e instanceof UsageError ? 2 : 1);
-}
+});

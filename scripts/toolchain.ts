@@ -21,7 +21,7 @@ import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { writeFileAtomic } from '../lib/files.js';
+import { processAlive, writeFileAtomic } from '../lib/files.js';
 import { projectRoot } from '../lib/notebook/inputs.js';
 import { browserVersion } from '../lib/notebook/export.js';
 
@@ -123,6 +123,13 @@ export function ensureLibBuilt(root: string = projectRoot()): string {
 export function makeRunFolder(root: string, snapshot: string, name: string): string {
   const runs = join(root, 'dist', 'runs');
   prune(runs, null);
+  // Folders of runners that were killed (named <notebook>-<pid>-<time>) go at once.
+  if (existsSync(runs)) {
+    for (const entry of readdirSync(runs)) {
+      const m = /-(\d+)-\d+$/.exec(entry);
+      if (m && !processAlive(Number(m[1]))) rmSync(join(runs, entry), { recursive: true, force: true });
+    }
+  }
   const dir = join(runs, `${name}-${process.pid}-${Date.now()}`);
   mkdirSync(join(dir, 'node_modules'), { recursive: true });
   relink(join(dir, 'node_modules', LIB_PACKAGE), snapshot);

@@ -191,3 +191,19 @@ describe.skipIf(!HAVE_ARCHIVE)(`npm run sat on the archive model (needs ${ARCHIV
     expect(info.out).toMatch(/spectral radius of Wh: 2\.76/);
   });
 });
+
+describe('npm run bench', () => {
+  const bench = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', `${ROOT}bench/bench.ts`, ...args], { cwd: ROOT, encoding: 'utf8' });
+
+  it('prints its usage for --help and refuses a bad --runs at once, before timing anything', () => {
+    const help = bench('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/usage: npm run bench/);
+    const t0 = Date.now();
+    const bad = bench('--runs', 'abc');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--runs: expected an integer from 1 to 1000, got 'abc'/);
+    expect(bad.stdout).toBe('');
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+});

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel } from '../lib/model.js';
@@ -30,6 +30,34 @@ function runNotebooks(args: string[]): Promise<{ status: number | null; stdout: 
     p.on('error', fail);
     p.on('close', (status) => done({ status, stdout, stderr }));
   });
+}
+
+/** Start the runner; `exited` resolves with its status and output. */
+function startNotebooks(args: string[]) {
+  const p = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'scripts/run-notebooks.ts'), ...args], {
+    cwd: ROOT, env: { ...process.env, INIT_CWD: ROOT },
+  });
+  let stdout = '', stderr = '';
+  p.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+  p.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const exited = new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => p.on('close', (status) => done({ status, stdout, stderr })));
+  return { p, exited, output: () => stdout + stderr };
+}
+
+/** A notebook file of code cells (tslab kernel). */
+function notebookFile(path: string, sources: string[]): void {
+  const cell = (src: string) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: src });
+  writeFileSync(path, JSON.stringify({
+    nbformat: 4, nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'sat-rnn-tslab', display_name: 'TypeScript (sat-rnn, tslab)', language: 'typescript' } },
+    cells: sources.map(cell),
+  }));
+}
+
+/** Run folders of notebook `name` in dist/runs. */
+function runFolders(name: string): string[] {
+  const runs = join(ROOT, 'dist', 'runs');
+  return existsSync(runs) ? readdirSync(runs).filter((f) => f.startsWith(`${name}-`)) : [];
 }
 
 /** Width and height from a PNG's IHDR chunk, after checking the signature. */
@@ -113,4 +141,57 @@ describe('npm run notebooks', () => {
     expect(r.stdout + r.stderr).not.toContain('SECOND CELL RAN');
     expect(existsSync(join(dir, 'out/notebooks/99-broken.ipynb'))).toBe(false);
   });
+
+  it('refuses an output folder that would overwrite the notebook sources, and empty options', async () => {
+    for (const out of ['.', 'notebooks', 'notebooks/sub']) {
+      const r = await runNotebooks(['--only', '00', '--out', out]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/--out .*: the executed notebooks would overwrite the sources/);
+    }
+    const empty = await runNotebooks(['--model', '']);
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toMatch(/--model: empty/);
+  });
+
+  it('relays progress to the console, and a failed rerun keeps the previous good outputs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nbkeep-'));
+    const nb = join(dir, 'nb'), out = join(dir, 'out');
+    mkdirSync(nb);
+    notebookFile(join(nb, '98-keep.ipynb'), [
+      "import { Report, progressLine } from 'sat-rnn/lib/notebook';\nconst report = Report.open('98-keep');",
+      'const p = progressLine();\nfor (let i = 1; i <= 3; i++) { p.update(`step ${i} of 3`, i / 3); await new Promise((r) => setTimeout(r, 1100)); }',
+      "report.claim({ id: 'keep.one', description: 'one', paper: null, measured: 1, unit: 'count' });\nawait report.finish();",
+    ]);
+    const good = await runNotebooks(['--dir', nb, '--model', MODEL, '--out', out]);
+    expect(good.status, good.stdout + good.stderr).toBe(0);
+    expect(good.stdout).toMatch(/\[98\] step 2 of 3 \(about \d+ s left\)/);
+    const before = ['results/98-keep.json', 'notebooks/98-keep.ipynb', 'html/98-keep.html'].map((f) => readFileSync(join(out, f), 'utf8'));
+
+    notebookFile(join(nb, '98-keep.ipynb'), ["import { Report } from 'sat-rnn/lib/notebook';\nconst report = Report.open('98-keep');", "throw new Error('broken on purpose');"]);
+    const bad = await runNotebooks(['--dir', nb, '--model', MODEL, '--out', out]);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/The outputs of earlier runs are kept/);
+    expect(['results/98-keep.json', 'notebooks/98-keep.ipynb', 'html/98-keep.html'].map((f) => readFileSync(join(out, f), 'utf8'))).toEqual(before);
+    expect(readdirSync(out).filter((f) => f.startsWith('.tmp-'))).toEqual([]);
+    expect(runFolders('98-keep')).toEqual([]);
+  }, 120_000);
+
+  it('SIGINT stops the run, removes its staging and run folders, and keeps earlier outputs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nbint-'));
+    const nb = join(dir, 'nb'), out = join(dir, 'out');
+    mkdirSync(nb);
+    mkdirSync(join(out, 'results'), { recursive: true });
+    writeFileSync(join(out, 'results', '97-slow.json'), '{"earlier": true}\n');
+    notebookFile(join(nb, '97-slow.ipynb'), ["await new Promise((r) => setTimeout(r, 60000));"]);
+    const run = startNotebooks(['--dir', nb, '--model', MODEL, '--out', out]);
+    for (const t0 = Date.now(); !/97-slow: executing/.test(run.output()) && Date.now() - t0 < 30_000;) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1500)); // the kernel is running the cell
+    run.p.kill('SIGINT');
+    const r = await run.exited;
+    expect(r.status).toBe(130);
+    expect(r.stderr).toMatch(/SIGINT: stopping; the outputs of earlier runs are kept/);
+    expect(readFileSync(join(out, 'results', '97-slow.json'), 'utf8')).toBe('{"earlier": true}\n');
+    expect(readdirSync(out).filter((f) => f.startsWith('.tmp-'))).toEqual([]);
+    expect(runFolders('97-slow')).toEqual([]);
+  }, 120_000);
 });

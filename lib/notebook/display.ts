@@ -4,6 +4,7 @@
  * public `display` sends one type per message, so this uses the kernel's display hook directly.
  * Outside a kernel (tests, tsx scripts) the text/plain part is printed to stdout.
  */
+import { appendFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 /** MIME type → content (strings; binary images as base64). */
@@ -53,17 +54,38 @@ export function displayMarkdown(md: string): void {
 
 /** A one-line output that later calls overwrite in place (e.g. training progress). */
 export interface ProgressLine {
-  update(text: string): void;
+  /**
+   * Show `text`; with `fraction` (the share of the work done, in (0, 1]) an estimate of the time
+   * left is appended, from the time since the line was started.
+   */
+  update(text: string, fraction?: number): void;
 }
+
+/** Environment variable naming a file that progress lines are also appended to (the runner shows them). */
+export const PROGRESS_ENV = 'SAT_PROGRESS';
 
 let progressCounter = 0;
 
-/** Start a progress line. In a kernel it is one output updated in place; elsewhere each update is printed. */
+/**
+ * Start a progress line. In a kernel it is one output updated in place; elsewhere each update is
+ * printed. When SAT_PROGRESS names a file (npm run notebooks sets it), updates are appended there
+ * too, at most one a second plus the last, so the runner's console shows long work as it runs.
+ */
 export function progressLine(): ProgressLine {
   const id = `sat-progress-${process.pid}-${++progressCounter}`;
-  let shown = false;
+  const file = process.env[PROGRESS_ENV];
+  const t0 = Date.now();
+  let shown = false, lastAppend = 0;
   return {
-    update(text: string) {
+    update(text: string, fraction?: number) {
+      const now = Date.now();
+      if (fraction !== undefined && fraction > 0 && fraction < 1 && now > t0) {
+        text += ` (about ${Math.ceil(((now - t0) / 1000) * (1 / fraction - 1))} s left)`;
+      }
+      if (file && (now - lastAppend >= 1000 || fraction === 1)) {
+        lastAppend = now;
+        try { appendFileSync(file, text + '\n'); } catch { /* the runner's console is a convenience */ }
+      }
       const hook = kernelDisplayHook();
       if (hook === null) {
         process.stdout.write(text + '\n');

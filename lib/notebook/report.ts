@@ -30,6 +30,7 @@ export interface ReportJson {
   data: { path: string; sha256: string; bytes: number };
   claims: Claim[];
   tables: Record<string, Row[]>;
+  /** Each figure's caption and files, the paths relative to the output folder (figures/<notebook>/<name>.svg, …). */
   figures: Record<string, { caption: string; files: string[] }>;
 }
 
@@ -132,7 +133,8 @@ export class Report {
     writeFileAtomic(join(dir, `${name}.svg`), files.svg);
     writeFileAtomic(join(dir, `${name}.png`), files.png);
     writeFileAtomic(join(dir, `${name}.pdf`), files.pdf);
-    this.figures[name] = { caption, files: ['svg', 'png', 'pdf'].map((e) => portablePath(join(dir, `${name}.${e}`))) };
+    // Relative to the output folder: the runner builds outputs in a staging folder, then moves them.
+    this.figures[name] = { caption, files: ['svg', 'png', 'pdf'].map((e) => `figures/${this.notebook}/${name}.${e}`) };
     const png = Buffer.from(files.png).toString('base64');
     const html = (plotlyEmbedded ? '' : plotlyScriptTag() + '\n') + figureHtml(`satfig-${this.notebook}-${name}`, fig, png, caption);
     plotlyEmbedded = true;
