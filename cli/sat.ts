@@ -8,10 +8,10 @@
  * against a second run writing it, and files are written atomically (lib/files.ts).
  */
 import { parseArgs } from 'node:util';
-import { closeSync, existsSync, openSync, realpathSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { loadModel, saveModel, parameterCount, tensors, TENSOR_NAMES } from '../lib/model.js';
-import { lockOutput, removeStaleTemps, writeFileAtomic, type Lock } from '../lib/files.js';
+import { lockOutput, realPath, removeStaleTemps, writeFileAtomic, type Lock } from '../lib/files.js';
 import { loadBytes, sha256 } from '../lib/data.js';
 import { bpc } from '../lib/rnn.js';
 import { type Optimizer } from '../lib/train.js';
@@ -83,13 +83,9 @@ function cmdEval(args: string[]): void {
   }
 }
 
-/** The same file, even when one of them does not exist yet (compared by resolved real path). */
+/** The same file, even when one of them does not exist yet. */
 function samePath(a: string, b: string): boolean {
-  const real = (p: string) => {
-    const abs = resolve(p);
-    return existsSync(abs) ? realpathSync(abs) : resolve(realpathSync(dirname(abs)), abs.slice(dirname(abs).length + 1));
-  };
-  try { return real(a) === real(b); } catch { return resolve(a) === resolve(b); }
+  return realPath(a) === realPath(b);
 }
 
 /** Check before any work that `path` (option `name`) can be written as a file. */

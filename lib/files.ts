@@ -5,8 +5,8 @@
  *
  * A temporary file is named `<target>.<pid>.<time>.tmp`; one whose process is gone is stale.
  */
-import { closeSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 
 /** Write `data` to `path` atomically: a temporary file in the same folder, then rename. */
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
@@ -18,6 +18,17 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
     try { unlinkSync(tmp); } catch { /* the temp file may not exist */ }
     throw e;
   }
+}
+
+/**
+ * The real path of `path` (symbolic links resolved), also for a path that does not exist yet: the
+ * real path of its nearest existing ancestor joined with the rest. Two names of one file compare equal.
+ */
+export function realPath(path: string): string {
+  const abs = resolve(path);
+  if (existsSync(abs)) return realpathSync(abs);
+  const parent = dirname(abs);
+  return parent === abs ? abs : join(realPath(parent), basename(abs));
 }
 
 /** Whether a process with this pid exists (signal 0 probes without sending anything). */

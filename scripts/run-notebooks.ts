@@ -16,12 +16,12 @@
  * (`progressLine` in lib/notebook) are relayed to this console while a notebook runs.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { experimentInputs, inputPaths, projectRoot, ENV } from '../lib/notebook/inputs.js';
 import { PROGRESS_ENV } from '../lib/notebook/display.js';
-import { processAlive } from '../lib/files.js';
+import { processAlive, realPath } from '../lib/files.js';
 import { ensureLibBuilt, ensureKernelSpec, makeRunFolder, KERNEL_NAME } from './toolchain.js';
 
 const USAGE = `usage: npm run notebooks -- [--only <id>[,<id>...]] [--model <file>] [--data <file>] [--out <dir>] [--dir <folder>]
@@ -70,18 +70,10 @@ function parseOptions(argv: string[]): Options {
   return { only, modelPath: inputs.modelPath, dataPath: inputs.dataPath, outDir: inputs.outDir, dir };
 }
 
-/** The real path of `p`, or of its nearest existing ancestor joined with the rest. */
-function realish(p: string): string {
-  const abs = resolve(p);
-  if (existsSync(abs)) return realpathSync(abs);
-  const parent = dirname(abs);
-  return parent === abs ? abs : join(realish(parent), basename(abs));
-}
-
 /** Refuse an output folder whose notebooks/ would be the sources, or that lies inside them. */
 function checkOutDir(outDir: string, sources: string): void {
-  const out = realish(outDir), src = realish(sources);
-  if (realish(join(outDir, 'notebooks')) === src || out === src || out.startsWith(src + sep)) {
+  const out = realPath(outDir), src = realPath(sources);
+  if (realPath(join(outDir, 'notebooks')) === src || out === src || out.startsWith(src + sep)) {
     throw new UsageError(`--out ${outDir}: the executed notebooks would overwrite the sources in ${sources}; choose another folder (default build/)`);
   }
 }
