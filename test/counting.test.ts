@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { loadBytes } from '../lib/data.js';
+import {
+  chainFamily, countScore, countText, ContextCounts, knRule, ngramFamily, originalUm, ppmcRule, ruleMass, umRule, type ContextFamily, type Rule,
+} from '../lib/counting.js';
+import { TRAIN_TEXT, ROOT } from './helpers.js';
+
+const text = loadBytes(TRAIN_TEXT);
+const held = loadBytes(`${ROOT}data/enwik_heldout_1024.txt`);
+const enc = (s: string) => new TextEncoder().encode(s);
+
+describe('the original n-gram UM rule', () => {
+  it('picks the longest context in which the target itself was counted, by hand on a tiny text', () => {
+    const bytes = enc('abcabd');
+    // order 3: contexts of length min(2, t). Counts over the whole text:
+    //   t=4 ('b' → 'd'): context 'ab' was followed by 'c' once and by 'd' once → p = 1/2
+    //   t=3 ('a' → 'b'): context 'ca' → 'b' once → p = 1; t=2 ('c' → 'a'): 'bc' → 'a' → 1
+    //   t=1 ('b' → 'c'): length ≤ 1: 'b' → 'c' once, 'd' once → 1/2; t=0 ('a' → 'b'): length 0:
+    //   the marginal of next bytes, 'b' 2 of 5 → 2/5
+    const s = originalUm(bytes, 3);
+    expect(Array.from(s.bits, (b) => b + 0)).toEqual([-Math.log2(2 / 5), 1, 0, 0, 1]); // + 0: −log2(1) is −0
+  });
+
+  it('lands on what sat_ngram_um.c prints for data/enwik_1024.txt, orders 1 … 14 (compiled with gcc and run)', () => {
+    const printed = [4.7388, 2.0463, 0.5595, 0.3084, 0.2626, 0.2073, 0.1480, 0.1375, 0.1154, 0.1103, 0.0809, 0.0775, 0.0712, 0.0692];
+    printed.forEach((want, i) => expect(Math.abs(originalUm(text, i + 1).bpc - want), `order ${i + 1}`).toBeLessThanOrEqual(5e-5 + 1e-9));
+  });
+
+  it('is not a distribution: summed over the 256 bytes its probabilities exceed 1', () => {
+    const mass = ruleMass(text, countText(text, ngramFamily(11)), umRule, ngramFamily(11, true));
+    expect(Math.max(...mass)).toBeGreaterThan(1.5);
+    expect(Math.min(...mass)).toBeGreaterThanOrEqual(1 - 1e-12);
+  });
+});
+
+describe('proper counting models', () => {
+  const bytes = text.subarray(0, 300), other = held.subarray(0, 200);
+  const sumsToOne = (name: string, family: ContextFamily, rule: Rule) => {
+    // in-sample and held-out counts are fixed; adaptive counts grow position by position
+    for (const [t, counts] of [[bytes, countText(bytes, family)], [other, countText(bytes, family)]] as const) {
+      for (const m of ruleMass(t, counts, rule)) expect(Math.abs(m - 1), name).toBeLessThan(1e-12);
+    }
+    const adaptive = new ContextCounts(family);
+    for (let t = 0; t < bytes.length - 1; t++) {
+      let s = 0;
+      for (let c = 0; c < 256; c++) s += rule(adaptive, family(bytes, t), c);
+      expect(Math.abs(s - 1), `${name} adaptive t=${t}`).toBeLessThan(1e-12);
+      adaptive.add(bytes, t);
+    }
+  };
+
+  it('PPM-C and Kneser–Ney give probabilities summing to 1 at every position, in every protocol', () => {
+    for (const k of [1, 2, 5, 12]) {
+      sumsToOne(`ppmc n-gram ${k}`, ngramFamily(k), ppmcRule);
+      sumsToOne(`kn ${k}`, ngramFamily(k), knRule);
+      sumsToOne(`ppmc chain ${k}`, chainFamily(k), ppmcRule);
+    }
+  });
+
+  it('the adaptive protocol predicts x_{t+1} from x_0 … x_t only: later bytes change no earlier bit', () => {
+    const a = text.subarray(0, 200), b = a.slice();
+    b[150] ^= 1;
+    for (const rule of [ppmcRule, knRule]) {
+      const sa = countScore(a, ngramFamily(6), rule, 'adaptive'), sb = countScore(b, ngramFamily(6), rule, 'adaptive');
+      expect(Array.from(sb.bits.subarray(0, 149))).toEqual(Array.from(sa.bits.subarray(0, 149)));
+      expect(sb.bits[149]).not.toBe(sa.bits[149]);
+    }
+  });
+
+  it('held-out counts come from the training text only', () => {
+    const s = countScore(held, ngramFamily(4), knRule, 'heldout', text);
+    const t = countScore(held, ngramFamily(4), knRule, 'heldout', text.subarray(0, 100));
+    expect(s.bpc).not.toBe(t.bpc);
+    expect(() => countScore(held, ngramFamily(4), knRule, 'heldout')).toThrow(/train/);
+  });
+});
+
+describe('pattern chains', () => {
+  it('without room for a skip link (order ≤ 3) they are the n-gram contexts', () => {
+    for (const k of [1, 2, 3]) {
+      expect(countScore(text, chainFamily(k), ppmcRule, 'adaptive').bpc).toBe(countScore(text, ngramFamily(k), ppmcRule, 'adaptive').bpc);
+    }
+  });
+
+  it('order the chains by specificity: the unbroken run, then skip links nearest first, then shorter runs', () => {
+    const bytes = enc('wxyz');
+    // t = 3, order 4: window x_1..x_3 = 'xyz'; runs of 3, 2, 1 events; skip links d ≤ 2
+    expect(chainFamily(4)(bytes, 3)).toEqual(['c3:xyz', 'c2:yz', 's1:2:xz', 'c1:z', 'c0:']);
+  });
+
+  it('rejects orders outside 1 … 64', () => {
+    expect(() => chainFamily(0)).toThrow(/order/);
+    expect(() => ngramFamily(65)).toThrow(/order/);
+  });
+});
