@@ -8,7 +8,8 @@
  * the run with a non-zero exit, showing the cell and its error. See scripts/toolchain.ts.
  *
  * Outputs under --out (default build/): notebooks/<nb>.ipynb (executed), html/<nb>.html,
- * figures/<nb>/<name>.{svg,png,pdf}, results/<nb>.json, results/<nb>/<table>.{csv,tex}.
+ * pdf/<nb>.pdf (the HTML printed, a handout), figures/<nb>/<name>.{svg,png,pdf}, results/<nb>.json,
+ * results/<nb>/<table>.{csv,tex}, and paper/ (the LaTeX bundle of lib/notebook/paper.ts).
  * Each notebook's outputs are built in a staging folder (<out>/.tmp-<pid>-*) and moved into place
  * only when the notebook succeeded, so a failed or interrupted rerun keeps the previous good ones.
  * Staging and run folders are removed on every exit (errors and SIGINT/SIGTERM included); those a
@@ -21,7 +22,9 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { experimentInputs, inputPaths, projectRoot, ENV } from '../lib/notebook/inputs.js';
 import { PROGRESS_ENV } from '../lib/notebook/display.js';
-import { processAlive, realPath } from '../lib/files.js';
+import { processAlive, realPath, writeFileAtomic } from '../lib/files.js';
+import { closeExporter, printHtmlToPdf } from '../lib/notebook/export.js';
+import { writePaperBundle } from '../lib/notebook/paper.js';
 import { ensureLibBuilt, ensureKernelSpec, makeRunFolder, KERNEL_NAME } from './toolchain.js';
 
 const USAGE = `usage: npm run notebooks -- [--only <id>[,<id>...]] [--model <file>] [--data <file>] [--out <dir>] [--dir <folder>]
@@ -157,7 +160,7 @@ function removeStaleStaging(outDir: string): void {
 
 /** A notebook's outputs, relative to the output folder. */
 function outputsOf(name: string): string[] {
-  return [`notebooks/${name}.ipynb`, `html/${name}.html`, `results/${name}.json`, `results/${name}`, `figures/${name}`];
+  return [`notebooks/${name}.ipynb`, `html/${name}.html`, `pdf/${name}.pdf`, `results/${name}.json`, `results/${name}`, `figures/${name}`];
 }
 
 /** Replace the notebook's outputs in `outDir` by the staged ones (an output not staged is removed). */
@@ -239,6 +242,10 @@ async function main(): Promise<void> {
         console.error(`\nFAILED: HTML render of ${name} (nbconvert exit ${htmlStatus}); the outputs of earlier runs are kept`);
         process.exit(1);
       }
+      const t2 = performance.now();
+      mkdirSync(join(stage, 'pdf'), { recursive: true });
+      writeFileAtomic(join(stage, 'pdf', `${name}.pdf`), await printHtmlToPdf(join(stage, 'html', `${name}.html`)));
+      console.log(`${tag}: handout printed (${seconds(t2)})`);
       swapIn(stage, opts.outDir, name);
       console.log(`${tag}: done (HTML ${seconds(t1)}, total ${seconds(t0)})`);
     } finally {
@@ -246,6 +253,9 @@ async function main(): Promise<void> {
       removeActiveFolders();
     }
   }
+  await closeExporter();
+  const paper = writePaperBundle(opts.outDir);
+  console.log(`paper bundle (figures, tables, claims, macros, main.tex) in ${paper}; compile it with npm run paper`);
   console.log(`all ${notebooks.length} notebook(s) done in ${seconds(tAll)}; outputs in ${opts.outDir}`);
 }
 

@@ -12,7 +12,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # libjs-mathjax and libjs-requirejs: Debian's nbconvert HTML template loads them from file:///usr/share/javascript
 # (offline math in the HTML renders).
-DEBIAN_PACKAGES=(jupyter-nbconvert python3-nbconvert python3-nbclient jupyter-client python3-ipykernel chromium libjs-mathjax libjs-requirejs)
+# texlive-latex-base/-recommended, lmodern and latexmk compile the paper bundle (booktabs, longtable,
+# graphicx, T1 fonts); poppler-utils (pdftotext, pdfinfo) checks it.
+DEBIAN_PACKAGES=(jupyter-nbconvert python3-nbconvert python3-nbclient jupyter-client python3-ipykernel chromium libjs-mathjax libjs-requirejs
+  texlive-latex-base texlive-latex-recommended lmodern latexmk poppler-utils)
 
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do

@@ -4,7 +4,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeClaim, verdict, claimRows, formatTolerance } from '../lib/notebook/ledger.js';
-import { toDataFrame, dataFrameRows, toCsv, toHtml, toLatex, formatNumber, tableColumns } from '../lib/notebook/table.js';
+import { toDataFrame, dataFrameRows, toCsv, toHtml, toLatex, formatNumber, tableColumns, escapeLatex } from '../lib/notebook/table.js';
+import { macroName } from '../lib/notebook/paper.js';
 import { checkAxes, styleFigure, figureHtml, plotlyScriptTag, OKABE_ITO } from '../lib/notebook/figure.js';
 import { inputPaths, experimentInputs, projectRoot, DEFAULT_MODEL, DEFAULT_DATA } from '../lib/notebook/inputs.js';
 import { Report, type ReportJson } from '../lib/notebook/report.js';
@@ -95,6 +96,18 @@ describe('tables', () => {
     expect(tex).toContain('Wx & 128$\\times$256 & $32768$ & $0.3981$ & --- \\\\');
     expect(tex).toContain('b\\_h \\& "x" & 128 & $128$ & $1.500\\times10^{-7}$ & a,b \\\\');
     expect(tex.indexOf('\\toprule')).toBeLessThan(tex.indexOf('\\midrule'));
+  });
+
+  it('escapes every LaTeX special and maps Unicode for pdflatex, with a code point for anything else', () => {
+    expect(escapeLatex('_ % & # $ { } ~ ^ \\ |w|')).toBe('\\_ \\% \\& \\# \\$ \\{ \\} \\textasciitilde{} \\textasciicircum{} \\textbackslash{} $|$w$|$');
+    expect(escapeLatex('x² ≥ 3 §4 → α Δ λ₁ “q” – é')).toBe("x\\textsuperscript{2} $\\geq$ 3 \\S{}4 $\\rightarrow$ $\\alpha$ $\\Delta$ $\\lambda$$_1$ ``q'' -- é");
+    expect(escapeLatex('snow ☃')).toBe('snow [U+2603]');
+  });
+
+  it('names claims as letter-only macros', () => {
+    expect(macroName('sr.opt_all')).toBe('satSrOptAll');
+    expect(macroName('count.ngram_um_o11')).toBe('satCountNgramUmOOneOne');
+    expect(macroName('sr6b.hash_pi.all')).toBe('satSrSixbHashPiAll');
   });
 });
 

@@ -4,7 +4,7 @@
  * fails the run loudly.
  */
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +116,16 @@ describe('npm run notebooks', () => {
       expect(pdf.toString('latin1').trimEnd().endsWith('%%EOF'), f).toBe(true);
       expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length, f).toBe(1);
     }
+
+    // The paper bundle compiles with pdflatex, and its PDF holds the claims ledger and every caption.
+    const paper = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'scripts/paper.ts'), '--out', out], { cwd: ROOT, encoding: 'utf8' });
+    expect(paper.status, paper.stdout + paper.stderr).toBe(0);
+    const pdfText = spawnSync('pdftotext', [join(out, 'paper/main.pdf'), '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
+    expect(pdfText).toContain('Claims ledger');
+    for (const c of json.claims) expect(pdfText.replace(/ /g, ''), c.id).toContain(c.id.replace(/ /g, ''));
+    for (const f of Object.values(json.figures)) expect(pdfText, f.caption).toContain(f.caption.slice(0, 40).replace(/\s+/g, ' '));
+    expect(readFileSync(join(out, 'paper/main.tex'), 'utf8')).not.toContain(ROOT); // no machine paths
+    expect(readFileSync(join(out, 'pdf/00-sat-rnn.pdf')).toString('latin1', 0, 5)).toBe('%PDF-'); // the handout
 
     const nb = readFileSync(join(out, 'notebooks/00-sat-rnn.ipynb'), 'utf8');
     expect(JSON.parse(nb).cells.flatMap((c: { outputs?: Array<{ output_type: string }> }) => c.outputs ?? []).some((o: { output_type: string }) => o.output_type === 'error')).toBe(false);

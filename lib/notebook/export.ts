@@ -3,6 +3,7 @@
  * One browser per process, started on first use (start-up takes seconds) and closed by
  * `closeExporter()` (Report.finish calls it). plotly.js is loaded into the page from node_modules.
  */
+import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { plotlyJs, type StyledFigure } from './figure.js';
 
@@ -82,6 +83,28 @@ export async function browserVersion(): Promise<string> {
 }
 
 /** Close the shared browser, if it was started. */
+/**
+ * Print an HTML page (a notebook's render) to an A4 PDF once its math has been typeset and its
+ * plots drawn: a handout for teaching. The page is opened from its file, so the scripts it loads
+ * from disk (MathJax, plotly) run as in a browser.
+ */
+export async function printHtmlToPdf(htmlPath: string): Promise<Uint8Array> {
+  browser ??= launch();
+  const p = await (await browser).newPage();
+  try {
+    await p.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
+    await p.evaluate(async () => {
+      // MathJax 2 (Debian's nbconvert template) queues its typesetting; wait for the queue to drain.
+      const mj = (window as unknown as { MathJax?: { Hub?: { Queue(f: unknown): void } } }).MathJax;
+      if (mj?.Hub) await new Promise<void>((done) => mj.Hub!.Queue([done]));
+    });
+    await p.waitForTimeout(300); // plotly draws after load
+    return await p.pdf({ format: 'A4', printBackground: true, margin: { top: '12mm', bottom: '12mm', left: '10mm', right: '10mm' } });
+  } finally {
+    await p.close();
+  }
+}
+
 export async function closeExporter(): Promise<void> {
   const b = browser;
   browser = null;

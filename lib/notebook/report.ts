@@ -10,7 +10,7 @@
  * Every file is written atomically under the run's output folder (SAT_OUT, default build/).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
-import { join, relative, isAbsolute } from 'node:path';
+import { basename, join, relative, isAbsolute } from 'node:path';
 import type { DataFrame } from 'danfojs-node';
 import type { SatRnn } from '../model.js';
 import { writeFileAtomic } from '../files.js';
@@ -141,6 +141,19 @@ export class Report {
     displayBundle({
       'text/html': html, 'image/png': png, 'text/plain': `Figure ${name}: ${caption}`,
     });
+  }
+
+  /**
+   * The model as captions should name it: file name and sha256 prefix, never a machine's path
+   * (a caption travels into papers).
+   */
+  get modelLabel(): string {
+    return `${basename(this.inputs.modelPath)} (sha256 ${this.modelSha256.slice(0, 12)}…)`;
+  }
+
+  /** The text as captions should name it: its file name. */
+  get textLabel(): string {
+    return basename(this.inputs.dataPath);
   }
 
   /** The results as `finish` writes them. */

@@ -111,13 +111,33 @@ export function toHtml(df: DataFrame, fmt: TableFormat = {}): string {
   return `<table style="border-collapse:collapse;font-family:'DejaVu Sans',Arial,sans-serif;font-size:13px;border-top:2px solid #333;border-bottom:2px solid #333">${caption}\n<thead>${head}</thead>\n<tbody>${body}</tbody></table>`;
 }
 
+/** LaTeX for characters that are special in text mode or outside pdflatex's T1 text encoding. */
 const TEX_ESC: Record<string, string> = {
   '\\': '\\textbackslash{}', '&': '\\&', '%': '\\%', $: '\\$', '#': '\\#', _: '\\_', '{': '\\{', '}': '\\}',
-  '~': '\\textasciitilde{}', '^': '\\textasciicircum{}', '−': '$-$', '±': '$\\pm$', '—': '---', '≥': '$\\geq$', '≤': '$\\leq$', '×': '$\\times$',
+  '~': '\\textasciitilde{}', '^': '\\textasciicircum{}', '|': '$|$', '<': '\\textless{}', '>': '\\textgreater{}',
+  '−': '$-$', '±': '$\\pm$', '×': '$\\times$', '·': '$\\cdot$', '≥': '$\\geq$', '≤': '$\\leq$', '≈': '$\\approx$',
+  '≠': '$\\neq$', '∈': '$\\in$', '→': '$\\rightarrow$', '←': '$\\leftarrow$', '↔': '$\\leftrightarrow$', '∞': '$\\infty$',
+  '√': '$\\surd$', '∑': '$\\sum$', '⊕': '$\\oplus$', '°': '\\textdegree{}', '…': '\\dots{}',
+  '—': '---', '–': '--', '‘': '`', '’': "'", '“': '``', '”': "''", '§': '\\S{}', '¶': '\\P{}',
+  '²': '\\textsuperscript{2}', '³': '\\textsuperscript{3}', '¹': '\\textsuperscript{1}', '⁰': '\\textsuperscript{0}',
+  '₀': '$_0$', '₁': '$_1$', '₂': '$_2$', '₃': '$_3$',
+  α: '$\\alpha$', β: '$\\beta$', γ: '$\\gamma$', δ: '$\\delta$', ε: '$\\varepsilon$', η: '$\\eta$', θ: '$\\theta$',
+  λ: '$\\lambda$', μ: '$\\mu$', π: '$\\pi$', ρ: '$\\rho$', σ: '$\\sigma$', τ: '$\\tau$', φ: '$\\phi$', ω: '$\\omega$',
+  Δ: '$\\Delta$', Σ: '$\\Sigma$', Λ: '$\\Lambda$', Ω: '$\\Omega$', '⏎': '\\textbackslash{}n', '␣': '\\textvisiblespace{}',
 };
-/** Escape text for LaTeX (text mode). */
+
+/**
+ * Escape text for LaTeX (text mode, pdflatex with T1 fonts): the specials, and Unicode mapped to
+ * LaTeX. Latin-1 letters (é, ü, …) pass through for inputenc; any other character becomes its code
+ * point, e.g. `[U+2603]`, so a table always compiles.
+ */
 export function escapeLatex(s: string): string {
-  return s.replace(/[\\&%$#_{}~^−±—≥≤×]/g, (c) => TEX_ESC[c]);
+  let out = '';
+  for (const c of s) {
+    const code = c.codePointAt(0)!;
+    out += TEX_ESC[c] ?? (code < 0x80 || (code >= 0xc0 && code <= 0xff && code !== 0xd7 && code !== 0xf7) ? c : `[U+${code.toString(16).toUpperCase().padStart(4, '0')}]`);
+  }
+  return out;
 }
 
 /** A formatted number in LaTeX math mode: `1.5e-7` → `$1.5\times10^{-7}$`. */
@@ -134,10 +154,13 @@ export function toLatex(df: DataFrame, label: string, fmt: TableFormat = {}): st
   const align = cols.map((_, j) => (numericColumn(values, j) ? 'r' : 'l')).join('');
   const row = (cells: string[]) => `    ${cells.join(' & ')} \\\\`;
   const lines = [
+    '% needs \\usepackage{booktabs,graphicx}; \\sattablefit shrinks a table wider than the text to fit',
+    '\\providecommand{\\sattablefit}[1]{\\resizebox{\\ifdim\\width>\\linewidth\\linewidth\\else\\width\\fi}{!}{#1}}',
     '\\begin{table}[ht]',
     '  \\centering',
     ...(fmt.caption ? [`  \\caption{${escapeLatex(fmt.caption)}}`] : []),
     `  \\label{tab:${label}}`,
+    '  \\sattablefit{%',
     `  \\begin{tabular}{${align}}`,
     '    \\toprule',
     row(cols.map(escapeLatex)),
@@ -147,7 +170,7 @@ export function toLatex(df: DataFrame, label: string, fmt: TableFormat = {}): st
       return typeof v === 'number' ? texNumber(s) : escapeLatex(s);
     }))),
     '    \\bottomrule',
-    '  \\end{tabular}',
+    '  \\end{tabular}}',
     '\\end{table}',
   ];
   return lines.join('\n') + '\n';
