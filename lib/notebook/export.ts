@@ -98,6 +98,8 @@ export async function printHtmlToPdf(htmlPath: string): Promise<Uint8Array> {
       const mj = (window as unknown as { MathJax?: { Hub?: { Queue(f: unknown): void } } }).MathJax;
       if (mj?.Hub) await new Promise<void>((done) => mj.Hub!.Queue([done]));
     });
+    // Long code lines wrap on paper instead of running off the page.
+    await p.addStyleTag({ content: 'pre { white-space: pre-wrap !important; overflow-wrap: anywhere; }' });
     await p.waitForTimeout(300); // plotly draws after load
     return await p.pdf({ format: 'A4', printBackground: true, margin: { top: '12mm', bottom: '12mm', left: '10mm', right: '10mm' } });
   } finally {
