@@ -6,7 +6,7 @@
 import asc from 'assemblyscript/asc';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from '../lib/files.js';
+import { writeFileAtomic } from '../lib/core/files.js';
 
 const SOURCE = fileURLToPath(new URL('./kernels.ts', import.meta.url));
 const TARGET = fileURLToPath(new URL('../lib/fast/kernels-wasm.ts', import.meta.url));

@@ -12,16 +12,15 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chunkGradient, type ChunkGradientKernel } from '../lib/bptt.js';
-import { loadBytes } from '../lib/data.js';
+import { chunkGradient, type ChunkGradientKernel } from '../lib/core/bptt.js';
+import { loadBytes } from '../lib/core/data.js';
 import { fastChunkGradient } from '../lib/fast/bptt.js';
 import { fastReadoutLossGrad } from '../lib/fast/readout.js';
-import { fastRidgeSolve } from '../lib/fast/ridge.js';
-import { loadModel, VOCAB, type SatRnn } from '../lib/model.js';
-import { ridgeSolve } from '../lib/pinv.js';
-import { readoutLossGrad, readoutProblem, type Readout, type ReadoutProblem } from '../lib/readout.js';
-import { evaluate, run } from '../lib/rnn.js';
-import { initModel, train } from '../lib/train.js';
+import { loadModel, VOCAB, type SatRnn } from '../lib/core/model.js';
+import { ridgeSolve } from '../lib/construction/pinv.js';
+import { readoutLossGrad, readoutProblem, type Readout, type ReadoutProblem } from '../lib/construction/readout.js';
+import { evaluate, run } from '../lib/core/rnn.js';
+import { initModel, train } from '../lib/core/train.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATA = join(ROOT, 'data/enwik_1024.txt');
@@ -103,7 +102,7 @@ function piProblem(states: Float64Array, H: number, bytes: Uint8Array): { X: Flo
 
 function suiteSeconds(enabled: boolean): { seconds: number | null; reason?: string } {
   if (!enabled) return { seconds: null, reason: 'not run: pass --suite to time `npm run notebooks` (executes every notebook)' };
-  if (!existsSync(join(ROOT, 'scripts/run-notebooks.ts'))) return { seconds: null, reason: 'scripts/run-notebooks.ts is not there yet' };
+  if (!existsSync(join(ROOT, 'tools/run-notebooks.ts'))) return { seconds: null, reason: 'tools/run-notebooks.ts is not there yet' };
   const t0 = performance.now();
   const r = spawnSync('npm', ['run', 'notebooks'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   const seconds = (performance.now() - t0) / 1000;
@@ -175,8 +174,8 @@ function main(): void {
 
   // PI: ridge least squares, 128 sign features → 256 residual targets, λ = 0.01.
   const pi = piProblem(states, m.hidden, bytes);
-  const piRef = measure(runs, () => ridgeSolve(pi.X, pi.n, m.hidden, pi.Y, VOCAB, 0.01));
-  const piFast = measure(runs, () => fastRidgeSolve(pi.X, pi.n, m.hidden, pi.Y, VOCAB, 0.01));
+  const piRef = measure(runs, () => ridgeSolve(pi.X, pi.n, m.hidden, pi.Y, VOCAB, 0.01, 'reference'));
+  const piFast = measure(runs, () => ridgeSolve(pi.X, pi.n, m.hidden, pi.Y, VOCAB, 0.01, 'fast'));
 
   const cRate = c.rate;
   const perSec = (r: Timing) => ({ wall: round(r.wall), cpu: round(r.cpu) });

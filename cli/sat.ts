@@ -5,18 +5,18 @@
  * SIGINT or SIGTERM (or the parent process going away) stops the run after its current epoch,
  * saves the best model so far and exits with 128 + the signal number; a second SIGINT aborts
  * without saving. Every output path is checked before any work starts, the output is locked
- * against a second run writing it, and files are written atomically (lib/files.ts).
+ * against a second run writing it, and files are written atomically (lib/core/files.ts).
  */
 import { parseArgs } from 'node:util';
 import { closeSync, existsSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { loadModel, saveModel, parameterCount, tensors, TENSOR_NAMES } from '../lib/model.js';
-import { lockOutput, realPath, removeStaleTemps, writeFileAtomic, type Lock } from '../lib/files.js';
-import { loadBytes, sha256 } from '../lib/data.js';
-import { bpc } from '../lib/rnn.js';
-import { type Optimizer } from '../lib/train.js';
-import { spectralRadius } from '../lib/linalg.js';
-import { parallelMap } from '../lib/fast/parallel.js';
+import { loadModel, saveModel, parameterCount, tensors, TENSOR_NAMES } from '../lib/core/model.js';
+import { lockOutput, realPath, removeStaleTemps, writeFileAtomic, type Lock } from '../lib/core/files.js';
+import { loadBytes, sha256 } from '../lib/core/data.js';
+import { bpc } from '../lib/core/rnn.js';
+import { type Optimizer } from '../lib/core/train.js';
+import { spectralRadius } from '../lib/math/linalg.js';
+import { parallelMap } from '../lib/core/parallel.js';
 import type { TrainTaskInput, TrainTaskResult } from './train-task.js';
 
 const DEFAULT_DATA = 'data/enwik_1024.txt';

@@ -4,8 +4,8 @@
  * `stop[0]` and the run ends after its current epoch, returning the best model so far.
  */
 import { writeSync } from 'node:fs';
-import { train, type EpochReport, type Optimizer, type TrainResult } from '../lib/train.js';
-import { chunkGradient } from '../lib/bptt.js';
+import { train, type EpochReport, type Optimizer, type TrainResult } from '../lib/core/train.js';
+import { chunkGradient } from '../lib/core/bptt.js';
 
 export interface TrainTaskInput {
   readonly bytes: Uint8Array;

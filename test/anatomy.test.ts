@@ -1,10 +1,10 @@
 /** Tests of the notebook-00 library: inventory, byte statistics, saturation, histograms, training log. */
 import { describe, expect, it } from 'vitest';
-import { parameterInventory, byteLabel, byteFrequencies, unigramEntropyBits, fractionAbove, neuronSaturation, tensorStats } from '../lib/anatomy.js';
-import { histogram, histogramOfRange, binCentres } from '../lib/histogram.js';
-import { parseTrainLog } from '../lib/train-log.js';
-import { zeroModel } from '../lib/model.js';
-import { loadBytes } from '../lib/data.js';
+import { parameterInventory, byteLabel, byteFrequencies, unigramEntropyBits, fractionAbove, neuronSaturation, tensorStats } from '../lib/prediction/anatomy.js';
+import { histogram, histogramOfRange, binCentres } from '../lib/math/histogram.js';
+import { parseTrainLog } from '../lib/core/train-log.js';
+import { zeroModel } from '../lib/core/model.js';
+import { loadBytes } from '../lib/core/data.js';
 import { TRAIN_TEXT } from './helpers.js';
 
 describe('parameter inventory', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chunkGradient, gradTensors, zeroGrads } from '../lib/bptt.js';
-import { tensors, TENSOR_NAMES, type SatRnn } from '../lib/model.js';
-import { loadBytes } from '../lib/data.js';
+import { chunkGradient, gradTensors, zeroGrads } from '../lib/core/bptt.js';
+import { tensors, TENSOR_NAMES, type SatRnn } from '../lib/core/model.js';
+import { loadBytes } from '../lib/core/data.js';
 import { randomModel, TRAIN_TEXT } from './helpers.js';
 
 const bytes = loadBytes(TRAIN_TEXT);

@@ -4,9 +4,9 @@ import { copyFileSync, mkdtempSync, existsSync, readdirSync, readFileSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ARCHIVE_MODEL, HAVE_ARCHIVE, ROOT, TRAIN_TEXT } from './helpers.js';
-import { encodeModel, loadModel } from '../lib/model.js';
-import { loadBytes } from '../lib/data.js';
-import { train } from '../lib/train.js';
+import { encodeModel, loadModel } from '../lib/core/model.js';
+import { loadBytes } from '../lib/core/data.js';
+import { train } from '../lib/core/train.js';
 
 /** The command `npm run sat` runs: node with tsx's loader on cli/sat.ts. */
 const SAT = ['--import', 'tsx', `${ROOT}cli/sat.ts`];

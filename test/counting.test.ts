@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { loadBytes } from '../lib/data.js';
+import { loadBytes } from '../lib/core/data.js';
 import {
   chainFamily, countScore, countText, ContextCounts, knRule, ngramFamily, originalUm, ppmcRule, ruleMass, umRule, type ContextFamily, type Rule,
-} from '../lib/counting.js';
+} from '../lib/counting/models.js';
 import { TRAIN_TEXT, ROOT } from './helpers.js';
 
 const text = loadBytes(TRAIN_TEXT);

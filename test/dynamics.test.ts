@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { lyapunov, lyapunovExponents, runResync, stateDistance } from '../lib/dynamics.js';
-import { zeroModel } from '../lib/model.js';
-import { run } from '../lib/rnn.js';
-import { loadBytes } from '../lib/data.js';
+import { lyapunov, lyapunovExponents, runResync, stateDistance } from '../lib/sn/dynamics.js';
+import { zeroModel } from '../lib/core/model.js';
+import { run } from '../lib/core/rnn.js';
+import { loadBytes } from '../lib/core/data.js';
 import { randomModel, TRAIN_TEXT } from './helpers.js';
 
 const bytes = loadBytes(TRAIN_TEXT).subarray(0, 200);

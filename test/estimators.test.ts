@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { zeroModel } from '../lib/model.js';
-import { run, type Trajectory } from '../lib/rnn.js';
-import { GlibcRand } from '../lib/glibc-rand.js';
+import { zeroModel } from '../lib/core/model.js';
+import { run, type Trajectory } from '../lib/core/rnn.js';
+import { GlibcRand } from '../lib/core/glibc-rand.js';
 import {
   bigramPmi, booleanInfluenceWh, hebbianWh, hebbianWx, hebbianWy, pmiOutputs, pmiWx, signConditionedWx,
   signCorrelationWh, signLogOddsBh, signSplitWy,
-} from '../lib/estimators.js';
+} from '../lib/prediction/estimators.js';
 
 const A = 97, B = 98; // 'a', 'b'
 

@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { chunkGradient, gradTensors, zeroGrads, type ChunkGradientKernel } from '../lib/bptt.js';
+import { chunkGradient, gradTensors, zeroGrads, type ChunkGradientKernel } from '../lib/core/bptt.js';
 import { fastChunkGradient } from '../lib/fast/bptt.js';
+import { chunkGradientFor } from '../lib/core/kernel.js';
 import { fastEvaluate, fastRun, fastScoreStates } from '../lib/fast/rnn.js';
 import { fastReadoutLossGrad } from '../lib/fast/readout.js';
-import { fastRidgeSolve } from '../lib/fast/ridge.js';
-import { parallelMap } from '../lib/fast/parallel.js';
-import { parallelBpc } from '../lib/fast/tasks.js';
-import { ridgeSolve } from '../lib/pinv.js';
+import { parallelMap } from '../lib/core/parallel.js';
+import { parallelBpc } from './parallel-tasks.js';
+import { ridgeSolve } from '../lib/construction/pinv.js';
 import { compileKernels, moduleText } from '../asm/build.js';
-import { loadModel, tensors, TENSOR_NAMES, type SatRnn } from '../lib/model.js';
-import { loadBytes } from '../lib/data.js';
-import { evaluate, run, scoreStates } from '../lib/rnn.js';
-import { readoutLossGrad, readoutProblem } from '../lib/readout.js';
-import { initModel, train } from '../lib/train.js';
+import { loadModel, tensors, TENSOR_NAMES, type SatRnn } from '../lib/core/model.js';
+import { loadBytes } from '../lib/core/data.js';
+import { evaluate, run, scoreStates } from '../lib/core/rnn.js';
+import { readoutLossGrad, readoutProblem } from '../lib/construction/readout.js';
+import { initModel, train } from '../lib/core/train.js';
 import { ARCHIVE_MODEL, HAVE_ARCHIVE, ROOT, TRAIN_TEXT, randomModel } from './helpers.js';
 
 const bytes = loadBytes(TRAIN_TEXT);
@@ -72,14 +72,12 @@ describe('fast chunk-gradient kernel (wasm f32x4) against the float64 reference'
     gradTensors(once).forEach((t, i) => expect(relErr(t.map((v) => 2 * v), gradTensors(twice)[i])).toBeLessThan(1e-12));
   });
 
-  it('falls back to the reference kernel exactly for hidden sizes that are not a multiple of 8', () => {
+  it('is chosen only for hidden sizes that are a multiple of 8: chunkGradientFor gives the reference otherwise', () => {
     const m = randomModel(12, 3, 1);
-    const h0 = new Float64Array(12);
-    const gr = zeroGrads(12), gf = zeroGrads(12);
-    const lr = chunkGradient(m, bytes, 40, 30, h0, gr, new Float64Array(12));
-    const lf = fastChunkGradient(m, bytes, 40, 30, h0, gf, new Float64Array(12));
-    expect(lf).toBe(lr);
-    gradTensors(gr).forEach((t, i) => expect(Array.from(gradTensors(gf)[i])).toEqual(Array.from(t)));
+    expect(chunkGradientFor(12)).toBe(chunkGradient);
+    expect(chunkGradientFor(128)).toBe(fastChunkGradient);
+    expect(chunkGradientFor(128, 'reference')).toBe(chunkGradient);
+    expect(() => fastChunkGradient(m, bytes, 40, 30, new Float64Array(12), zeroGrads(12), new Float64Array(12))).toThrow(/hidden 12 is not a multiple of 8/);
   });
 
   it('rejects a chunk without a target for its last position', () => {
@@ -171,10 +169,10 @@ describe('fast ridge solve', () => {
     const X = Float64Array.from({ length: n * k }, (_, q) => (states[16 * k + q] >= 0 ? 1 : -1));
     const Y = new Float64Array(n * m);
     for (let t = 0; t < n; t++) { Y.fill(-1 / m, t * m, (t + 1) * m); Y[t * m + bytes[t + 17]] += 1; }
-    const ref = ridgeSolve(X, n, k, Y, m, 0.01);
-    const fast = fastRidgeSolve(X, n, k, Y, m, 0.01);
+    const ref = ridgeSolve(X, n, k, Y, m, 0.01, 'reference');
+    const fast = ridgeSolve(X, n, k, Y, m, 0.01, 'fast');
     expect(Array.from(fast)).toEqual(Array.from(ref));
-    expect(() => fastRidgeSolve(X, n, k, Y.subarray(1), m, 0.01)).toThrow(/Y:/);
+    expect(() => ridgeSolve(X, n, k, Y.subarray(1), m, 0.01, 'fast')).toThrow(/Y:/);
   });
 });
 
@@ -194,7 +192,7 @@ describe('parallelMap over worker threads', () => {
   }, 60_000);
 
   it('rejects with the task error, and for a missing export', async () => {
-    const tasks = new URL('../lib/fast/tasks.ts', import.meta.url);
+    const tasks = new URL('./parallel-tasks.ts', import.meta.url);
     await expect(parallelMap(tasks, 'bpcTask', [{ model: randomModel(8, 1, 1), bytes: new Uint8Array(1) }])).rejects.toThrow(/inputs\[0\].*need at least 2/s);
     await expect(parallelMap(tasks, 'noSuchTask', [1])).rejects.toThrow(/no exported function noSuchTask/);
     expect(await parallelMap(tasks, 'bpcTask', [])).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GlibcRand, RAND_MAX } from '../lib/glibc-rand.js';
+import { GlibcRand, RAND_MAX } from '../lib/core/glibc-rand.js';
 
 describe('glibc rand port', () => {
   it('reproduces the first outputs of srand(42) (printed by gcc/glibc on this machine)', () => {

@@ -1,8 +1,8 @@
 /** Shared test fixtures: paths and a small seeded random model. */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { zeroModel, tensors, type SatRnn } from '../lib/model.js';
-import { GlibcRand } from '../lib/glibc-rand.js';
+import { zeroModel, tensors, type SatRnn } from '../lib/core/model.js';
+import { GlibcRand } from '../lib/core/glibc-rand.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const TRAIN_TEXT = `${ROOT}data/enwik_1024.txt`;

@@ -8,12 +8,12 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, ftruncateSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { evaluate, run, scoreStates, bpc } from '../lib/rnn.js';
+import { evaluate, run, scoreStates, bpc } from '../lib/core/rnn.js';
 import { BLOCK } from '../lib/fast/rnn.js';
 import { fastSgdSession } from '../lib/fast/train.js';
-import { chunks } from '../lib/train.js';
-import { loadBytes, MAX_TEXT_BYTES } from '../lib/data.js';
-import { GlibcRand } from '../lib/glibc-rand.js';
+import { chunks } from '../lib/core/train.js';
+import { loadBytes, MAX_TEXT_BYTES } from '../lib/core/data.js';
+import { GlibcRand } from '../lib/core/glibc-rand.js';
 import { ROOT, randomModel } from './helpers.js';
 
 /** A seeded text of n bytes over a small alphabet. */
@@ -44,7 +44,7 @@ describe('texts longer than one kernel block', () => {
   it('evaluating a longer text does not grow the kernels\' memory', () => {
     // A fresh process, so that no earlier test has grown the shared kernel instance.
     const script = `
-      import { evaluate } from '${ROOT}lib/rnn.ts';
+      import { evaluate } from '${ROOT}lib/core/rnn.ts';
       import { kernels } from '${ROOT}lib/fast/wasm.ts';
       import { randomModel } from '${ROOT}test/helpers.ts';
       const m = randomModel(16, 4, 1.2);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cholesky, choleskySolve, eigenvalues, spectralRadius } from '../lib/linalg.js';
-import { GlibcRand } from '../lib/glibc-rand.js';
+import { cholesky, choleskySolve, eigenvalues, spectralRadius } from '../lib/math/linalg.js';
+import { GlibcRand } from '../lib/core/glibc-rand.js';
 
 function randomMatrix(n: number, seed: number): Float64Array {
   const r = new GlibcRand(seed);

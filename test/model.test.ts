@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeModel, encodeModel, hiddenForFileSize, loadModel, parameterCount, saveModel, tensors } from '../lib/model.js';
+import { decodeModel, encodeModel, hiddenForFileSize, loadModel, parameterCount, saveModel, tensors } from '../lib/core/model.js';
 import { randomModel } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sat-model-'));

@@ -9,9 +9,9 @@ import { macroName } from '../lib/notebook/paper.js';
 import { checkAxes, styleFigure, figureHtml, plotlyScriptTag, OKABE_ITO } from '../lib/notebook/figure.js';
 import { inputPaths, experimentInputs, projectRoot, DEFAULT_MODEL, DEFAULT_DATA } from '../lib/notebook/inputs.js';
 import { Report, type ReportJson } from '../lib/notebook/report.js';
-import { saveModel } from '../lib/model.js';
-import { sha256, ENWIK_1024_SHA256 } from '../lib/data.js';
-import { evaluate } from '../lib/rnn.js';
+import { saveModel } from '../lib/core/model.js';
+import { sha256, ENWIK_1024_SHA256 } from '../lib/core/data.js';
+import { evaluate } from '../lib/core/rnn.js';
 import { ARCHIVE_MODEL, HAVE_ARCHIVE, ROOT, randomModel } from './helpers.js';
 
 describe('claims ledger', () => {

@@ -8,9 +8,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadModel } from '../lib/model.js';
-import { loadBytes, sha256, ENWIK_1024_SHA256 } from '../lib/data.js';
-import { evaluate } from '../lib/rnn.js';
+import { loadModel } from '../lib/core/model.js';
+import { loadBytes, sha256, ENWIK_1024_SHA256 } from '../lib/core/data.js';
+import { evaluate } from '../lib/core/rnn.js';
 import { verdict } from '../lib/notebook/ledger.js';
 import type { ReportJson } from '../lib/notebook/report.js';
 import { ARCHIVE_MODEL, ROOT, TRAIN_TEXT } from './helpers.js';
@@ -21,7 +21,7 @@ const MODEL = existsSync(join(ROOT, 'data/sat_model.bin')) ? join(ROOT, 'data/sa
 /** Run the notebook runner without blocking the test worker (vitest's RPC needs its event loop). */
 function runNotebooks(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const p = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'scripts/run-notebooks.ts'), ...args], {
+    const p = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'tools/run-notebooks.ts'), ...args], {
       cwd: ROOT, env: { ...process.env, INIT_CWD: ROOT },
     });
     let stdout = '', stderr = '';
@@ -34,7 +34,7 @@ function runNotebooks(args: string[]): Promise<{ status: number | null; stdout: 
 
 /** Start the runner; `exited` resolves with its status and output. */
 function startNotebooks(args: string[]) {
-  const p = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'scripts/run-notebooks.ts'), ...args], {
+  const p = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'tools/run-notebooks.ts'), ...args], {
     cwd: ROOT, env: { ...process.env, INIT_CWD: ROOT },
   });
   let stdout = '', stderr = '';
@@ -118,7 +118,7 @@ describe('npm run notebooks', () => {
     }
 
     // The paper bundle compiles with pdflatex, and its PDF holds the claims ledger and every caption.
-    const paper = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'scripts/paper.ts'), '--out', out], { cwd: ROOT, encoding: 'utf8' });
+    const paper = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'tools/paper.ts'), '--out', out], { cwd: ROOT, encoding: 'utf8' });
     expect(paper.status, paper.stdout + paper.stderr).toBe(0);
     const pdfText = spawnSync('pdftotext', [join(out, 'paper/main.pdf'), '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
     expect(pdfText).toContain('Claims ledger');
@@ -140,7 +140,7 @@ describe('npm run notebooks', () => {
     writeFileSync(join(dir, 'nb', '99-broken.ipynb'), JSON.stringify({
       nbformat: 4, nbformat_minor: 5,
       metadata: { kernelspec: { name: 'sat-rnn-tslab', display_name: 'TypeScript (sat-rnn, tslab)', language: 'typescript' } },
-      cells: [cell("import { parameterCount } from 'sat-rnn/lib/model';\nconst n: string = parameterCount(128);"), cell("console.log('SECOND CELL RAN');")],
+      cells: [cell("import { parameterCount } from 'sat-rnn/lib/core/model';\nconst n: string = parameterCount(128);"), cell("console.log('SECOND CELL RAN');")],
     }));
     const r = await runNotebooks(['--dir', join(dir, 'nb'), '--model', MODEL, '--out', join(dir, 'out')]);
     expect(r.status).not.toBe(0);

@@ -8,13 +8,13 @@
  * 500 epochs) to within 5e-4.
  */
 import { describe, expect, it } from 'vitest';
-import { HASHES } from '../lib/hash.js';
-import { loadBytes } from '../lib/data.js';
-import { loadModel } from '../lib/model.js';
-import { run } from '../lib/rnn.js';
-import { fitSpan } from '../lib/score-rules.js';
-import { carrierJob, constructionTask, ruleScores, type ConstructionJob } from '../lib/construction.js';
-import { hebbianConstruction, optimizeReadout, pipelineBpc, signConditionedConstruction } from '../lib/substitution.js';
+import { HASHES } from '../lib/construction/hash.js';
+import { loadBytes } from '../lib/core/data.js';
+import { loadModel } from '../lib/core/model.js';
+import { run } from '../lib/core/rnn.js';
+import { fitSpan } from '../lib/construction/score-rules.js';
+import { carrierJob, constructionTask, ruleScores, type ConstructionJob } from '../lib/construction/fits.js';
+import { hebbianConstruction, optimizeReadout, pipelineBpc, signConditionedConstruction } from '../lib/prediction/substitution.js';
 import { ARCHIVE_MODEL, HAVE_ARCHIVE, TRAIN_TEXT } from './helpers.js';
 
 const text = loadBytes(TRAIN_TEXT);

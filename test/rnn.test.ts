@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { loadModel } from '../lib/model.js';
-import { loadBytes, sha256, ENWIK_1024_SHA256 } from '../lib/data.js';
-import { evaluate, run } from '../lib/rnn.js';
-import { initModel } from '../lib/train.js';
+import { loadModel } from '../lib/core/model.js';
+import { loadBytes, sha256, ENWIK_1024_SHA256 } from '../lib/core/data.js';
+import { evaluate, run } from '../lib/core/rnn.js';
+import { initModel } from '../lib/core/train.js';
 import { ARCHIVE_MODEL, HAVE_ARCHIVE, ROOT, TRAIN_TEXT, randomModel } from './helpers.js';
 
 const bytes = loadBytes(TRAIN_TEXT);

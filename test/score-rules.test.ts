@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { HASHES } from '../lib/hash.js';
-import { VOCAB, cloneModel, type SatRnn } from '../lib/model.js';
-import { evaluate } from '../lib/rnn.js';
-import { loadBytes } from '../lib/data.js';
-import { analyticReadout, buildShiftRegister, carrierStates, logRatioDirections, type CarrierSpec } from '../lib/shift-register.js';
-import { piReadout } from '../lib/pinv.js';
-import { readoutProblem, type Readout } from '../lib/readout.js';
-import { ALL, MAX_BITS, fitSpan, halves, range, scoreConstructed, scoredSpan } from '../lib/score-rules.js';
-import { carrierJob, constructionTask, protocol, ruleScores } from '../lib/construction.js';
+import { HASHES } from '../lib/construction/hash.js';
+import { VOCAB, cloneModel, type SatRnn } from '../lib/core/model.js';
+import { evaluate } from '../lib/core/rnn.js';
+import { loadBytes } from '../lib/core/data.js';
+import { analyticReadout, buildShiftRegister, carrierStates, logRatioDirections, type CarrierSpec } from '../lib/construction/shift-register.js';
+import { piReadout } from '../lib/construction/pinv.js';
+import { readoutProblem, type Readout } from '../lib/construction/readout.js';
+import { ALL, MAX_BITS, fitSpan, halves, range, scoreConstructed, scoredSpan } from '../lib/construction/score-rules.js';
+import { carrierJob, constructionTask, protocol, ruleScores } from '../lib/construction/fits.js';
 import { TRAIN_TEXT, randomModel } from './helpers.js';
 
 const text = loadBytes(TRAIN_TEXT);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import * as gap from '../lib/sn-gap.js';
-import { linearQuantizer, quantizeModel } from '../lib/sn.js';
-import { evaluate, run } from '../lib/rnn.js';
-import { loadBytes } from '../lib/data.js';
+import * as gap from '../lib/sn/gap.js';
+import { linearQuantizer, quantizeModel } from '../lib/sn/um.js';
+import { evaluate, run } from '../lib/core/rnn.js';
+import { loadBytes } from '../lib/core/data.js';
 import { randomModel, TRAIN_TEXT } from './helpers.js';
 
 const bytes = loadBytes(TRAIN_TEXT).subarray(0, 300);

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as sn from '../lib/sn.js';
-import { exportPatterns, formatInventory, parseInventory, strengthsFromPatterns, writeInventory, countPatterns } from '../lib/sn-export.js';
-import { loadModel, TENSOR_NAMES, type SatRnn } from '../lib/model.js';
-import { loadBytes } from '../lib/data.js';
-import { evaluate, run } from '../lib/rnn.js';
+import * as sn from '../lib/sn/um.js';
+import { exportPatterns, formatInventory, parseInventory, strengthsFromPatterns, writeInventory, countPatterns } from '../lib/sn/export.js';
+import { loadModel, TENSOR_NAMES, type SatRnn } from '../lib/core/model.js';
+import { loadBytes } from '../lib/core/data.js';
+import { evaluate, run } from '../lib/core/rnn.js';
 import { ARCHIVE_MODEL, HAVE_ARCHIVE, randomModel, TRAIN_TEXT } from './helpers.js';
 
 const bytes = loadBytes(TRAIN_TEXT);

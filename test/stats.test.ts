@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { corr } from 'mathjs';
 import {
   agreement, indicesAbsAtLeast, leastSquaresScale, mean, meanAbsFinite, pearson, pearsonAt, pearsonPer, pick, topAbs,
-} from '../lib/stats.js';
-import { GlibcRand } from '../lib/glibc-rand.js';
+} from '../lib/math/stats.js';
+import { GlibcRand } from '../lib/core/glibc-rand.js';
 
 function noise(n: number, seed: number): Float64Array {
   const rng = new GlibcRand(seed);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { run, evaluate } from '../lib/rnn.js';
-import { leastSquaresScale } from '../lib/stats.js';
-import { hebbianWh, hebbianWx, hebbianWy, signLogOddsBh } from '../lib/estimators.js';
+import { run, evaluate } from '../lib/core/rnn.js';
+import { leastSquaresScale } from '../lib/math/stats.js';
+import { hebbianWh, hebbianWx, hebbianWy, signLogOddsBh } from '../lib/prediction/estimators.js';
 import {
   BLEND_ALPHAS, blend, hebbianConstruction, optimizeReadout, pipelineBpc, readoutFeatures,
   signConditionedConstruction, withBlend, withTensor,
-} from '../lib/substitution.js';
-import { marginalBias } from '../lib/data.js';
+} from '../lib/prediction/substitution.js';
+import { marginalBias } from '../lib/core/data.js';
 import { randomModel } from './helpers.js';
 
 const text = Uint8Array.from('the cat sat on the mat; the rat sat on the cat. ', (c) => c.charCodeAt(0));

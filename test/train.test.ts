@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { chunks, cosineLr, initModel, train } from '../lib/train.js';
-import { chunkGradient, gradTensors, zeroGrads } from '../lib/bptt.js';
-import { cloneModel, tensors } from '../lib/model.js';
-import { loadBytes } from '../lib/data.js';
-import { evaluate } from '../lib/rnn.js';
+import { chunks, cosineLr, initModel, train } from '../lib/core/train.js';
+import { chunkGradient, gradTensors, zeroGrads } from '../lib/core/bptt.js';
+import { cloneModel, tensors } from '../lib/core/model.js';
+import { loadBytes } from '../lib/core/data.js';
+import { evaluate } from '../lib/core/rnn.js';
 import { TRAIN_TEXT } from './helpers.js';
 
 const bytes = loadBytes(TRAIN_TEXT);

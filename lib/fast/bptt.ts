@@ -1,19 +1,19 @@
 /**
- * The fast chunk-gradient kernel: the lib/bptt.ts `ChunkGradientKernel` contract computed by the
+ * The fast chunk-gradient kernel: the lib/core/bptt.ts `ChunkGradientKernel` contract computed by the
  * WebAssembly SIMD kernel `chunkGrad32` (float32 activations and accumulation).
  *
  * Per chunk of L positions the readout work is batched into GEMMs (logits [L][256], dWy, and
  * dL/dh from the readout); only the recurrence Wh·h and Whᵀ·dpre stay sequential, and dWh is one
  * GEMM after the backward sweep. Gradients agree with the float64 reference to float32 precision.
  */
-import { VOCAB, type SatRnn } from '../model.js';
-import { chunkGradient, type ChunkGradientKernel } from '../bptt.js';
+import { VOCAB, type SatRnn } from '../core/model.js';
+import type { ChunkGradientKernel } from '../core/types.js';
 import { Arena, kernels, simdHidden, type KernelExports } from './wasm.js';
 
-/** Fast kernel with the reference contract; hidden sizes that are not a multiple of 8 use the reference. */
+/** Fast kernel with the reference contract, for hidden sizes that are a multiple of 8 (see `chunkGradientFor`). */
 export const fastChunkGradient: ChunkGradientKernel = (m, bytes, start, len, h0, g, hEnd) => {
   const H = m.hidden;
-  if (!simdHidden(H)) return chunkGradient(m, bytes, start, len, h0, g, hEnd);
+  if (!simdHidden(H)) throw new RangeError(`fastChunkGradient: hidden ${H} is not a multiple of 8; use chunkGradientFor(${H}) (lib/core/kernel.ts)`);
   if (start < 0 || len < 1 || start + len >= bytes.length) {
     throw new RangeError(`chunk [${start}, ${start + len}) needs targets up to byte ${start + len}, data has ${bytes.length}`);
   }

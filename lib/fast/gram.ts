@@ -1,6 +1,6 @@
 /**
  * Weighted Gram matrices G = Σ_t w[t]·x(t)x(t)ᵀ over fixed rows X [n][k], for many weight vectors
- * (the Hessian blocks of lib/newton.ts, one per output): X is copied once into a kernel instance of
+ * (the Hessian blocks of lib/construction/newton.ts, one per output): X is copied once into a kernel instance of
  * its own, and each G is one float64 WebAssembly SIMD GEMM (w ⊙ X)ᵀ·X. The sums run in another
  * order than a scalar loop, so G agrees with it to rounding, not bit for bit.
  */

@@ -1,11 +1,11 @@
 /**
- * Fast readout fitting: `readoutLossGrad` of lib/readout.ts (mean cross-entropy of a readout on
+ * Fast readout fitting: `readoutLossGrad` of lib/construction/readout.ts (mean cross-entropy of a readout on
  * fixed features and its gradient) in float64 WebAssembly SIMD. Per block of 64 positions the
  * logits are one GEMM (states · Wyᵀ) and the gradient one more (dlogitsᵀ · states); operation
  * order and Math functions are the reference's, so the results are bit-identical.
  */
-import { VOCAB } from '../model.js';
-import type { Readout, ReadoutProblem } from '../readout.js';
+import { VOCAB } from '../core/model.js';
+import type { Readout, ReadoutProblem } from '../core/types.js';
 import { Arena, kernels, simdHidden } from './wasm.js';
 
 const F = 8;
@@ -13,7 +13,7 @@ const F = 8;
 /** Same contract as `readoutLossGrad`: returns the mean loss (nats); gWy [256][H] and gby [256] are overwritten. */
 export function fastReadoutLossGrad(p: ReadoutProblem, r: Readout, gWy: Float64Array, gby: Float64Array): number {
   const H = p.hidden;
-  if (!simdHidden(H)) throw new RangeError(`fast kernels need hidden % 8 == 0, got ${H}; use lib/readout.ts`);
+  if (!simdHidden(H)) throw new RangeError(`fast kernels need hidden % 8 == 0, got ${H}; use lib/construction/readout.ts`);
   const n = p.bytes.length;
   const k = kernels();
   const a = new Arena(k);

@@ -1,18 +1,18 @@
 /**
- * Fast evaluation: the lib/rnn.ts forward pass and bpc protocol in float64 WebAssembly SIMD
+ * Fast evaluation: the lib/core/rnn.ts forward pass and bpc protocol in float64 WebAssembly SIMD
  * (f64x2). Each SIMD lane is one output computed with the reference's operations in the
  * reference's order, and tanh/exp/log are the host's Math functions, so trajectories and scores
- * are bit-identical to lib/rnn.ts (tested, including on a chaotic network). Shapes as in
- * lib/rnn.ts: trajectories [n][H], Wy [256][H], by [256]. Hidden sizes must satisfy `simdHidden`.
+ * are bit-identical to lib/core/rnn.ts (tested, including on a chaotic network). Shapes as in
+ * lib/core/rnn.ts: trajectories [n][H], Wy [256][H], by [256]. Hidden sizes must satisfy `simdHidden`.
  */
-import { VOCAB, type SatRnn } from '../model.js';
-import type { RunOptions, Score, Trajectory } from '../rnn.js';
+import { VOCAB, type SatRnn } from '../core/model.js';
+import type { RunOptions, Score, Trajectory } from '../core/types.js';
 import { Arena, kernels, simdHidden, type KernelExports } from './wasm.js';
 
 const F = 8;
 
 function checkHidden(hidden: number): void {
-  if (!simdHidden(hidden)) throw new RangeError(`fast kernels need hidden % 8 == 0, got ${hidden}; use lib/rnn.ts`);
+  if (!simdHidden(hidden)) throw new RangeError(`fast kernels need hidden % 8 == 0, got ${hidden}; use lib/core/rnn.ts`);
 }
 
 /**
@@ -75,7 +75,7 @@ function runBlocks(k: KernelExports, a: Arena, b: RunBlocks, m: SatRnn, bytes: U
   }
 }
 
-/** `run` of lib/rnn.ts (same options and result) in float64 SIMD. */
+/** `run` of lib/core/rnn.ts (same options and result) in float64 SIMD. */
 export function fastRun(m: SatRnn, bytes: Uint8Array, opts: RunOptions = {}): Trajectory {
   checkHidden(m.hidden);
   const k = kernels();
@@ -120,7 +120,7 @@ function checkRange(bytes: Uint8Array, from: number, to: number): void {
   }
 }
 
-/** `scoreStates` of lib/rnn.ts in float64 SIMD: states [n][H] from any run, scored block by block. */
+/** `scoreStates` of lib/core/rnn.ts in float64 SIMD: states [n][H] from any run, scored block by block. */
 export function fastScoreStates(
   Wy: ArrayLike<number>, by: ArrayLike<number>, hidden: number,
   states: Float64Array, bytes: Uint8Array, from = 0, to = bytes.length - 1,
@@ -144,7 +144,7 @@ export function fastScoreStates(
 }
 
 /**
- * `evaluate` of lib/rnn.ts (the bpc protocol) in float64 SIMD, run and scored block by block, so
+ * `evaluate` of lib/core/rnn.ts (the bpc protocol) in float64 SIMD, run and scored block by block, so
  * kernel memory does not grow with the text. With `keepBits` false the per-position bits are not
  * kept (`bits` is empty) and the memory used is the same for any text length.
  */

@@ -2,9 +2,9 @@
  * A fused SGD training session for the original recipe: the parameters live in a WebAssembly
  * instance of their own for the whole run, and each chunk is forward + BPTT (`chunkGrad32`),
  * input-weight gradient (`inputGrad32`) and global-norm clip + SGD step (`sgdStep32`) without
- * leaving wasm. `train()` in lib/train.ts uses it for the SGD optimizer with the fast kernel.
+ * leaving wasm. `train()` in lib/core/train.ts uses it for the SGD optimizer with the fast kernel.
  */
-import { VOCAB, type SatRnn } from '../model.js';
+import { VOCAB, type SatRnn } from '../core/model.js';
 import { Arena, newInstance, simdHidden, type KernelExports } from './wasm.js';
 import { chunkBuffers, chunkGradAt } from './bptt.js';
 
@@ -19,7 +19,7 @@ export interface SgdSession {
 
 /**
  * Start a session from the parameters of `m` on `bytes`, walking `plan` ([start, length] chunks,
- * as `chunks()` in lib/train.ts makes) with global clip norm `clip`; null when the hidden size
+ * as `chunks()` in lib/core/train.ts makes) with global clip norm `clip`; null when the hidden size
  * has no SIMD kernel (use the chunk kernel then).
  */
 export function fastSgdSession(m: SatRnn, bytes: Uint8Array, plan: ReadonlyArray<readonly [number, number]>, clip: number): SgdSession | null {

@@ -8,8 +8,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadModel, type SatRnn } from '../model.js';
-import { loadBytes } from '../data.js';
+import { loadModel, type SatRnn } from '../core/model.js';
+import { loadBytes } from '../core/data.js';
 
 /** Default model file, relative to the project root. */
 export const DEFAULT_MODEL = 'data/sat_model.bin';

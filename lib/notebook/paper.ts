@@ -14,7 +14,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { writeFileAtomic } from '../files.js';
+import { writeFileAtomic } from '../core/files.js';
 import { escapeLatex, formatCell } from './table.js';
 import type { ReportJson } from './report.js';
 

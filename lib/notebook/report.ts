@@ -12,10 +12,10 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative, isAbsolute } from 'node:path';
 import type { DataFrame } from 'danfojs-node';
-import type { SatRnn } from '../model.js';
-import { writeFileAtomic } from '../files.js';
-import { sha256 } from '../data.js';
-import { evaluate } from '../rnn.js';
+import type { SatRnn } from '../core/model.js';
+import { writeFileAtomic } from '../core/files.js';
+import { sha256 } from '../core/data.js';
+import { evaluate } from '../core/rnn.js';
 import { experimentInputs, projectRoot, type ExperimentInputs, type InputPaths } from './inputs.js';
 import { claimRows, makeClaim, formatTolerance, type Claim, type ClaimInput } from './ledger.js';
 import { toDataFrame, dataFrameRows, toCsv, toHtml, toLatex, formatCell, type Row, type TableFormat } from './table.js';

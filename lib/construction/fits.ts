@@ -1,0 +1,222 @@
+/**
+ * The construction experiments of the weight-construction page (sections 4–6b): readouts fitted on
+ * a fixed carrier (the shift register of lib/construction/shift-register.ts) and scored as the original
+ * programs score them, by running the constructed sat-rnn from h = 0 (lib/construction/score-rules.ts).
+ *
+ * A protocol fixes what a construction may look at. For a text of n bytes and m = ⌊n/2⌋:
+ *
+ *   protocol         analytic counts   PI solve, descent   by, PI marginal   grid picked by
+ *   original         t = g … n − 2     [16, n − 2)         all n bytes       all
+ *   original-halves  t = g … m − 2     —                   all n bytes       test half
+ *   heldout          t = g … m − 2     [16, m − 2)         first m bytes     train half
+ *
+ * `original` is write_weights6.c/12.c and the all-data columns of write_weights8.c.
+ * `original-halves` is write_weights8.c's analytic train/test columns: counts from the first half,
+ * but (α, s) picked by the best *test-half* score. (Its "optimized Wy, test" column is the
+ * `original` readout, fitted on [16, n − 2) with the test half inside, scored on the test half.)
+ * `heldout` is the honest variant: the original rules applied to the first half as if it were the
+ * whole text, then scored on the second half, which nothing was fitted or selected on.
+ *
+ * Every fit is scored under every rule at once (`RuleScores`): one run from h = 0, one pass of
+ * per-position bits. `RuleScores.fit`, the mean loss on the fitting positions (what the programs
+ * print as their training loss), is the named fit-range variant.
+ */
+import { HASHES } from './hash.js';
+import { analyticReadout, carrierStates, type CarrierSpec } from './shift-register.js';
+import { piReadout } from './pinv.js';
+import { marginalBias, smoothedMarginal } from '../core/data.js';
+import { newtonReadout, type NewtonOptions, type NewtonStep } from './newton.js';
+import { fitReadout, readoutBpc, readoutProblem, zeroReadout, SCHEDULES, type Readout, type ReadoutProblem, type Schedule } from './readout.js';
+import { ALL, fitSpan, halves, meanBits, positionBits, scoredSpan, type ReadoutLike, type Span } from './score-rules.js';
+import { parallelMap, type ParallelOptions } from '../core/parallel.js';
+
+/** The protocols of the module comment. */
+export type ProtocolName = 'original' | 'original-halves' | 'heldout';
+
+/** What a protocol lets a construction see, on one text. */
+export interface Protocol {
+  readonly name: ProtocolName;
+  /** Positions whose pairs (x_{t−g}, x_{t+1}), t ≥ g, the analytic counts use. */
+  readonly stats: Span;
+  /** Positions the PI solve and the gradient methods fit (and whose mean loss is `RuleScores.fit`). */
+  readonly fit: Span;
+  /** The bytes whose smoothed counts give by and the PI target marginal. */
+  readonly counts: Uint8Array;
+  /** Positions whose bpc picks a grid point (α, scale). */
+  readonly select: Span;
+}
+
+/** The protocol `name` on `bytes` (see the module comment). */
+export function protocol(name: ProtocolName, bytes: Uint8Array): Protocol {
+  const n = bytes.length, m = Math.floor(n / 2);
+  const { train, test } = halves(n);
+  switch (name) {
+    case 'original': return { name, stats: { from: 0, to: n - 1 }, fit: fitSpan(n), counts: bytes, select: scoredSpan(ALL, n) };
+    case 'original-halves': return { name, stats: { from: 0, to: m - 1 }, fit: fitSpan(m), counts: bytes, select: scoredSpan(test, n) };
+    case 'heldout': return { name, stats: { from: 0, to: m - 1 }, fit: fitSpan(m), counts: bytes.subarray(0, m), select: scoredSpan(train, n) };
+  }
+  throw new RangeError(`protocol: expected original, original-halves or heldout, got ${String(name)}`);
+}
+
+/**
+ * A readout's bpc under every rule on one run from h = 0: `all`, the original halves `train` =
+ * range(0, m) and `test` = range(m, n), and `fit`, the mean loss on the fitting positions.
+ */
+export interface RuleScores {
+  readonly all: number;
+  readonly train: number;
+  readonly test: number;
+  readonly fit: number;
+}
+
+/** `RuleScores` of a readout on the states [n][H] of a run from h = 0 over `bytes`. */
+export function ruleScores(states: Float64Array, hidden: number, bytes: Uint8Array, r: ReadoutLike, fit: Span): RuleScores {
+  const n = bytes.length;
+  const bits = positionBits(states, hidden, bytes, r);
+  const { train, test } = halves(n);
+  return {
+    all: meanBits(bits, scoredSpan(ALL, n)),
+    train: meanBits(bits, scoredSpan(train, n)),
+    test: meanBits(bits, scoredSpan(test, n)),
+    fit: meanBits(bits, fit),
+  };
+}
+
+/**
+ * Readout methods: the closed forms, and iterative fits on the protocol's fitting positions with
+ * the float h as input, updating Wy and by.
+ * - analytic: skip-bigram log-ratios, (α, scale) on ANALYTIC_GRID
+ * - pi: ridge pseudo-inverse with residual targets, scale on PI_SCALES
+ * - gd20: the paper's "PI + 20 Newton steps", i.e. 20 gradient steps at lr 0.5/N from `init`
+ * - sgdPi: 500 epochs from `init` (SCHEDULES.fromPi)
+ * - sgdZero: 1000 epochs from Wy = 0, by = the protocol's marginal bias (SCHEDULES.fromZero)
+ * - newton: 20 damped block-diagonal Newton iterations from `init` (lib/construction/newton.ts)
+ */
+export type Method = 'analytic' | 'pi' | 'gd20' | 'sgdPi' | 'sgdZero' | 'newton';
+
+const DESCENT: Partial<Record<Method, Schedule>> = { gd20: SCHEDULES.paperNewton20, sgdPi: SCHEDULES.fromPi, sgdZero: SCHEDULES.fromZero };
+
+/** Newton iterations of the `newton` method (the same count as the paper's "20 Newton steps"). */
+export const NEWTON: NewtonOptions = { iterations: 20 };
+
+/** A carrier that can cross to a worker: the hash by its key in `HASHES`. */
+export interface CarrierJob extends Omit<CarrierSpec, 'hash'> {
+  readonly hash: keyof typeof HASHES;
+}
+
+/** The `CarrierJob` of a spec whose hash is one of `HASHES`. */
+export function carrierJob(spec: CarrierSpec): CarrierJob {
+  const key = (Object.keys(HASHES) as (keyof typeof HASHES)[]).find((k) => HASHES[k] === spec.hash);
+  if (!key) throw new RangeError(`hash: ${spec.hash.name} is not one of HASHES; only those can be fitted in parallel`);
+  return { ...spec, hash: key };
+}
+
+/** One construction: a method on a carrier under a protocol. */
+export interface ConstructionJob {
+  readonly carrier: CarrierJob;
+  readonly bytes: Uint8Array;
+  readonly protocol: ProtocolName;
+  readonly method: Method;
+  /** Start of gd20, sgdPi and newton: the same protocol's `pi` readout. */
+  readonly init?: Readout;
+}
+
+/** A fitted construction and its scores. */
+export interface ConstructionFit {
+  readonly readout: Readout;
+  /** Grid choices of the closed forms. */
+  readonly alpha?: number;
+  readonly scale?: number;
+  readonly scores: RuleScores;
+  /** Iterative methods: loss (bpc) on the fitting positions before each update and after the last. */
+  readonly curve?: Float64Array;
+  /** Newton iterations. */
+  readonly steps?: readonly NewtonStep[];
+  readonly seconds: number;
+}
+
+/** Fit one construction (a `parallelMap` task): run the carrier, fit by the protocol, score by every rule. */
+export function constructionTask(job: ConstructionJob): ConstructionFit {
+  const t0 = performance.now();
+  const spec: CarrierSpec = { ...job.carrier, hash: HASHES[job.carrier.hash] };
+  const H = spec.groups * spec.bits, bytes = job.bytes;
+  const states = carrierStates(spec, bytes);
+  const pr = protocol(job.protocol, bytes);
+  const problem = (s: Span): ReadoutProblem => readoutProblem(states, H, bytes, s.from, s.to);
+  const by = Float64Array.from(marginalBias(pr.counts));
+  const done = (r: Readout, extra: Partial<ConstructionFit> = {}): ConstructionFit => ({
+    readout: { Wy: r.Wy, by: r.by }, ...extra, scores: ruleScores(states, H, bytes, r, pr.fit), seconds: (performance.now() - t0) / 1000,
+  });
+  if (job.protocol === 'original-halves' && job.method !== 'analytic') {
+    throw new RangeError(`method ${job.method}: the original-halves protocol only defines the analytic readout`);
+  }
+  switch (job.method) {
+    case 'analytic': {
+      const a = analyticReadout(spec, problem(pr.stats), { by, select: problem(pr.select) });
+      return done(a, { alpha: a.alpha, scale: a.scale });
+    }
+    case 'pi': {
+      const p = piReadout(problem(pr.fit), { marginal: smoothedMarginal(pr.counts), by, select: problem(pr.select) });
+      return done(p, { scale: p.scale });
+    }
+    case 'newton': {
+      const curve = newtonCurve(problem(pr.fit), initOf(job));
+      return done(curve.readout, { curve: curve.bpc, steps: curve.steps });
+    }
+    default: {
+      const schedule = DESCENT[job.method];
+      if (!schedule) throw new RangeError(`method: expected analytic, pi, gd20, sgdPi, sgdZero or newton, got ${String(job.method)}`);
+      const fit = problem(pr.fit);
+      const curve = descentCurve(fit, job.method === 'sgdZero' ? zeroReadout(fit, by) : initOf(job), schedule);
+      return done(curve.readout, { curve: curve.bpc });
+    }
+  }
+}
+
+function initOf(job: ConstructionJob): Readout {
+  if (!job.init) throw new RangeError(`method ${job.method}: needs init, the ${job.protocol} PI readout`);
+  return job.init;
+}
+
+/** Relative cost of a job, to start the longest ones first. */
+function cost(job: ConstructionJob): number {
+  const H = job.carrier.groups * job.carrier.bits;
+  const epochs = { analytic: 30, pi: 10, gd20: 20, sgdPi: 500, sgdZero: 1000, newton: 1500 }[job.method];
+  return epochs * H * (job.protocol === 'heldout' ? 0.5 : 1);
+}
+
+/**
+ * Fit constructions on a worker pool (one worker per core), longest first; results in job order
+ * (`opts.onResult` receives job indices).
+ */
+export async function fitConstructions(jobs: readonly ConstructionJob[], opts: ParallelOptions = {}): Promise<ConstructionFit[]> {
+  const order = jobs.map((job, i) => ({ job, i })).sort((a, b) => cost(b.job) - cost(a.job));
+  const onResult = opts.onResult && ((k: number, done: number, total: number) => opts.onResult!(order[k].i, done, total));
+  const fits = await parallelMap<ConstructionJob, ConstructionFit>(new URL(import.meta.url), 'constructionTask', order.map((o) => o.job), { ...opts, onResult });
+  const out = new Array<ConstructionFit>(jobs.length);
+  order.forEach((o, k) => { out[o.i] = fits[k]; });
+  return out;
+}
+
+/** A readout and its learning curve: bpc[k] on the problem's positions after k updates. */
+export interface DescentCurve {
+  readonly readout: Readout;
+  readonly bpc: Float64Array;
+  /** Newton iterations (empty for gradient descent). */
+  readonly steps: readonly NewtonStep[];
+}
+
+/** Full-batch gradient descent (`fitReadout`) from `init`, recording bpc after every update. */
+export function descentCurve(p: ReadoutProblem, init: Readout, s: Schedule): DescentCurve {
+  const bpc: number[] = [];
+  const readout = fitReadout(p, init, s, (_epoch, loss) => { bpc.push(loss / Math.LN2); });
+  bpc.push(readoutBpc(p, readout));
+  return { readout, bpc: Float64Array.from(bpc), steps: [] };
+}
+
+/** Damped block-diagonal Newton (lib/construction/newton.ts) from `init`, recording bpc after every iteration. */
+export function newtonCurve(p: ReadoutProblem, init: Readout, opts: NewtonOptions = NEWTON): DescentCurve {
+  const res = newtonReadout(p, init, opts);
+  const bpc = Float64Array.from([res.loss0, ...res.steps.map((s) => s.loss)], (l) => l / Math.LN2);
+  return { readout: { Wy: res.Wy, by: res.by }, bpc, steps: res.steps };
+}

@@ -1,0 +1,161 @@
+/**
+ * Closed-form readouts: ridge least squares ("pseudo-inverse with residual targets") and the
+ * one-parameter scale sweep shared by the closed-form constructions.
+ *
+ * PI (DESIGN.md, write_weights12.c): features F[t] = sign(h(t)) ∈ {±1}^H with h > 0 → +1 (so
+ * sign(0) = −1), targets T[t] = onehot(x_{t+1}) − marginal with the smoothed marginal
+ * (count + 0.5)/(n + 128) of the text,
+ *   W = (FᵀF + λI)⁻¹ FᵀT   ([H][256], λ = 0.01),  Wy = s·Wᵀ,  by = log marginal,
+ * with s chosen on a grid (1.0..50.0 step 0.5) by bpc. Probabilities in every bpc are floored at
+ * 1e-30 as in the original programs (lib/construction/score-rules.ts).
+ */
+import { cholesky, choleskySolve, choleskySolveRows } from '../math/linalg.js';
+import { VOCAB } from '../core/model.js';
+import { marginalBias, smoothedMarginal } from '../core/data.js';
+import type { Readout, ReadoutProblem } from './readout.js';
+import { P_FLOOR } from './score-rules.js';
+import { fastGrams } from '../fast/ridge.js';
+import { useFast } from '../core/kernel.js';
+import type { Kernel } from '../core/types.js';
+
+const LN_P_FLOOR = Math.log(P_FLOOR);
+
+/**
+ * Ridge regression: X is [n][k], Y is [n][m] (row-major); returns W = (XᵀX + λI)⁻¹ XᵀY, [k][m],
+ * by a Cholesky solve of the k×k normal equations. `kernel` 'fast' (default; k and m multiples of
+ * 8 and 4) forms the Gram matrices in WebAssembly (lib/fast/ridge.ts) and solves all right-hand
+ * sides row by row; 'reference' runs the loops below. The two are bit-identical (tested).
+ */
+export function ridgeSolve(X: ArrayLike<number>, n: number, k: number, Y: ArrayLike<number>, m: number, lambda: number, kernel: Kernel = 'fast'): Float64Array {
+  if (X.length !== n * k) throw new RangeError(`X: ${X.length} values, expected ${n}×${k}`);
+  if (Y.length !== n * m) throw new RangeError(`Y: ${Y.length} values, expected ${n}×${m}`);
+  if (!(lambda >= 0)) throw new RangeError(`lambda: expected a non-negative ridge, got ${lambda}`);
+  if (useFast(k, kernel) && m % 4 === 0) {
+    const { A, B } = fastGrams(X, n, k, Y, m);
+    for (let i = 0; i < k; i++) A[i * k + i] += lambda;
+    return choleskySolveRows(cholesky(A, k), k, B, m);
+  }
+  const A = new Float64Array(k * k);
+  const B = new Float64Array(k * m);
+  for (let t = 0; t < n; t++) {
+    const xr = t * k, yr = t * m;
+    for (let i = 0; i < k; i++) {
+      const xi = X[xr + i];
+      if (xi === 0) continue;
+      const ar = i * k;
+      for (let j = 0; j <= i; j++) A[ar + j] += xi * X[xr + j];
+      const br = i * m;
+      for (let c = 0; c < m; c++) B[br + c] += xi * Y[yr + c];
+    }
+  }
+  for (let i = 0; i < k; i++) {
+    A[i * k + i] += lambda;
+    for (let j = 0; j < i; j++) A[j * k + i] = A[i * k + j];
+  }
+  return choleskySolve(cholesky(A, k), k, B, m);
+}
+
+/** Result of a scale sweep. */
+export interface ScaleSweep {
+  /** Best scale. */
+  readonly scale: number;
+  /** bpc at the best scale. */
+  readonly bpc: number;
+  /** bpc at every scale, in the order given. */
+  readonly curve: Float64Array;
+}
+
+/**
+ * bpc of the readout (s·D, by) on the problem's positions for every s in `scales`; D is [256][H].
+ * The products D·h(t) are computed once, so the sweep costs one readout pass plus the softmaxes.
+ * Each position's log-probability is that of the reference `readout` (by = 0) and `logSoftmaxAt`
+ * of lib/core/rnn.ts on the products (the same operations in the same order), floored at ln 1e-30.
+ * The first scale with the lowest bpc wins (the original's strict `<`).
+ */
+export function scaleSweep(p: ReadoutProblem, D: Float64Array, by: Float64Array, scales: readonly number[]): ScaleSweep {
+  if (scales.length === 0) throw new RangeError('scales: expected at least one value');
+  if (D.length !== VOCAB * p.hidden) throw new RangeError(`D: ${D.length} values, expected 256×${p.hidden}`);
+  const n = p.to - p.from, H = p.hidden, S = p.states;
+  // Z[r][o] = D[o]·h(from + r), summed from 0 in j order (the reference `readout` with by = 0).
+  const Z = new Float64Array(n * VOCAB);
+  for (let r = 0; r < n; r++) {
+    const h = (p.from + r) * H;
+    for (let o = 0; o < VOCAB; o++) {
+      const row = o * H;
+      let z = 0;
+      for (let j = 0; j < H; j++) z += D[row + j] * S[h + j];
+      Z[r * VOCAB + o] = z;
+    }
+  }
+  // Per scale: −log softmax(by + s·Z[r])[x], the operations of `logSoftmaxAt`, in its order.
+  const curve = new Float64Array(scales.length);
+  const logits = new Float64Array(VOCAB);
+  for (let k = 0; k < scales.length; k++) {
+    const s = scales[k];
+    let bits = 0;
+    for (let r = 0; r < n; r++) {
+      const zr = r * VOCAB;
+      let max = -Infinity;
+      for (let o = 0; o < VOCAB; o++) {
+        const l = by[o] + s * Z[zr + o];
+        logits[o] = l;
+        if (l > max) max = l;
+      }
+      let sum = 0;
+      for (let o = 0; o < VOCAB; o++) sum += Math.exp(logits[o] - max);
+      bits -= Math.max(logits[p.bytes[p.from + r + 1]] - max - Math.log(sum), LN_P_FLOOR);
+    }
+    curve[k] = bits / n / Math.LN2;
+  }
+  let best = 0;
+  for (let k = 1; k < scales.length; k++) if (curve[k] < curve[best]) best = k;
+  return { scale: scales[best], bpc: curve[best], curve };
+}
+
+/** The original PI scale grid: 1.0..50.0 step 0.5. */
+export const PI_SCALES: readonly number[] = Array.from({ length: 99 }, (_, k) => 1 + 0.5 * k);
+
+/** PI readout and its chosen scale. */
+export interface PiReadout extends Readout {
+  readonly scale: number;
+  /** bpc on the selection problem at the chosen scale. */
+  readonly bpc: number;
+}
+
+/** Options of `piReadout`. */
+export interface PiOptions {
+  /** Ridge λ (default 0.01). */
+  readonly ridge?: number;
+  /** Scale grid (default PI_SCALES). */
+  readonly scales?: readonly number[];
+  /** Positions whose bpc picks the scale (default: the fitting problem's). */
+  readonly select?: ReadoutProblem;
+  /** Target marginal [256] subtracted from the one-hot targets (default: smoothedMarginal of the whole text). */
+  readonly marginal?: ArrayLike<number>;
+  /** Output bias [256] (default: marginalBias of the whole text). */
+  readonly by?: ArrayLike<number>;
+}
+
+/**
+ * Pseudo-inverse with residual targets (see the module comment) solved on `fit`'s positions; the
+ * scale is chosen by bpc on `select`.
+ */
+export function piReadout(fit: ReadoutProblem, opts: PiOptions = {}): PiReadout {
+  const H = fit.hidden, n = fit.to - fit.from;
+  const F = new Float64Array(n * H);
+  for (let r = 0; r < n; r++) for (let j = 0; j < H; j++) F[r * H + j] = fit.states[(fit.from + r) * H + j] > 0 ? 1 : -1;
+  const marginal = opts.marginal ?? smoothedMarginal(fit.bytes);
+  if (marginal.length !== VOCAB) throw new RangeError(`marginal: ${marginal.length} values, expected ${VOCAB}`);
+  const T = new Float64Array(n * VOCAB);
+  for (let r = 0; r < n; r++) {
+    for (let o = 0; o < VOCAB; o++) T[r * VOCAB + o] = -marginal[o];
+    T[r * VOCAB + fit.bytes[fit.from + r + 1]] += 1;
+  }
+  const W = ridgeSolve(F, n, H, T, VOCAB, opts.ridge ?? 0.01);
+  const D = new Float64Array(VOCAB * H);
+  for (let j = 0; j < H; j++) for (let o = 0; o < VOCAB; o++) D[o * H + j] = W[j * VOCAB + o];
+  const by = Float64Array.from(opts.by ?? marginalBias(fit.bytes));
+  if (by.length !== VOCAB) throw new RangeError(`by: ${by.length} values, expected ${VOCAB}`);
+  const sw = scaleSweep(opts.select ?? fit, D, by, opts.scales ?? PI_SCALES);
+  return { Wy: D.map((v) => v * sw.scale), by, scale: sw.scale, bpc: sw.bpc };
+}

@@ -1,0 +1,151 @@
+/**
+ * Experiment drivers for notebook 05 (the SN export gap): weight survival, layer isolation,
+ * α sweeps, log-scale sweeps and re-synchronised runs, each returning table rows.
+ *
+ * Scoring protocol of every bpc here: the bpc protocol of lib/core/rnn.ts `evaluate` (h = 0, all n − 1
+ * positions); re-synchronised runs are scored by the same `scoreStates`, and the fast kernels are
+ * bit-identical to the reference. One arithmetic for free-running and re-synchronised runs matters
+ * because a quantized model's bpc is a chaotic function of its
+ * weights and state: perturbations at rounding level (one ulp of α, a different summation order,
+ * h(−1) = 1e-12·u) move it by tenths of a bit.
+ * Biases stay exact float unless a row says otherwise (the paper exports bias patterns only in
+ * its last section).
+ */
+import { TENSOR_NAMES, type SatRnn, type TensorName } from '../core/model.js';
+import { evaluate, scoreStates, type Score } from '../core/rnn.js';
+import { runResync } from './dynamics.js';
+import {
+  bitsPerWeight, encodeStrengths, linearQuantizer, logQuantizer, maxAbs, quantizeModel, strengthStats,
+  type QuantSpec, type Quantizer,
+} from './um.js';
+
+/** The three weight matrices (the paper's "All" layers). */
+export const WEIGHT_MATRICES = ['Wx', 'Wh', 'Wy'] as const;
+
+/** Gap bpc of a model re-synchronised to `reference` ([n][H]) every `period` steps (see runResync). */
+export function resyncScore(m: SatRnn, bytes: Uint8Array, reference: Float64Array, period: number): Score {
+  return scoreStates(m.Wy, m.by, m.hidden, runResync(m, bytes, reference, period).h, bytes);
+}
+
+/** The same quantizer on each listed tensor. */
+export function specFor(names: readonly TensorName[], q: Quantizer): QuantSpec {
+  return Object.fromEntries(names.map((n) => [n, q]));
+}
+
+export interface SurvivalRow { tensor: string; weights: number; dropped: number; exported: number; droppedPct: number; maxStrength: number }
+
+/** Survival of weights under a quantizer: one row per tensor plus the weight total (Wx + Wh + Wy). */
+export function survivalRows(m: SatRnn, q: Quantizer): SurvivalRow[] {
+  const rows = TENSOR_NAMES.map((name): SurvivalRow => {
+    const st = strengthStats(encodeStrengths(m[name], q, name));
+    return { tensor: name, weights: st.total, dropped: st.dropped, exported: st.exported, droppedPct: 100 * st.droppedFraction, maxStrength: st.maxStrength };
+  });
+  const w = rows.filter((r) => (WEIGHT_MATRICES as readonly string[]).includes(r.tensor));
+  const total = w.reduce((a, r) => ({ weights: a.weights + r.weights, dropped: a.dropped + r.dropped }), { weights: 0, dropped: 0 });
+  rows.push({
+    tensor: 'Wx+Wh+Wy', weights: total.weights, dropped: total.dropped, exported: total.weights - total.dropped,
+    droppedPct: (100 * total.dropped) / total.weights, maxStrength: Math.max(...w.map((r) => r.maxStrength)),
+  });
+  return rows;
+}
+
+/**
+ * A reading of the paper's Table 2 ("quantizing each layer to [0, 255] with its own α"): the
+ * quantizer it applies to a tensor.
+ */
+export interface IsolationReading {
+  readonly name: string;
+  readonly quantizerFor: (w: Float32Array, name: TensorName) => Quantizer;
+}
+
+/** The Table 2 readings tried in notebook 05; the first is the one the notebook adopts. */
+export const ISOLATION_READINGS: readonly IsolationReading[] = [
+  { name: 'per-layer α = 255/max|W| (chosen)', quantizerFor: (w, n) => linearQuantizer(255 / maxAbs(w, n), true) },
+  { name: 'α = 128, clipped at 255', quantizerFor: () => linearQuantizer(128, true) },
+  { name: 'α = 128, no clip', quantizerFor: () => linearQuantizer(128, false) },
+  { name: 'α = 62.5 for all (global max → 255)', quantizerFor: () => linearQuantizer(62.5, true) },
+];
+
+/** Layer sets of Table 2, plus "All + biases" (an alternative reading of "All"). */
+export const ISOLATION_SETS: ReadonlyArray<{ label: string; tensors: readonly TensorName[] }> = [
+  { label: 'None (exact)', tensors: [] },
+  { label: 'Wx only', tensors: ['Wx'] },
+  { label: 'Wh only', tensors: ['Wh'] },
+  { label: 'Wy only', tensors: ['Wy'] },
+  { label: 'Wx + Wh', tensors: ['Wx', 'Wh'] },
+  { label: 'All (Wx + Wh + Wy)', tensors: ['Wx', 'Wh', 'Wy'] },
+  { label: 'All + biases', tensors: ['Wx', 'Wh', 'Wy', 'bh', 'by'] },
+];
+
+/** Gap bpc of every layer set under one reading. */
+export function layerIsolation(m: SatRnn, bytes: Uint8Array, reading: IsolationReading): Array<{ layers: string; bpc: number }> {
+  return ISOLATION_SETS.map(({ label, tensors }) => {
+    const spec: QuantSpec = Object.fromEntries(tensors.map((n) => [n, reading.quantizerFor(m[n], n)]));
+    return { layers: label, bpc: evaluate(quantizeModel(m, spec), bytes).bpc };
+  });
+}
+
+export interface AlphaRow {
+  alpha: number;
+  clip: boolean;
+  /** Largest strength over Wx, Wh, Wy. */
+  maxStrength: number;
+  /** log2(maxStrength + 1): magnitude bits per weight (the sign is in the wiring). */
+  bits: number;
+  whDroppedPct: number;
+  /** Weights quantized, biases exact. */
+  bpc: number;
+  /** Weights and biases quantized. */
+  bpcWithBiases: number;
+}
+
+/** Temperature-compensated linear mapping at each α (Tables 3 and 4). */
+export function alphaSweep(m: SatRnn, bytes: Uint8Array, alphas: readonly number[], clip: boolean): AlphaRow[] {
+  return alphas.map((alpha) => {
+    const q = linearQuantizer(alpha, clip);
+    const maxStrength = Math.max(...WEIGHT_MATRICES.map((n) => strengthStats(encodeStrengths(m[n], q, n)).maxStrength));
+    return {
+      alpha, clip, maxStrength, bits: bitsPerWeight(maxStrength),
+      whDroppedPct: 100 * strengthStats(encodeStrengths(m.Wh, q, 'Wh')).droppedFraction,
+      bpc: evaluate(quantizeModel(m, specFor(WEIGHT_MATRICES, q)), bytes).bpc,
+      bpcWithBiases: evaluate(quantizeModel(m, specFor(TENSOR_NAMES, q)), bytes).bpc,
+    };
+  });
+}
+
+/** The log-scale model of Table 5: eq. 5 on Wx (c_Wx), Wh (c_Wh), Wy (c_Wy), each with its own wmax = max|W|. */
+export function logScaleModel(m: SatRnn, cWh: number, cWx = 1000, cWy = 1000): SatRnn {
+  return quantizeModel(m, { Wx: logQuantizer(cWx, m.Wx), Wh: logQuantizer(cWh, m.Wh), Wy: logQuantizer(cWy, m.Wy) });
+}
+
+export interface LogSweepRow {
+  cWh: number;
+  /** Free-running gap bpc. */
+  bpc: number;
+  /** Gap bpc re-synchronised to the reference every `period` steps, where computed (else null). */
+  resync: number | null;
+}
+
+export interface LogSweepOptions {
+  /** Reference trajectory ([n][H], the float model's) for the re-synchronised column. */
+  reference?: Float64Array;
+  /** Re-synchronisation period N (default 50). */
+  period?: number;
+  /** Compute the re-synchronised bpc at every `resyncStride`-th c (default 1 = all; needs `reference`). */
+  resyncStride?: number;
+  /** Called after each c with (done, total). */
+  progress?: (done: number, total: number) => void;
+}
+
+/** Table 5 and its dense version: the log-scale model's gap bpc at each c_Wh (c_Wx = c_Wy = 1000). */
+export function logScaleSweep(m: SatRnn, bytes: Uint8Array, cs: readonly number[], opts: LogSweepOptions = {}): LogSweepRow[] {
+  const period = opts.period ?? 50, stride = opts.resyncStride ?? 1;
+  if (!Number.isInteger(stride) || stride < 1) throw new RangeError(`resyncStride: expected a positive integer, got ${stride}`);
+  return cs.map((cWh, i) => {
+    const qm = logScaleModel(m, cWh);
+    const resync = opts.reference && i % stride === 0 ? resyncScore(qm, bytes, opts.reference, period).bpc : null;
+    const row = { cWh, bpc: evaluate(qm, bytes).bpc, resync };
+    opts.progress?.(i + 1, cs.length);
+    return row;
+  });
+}
