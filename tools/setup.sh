@@ -14,7 +14,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # (offline math in the HTML renders).
 # texlive-latex-base/-recommended, lmodern and latexmk compile the paper bundle (booktabs, longtable,
 # graphicx, T1 fonts); poppler-utils (pdftotext, pdfinfo) checks it.
-DEBIAN_PACKAGES=(jupyter-nbconvert python3-nbconvert python3-nbclient jupyter-client python3-ipykernel chromium libjs-mathjax libjs-requirejs
+# jupyter-notebook (6.4) serves the notebooks in the browser (npm run lab).
+DEBIAN_PACKAGES=(jupyter-nbconvert python3-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-notebook chromium libjs-mathjax libjs-requirejs
   texlive-latex-base texlive-latex-recommended lmodern latexmk poppler-utils)
 
 missing=()
