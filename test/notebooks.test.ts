@@ -5,7 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../lib/notebook/export.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel } from '../lib/core/model.js';
@@ -58,6 +61,36 @@ function notebookFile(path: string, sources: string[]): void {
 function runFolders(name: string): string[] {
   const runs = join(ROOT, 'dist', 'runs');
   return existsSync(runs) ? readdirSync(runs).filter((f) => f.startsWith(`${name}-`)) : [];
+}
+
+/**
+ * The book, opened as a reader would from a copy of the output folder in another directory: no
+ * failed request or console error, the dashboard lists exactly the run's claims, every notebook
+ * link resolves, and a render's math is typeset (no raw $$ left) under its navigation header.
+ */
+async function checkBook(out: string, json: ReportJson): Promise<void> {
+  const copy = join(mkdtempSync(join(tmpdir(), 'book-')), 'moved');
+  cpSync(out, copy, { recursive: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS], headless: true });
+  try {
+    const problems: string[] = [];
+    const page = await browser.newPage();
+    page.on('requestfailed', (r) => problems.push(`failed: ${r.url()}`));
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+    await page.goto(pathToFileURL(join(copy, 'index.html')).href);
+    expect(await page.locator('#claims tbody tr').count()).toBe(json.claims.length);
+    expect((await page.locator('#claims tbody tr code').allTextContents()).sort()).toEqual(json.claims.map((c) => c.id).sort());
+    const links = await page.locator('a[href$=".html"], a[href$=".ipynb"], a[href$=".pdf"]').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).getAttribute('href')!));
+    expect(links.length).toBeGreaterThan(0);
+    for (const href of links) expect(existsSync(join(copy, href)), href).toBe(true);
+    await page.goto(pathToFileURL(join(copy, 'html/00-sat-rnn.html')).href);
+    await page.waitForFunction(() => document.querySelectorAll('.MathJax_CHTML').length > 0, null, { timeout: 30_000 });
+    expect(await page.evaluate(() => document.body.innerText.includes('$$'))).toBe(false);
+    expect(await page.locator('nav.sat-book-nav a', { hasText: 'index' }).count()).toBe(1);
+    expect(problems).toEqual([]);
+  } finally {
+    await browser.close();
+  }
 }
 
 /** Width and height from a PNG's IHDR chunk, after checking the signature. */
@@ -126,6 +159,8 @@ describe('npm run notebooks', () => {
     for (const f of Object.values(json.figures)) expect(pdfText, f.caption).toContain(f.caption.slice(0, 40).replace(/\s+/g, ' '));
     expect(readFileSync(join(out, 'paper/main.tex'), 'utf8')).not.toContain(ROOT); // no machine paths
     expect(readFileSync(join(out, 'pdf/00-sat-rnn.pdf')).toString('latin1', 0, 5)).toBe('%PDF-'); // the handout
+
+    await checkBook(out, json);
 
     const nb = readFileSync(join(out, 'notebooks/00-sat-rnn.ipynb'), 'utf8');
     expect(JSON.parse(nb).cells.flatMap((c: { outputs?: Array<{ output_type: string }> }) => c.outputs ?? []).some((o: { output_type: string }) => o.output_type === 'error')).toBe(false);

@@ -9,7 +9,8 @@
  *
  * Outputs under --out (default build/): notebooks/<nb>.ipynb (executed), html/<nb>.html,
  * pdf/<nb>.pdf (the HTML printed, a handout), figures/<nb>/<name>.{svg,png,pdf}, results/<nb>.json,
- * results/<nb>/<table>.{csv,tex}, and paper/ (the LaTeX bundle of lib/notebook/paper.ts).
+ * results/<nb>/<table>.{csv,tex}, paper/ (the LaTeX bundle of lib/notebook/paper.ts) and the book:
+ * index.html, with a header on every render and MathJax/require.js in assets/ (lib/notebook/book.ts).
  * Each notebook's outputs are built in a staging folder (<out>/.tmp-<pid>-*) and moved into place
  * only when the notebook succeeded, so a failed or interrupted rerun keeps the previous good ones.
  * Staging and run folders are removed on every exit (errors and SIGINT/SIGTERM included); those a
@@ -25,6 +26,7 @@ import { PROGRESS_ENV } from '../lib/notebook/display.js';
 import { processAlive, realPath, writeFileAtomic } from '../lib/core/files.js';
 import { closeExporter, printHtmlToPdf } from '../lib/notebook/export.js';
 import { writePaperBundle } from '../lib/notebook/paper.js';
+import { writeBook } from '../lib/notebook/book.js';
 import { ensureLibBuilt, ensureKernelSpec, makeRunFolder, KERNEL_NAME } from './toolchain.js';
 
 const USAGE = `usage: npm run notebooks -- [--only <id>[,<id>...]] [--model <file>] [--data <file>] [--out <dir>] [--dir <folder>]
@@ -200,6 +202,7 @@ async function main(): Promise<void> {
   removeStaleStaging(opts.outDir);
   const config = join(root, 'tools', 'nbconvert_config.py');
 
+  const timings: Record<string, number> = {};
   for (const [k, file] of notebooks.entries()) {
     const name = basename(file, '.ipynb');
     const tag = `[${k + 1}/${notebooks.length}] ${name}`;
@@ -247,13 +250,16 @@ async function main(): Promise<void> {
       writeFileAtomic(join(stage, 'pdf', `${name}.pdf`), await printHtmlToPdf(join(stage, 'html', `${name}.html`)));
       console.log(`${tag}: handout printed (${seconds(t2)})`);
       swapIn(stage, opts.outDir, name);
+      timings[name] = (performance.now() - t0) / 1000;
       console.log(`${tag}: done (HTML ${seconds(t1)}, total ${seconds(t0)})`);
     } finally {
       stopRelay();
       removeActiveFolders();
     }
   }
+  const index = await writeBook(opts.outDir, timings);
   await closeExporter();
+  console.log(`book: ${index}`);
   const paper = writePaperBundle(opts.outDir);
   console.log(`paper bundle (figures, tables, claims, macros, main.tex) in ${paper}; compile it with npm run paper`);
   console.log(`all ${notebooks.length} notebook(s) done in ${seconds(tAll)}; outputs in ${opts.outDir}`);

@@ -1,0 +1,178 @@
+/**
+ * The book: `writeBook(outDir)` turns a run's output folder into a site a reader opens at
+ * `index.html`: the study's front page (the source documents, one entry per notebook with its
+ * claim counts and run time, the claims dashboard filterable by verdict and notebook, the
+ * single-scale comparison of every bpc the notebooks measure, and a gallery of every figure), and
+ * every HTML render gets a previous / index / next header. The book is relocatable: MathJax and
+ * require.js are copied into assets/ and the renders point there instead of /usr/share, so a copied
+ * or zipped folder opens anywhere offline (plotly is embedded in the renders already).
+ */
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { writeFileAtomic } from '../core/files.js';
+import { escapeHtml, formatCell } from './table.js';
+import { readResults } from './paper.js';
+import { exportFigure } from './export.js';
+import { styleFigure, OKABE_ITO } from './figure.js';
+import type { ReportJson } from './report.js';
+import { projectRoot } from './inputs.js';
+
+/** Where Debian's packages put the scripts the nbconvert HTML template loads. */
+const SYSTEM_JS = '/usr/share/javascript';
+/** The parts of MathJax 2 that the template's TeX-AMS_CHTML-full configuration loads. */
+const MATHJAX_PARTS = ['MathJax.js', 'config', 'extensions', 'jax/input/TeX', 'jax/output/CommonHTML', 'jax/element', 'fonts/HTML-CSS/TeX/woff', 'localization/en'];
+
+const NAV_START = '<nav class="sat-book-nav"', NAV_END = '</nav><!-- sat-book-nav -->';
+
+/** Copy MathJax and require.js into <outDir>/assets (once). */
+function copyAssets(outDir: string): void {
+  const assets = join(outDir, 'assets');
+  for (const part of MATHJAX_PARTS) {
+    const to = join(assets, 'mathjax', part);
+    if (!existsSync(to)) cpSync(join(SYSTEM_JS, 'mathjax', part), to, { recursive: true });
+  }
+  const require = join(assets, 'requirejs', 'require.min.js');
+  if (!existsSync(require)) cpSync(join(SYSTEM_JS, 'requirejs', 'require.min.js'), require);
+}
+
+/** Point a render at the copied assets and give it the previous / index / next header. */
+function bookPage(html: string, prev: string | null, next: string | null): string {
+  let out = html.split(`file://${SYSTEM_JS}/`).join('../assets/');
+  const start = out.indexOf(NAV_START);
+  if (start >= 0) out = out.slice(0, start) + out.slice(out.indexOf(NAV_END) + NAV_END.length);
+  const link = (href: string | null, text: string) => (href ? `<a href="${href}">${text}</a>` : `<span style="color:#999">${text}</span>`);
+  const nav = `${NAV_START} style="font-family:'DejaVu Sans',Arial,sans-serif;font-size:14px;padding:8px 16px;border-bottom:1px solid #ccc;display:flex;gap:24px">` +
+    `${link(prev, '← previous')}${link('../index.html', 'index')}${link(next, 'next →')}${NAV_END}`;
+  return out.replace(/<body[^>]*>/, (m) => m + nav);
+}
+
+/** Title (the first Markdown heading) and first paragraph of an executed notebook. */
+function notebookAbout(outDir: string, name: string): { title: string; about: string } {
+  const path = join(outDir, 'notebooks', `${name}.ipynb`);
+  if (!existsSync(path)) return { title: name, about: '' };
+  const nb = JSON.parse(readFileSync(path, 'utf8')) as { cells: { cell_type: string; source: string[] | string }[] };
+  const md = nb.cells.filter((c) => c.cell_type === 'markdown').map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source));
+  const first = md[0] ?? '';
+  const title = /^#\s+(.*)$/m.exec(first)?.[1] ?? name;
+  const about = first.split(/\n\s*\n/).slice(1).find((p) => p.trim() !== '') ?? '';
+  return { title, about: about.replace(/\s+/g, ' ').trim() };
+}
+
+/** Markdown-ish text to HTML: escape, then `code`, *emphasis* and **strong**. */
+function inline(md: string): string {
+  return escapeHtml(md).replace(/`([^`]+)`/g, '<code>$1</code>').replace(/\*\*([^*]+)\*\*/g, '<b>$1</b>').replace(/\*([^*]+)\*/g, '<i>$1</i>');
+}
+
+/** The single-scale comparison: every bpc claim of the run, ours beside the paper's. */
+async function allConfigurations(outDir: string, results: readonly ReportJson[]): Promise<string> {
+  const rows = results.flatMap((r) => r.claims.filter((c) => c.unit === 'bpc' && Number.isFinite(c.measured)).map((c) => ({ ...c, notebook: r.notebook })));
+  rows.sort((a, b) => a.measured - b.measured);
+  const y = rows.map((c) => c.id);
+  const fig = styleFigure('all-configurations', {
+    data: [
+      { type: 'scatter', mode: 'markers', name: 'this run', x: rows.map((c) => c.measured), y, marker: { color: OKABE_ITO[0], size: 7 } },
+      { type: 'scatter', mode: 'markers', name: 'paper', x: rows.map((c) => c.paper), y, marker: { symbol: 'x-thin-open', size: 9, color: OKABE_ITO[6], line: { width: 2, color: OKABE_ITO[6] } } },
+    ],
+    layout: {
+      xaxis: { title: { text: 'bits per character (bpc, log scale)' }, type: 'log' },
+      yaxis: { title: { text: 'configuration (claim id)' }, automargin: true, tickfont: { size: 9 } },
+      legend: { orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom' },
+      margin: { l: 260, t: 40 },
+    },
+    width: 900, height: 120 + 14 * rows.length,
+  });
+  const files = await exportFigure(fig);
+  const dir = join(outDir, 'figures', 'index');
+  mkdirSync(dir, { recursive: true });
+  writeFileAtomic(join(dir, 'all-configurations.svg'), files.svg);
+  writeFileAtomic(join(dir, 'all-configurations.png'), files.png);
+  writeFileAtomic(join(dir, 'all-configurations.pdf'), files.pdf);
+  return `${rows.length} bpc measurements`;
+}
+
+/** Seconds each notebook took in this run, by notebook name (from the runner). */
+export type Timings = Readonly<Record<string, number>>;
+
+/** Write <outDir>/index.html and the book's headers and assets; returns the index path. */
+export async function writeBook(outDir: string, timings: Timings = {}): Promise<string> {
+  const results = readResults(outDir);
+  copyAssets(outDir);
+  const htmlDir = join(outDir, 'html');
+  const pages = existsSync(htmlDir) ? readdirSync(htmlDir).filter((f) => f.endsWith('.html')).sort() : [];
+  pages.forEach((f, i) => {
+    const path = join(htmlDir, f);
+    writeFileAtomic(path, bookPage(readFileSync(path, 'utf8'), pages[i - 1] ?? null, pages[i + 1] ?? null));
+  });
+  // The source documents, copied beside the book when they are where DESIGN.md says.
+  const seeds = join(projectRoot(), '..', 'shared', 'seeds');
+  const sources = existsSync(seeds) ? readdirSync(seeds).filter((f) => f.endsWith('.txt')).sort() : [];
+  for (const s of sources) cpSync(join(seeds, s), join(outDir, 'sources', s));
+  // The title is the first line that is not navigation (the archived page starts with a back link).
+  const sourceTitle = (f: string) => readFileSync(join(seeds, f), 'utf8').split('\n').map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('←')) ?? f;
+  const configurations = await allConfigurations(outDir, results);
+  const first = results[0];
+  const count = (r: ReportJson, v: string) => r.claims.filter((c) => c.verdict === v).length;
+  const entries = results.map((r) => {
+    const { title, about } = notebookAbout(outDir, r.notebook);
+    const t = timings[r.notebook];
+    return `<section class="nb"><h3><a href="html/${r.notebook}.html">${inline(title)}</a></h3><p>${inline(about)}</p>` +
+      `<p class="meta">${r.claims.length} claims: <b>${count(r, 'reproduces')}</b> reproduce, <b>${count(r, 'differs')}</b> differ, <b>${count(r, 'not-in-paper')}</b> new` +
+      `${t === undefined ? '' : ` · ran in ${t.toFixed(1)} s`} · <a href="html/${r.notebook}.html">HTML</a> · <a href="notebooks/${r.notebook}.ipynb">executed notebook</a>` +
+      `${existsSync(join(outDir, 'pdf', `${r.notebook}.pdf`)) ? ` · <a href="pdf/${r.notebook}.pdf">handout (PDF)</a>` : ''}</p></section>`;
+  }).join('\n');
+  const claimRows = results.flatMap((r) => r.claims.map((c) =>
+    `<tr data-verdict="${c.verdict}" data-notebook="${r.notebook}"><td><code>${escapeHtml(c.id)}</code></td><td>${escapeHtml(c.description)}</td>` +
+    `<td class="n">${c.paper === null ? '—' : escapeHtml(formatCell(c.paper, 6))}</td><td class="n">${escapeHtml(formatCell(c.measured, 6))}</td><td>${escapeHtml(c.unit)}</td>` +
+    `<td class="v-${c.verdict}">${c.verdict}</td><td><a href="html/${r.notebook}.html">${r.notebook}</a></td></tr>`)).join('\n');
+  const gallery = results.flatMap((r) => Object.entries(r.figures).map(([name, f]) => {
+    const png = f.files.find((p) => p.endsWith('.png'));
+    return `<figure><a href="html/${r.notebook}.html"><img loading="lazy" src="${png}" alt="${escapeHtml(name)}"></a><figcaption><b>${r.notebook} · ${escapeHtml(name)}</b>: ${escapeHtml(f.caption)}</figcaption></figure>`;
+  })).join('\n');
+  const option = (v: string) => `<option value="${v}">${v}</option>`;
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>sat-rnn notebooks: the study</title>
+<style>
+body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1100px;margin:24px auto;padding:0 16px;color:#222;line-height:1.45}
+h1{font-size:26px} h2{margin-top:36px;border-bottom:1px solid #ccc} h3{margin-bottom:4px}
+.meta{color:#444;font-size:14px} code{font-size:13px}
+table{border-collapse:collapse;font-size:13px} th,td{padding:3px 8px;border-bottom:1px solid #eee;vertical-align:top;text-align:left} td.n{text-align:right;font-variant-numeric:tabular-nums}
+.v-reproduces{color:#009E73;font-weight:bold} .v-differs{color:#D55E00;font-weight:bold} .v-not-in-paper{color:#555}
+.gallery{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:16px} figure{margin:0} figure img{width:100%;border:1px solid #ddd} figcaption{font-size:12px}
+</style></head><body>
+<h1>sat-rnn notebooks: the study</h1>
+<p>A small saturated recurrent network (128 tanh units, 82,304 parameters) trained on the first 1024 bytes of enwik8, and how much of it data statistics alone can derive.
+${first ? `This run: model <code>${escapeHtml(basename(first.model.path))}</code> (sha256 <code>${first.model.sha256}</code>, ${formatCell(first.model.bpc, 4)} bpc) on <code>${escapeHtml(basename(first.data.path))}</code> (${first.data.bytes} bytes, sha256 <code>${first.data.sha256}</code>).` : ''}</p>
+<h2>Source documents</h2>
+<ul>${sources.length ? sources.map((s) => `<li><a href="sources/${s}">${escapeHtml(sourceTitle(s))}</a> (<code>${s}</code>)</li>`).join('') : '<li>not found beside the project (../shared/seeds)</li>'}</ul>
+<h2>Notebooks</h2>
+${entries}
+<h2>Claims dashboard</h2>
+<p>Every claim of every notebook: the paper's value (quoted) beside the one this run measured; the verdict is computed from the claim's stated tolerance.
+Verdict <select id="f-verdict"><option value="">all</option>${['reproduces', 'differs', 'not-in-paper'].map(option).join('')}</select>
+notebook <select id="f-notebook"><option value="">all</option>${results.map((r) => option(r.notebook)).join('')}</select> <span id="f-count"></span></p>
+<table id="claims"><thead><tr><th>claim</th><th>what</th><th>paper</th><th>measured</th><th>unit</th><th>verdict</th><th>notebook</th></tr></thead><tbody>
+${claimRows}
+</tbody></table>
+<h2>All configurations on one scale</h2>
+<p>Every bpc the notebooks measure (${configurations}), the seed's section 9 extended: dots are this run, crosses the paper's value where it states one. Also as <a href="figures/index/all-configurations.pdf">PDF</a> and <a href="figures/index/all-configurations.svg">SVG</a>.</p>
+<img src="figures/index/all-configurations.svg" alt="all configurations" style="max-width:100%">
+<h2>Figures</h2>
+<div class="gallery">
+${gallery}
+</div>
+<script>
+const rows = [...document.querySelectorAll('#claims tbody tr')];
+function filter() {
+  const v = document.getElementById('f-verdict').value, n = document.getElementById('f-notebook').value;
+  let shown = 0;
+  for (const r of rows) { const ok = (!v || r.dataset.verdict === v) && (!n || r.dataset.notebook === n); r.style.display = ok ? '' : 'none'; shown += ok; }
+  document.getElementById('f-count').textContent = shown + ' of ' + rows.length + ' claims';
+}
+document.getElementById('f-verdict').onchange = filter; document.getElementById('f-notebook').onchange = filter; filter();
+</script>
+</body></html>
+`;
+  const index = join(outDir, 'index.html');
+  writeFileAtomic(index, html);
+  return index;
+}
