@@ -58,6 +58,16 @@ function notebookAbout(outDir: string, name: string): { title: string; about: st
   return { title, about: about.replace(/\s+/g, ' ').trim() };
 }
 
+/** Each notebook's seed section, from the notebook table of the project README (`| \`<nb>\` | <source> | … |`). */
+function seedSections(): Map<string, string> {
+  const readme = join(projectRoot(), 'README.md');
+  const rows = existsSync(readme) ? readFileSync(readme, 'utf8').split('\n') : [];
+  return new Map(rows.flatMap((l) => {
+    const m = /^\| `([0-9]{2}-[a-z0-9-]+)` \| ([^|]+) \|/.exec(l);
+    return m ? [[m[1], m[2].trim()] as [string, string]] : [];
+  }));
+}
+
 /** Markdown-ish text to HTML: escape, then `code`, *emphasis* and **strong**. */
 function inline(md: string): string {
   return escapeHtml(md).replace(/`([^`]+)`/g, '<code>$1</code>').replace(/\*\*([^*]+)\*\*/g, '<b>$1</b>').replace(/\*([^*]+)\*/g, '<i>$1</i>');
@@ -65,7 +75,8 @@ function inline(md: string): string {
 
 /** The single-scale comparison: every bpc claim of the run, ours beside the paper's. */
 async function allConfigurations(outDir: string, results: readonly ReportJson[]): Promise<string> {
-  const rows = results.flatMap((r) => r.claims.filter((c) => c.unit === 'bpc' && Number.isFinite(c.measured)).map((c) => ({ ...c, notebook: r.notebook })));
+  // Scores of configurations, not differences between two of them (those are bpc too, but tiny).
+  const rows = results.flatMap((r) => r.claims.filter((c) => c.unit === 'bpc' && c.measured >= 0.01 && c.measured <= 64).map((c) => ({ ...c, notebook: r.notebook })));
   rows.sort((a, b) => a.measured - b.measured);
   const y = rows.map((c) => c.id);
   const fig = styleFigure('all-configurations', {
@@ -112,10 +123,12 @@ export async function writeBook(outDir: string, timings: Timings = {}): Promise<
   const configurations = await allConfigurations(outDir, results);
   const first = results[0];
   const count = (r: ReportJson, v: string) => r.claims.filter((c) => c.verdict === v).length;
+  const sections = seedSections();
   const entries = results.map((r) => {
     const { title, about } = notebookAbout(outDir, r.notebook);
     const t = timings[r.notebook];
-    return `<section class="nb"><h3><a href="html/${r.notebook}.html">${inline(title)}</a></h3><p>${inline(about)}</p>` +
+    const section = sections.get(r.notebook);
+    return `<section class="nb"><h3><a href="html/${r.notebook}.html">${inline(title)}</a></h3>${section ? `<p class="meta">Seed: ${escapeHtml(section)}</p>` : ''}<p>${inline(about)}</p>` +
       `<p class="meta">${r.claims.length} claims: <b>${count(r, 'reproduces')}</b> reproduce, <b>${count(r, 'differs')}</b> differ, <b>${count(r, 'not-in-paper')}</b> new` +
       `${t === undefined ? '' : ` · ran in ${t.toFixed(1)} s`} · <a href="html/${r.notebook}.html">HTML</a> · <a href="notebooks/${r.notebook}.ipynb">executed notebook</a>` +
       `${existsSync(join(outDir, 'pdf', `${r.notebook}.pdf`)) ? ` · <a href="pdf/${r.notebook}.pdf">handout (PDF)</a>` : ''}</p></section>`;
@@ -154,7 +167,7 @@ notebook <select id="f-notebook"><option value="">all</option>${results.map((r) 
 ${claimRows}
 </tbody></table>
 <h2>All configurations on one scale</h2>
-<p>Every bpc the notebooks measure (${configurations}), the seed's section 9 extended: dots are this run, crosses the paper's value where it states one. Also as <a href="figures/index/all-configurations.pdf">PDF</a> and <a href="figures/index/all-configurations.svg">SVG</a>.</p>
+<p>Every configuration the notebooks score in bpc (${configurations}; differences between two configurations left out), the seed's section 9 extended: dots are this run, crosses the paper's value where it states one. Also as <a href="figures/index/all-configurations.pdf">PDF</a> and <a href="figures/index/all-configurations.svg">SVG</a>.</p>
 <img src="figures/index/all-configurations.svg" alt="all configurations" style="max-width:100%">
 <h2>Figures</h2>
 <div class="gallery">
