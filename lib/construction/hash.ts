@@ -26,7 +26,12 @@ function mix(h: number): number {
   return ((h >>> 16) ^ h) >>> 0;
 }
 
-/** The original random mixed hash: ±1 for byte x and bit j. */
+/**
+ * The original random mixed hash: ±1 for byte x and bit j.
+ *
+ * @example
+ * mixedHash(0, 0); // → -1
+ */
 export function mixedHash(x: number, j: number): number {
   let h = mix(x >>> 0);
   h = (h + Math.imul(j, 2654435761 | 0)) >>> 0;
@@ -82,7 +87,13 @@ export function pattern(h: ByteHash, x: number, bits: number): string {
   return s;
 }
 
-/** Number of distinct B-bit patterns over the given bytes (default all 256). */
+/**
+ * Number of distinct B-bit patterns over the given bytes (default all 256).
+ *
+ * @example
+ * distinctPatterns(HASHES.mixed, 8); // → 170
+ * distinctPatterns(HASHES.bits, 8); // → 256
+ */
 export function distinctPatterns(h: ByteHash, bits: number, bytes: Iterable<number> = Array.from({ length: 256 }, (_, x) => x)): number {
   checkBits(h, bits);
   const seen = new Set<string>();

@@ -50,7 +50,13 @@ export interface Span {
   readonly to: number;
 }
 
-/** The positions t a rule scores on a text of n bytes, as [from, to). */
+/**
+ * The positions t a rule scores on a text of n bytes, as [from, to).
+ *
+ * @example
+ * scoredSpan(ALL, 1024); // → { from: 0, to: 1023 }
+ * scoredSpan(halves(1024).test, 1024); // → { from: 512, to: 1023 }
+ */
 export function scoredSpan(rule: ScoreRule, n: number): Span {
   if (!(Number.isInteger(n) && n >= 2)) throw new RangeError(`n: a text of ${n} bytes has no position to score`);
   if (rule.kind === 'all') return { from: 0, to: n - 1 };
@@ -67,6 +73,9 @@ export function halves(n: number): { readonly train: ScoreRule; readonly test: S
 /**
  * A readout's fitting positions on the first `end` bytes of a text: [16, end − 2), the original's
  * `for (t = 16; t < T − 1; t++)` with T = end − 1 states.
+ *
+ * @example
+ * fitSpan(1024); // → { from: 16, to: 1022 }
  */
 export function fitSpan(end: number): Span {
   if (!(Number.isInteger(end) && end - 2 > WARMUP)) throw new RangeError(`end: a text of ${end} bytes leaves no fitting position after the ${WARMUP}-step warm-up`);

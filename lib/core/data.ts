@@ -44,6 +44,12 @@ export function byteCounts(bytes: Uint8Array): Float64Array {
 /**
  * Add-½ smoothed byte frequencies (count_o + 0.5)/(n + 128) over all n bytes of the text, [256]:
  * the constructions' marginal (the PI residual target subtracts it).
+ *
+ * @example
+ * const p = smoothedMarginal(new Uint8Array([97, 97, 98]));
+ * // byte 97 occurs twice in 3 bytes: (2 + 0.5) / (3 + 128)
+ * p[97]; // → 0.0190840
+ * p.reduce((a, b) => a + b, 0); // → 1.000000
  */
 export function smoothedMarginal(bytes: Uint8Array): Float64Array {
   if (bytes.length === 0) throw new RangeError('bytes: empty text');

@@ -23,6 +23,9 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
 /**
  * The real path of `path` (symbolic links resolved), also for a path that does not exist yet: the
  * real path of its nearest existing ancestor joined with the rest. Two names of one file compare equal.
+ *
+ * @example
+ * realPath('/tmp/../tmp/not-there-yet.bin'); // → '/tmp/not-there-yet.bin'
  */
 export function realPath(path: string): string {
   const abs = resolve(path);

@@ -8,7 +8,13 @@
 
 export const RAND_MAX = 2147483647;
 
-/** A glibc `rand()` stream; `next()` returns the same integers as C after `srand(seed)`. */
+/**
+ * A glibc `rand()` stream; `next()` returns the same integers as C after `srand(seed)`.
+ *
+ * @example
+ * const r = new GlibcRand(42);
+ * [r.next(), r.next()]; // → [71876166, 708592740]
+ */
 export class GlibcRand {
   private readonly ring = new Int32Array(34);
   private k = 0;

@@ -32,12 +32,23 @@ export interface SatRnn {
 export const TENSOR_NAMES = ['Wx', 'Wh', 'bh', 'Wy', 'by'] as const;
 export type TensorName = (typeof TENSOR_NAMES)[number];
 
-/** Element count of each tensor for hidden size H, in file order. */
+/**
+ * Element count of each tensor for hidden size H, in file order.
+ *
+ * @example
+ * tensorSizes(128); // → { Wx: 32768, Wh: 16384, bh: 128, Wy: 32768, by: 256 }
+ */
 export function tensorSizes(hidden: number): Record<TensorName, number> {
   return { Wx: hidden * VOCAB, Wh: hidden * hidden, bh: hidden, Wy: VOCAB * hidden, by: VOCAB };
 }
 
-/** Total parameter count for hidden size H (82,304 for H = 128). */
+/**
+ * Total parameter count for hidden size H (82,304 for H = 128).
+ *
+ * @example
+ * parameterCount(128); // → 82304
+ * parameterCount(8); // → 4424
+ */
 export function parameterCount(hidden: number): number {
   const s = tensorSizes(hidden);
   return s.Wx + s.Wh + s.bh + s.Wy + s.by;

@@ -221,6 +221,10 @@ export function countScore(text: Uint8Array, family: ContextFamily, rule: Rule, 
  * The original n-gram UM of sat_ngram_um.c at `order`: counts of every context length up to t + 1
  * over the whole text, looked up from length min(order − 1, t) down, the UM rule; bpc over
  * t = 0 … n − 2.
+ *
+ * @example
+ * // −log2 of 2/5, 1/2, 1, 1, 1/2 over the five positions of 'abcabd' (test/counting.test.ts)
+ * originalUm(new TextEncoder().encode('abcabd'), 3).bpc; // → 0.66439
  */
 export function originalUm(text: Uint8Array, order: number): CountScore {
   return countScore(text, ngramFamily(order), umRule, 'in-sample', undefined, ngramFamily(order, true));

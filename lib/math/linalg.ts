@@ -30,7 +30,12 @@ export function eigenvalues(a: ArrayLike<number>, n: number): Eigenvalues {
   return { re: wr.slice(1), im: wi.slice(1) };
 }
 
-/** Largest eigenvalue modulus of a real n×n matrix. */
+/**
+ * Largest eigenvalue modulus of a real n×n matrix.
+ *
+ * @example
+ * spectralRadius([0, 1, 1, 0], 2); // → 1.000000
+ */
 export function spectralRadius(a: ArrayLike<number>, n: number): number {
   const { re, im } = eigenvalues(a, n);
   let r = 0;

@@ -22,6 +22,9 @@ export function mean(x: ArrayLike<number>): number {
 /**
  * Pearson correlation r = Σ(x−x̄)(y−ȳ) / √(Σ(x−x̄)² · Σ(y−ȳ)²), computed in two passes (centred)
  * for accuracy. Returns NaN when either input is constant (r is undefined there).
+ *
+ * @example
+ * pearson([1, 2, 3], [2, 4, 7]); // → 0.99340
  */
 export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   checkPair(x, y, 'pearson');
@@ -105,6 +108,9 @@ export function topAbs(values: ArrayLike<number>, k: number): number[] {
 /**
  * Least-squares scale s minimising Σ (trained − s·estimate)²: s = Σ trained·estimate / Σ estimate².
  * Throws when the estimate is all zeros (no scale is defined).
+ *
+ * @example
+ * leastSquaresScale([2, 4], [1, 2]); // → 2
  */
 export function leastSquaresScale(trained: ArrayLike<number>, estimate: ArrayLike<number>): number {
   checkPair(trained, estimate, 'leastSquaresScale');

@@ -20,7 +20,13 @@ import type { ReportJson } from './report.js';
 
 const DIGITS = ['Zero', 'One', 'Two', 'Three', 'Four', 'Five', 'Six', 'Seven', 'Eight', 'Nine'];
 
-/** A LaTeX macro name (letters only) for a claim id: `sr.opt_all` → `satSrOptAll`, `o11` → `OOneOne`. */
+/**
+ * A LaTeX macro name (letters only) for a claim id: `sr.opt_all` → `satSrOptAll`, `o11` → `OOneOne`.
+ *
+ * @example
+ * macroName('sr.opt_all'); // → 'satSrOptAll'
+ * macroName('count.ngram_um_o11'); // → 'satCountNgramUmOOneOne'
+ */
 export function macroName(id: string): string {
   const words = id.split(/[._-]+/).filter((w) => w !== '');
   const camel = words.map((w) => w.replace(/\d/g, (d) => DIGITS[Number(d)]).replace(/^./, (c) => c.toUpperCase())).join('');
