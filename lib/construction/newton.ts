@@ -19,6 +19,7 @@ import { readoutLossGrad, type Readout, type ReadoutProblem } from './readout.js
 import { fastReadoutLossGrad } from '../fast/readout.js';
 import { weightedGramSession, type WeightedGram } from '../fast/gram.js';
 import { useFast } from '../core/kernel.js';
+import type { Kernel } from '../core/types.js';
 
 export interface NewtonOptions {
   /** Number of Newton iterations. */
@@ -62,9 +63,6 @@ function probabilities(p: ReadoutProblem, r: Readout): Float64Array {
   return P;
 }
 
-/** Which implementation forms the Hessian blocks: one WebAssembly GEMM per output, or plain loops. */
-export type NewtonKernel = 'fast' | 'reference';
-
 /** The plain-loop `WeightedGram`: G = Σ_t w[t]·x(t)x(t)ᵀ over X [n][k], lower triangle then mirrored. */
 function referenceGram(X: Float64Array, n: number, k: number): WeightedGram {
   return (w, out) => {
@@ -85,7 +83,7 @@ function referenceGram(X: Float64Array, n: number, k: number): WeightedGram {
  * block A_o is a weighted Gram matrix of the states (`kernel` 'fast': lib/fast/gram.ts when the
  * hidden size allows it); its bias row and column are Σ w h and Σ w.
  */
-export function newtonDirection(p: ReadoutProblem, r: Readout, damping: number, kernel: NewtonKernel = 'fast'): Readout {
+export function newtonDirection(p: ReadoutProblem, r: Readout, damping: number, kernel: Kernel = 'fast'): Readout {
   const H = p.hidden, K = H + 1, n = p.to - p.from;
   const P = probabilities(p, r);
   const X = p.states.subarray(p.from * H, p.to * H);

@@ -8,7 +8,7 @@
  * original programs is `lr: 0.5` here.
  */
 import { VOCAB } from '../core/model.js';
-import type { Readout, ReadoutProblem } from '../core/types.js';
+import type { Kernel, Readout, ReadoutProblem } from '../core/types.js';
 
 export type { Readout, ReadoutProblem } from '../core/types.js';
 import { readout, scoreStates } from '../core/rnn.js';
@@ -90,7 +90,7 @@ export interface Schedule {
    * 'fast' (default): the float64 WebAssembly SIMD gradient of lib/fast/readout.ts (same values to
    * rounding) when the hidden size is a multiple of 8; 'reference': `readoutLossGrad` above.
    */
-  kernel?: 'fast' | 'reference';
+  kernel?: Kernel;
 }
 
 /**

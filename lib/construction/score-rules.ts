@@ -82,13 +82,13 @@ export function fitSpan(end: number): Span {
   return { from: WARMUP, to: end - 2 };
 }
 
-/** Mean of the floored per-position bits over [from, to) (bits[k] belongs to position k). */
+/** Mean of per-position bits over [from, to) (bits[k] belongs to position k; `positionBits` floors them). */
 export function meanBits(bits: Float64Array, span: Span): number {
   if (!(span.from >= 0 && span.to <= bits.length && span.to > span.from)) {
     throw new RangeError(`span [${span.from}, ${span.to}): outside the ${bits.length} scored positions`);
   }
   let sum = 0;
-  for (let t = span.from; t < span.to; t++) sum += Math.min(bits[t], MAX_BITS);
+  for (let t = span.from; t < span.to; t++) sum += bits[t];
   return sum / (span.to - span.from);
 }
 

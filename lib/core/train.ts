@@ -46,7 +46,8 @@ export interface TrainOptions {
   /**
    * The chunk-gradient kernel: by default `chunkGradientFor(hidden)` (lib/core/kernel.ts), the fast
    * float32 `fastChunkGradient` when the hidden size allows; pass `chunkGradient` (lib/core/bptt.ts)
-   * for the float64 reference. With the fast kernel and SGD the whole chunk step (gradient, clip, update) runs fused in wasm (lib/fast/train.ts).
+   * for the float64 reference. With the fast kernel and SGD the whole chunk step (gradient, clip,
+   * update) runs fused in wasm (lib/fast/train.ts).
    */
   kernel?: ChunkGradientKernel;
   /** Called after every epoch; return `false` to stop early. */
@@ -98,7 +99,6 @@ export function train(bytes: Uint8Array, opts: TrainOptions = {}): TrainResult {
   const optimizer = opts.optimizer ?? 'sgd';
   const lrMax = opts.lrMax ?? (optimizer === 'adam' ? 0.002 : 0.01);
   const lrMin = opts.lrMin ?? 1e-4;
-  const kernel = opts.kernel ?? chunkGradientFor(opts.init?.hidden ?? opts.hidden ?? 128);
   checkPositiveInt('epochs', epochs);
   checkPositiveInt('chunk', chunkLen);
   if (!(clip > 0)) throw new RangeError(`clip: expected a positive number, got ${clip}`);
@@ -107,6 +107,7 @@ export function train(bytes: Uint8Array, opts: TrainOptions = {}): TrainResult {
 
   const m = opts.init ? cloneModel(opts.init) : initModel(opts.seed ?? 42, opts.hidden ?? 128);
   const H = m.hidden;
+  const kernel = opts.kernel ?? chunkGradientFor(H);
   const best = cloneModel(m);
   const g = zeroGrads(H);
   const params = tensors(m);
