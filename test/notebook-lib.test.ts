@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeClaim, verdict, claimRows, formatTolerance } from '../lib/notebook/ledger.js';
+import { makeClaim, verdict, claimRows, formatTolerance, checkEvidence, summarize, formatSummary, differencesMarkdown, candidateRows, CAUSE_KINDS, type CauseKind } from '../lib/notebook/ledger.js';
 import { toDataFrame, dataFrameRows, toCsv, toHtml, toLatex, formatNumber, tableColumns, escapeLatex } from '../lib/notebook/table.js';
 import { macroName } from '../lib/notebook/paper.js';
 import { checkAxes, styleFigure, figureHtml, plotlyScriptTag, OKABE_ITO } from '../lib/notebook/figure.js';
@@ -27,7 +27,7 @@ describe('claims ledger', () => {
   });
 
   it('validates claims and names the offending field', () => {
-    const ok = { id: 'satrnn.bpc', description: 'bpc', paper: 0.079, measured: 0.08, unit: 'bpc', tolerance: { abs: 0.01 } };
+    const ok = { id: 'satrnn.bpc', description: 'bpc', paper: 0.079, measured: 0.08, unit: 'bpc', tolerance: { abs: 0.01 }, toleranceWhy: 'three decimals' };
     expect(makeClaim(ok).verdict).toBe('reproduces');
     expect(() => makeClaim({ ...ok, id: 'BPC' })).toThrow(/claim id 'BPC'/);
     expect(() => makeClaim({ ...ok, tolerance: undefined })).toThrow(/satrnn.bpc.*tolerance/);
@@ -35,12 +35,76 @@ describe('claims ledger', () => {
     expect(() => makeClaim({ ...ok, unit: ' ' })).toThrow(/unit is empty/);
     expect(() => makeClaim({ ...ok, paper: NaN })).toThrow(/paper must be a finite number/);
     expect(makeClaim({ ...ok, paper: null, tolerance: undefined }).verdict).toBe('not-in-paper');
+    expect(() => makeClaim({ ...ok, toleranceWhy: undefined })).toThrow(/satrnn.bpc.*say why the tolerance is ±0.01/);
+    expect(() => makeClaim({ ...ok, toleranceWhy: '  ' })).toThrow(/toleranceWhy/);
+  });
+
+  const differing = { id: 'sr.pi_all', description: 'd', paper: 1.409, measured: 1.4535, unit: 'bpc', tolerance: { abs: 0.01 }, toleranceWhy: 'decides between two readings' };
+  const reproducing = { ...differing, id: 'sr.pi', measured: 1.4102 };
+
+  it('gives a differing claim without a cause the kind unexplained, and keeps causes only on differing claims', () => {
+    expect(makeClaim(differing).cause).toEqual({ kind: 'unexplained', because: 'no cause has been shown yet' });
+    const cause = { kind: 'typed-constant' as const, because: 'printed as a constant' };
+    expect(makeClaim({ ...differing, cause }).cause).toEqual(cause);
+    expect(makeClaim({ ...reproducing, cause }).cause).toBeNull();
+    expect(makeClaim({ id: 'a.b', description: 'd', paper: null, measured: 1, unit: 'u', cause }).cause).toBeNull();
+  });
+
+  it('has a closed cause vocabulary: an unknown kind is an error naming the valid ones', () => {
+    const bad = { ...differing, cause: { kind: 'bad-luck' as CauseKind, because: 'x' } };
+    expect(() => makeClaim(bad)).toThrow(`claim sr.pi_all: unknown cause kind 'bad-luck'; expected one of ${CAUSE_KINDS.join(', ')}`);
+    expect(CAUSE_KINDS).toHaveLength(8);
+    expect(() => makeClaim({ ...differing, cause: { kind: 'our-definition', because: ' ' } })).toThrow(/needs a non-empty 'because'/);
+    expect(() => makeClaim({ ...differing, cause: { kind: 'rule-differs', because: 'another rule' } })).toThrow(/rule-differs needs 'evidence'/);
+    expect(() => makeClaim({ ...differing, cause: { kind: 'rule-differs', because: 'x', evidence: 'sr.pi_all' } })).toThrow(/own claim/);
+  });
+
+  it('rejects a rule-differs cause whose evidence does not reproduce the same paper value, naming both ids', () => {
+    const cause = { kind: 'rule-differs' as const, because: 'the fit-range loss', evidence: 'sr.pi' };
+    expect(() => checkEvidence([makeClaim(reproducing), makeClaim({ ...differing, cause })])).not.toThrow();
+    expect(() => checkEvidence([makeClaim({ ...reproducing, measured: 1.43 }), makeClaim({ ...differing, cause })]))
+      .toThrow(/claim sr.pi_all: cause rule-differs rejected: its evidence sr.pi does not reproduce the paper \(verdict differs/);
+    expect(() => checkEvidence([makeClaim({ ...differing, cause })])).toThrow(/names evidence sr.pi, which is not a claim of this run/);
+    expect(() => checkEvidence([makeClaim({ ...reproducing, paper: 1.41, measured: 1.41 }), makeClaim({ ...differing, cause })])).toThrow(/reproduces paper value 1.41, not this claim's 1.409/);
+    // Evidence of a claim that reproduces is not checked: the cause is dropped with the verdict.
+    expect(() => checkEvidence([makeClaim({ ...differing, measured: 1.409, cause })])).not.toThrow();
+  });
+
+  it('summarises verdicts by cause and writes the why-they-differ list from the causes', () => {
+    const claims = [
+      makeClaim(reproducing),
+      makeClaim(differing),
+      makeClaim({ ...differing, id: 'sr.c', cause: { kind: 'typed-constant', because: 'typed into the program' } }),
+      makeClaim({ id: 'a.b', description: 'd', paper: null, measured: 1, unit: 'u' }),
+    ];
+    const s = summarize(claims);
+    expect(s).toMatchObject({ claims: 4, reproduces: 1, differs: 2, notInPaper: 1 });
+    expect(s.byCause['typed-constant']).toBe(1);
+    expect(s.byCause.unexplained).toBe(1);
+    expect(formatSummary(s)).toBe('3 with a paper value: 1 reproduce; 2 differ (1 typed-constant, 1 unexplained); 1 not in the paper');
+    const md = differencesMarkdown(claims);
+    expect(md).toContain('- **typed-constant** (1):\n  - `sr.c` (paper 1.409, measured 1.454): typed into the program');
+    expect(md).toContain('- **unexplained** (1):');
+    expect(md.indexOf('typed-constant')).toBeLessThan(md.indexOf('unexplained'));
+    expect(differencesMarkdown([claims[0]])).toMatch(/Every claim with a paper value reproduces/);
+  });
+
+  it('ranks forensic candidates by their distance to the paper', () => {
+    const rows = candidateRows(3.44, [{ candidate: 'far', value: 1 }, { candidate: 'none', value: NaN }, { candidate: 'near', value: 3.42 }], { abs: 0.05 });
+    expect(rows.map((r) => r.candidate)).toEqual(['near', 'far', 'none']);
+    expect(rows[0]).toMatchObject({ nearest: true, 'within tolerance': true });
+    expect(rows[0].distance).toBeCloseTo(0.02, 12);
+    expect(rows[1]).toMatchObject({ nearest: false, 'within tolerance': false, distance: 2.44 });
+    expect(rows[2].distance).toBe(Infinity);
+    expect(() => candidateRows(1, [], { abs: 0 })).toThrow(/no candidates/);
   });
 
   it('renders the ledger rows with readable tolerances', () => {
-    const c = makeClaim({ id: 'a.b', description: 'd', paper: 2, measured: 2.1, unit: 'u', tolerance: { abs: 0.5, rel: 0.1 } });
+    const c = makeClaim({ id: 'a.b', description: 'd', paper: 2, measured: 2.1, unit: 'u', tolerance: { abs: 0.5, rel: 0.1 }, toleranceWhy: 'w' });
     expect(formatTolerance(c.tolerance)).toBe('±0.5 or ±10%');
-    expect(claimRows([c])).toEqual([{ id: 'a.b', description: 'd', paper: 2, measured: 2.1, unit: 'u', tolerance: '±0.5 or ±10%', verdict: 'reproduces' }]);
+    expect(claimRows([c])).toEqual([{ id: 'a.b', description: 'd', paper: 2, measured: 2.1, unit: 'u', tolerance: '±0.5 or ±10%', verdict: 'reproduces', cause: '', because: '' }]);
+    const d = makeClaim({ id: 'a.c', description: 'd', paper: 2, measured: 3, unit: 'u', tolerance: { abs: 0.5 }, toleranceWhy: 'w', cause: { kind: 'chaotic-training', because: 'one run', evidence: 'a.b' } });
+    expect(claimRows([d])[0]).toMatchObject({ verdict: 'differs', cause: 'chaotic-training', because: 'one run (evidence: a.b)' });
   });
 });
 
@@ -187,7 +251,7 @@ describe('Report (outside a kernel)', () => {
     const report = Report.open('99-test', { modelPath, outDir: join(dir, 'out') });
     expect(report.model.hidden).toBe(4);
     expect(report.bpc).toBeCloseTo(evaluate(report.model, report.bytes).bpc, 12);
-    report.claim({ id: 'test.params', description: 'p', paper: 2, measured: 2, unit: 'count', tolerance: { abs: 0 } });
+    report.claim({ id: 'test.params', description: 'p', paper: 2, measured: 2, unit: 'count', tolerance: { abs: 0 }, toleranceWhy: 'a count' });
     report.claim({ id: 'test.free', description: 'f', paper: null, measured: 0.5, unit: 'fraction' });
     expect(() => report.claim({ id: 'test.free', description: 'f', paper: null, measured: 1, unit: 'fraction' })).toThrow(/already recorded/);
     report.table('numbers', [{ k: 1, v: 0.5 }, { k: 2, v: null }], { caption: 'c' });
@@ -204,8 +268,33 @@ describe('Report (outside a kernel)', () => {
     expect(json.claims.map((c) => [c.id, c.verdict])).toEqual([['test.params', 'reproduces'], ['test.free', 'not-in-paper']]);
     expect(json.tables).toEqual({ numbers: [{ k: 1, v: 0.5 }, { k: 2, v: null }] });
     expect(readFileSync(join(dir, 'out/results/99-test/numbers.csv'), 'utf8')).toBe('k,v\n1,0.5\n2,\n');
-    expect(readFileSync(join(dir, 'out/results/99-test/claims.csv'), 'utf8').split('\n')[1]).toBe('test.params,p,2,2,count,±0,reproduces');
+    expect(readFileSync(join(dir, 'out/results/99-test/claims.csv'), 'utf8').split('\n')[1]).toBe('test.params,p,2,2,count,±0,reproduces,,');
     expect(readdirSync(join(dir, 'out/results')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('rejects at finish a rule-differs cause whose evidence does not reproduce', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'report-'));
+    const modelPath = join(dir, 'm.bin');
+    saveModel(modelPath, randomModel(2, 1, 0.5));
+    const report = Report.open('97-evidence', { modelPath, outDir: dir });
+    expect(report.onPaperText).toBe(true);
+    expect(report.onArchiveModel).toBe(false);
+    expect(report.modelCause({ kind: 'rule-differs', because: 'x', evidence: 'test.b' }).kind).toBe('chaotic-training');
+    const tol = { tolerance: { abs: 0.01 }, toleranceWhy: 'w', unit: 'u', description: 'd' };
+    report.claim({ id: 'test.a', paper: 1, measured: 2, ...tol, cause: { kind: 'rule-differs', because: 'another rule', evidence: 'test.b' } });
+    report.claim({ id: 'test.b', paper: 1, measured: 1.5, ...tol });
+    await expect(report.finish()).rejects.toThrow(/claim test.a: cause rule-differs rejected: its evidence test.b does not reproduce/);
+  });
+
+  it('on a text other than the paper\'s, gives every differing claim the cause unpublished-input', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'report-'));
+    const modelPath = join(dir, 'm.bin'), dataPath = join(dir, 'other.txt');
+    saveModel(modelPath, randomModel(2, 1, 0.5));
+    writeFileSync(dataPath, 'another text entirely');
+    const report = Report.open('96-other', { modelPath, dataPath, outDir: dir });
+    expect(report.onPaperText).toBe(false);
+    report.claim({ id: 'test.a', description: 'd', paper: 1, measured: 2, unit: 'u', tolerance: { abs: 0 }, toleranceWhy: 'w', cause: { kind: 'rule-differs', because: 'x', evidence: 'test.b' } });
+    expect(report.claimsSoFar[0].cause).toMatchObject({ kind: 'unpublished-input', because: expect.stringContaining('this run reads other.txt') });
   });
 
   it('refuses to finish without claims', async () => {

@@ -12,6 +12,7 @@ import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../core/files.js';
 import { escapeHtml, formatCell } from './table.js';
 import { readResults } from './paper.js';
+import { CAUSE_KINDS, summarize, formatTolerance, type Claim } from './ledger.js';
 import { exportFigure } from './export.js';
 import { styleFigure, OKABE_ITO } from './figure.js';
 import type { ReportJson } from './report.js';
@@ -129,14 +130,22 @@ export async function writeBook(outDir: string, timings: Timings = {}): Promise<
     const t = timings[r.notebook];
     const section = sections.get(r.notebook);
     return `<section class="nb"><h3><a href="html/${r.notebook}.html">${inline(title)}</a></h3>${section ? `<p class="meta">Seed: ${escapeHtml(section)}</p>` : ''}<p>${inline(about)}</p>` +
-      `<p class="meta">${r.claims.length} claims: <b>${count(r, 'reproduces')}</b> reproduce, <b>${count(r, 'differs')}</b> differ, <b>${count(r, 'not-in-paper')}</b> new` +
+      `<p class="meta">${r.claims.length} claims: <b>${count(r, 'reproduces')}</b> reproduce, <b>${count(r, 'differs')}</b> differ (${r.claims.filter((c) => c.cause?.kind === 'unexplained').length} unexplained), <b>${count(r, 'not-in-paper')}</b> new` +
       `${t === undefined ? '' : ` · ran in ${t.toFixed(1)} s`} · <a href="html/${r.notebook}.html">HTML</a> · <a href="notebooks/${r.notebook}.ipynb">executed notebook</a>` +
       `${existsSync(join(outDir, 'pdf', `${r.notebook}.pdf`)) ? ` · <a href="pdf/${r.notebook}.pdf">handout (PDF)</a>` : ''}</p></section>`;
   }).join('\n');
+  const all: Claim[] = results.flatMap((r) => r.claims);
+  const summary = summarize(all);
+  const causeCell = (c: Claim) => (!c.cause ? '' :
+    `<span class="cause c-${c.cause.kind}">${c.cause.kind}</span> ${escapeHtml(c.cause.because)}${c.cause.evidence === undefined ? '' : ` <span class="meta">(evidence: <code>${escapeHtml(c.cause.evidence)}</code>)</span>`}`);
   const claimRows = results.flatMap((r) => r.claims.map((c) =>
-    `<tr data-verdict="${c.verdict}" data-notebook="${r.notebook}"><td><code>${escapeHtml(c.id)}</code></td><td>${escapeHtml(c.description)}</td>` +
+    `<tr data-verdict="${c.verdict}" data-notebook="${r.notebook}" data-cause="${c.cause?.kind ?? ''}"><td><code>${escapeHtml(c.id)}</code></td><td>${escapeHtml(c.description)}</td>` +
     `<td class="n">${c.paper === null ? '—' : escapeHtml(formatCell(c.paper, 6))}</td><td class="n">${escapeHtml(formatCell(c.measured, 6))}</td><td>${escapeHtml(c.unit)}</td>` +
-    `<td class="v-${c.verdict}">${c.verdict}</td><td><a href="html/${r.notebook}.html">${r.notebook}</a></td></tr>`)).join('\n');
+    `<td class="n"${c.toleranceWhy ? ` title="${escapeHtml(c.toleranceWhy)}"` : ''}>${escapeHtml(formatTolerance(c.tolerance))}</td>` +
+    `<td class="v-${c.verdict}">${c.verdict}</td><td>${causeCell(c)}</td><td><a href="html/${r.notebook}.html">${r.notebook}</a></td></tr>`)).join('\n');
+  const byCause = CAUSE_KINDS.filter((k) => summary.byCause[k] > 0 && k !== 'unexplained').map((k) => `${summary.byCause[k]} ${k}`);
+  const summaryLine = `<p id="ledger-summary" class="summary">${summary.claims} claims. <b>${summary.reproduces}</b> reproduce the paper; <b>${summary.differs}</b> differ` +
+    `${byCause.length ? `, by cause: ${byCause.join(', ')}` : ''}; <b id="unexplained-count">${summary.byCause.unexplained} unexplained</b>; ${summary.notInPaper} are not in the paper.</p>`;
   const gallery = results.flatMap((r) => Object.entries(r.figures).map(([name, f]) => {
     const png = f.files.find((p) => p.endsWith('.png'));
     return `<figure><a href="html/${r.notebook}.html"><img loading="lazy" src="${png}" alt="${escapeHtml(name)}"></a><figcaption><b>${r.notebook} · ${escapeHtml(name)}</b>: ${escapeHtml(f.caption)}</figcaption></figure>`;
@@ -149,6 +158,8 @@ body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1100px;margin:24px aut
 h1{font-size:26px} h2{margin-top:36px;border-bottom:1px solid #ccc} h3{margin-bottom:4px}
 .meta{color:#444;font-size:14px} code{font-size:13px}
 table{border-collapse:collapse;font-size:13px} th,td{padding:3px 8px;border-bottom:1px solid #eee;vertical-align:top;text-align:left} td.n{text-align:right;font-variant-numeric:tabular-nums}
+.summary{font-size:15px;background:#f6f6f6;padding:8px 12px;border-left:4px solid #0072B2}
+.cause{font-family:monospace;font-size:12px;white-space:nowrap;background:#eee;padding:0 4px;border-radius:3px} .c-unexplained{background:#D55E00;color:#fff}
 .v-reproduces{color:#009E73;font-weight:bold} .v-differs{color:#D55E00;font-weight:bold} .v-not-in-paper{color:#555}
 .gallery{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:16px} figure{margin:0} figure img{width:100%;border:1px solid #ddd} figcaption{font-size:12px}
 </style></head><body>
@@ -160,10 +171,14 @@ ${first ? `This run: model <code>${escapeHtml(basename(first.model.path))}</code
 <h2>Notebooks</h2>
 ${entries}
 <h2>Claims dashboard</h2>
-<p>Every claim of every notebook: the paper's value (quoted) beside the one this run measured; the verdict is computed from the claim's stated tolerance.
-Verdict <select id="f-verdict"><option value="">all</option>${['reproduces', 'differs', 'not-in-paper'].map(option).join('')}</select>
+${summaryLine}
+<p>Every claim of every notebook: the paper's value (quoted) beside the one this run measured; the verdict is computed from the claim's stated tolerance (hover it for the reason).
+A claim that differs says why, with a cause from a fixed vocabulary: <code>unpublished-input</code> (the paper measured an input we do not have), <code>typed-constant</code> (the program printed a typed-in number),
+<code>program-not-public</code>, <code>rule-differs</code> (the paper used another rule; the evidence claim measures under it and reproduces), <code>our-definition</code>, <code>chaotic-training</code>, <code>paper-inconsistent</code> (the seeds contradict themselves) and <code>unexplained</code>.</p>
+<p>Verdict <select id="f-verdict"><option value="">all</option>${['reproduces', 'differs', 'not-in-paper'].map(option).join('')}</select>
+cause <select id="f-cause"><option value="">all</option>${CAUSE_KINDS.map(option).join('')}</select>
 notebook <select id="f-notebook"><option value="">all</option>${results.map((r) => option(r.notebook)).join('')}</select> <span id="f-count"></span></p>
-<table id="claims"><thead><tr><th>claim</th><th>what</th><th>paper</th><th>measured</th><th>unit</th><th>verdict</th><th>notebook</th></tr></thead><tbody>
+<table id="claims"><thead><tr><th>claim</th><th>what</th><th>paper</th><th>measured</th><th>unit</th><th>tolerance</th><th>verdict</th><th>cause</th><th>notebook</th></tr></thead><tbody>
 ${claimRows}
 </tbody></table>
 <h2>All configurations on one scale</h2>
@@ -176,12 +191,13 @@ ${gallery}
 <script>
 const rows = [...document.querySelectorAll('#claims tbody tr')];
 function filter() {
-  const v = document.getElementById('f-verdict').value, n = document.getElementById('f-notebook').value;
+  const v = document.getElementById('f-verdict').value, n = document.getElementById('f-notebook').value, k = document.getElementById('f-cause').value;
   let shown = 0;
-  for (const r of rows) { const ok = (!v || r.dataset.verdict === v) && (!n || r.dataset.notebook === n); r.style.display = ok ? '' : 'none'; shown += ok; }
+  for (const r of rows) { const ok = (!v || r.dataset.verdict === v) && (!n || r.dataset.notebook === n) && (!k || r.dataset.cause === k); r.style.display = ok ? '' : 'none'; shown += ok; }
   document.getElementById('f-count').textContent = shown + ' of ' + rows.length + ' claims';
 }
-document.getElementById('f-verdict').onchange = filter; document.getElementById('f-notebook').onchange = filter; filter();
+for (const id of ['f-verdict', 'f-notebook', 'f-cause']) document.getElementById(id).onchange = filter;
+filter();
 </script>
 </body></html>
 `;

@@ -16,9 +16,9 @@ import type { SatRnn } from '../core/model.js';
 import { writeFileAtomic } from '../core/files.js';
 import { sha256 } from '../core/data.js';
 import { evaluate } from '../core/rnn.js';
-import { experimentInputs, projectRoot, type ExperimentInputs, type InputPaths } from './inputs.js';
-import { claimRows, makeClaim, formatTolerance, type Claim, type ClaimInput } from './ledger.js';
-import { toDataFrame, dataFrameRows, toCsv, toHtml, toLatex, formatCell, type Row, type TableFormat } from './table.js';
+import { experimentInputs, projectRoot, PAPER_TEXT_SHA256, ARCHIVE_MODEL_SHA256, type ExperimentInputs, type InputPaths } from './inputs.js';
+import { claimRows, makeClaim, formatTolerance, formatCause, checkEvidence, type Cause, type Claim, type ClaimInput } from './ledger.js';
+import { toDataFrame, dataFrameRows, toCsv, toHtml, toLatex, formatCell, escapeHtml, type Row, type TableFormat } from './table.js';
 import { styleFigure, figureHtml, plotlyScriptTag, type FigureSpec } from './figure.js';
 import { exportFigure, closeExporter } from './export.js';
 import { displayBundle, displayHtml } from './display.js';
@@ -52,6 +52,8 @@ export class Report {
   readonly bpc: number;
   /** sha256 of the model file as read. */
   readonly modelSha256: string;
+  /** sha256 of the text. */
+  readonly textSha256: string;
   private readonly claims: Claim[] = [];
   private readonly tables: Record<string, Row[]> = {};
   private readonly figures: ReportJson['figures'] = {};
@@ -63,6 +65,7 @@ export class Report {
     this.inputs = inputs;
     this.bpc = evaluate(inputs.model, inputs.bytes).bpc;
     this.modelSha256 = sha256(readFileSync(inputs.modelPath));
+    this.textSha256 = sha256(inputs.bytes);
   }
 
   /** Open the report of `notebook` (its file name without .ipynb) on this run's model and text. */
@@ -89,15 +92,40 @@ export class Report {
     if (taken) throw new RangeError(`${this.notebook}: ${kind} '${name}' was already recorded`);
   }
 
-  /** Record a claim (verdict computed from its tolerance) and show it on one line. */
+  /** True when this run reads the text every paper number was measured on (enwik_1024.txt, by sha256). */
+  get onPaperText(): boolean { return this.textSha256 === PAPER_TEXT_SHA256; }
+
+  /** True when this run's model is the original published model (by sha256). */
+  get onArchiveModel(): boolean { return this.modelSha256 === ARCHIVE_MODEL_SHA256; }
+
+  /**
+   * The cause for a number that depends on the trained model: `onArchive` when this run's model is
+   * the published one, else `chaotic-training` (another model of a chaotic recipe). Use it for
+   * causes that hold only on the archive model, e.g. a `rule-differs` whose evidence is measured
+   * on that model.
+   */
+  modelCause(onArchive: Cause): Cause {
+    return this.onArchiveModel ? onArchive : {
+      kind: 'chaotic-training',
+      because: `this run's model (${basename(this.inputs.modelPath)}) is not the published one the paper measured, and the training recipe is chaotic: runs of the same recipe land at different weights`,
+    };
+  }
+
+  /**
+   * Record a claim (verdict computed from its tolerance) and show it on one line. On a text other
+   * than the paper's, a differing claim's cause is `unpublished-input` whatever the notebook says:
+   * the paper never measured this text.
+   */
   claim(c: ClaimInput): void {
     this.checkOpen('claim');
     if (this.claims.some((k) => k.id === c.id)) throw new RangeError(`${this.notebook}: claim ${c.id} was already recorded`);
-    const k = makeClaim(c);
+    const otherText: Cause = { kind: 'unpublished-input', because: `the paper measured enwik_1024.txt; this run reads ${this.textLabel} (sha256 ${this.textSha256.slice(0, 12)}…)` };
+    const k = makeClaim(c.paper !== null && !this.onPaperText ? { ...c, cause: otherText } : c);
     this.claims.push(k);
     const paper = k.paper === null ? 'not stated in the paper' : `paper ${formatCell(k.paper, 6)} ${k.unit} (tolerance ${formatTolerance(k.tolerance)})`;
-    const text = `claim ${k.id}: measured ${formatCell(k.measured, 6)} ${k.unit}; ${paper} → ${k.verdict}`;
-    displayHtml(`<p style="font-family:'DejaVu Sans',Arial,sans-serif;font-size:13px"><b>${k.id}</b>: measured ${formatCell(k.measured, 6)} ${k.unit}; ${paper} → <b>${k.verdict}</b></p>`, text);
+    const why = k.cause === null ? '' : ` (${formatCause(k.cause)})`;
+    const text = `claim ${k.id}: measured ${formatCell(k.measured, 6)} ${k.unit}; ${paper} → ${k.verdict}${why}`;
+    displayHtml(`<p style="font-family:'DejaVu Sans',Arial,sans-serif;font-size:13px"><b>${k.id}</b>: measured ${formatCell(k.measured, 6)} ${k.unit}; ${paper} → <b>${k.verdict}</b>${escapeHtml(why)}</p>`, text);
   }
 
   /** The claims recorded so far. */
@@ -162,7 +190,7 @@ export class Report {
     return {
       notebook: this.notebook,
       model: { path: portablePath(modelPath), sha256: this.modelSha256, bpc: this.bpc },
-      data: { path: portablePath(dataPath), sha256: sha256(bytes), bytes: bytes.length },
+      data: { path: portablePath(dataPath), sha256: this.textSha256, bytes: bytes.length },
       claims: [...this.claims],
       tables: { ...this.tables },
       figures: { ...this.figures },
@@ -173,6 +201,7 @@ export class Report {
   async finish(): Promise<void> {
     this.checkOpen('finish');
     if (this.claims.length === 0) throw new RangeError(`${this.notebook}: no claims recorded; every notebook states at least one`);
+    checkEvidence(this.claims);
     this.writeTable('claims', claimRows(this.claims), { caption: `Claims ledger of ${this.notebook}: the paper's value beside ours; verdict from the stated tolerance`, digits: 6 });
     const json = this.json();
     mkdirSync(join(this.inputs.outDir, 'results'), { recursive: true });
