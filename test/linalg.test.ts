@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cholesky, choleskySolve, eigenvalues, spectralRadius } from '../lib/math/linalg.js';
+import { cholesky, choleskySolve, eigenvalues, spectralRadius, transpose } from '../lib/math/linalg.js';
 import { GlibcRand } from '../lib/core/glibc-rand.js';
 
 function randomMatrix(n: number, seed: number): Float64Array {
@@ -40,6 +40,16 @@ describe('eigenvalues', () => {
   it('rejects a non-square or non-finite matrix', () => {
     expect(() => eigenvalues([1, 2, 3], 2)).toThrow(/2×2/);
     expect(() => eigenvalues([1, NaN, 0, 1], 2)).toThrow(/NaN/);
+  });
+});
+
+describe('transpose', () => {
+  it('swaps rows and columns and is its own inverse', () => {
+    const a = Float64Array.from({ length: 12 }, (_, k) => k * k - 3);
+    const t = transpose(a, 3, 4);
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 4; j++) expect(t[j * 3 + i]).toBe(a[i * 4 + j]);
+    expect(Array.from(transpose(t, 4, 3))).toEqual(Array.from(a));
+    expect(() => transpose(a, 5, 2)).toThrow(/12 values, expected rows × cols = 5 × 2/);
   });
 });
 

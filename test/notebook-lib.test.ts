@@ -279,7 +279,7 @@ describe('Report (outside a kernel)', () => {
     const report = Report.open('97-evidence', { modelPath, outDir: dir });
     expect(report.onPaperText).toBe(true);
     expect(report.onArchiveModel).toBe(false);
-    expect(report.modelCause({ kind: 'rule-differs', because: 'x', evidence: 'test.b' }).kind).toBe('chaotic-training');
+    expect(report.modelCause({ kind: 'rule-differs', because: 'x', evidence: 'test.b' })?.kind).toBe('chaotic-training');
     const tol = { tolerance: { abs: 0.01 }, toleranceWhy: 'w', unit: 'u', description: 'd' };
     report.claim({ id: 'test.a', paper: 1, measured: 2, ...tol, cause: { kind: 'rule-differs', because: 'another rule', evidence: 'test.b' } });
     report.claim({ id: 'test.b', paper: 1, measured: 1.5, ...tol });

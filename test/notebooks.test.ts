@@ -79,7 +79,26 @@ async function checkBook(out: string, json: ReportJson): Promise<void> {
     page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
     await page.goto(pathToFileURL(join(copy, 'index.html')).href);
     expect(await page.locator('#claims tbody tr').count()).toBe(json.claims.length);
-    expect((await page.locator('#claims tbody tr code').allTextContents()).sort()).toEqual(json.claims.map((c) => c.id).sort());
+    expect((await page.locator('#claims tbody tr td:first-child code').allTextContents()).sort()).toEqual(json.claims.map((c) => c.id).sort());
+    // The summary line: reproduce / differ by cause / not in the paper, the unexplained count in bold.
+    const differing = json.claims.filter((c) => c.verdict === 'differs');
+    const summary = await page.locator('#ledger-summary').innerText();
+    expect(summary).toContain(`${json.claims.filter((c) => c.verdict === 'reproduces').length} reproduce the paper`);
+    expect(summary).toContain(`${differing.length} differ`);
+    expect(summary).toContain(`${json.claims.filter((c) => c.verdict === 'not-in-paper').length} are not in the paper`);
+    const unexplained = differing.filter((c) => c.cause!.kind === 'unexplained').length;
+    expect(await page.locator('#ledger-summary b#unexplained-count').innerText()).toBe(`${unexplained} unexplained`);
+    // The cause column shows each differing claim's kind and sentence; the cause filter shows exactly the claims of that kind.
+    for (const c of differing) {
+      const row = page.locator('#claims tbody tr', { has: page.locator('td:first-child code', { hasText: new RegExp(`^${c.id.replace(/\./g, '\\.')}$`) }) });
+      expect(await row.locator('td').nth(7).innerText(), c.id).toContain(`${c.cause!.kind} ${c.cause!.because}`);
+    }
+    for (const kind of new Set(differing.map((c) => c.cause!.kind))) {
+      await page.selectOption('#f-cause', kind);
+      expect(await page.locator('#claims tbody tr:visible').count(), kind).toBe(differing.filter((c) => c.cause!.kind === kind).length);
+    }
+    await page.selectOption('#f-cause', '');
+    expect(await page.locator('#claims tbody tr:visible').count()).toBe(json.claims.length);
     const links = await page.locator('a[href$=".html"], a[href$=".ipynb"], a[href$=".pdf"]').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).getAttribute('href')!));
     expect(links.length).toBeGreaterThan(0);
     for (const href of links) expect(existsSync(join(copy, href)), href).toBe(true);
@@ -124,6 +143,10 @@ describe('npm run notebooks', () => {
     expect(sat.measured).toBeGreaterThan(0);
     expect(sat.measured).toBeLessThanOrEqual(1);
     for (const c of json.claims) expect(c.verdict, c.id).toBe(verdict(c.paper, c.measured, c.tolerance));
+    // Every paper value says why its tolerance is what it is; every difference has a cause, none unexplained here.
+    for (const c of json.claims.filter((k) => k.paper !== null)) expect(c.toleranceWhy, c.id).toMatch(/\S/);
+    for (const c of json.claims) expect(c.cause === null, c.id).toBe(c.verdict !== 'differs');
+    expect(json.claims.filter((c) => c.cause?.kind === 'unexplained').map((c) => c.id)).toEqual([]);
 
     const tables = Object.keys(json.tables);
     expect(tables).toContain('inventory');
@@ -155,6 +178,7 @@ describe('npm run notebooks', () => {
     expect(paper.status, paper.stdout + paper.stderr).toBe(0);
     const pdfText = spawnSync('pdftotext', [join(out, 'paper/main.pdf'), '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
     expect(pdfText).toContain('Claims ledger');
+    for (const c of json.claims.filter((k) => k.cause !== null)) expect(pdfText, c.id).toContain(`cause: ${c.cause!.kind}`);
     for (const c of json.claims) expect(pdfText.replace(/ /g, ''), c.id).toContain(c.id.replace(/ /g, ''));
     for (const f of Object.values(json.figures)) expect(pdfText, f.caption).toContain(f.caption.slice(0, 40).replace(/\s+/g, ' '));
     expect(readFileSync(join(out, 'paper/main.tex'), 'utf8')).not.toContain(ROOT); // no machine paths

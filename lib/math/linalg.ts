@@ -236,3 +236,16 @@ export function choleskySolveRows(L: Float64Array, n: number, B: Float64Array, m
   }
   return B;
 }
+
+/**
+ * The transpose of a row-major rows×cols matrix, as a cols×rows matrix.
+ *
+ * @example
+ * Array.from(transpose([1, 2, 3, 4, 5, 6], 2, 3)); // → [1, 4, 2, 5, 3, 6]
+ */
+export function transpose(a: ArrayLike<number>, rows: number, cols: number): Float64Array {
+  if (a.length !== rows * cols) throw new RangeError(`transpose: ${a.length} values, expected rows × cols = ${rows} × ${cols}`);
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
+  return out;
+}

@@ -100,14 +100,14 @@ export class Report {
 
   /**
    * The cause for a number that depends on the trained model: `onArchive` when this run's model is
-   * the published one, else `chaotic-training` (another model of a chaotic recipe). Use it for
-   * causes that hold only on the archive model, e.g. a `rule-differs` whose evidence is measured
-   * on that model.
+   * the published one (none: `unexplained` should the claim differ there), else `chaotic-training`
+   * (another model of a chaotic recipe). Use it for causes that hold only on the archive model,
+   * e.g. a `rule-differs` whose evidence is measured on that model.
    */
-  modelCause(onArchive: Cause): Cause {
+  modelCause(onArchive?: Cause): Cause | undefined {
     return this.onArchiveModel ? onArchive : {
       kind: 'chaotic-training',
-      because: `this run's model (${basename(this.inputs.modelPath)}) is not the published one the paper measured, and the training recipe is chaotic: runs of the same recipe land at different weights`,
+      because: `the paper measured the published model; this run's model (${basename(this.inputs.modelPath)}) is another run of a chaotic training recipe, whose weights land elsewhere`,
     };
   }
 
