@@ -102,7 +102,7 @@ async function allConfigurations(outDir: string, results: readonly ReportJson[])
   return `${rows.length} bpc measurements`;
 }
 
-/** Seconds each notebook took in this run, by notebook name (from the runner). */
+/** Seconds each notebook took in this run, by notebook name (from the runner); a notebook not in it was cached. */
 export type Timings = Readonly<Record<string, number>>;
 
 /** Write <outDir>/index.html and the book's headers and assets; returns the index path. */
@@ -131,7 +131,7 @@ export async function writeBook(outDir: string, timings: Timings = {}): Promise<
     const section = sections.get(r.notebook);
     return `<section class="nb"><h3><a href="html/${r.notebook}.html">${inline(title)}</a></h3>${section ? `<p class="meta">Seed: ${escapeHtml(section)}</p>` : ''}<p>${inline(about)}</p>` +
       `<p class="meta">${r.claims.length} claims: <b>${count(r, 'reproduces')}</b> reproduce, <b>${count(r, 'differs')}</b> differ (${r.claims.filter((c) => c.cause?.kind === 'unexplained').length} unexplained), <b>${count(r, 'not-in-paper')}</b> new` +
-      `${t === undefined ? '' : ` · ran in ${t.toFixed(1)} s`} · <a href="html/${r.notebook}.html">HTML</a> · <a href="notebooks/${r.notebook}.ipynb">executed notebook</a>` +
+      `${t === undefined ? ` · reused from the run of ${escapeHtml(r.run?.madeAt ?? 'an earlier run')} (cached)` : ` · ran in ${t.toFixed(1)} s`} · <a href="html/${r.notebook}.html">HTML</a> · <a href="notebooks/${r.notebook}.ipynb">executed notebook</a>` +
       `${existsSync(join(outDir, 'pdf', `${r.notebook}.pdf`)) ? ` · <a href="pdf/${r.notebook}.pdf">handout (PDF)</a>` : ''}</p></section>`;
   }).join('\n');
   const all: Claim[] = results.flatMap((r) => r.claims);
