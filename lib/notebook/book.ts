@@ -93,12 +93,18 @@ async function allConfigurations(outDir: string, results: readonly ReportJson[])
     },
     width: 900, height: 120 + 14 * rows.length,
   });
-  const files = await exportFigure(fig);
+  // Drawn again only when what it shows changed (a run whose notebooks were all cached starts no browser).
   const dir = join(outDir, 'figures', 'index');
-  mkdirSync(dir, { recursive: true });
-  writeFileAtomic(join(dir, 'all-configurations.svg'), files.svg);
-  writeFileAtomic(join(dir, 'all-configurations.png'), files.png);
-  writeFileAtomic(join(dir, 'all-configurations.pdf'), files.pdf);
+  const spec = join(dir, 'all-configurations.json'), json = JSON.stringify(fig);
+  const drawn = ['svg', 'png', 'pdf'].every((e) => existsSync(join(dir, `all-configurations.${e}`)));
+  if (!drawn || !existsSync(spec) || readFileSync(spec, 'utf8') !== json) {
+    const files = await exportFigure(fig);
+    mkdirSync(dir, { recursive: true });
+    writeFileAtomic(join(dir, 'all-configurations.svg'), files.svg);
+    writeFileAtomic(join(dir, 'all-configurations.png'), files.png);
+    writeFileAtomic(join(dir, 'all-configurations.pdf'), files.pdf);
+    writeFileAtomic(spec, json);
+  }
   return `${rows.length} bpc measurements`;
 }
 
@@ -112,8 +118,9 @@ export async function writeBook(outDir: string, timings: Timings = {}): Promise<
   const htmlDir = join(outDir, 'html');
   const pages = existsSync(htmlDir) ? readdirSync(htmlDir).filter((f) => f.endsWith('.html')).sort() : [];
   pages.forEach((f, i) => {
-    const path = join(htmlDir, f);
-    writeFileAtomic(path, bookPage(readFileSync(path, 'utf8'), pages[i - 1] ?? null, pages[i + 1] ?? null));
+    const path = join(htmlDir, f), html = readFileSync(path, 'utf8');
+    const page = bookPage(html, pages[i - 1] ?? null, pages[i + 1] ?? null);
+    if (page !== html) writeFileAtomic(path, page);
   });
   // The source documents, copied beside the book when they are where DESIGN.md says.
   const seeds = join(projectRoot(), '..', 'shared', 'seeds');
