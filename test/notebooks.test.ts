@@ -192,6 +192,9 @@ describe('npm run notebooks', () => {
     for (const f of Object.values(json.figures)) expect(pdfText, f.caption).toContain(f.caption.slice(0, 40).replace(/\s+/g, ' '));
     expect(readFileSync(join(out, 'paper/main.tex'), 'utf8')).not.toContain(ROOT); // no machine paths
     expect(readFileSync(join(out, 'pdf/00-sat-rnn.pdf')).toString('latin1', 0, 5)).toBe('%PDF-'); // the handout
+    // Its figures are printed as their static PNGs: one image per figure at least.
+    const images = spawnSync('pdfimages', ['-list', join(out, 'pdf/00-sat-rnn.pdf')], { encoding: 'utf8' }).stdout.trim().split('\n').slice(2);
+    expect(images.length).toBeGreaterThanOrEqual(figures.length);
 
     await checkBook(out, json);
 
