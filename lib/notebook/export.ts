@@ -53,12 +53,21 @@ function figurePages(): Promise<{ plot: Page; print: Page }> {
   return pages;
 }
 
+/** The export running last: exports take turns on the two kept pages. */
+let lastExport: Promise<unknown> = Promise.resolve();
+
 /**
  * Render a styled figure to SVG, PNG and PDF from one plotly render: the SVG is drawn onto a
  * canvas at PNG_SCALE for the PNG (what Plotly.toImage('png') does after a second render of its
  * own; the bytes are the same) and printed as it is for the PDF, on a page kept for that.
  */
-export async function exportFigure(fig: StyledFigure): Promise<FigureFiles> {
+export function exportFigure(fig: StyledFigure): Promise<FigureFiles> {
+  const next = lastExport.then(() => render(fig));
+  lastExport = next.catch(() => undefined);
+  return next;
+}
+
+async function render(fig: StyledFigure): Promise<FigureFiles> {
   const { plot, print } = await figurePages();
   const { svg, png } = await plot.evaluate(async ({ data, layout, width, height, scale }) => {
     const P = (window as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly;
