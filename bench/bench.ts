@@ -4,10 +4,11 @@
  * (bench/sat_train.c, compiled with gcc into a temp dir). Prints one JSON object.
  * Every figure is the median of N runs (default 5) after one warm-up run, in wall time and in
  * CPU time of this process (the CPU figures stay comparable when other jobs share the cores).
- * --suite also times `npm run notebooks` (every notebook executed; slow).
+ * --suite also times `npm run notebooks` cold (a fresh output folder) and warm (nothing changed),
+ * with each run's stage breakdown, against 20 epochs of the C trainer's CPU time (slow).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,7 @@ import { ridgeSolve } from '../lib/construction/pinv.js';
 import { readoutLossGrad, readoutProblem, type Readout, type ReadoutProblem } from '../lib/construction/readout.js';
 import { evaluate, run } from '../lib/core/rnn.js';
 import { initModel, train } from '../lib/core/train.js';
+import { TIMINGS_FILE, type RunTimings } from '../tools/run-timings.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATA = join(ROOT, 'data/enwik_1024.txt');
@@ -100,20 +102,43 @@ function piProblem(states: Float64Array, H: number, bytes: Uint8Array): { X: Flo
   return { X, Y, n };
 }
 
-function suiteSeconds(enabled: boolean): { seconds: number | null; reason?: string } {
-  if (!enabled) return { seconds: null, reason: 'not run: pass --suite to time `npm run notebooks` (executes every notebook)' };
-  if (!existsSync(join(ROOT, 'tools/run-notebooks.ts'))) return { seconds: null, reason: 'tools/run-notebooks.ts is not there yet' };
+/** Whole-run figures of one `npm run notebooks` and its stage breakdown (<out>/timings.json). */
+function notebooksRun(out: string): { wall_s: number; timings: RunTimings } | { reason: string } {
   const t0 = performance.now();
-  const r = spawnSync('npm', ['run', 'notebooks'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  const seconds = (performance.now() - t0) / 1000;
-  if (r.status !== 0) return { seconds: null, reason: `npm run notebooks exited ${r.status}: ${(r.stderr ?? '').trim().split('\n').slice(-1)[0]}` };
-  return { seconds: round(seconds) };
+  const r = spawnSync('npm', ['run', 'notebooks', '--', '--out', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const wall = (performance.now() - t0) / 1000;
+  if (r.status !== 0) return { reason: `npm run notebooks exited ${r.status}: ${(r.stderr ?? '').trim().split('\n').slice(-1)[0]}` };
+  return { wall_s: round(wall), timings: JSON.parse(readFileSync(join(out, TIMINGS_FILE), 'utf8')) as RunTimings };
+}
+
+/**
+ * `npm run notebooks` into a fresh folder (cold), then again with nothing changed (warm: every
+ * notebook cached), beside the yardstick of issue 19: the CPU time of 20 epochs of the C trainer,
+ * from this bench's own C measurement.
+ */
+function suite(enabled: boolean, cCpuRate: number | null) {
+  if (!enabled) return { reason: 'not run: pass --suite to time `npm run notebooks` (executes every notebook)' };
+  const out = mkdtempSync(join(tmpdir(), 'sat-suite-'));
+  try {
+    const cold = notebooksRun(out);
+    if ('reason' in cold) return { cold };
+    const warm = notebooksRun(out);
+    const yardstick = cCpuRate === null ? null : (20 * 1023) / cCpuRate;
+    return {
+      cold, warm,
+      warm_over_cold: 'reason' in warm ? null : round(warm.wall_s / cold.wall_s),
+      c_20_epochs_cpu_s: yardstick === null ? null : round(yardstick),
+      cold_wall_over_c_20_epochs_cpu: yardstick === null ? null : round(cold.wall_s / yardstick),
+    };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 }
 
 const USAGE = `usage: npm run bench [-- --runs N] [-- --suite]
 
   --runs N   median of N timed runs after one warm-up (default 5; an integer from 1 to 1000)
-  --suite    also time npm run notebooks (every notebook executed; slow)
+  --suite    also time npm run notebooks, cold and warm, with the stage breakdown (slow)
 
 Prints one JSON object: every kernel fast vs the plain TypeScript reference in the same process,
 and the original recipe's trainer in C -O2 when gcc is present.`;
@@ -201,7 +226,7 @@ function main(): void {
     run: { what: 'the float64 trajectory (h and pre) over the 1024 bytes', ms: { reference_ts: ms(runRef), fast: ms(runFast) }, ratio: ratio(runRef, runFast) },
     wy_epoch: { what: `one full-batch Wy/by gradient step over ${p.to - p.from} positions, H=${m.hidden}`, ms: { reference_ts: ms(wyRef), fast: ms(wyFast) }, ratio: ratio(wyRef, wyFast) },
     pi_solve: { what: `ridge (HᵀH + 0.01 I) W = Hᵀ T, H: ${pi.n}×${m.hidden} signs, T: ${pi.n}×256`, ms: { reference_ts: ms(piRef), fast: ms(piFast) }, ratio: ratio(piRef, piFast) },
-    notebook_suite: suiteSeconds(values.suite),
+    notebook_suite: suite(values.suite, cRate === null ? null : cRate.cpu),
   };
   console.log(JSON.stringify(out, null, 2));
 }

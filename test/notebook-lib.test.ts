@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { makeClaim, verdict, claimRows, formatTolerance, checkEvidence, summarize, formatSummary, differencesMarkdown, candidateRows, CAUSE_KINDS, type CauseKind } from '../lib/notebook/ledger.js';
 import { toDataFrame, dataFrameRows, toCsv, toHtml, toLatex, formatNumber, tableColumns, escapeLatex } from '../lib/notebook/table.js';
 import { macroName } from '../lib/notebook/paper.js';
-import { checkAxes, styleFigure, figureHtml, plotlyScriptTag, OKABE_ITO } from '../lib/notebook/figure.js';
+import { checkAxes, styleFigure, figureHtml, plotlyScriptTag, OKABE_ITO, STATIC_FIGURES } from '../lib/notebook/figure.js';
 import { inputPaths, experimentInputs, projectRoot, DEFAULT_MODEL, DEFAULT_DATA } from '../lib/notebook/inputs.js';
 import { Report, type ReportJson } from '../lib/notebook/report.js';
 import { saveModel } from '../lib/core/model.js';
@@ -213,6 +213,7 @@ describe('figures', () => {
     expect(tag.startsWith('<script')).toBe(true);
     expect(tag.match(/<\/script/gi)?.length).toBe(1);
     expect(tag.length).toBeGreaterThan(1_000_000);
+    expect(tag).toContain(`if (!window.Plotly && !window.${STATIC_FIGURES})`);  // a handout prints the static PNG
   });
 });
 
@@ -267,6 +268,7 @@ describe('Report (outside a kernel)', () => {
     expect(json.data).toEqual({ path: 'data/enwik_1024.txt', sha256: ENWIK_1024_SHA256, bytes: 1024 });
     expect(json.claims.map((c) => [c.id, c.verdict])).toEqual([['test.params', 'reproduces'], ['test.free', 'not-in-paper']]);
     expect(json.tables).toEqual({ numbers: [{ k: 1, v: 0.5 }, { k: 2, v: null }] });
+    expect(json.run).toEqual({ key: null, madeAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) });  // outside the runner: no cache key
     expect(readFileSync(join(dir, 'out/results/99-test/numbers.csv'), 'utf8')).toBe('k,v\n1,0.5\n2,\n');
     expect(readFileSync(join(dir, 'out/results/99-test/claims.csv'), 'utf8').split('\n')[1]).toBe('test.params,p,2,2,count,±0,reproduces,,');
     expect(readdirSync(join(dir, 'out/results')).filter((f) => f.endsWith('.tmp'))).toEqual([]);

@@ -1,7 +1,7 @@
 /**
  * Executes notebook 00 through the real toolchain (npm run notebooks → nbconvert → tslab kernel →
  * chromium) and checks its results, tables and figure files; checks that a cell with a type error
- * fails the run loudly.
+ * fails the run loudly, and that the execution cache reuses exactly the notebooks that did not change.
  */
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
@@ -16,6 +16,7 @@ import { loadBytes, sha256, ENWIK_1024_SHA256 } from '../lib/core/data.js';
 import { evaluate } from '../lib/core/rnn.js';
 import { verdict } from '../lib/notebook/ledger.js';
 import type { ReportJson } from '../lib/notebook/report.js';
+import type { RunTimings } from '../tools/run-timings.js';
 import { ARCHIVE_MODEL, ROOT, TRAIN_TEXT } from './helpers.js';
 
 /** Our trained model when present, else the published one (both are valid inputs for notebook 00). */
@@ -47,14 +48,22 @@ function startNotebooks(args: string[]) {
   return { p, exited, output: () => stdout + stderr };
 }
 
-/** A notebook file of code cells (tslab kernel). */
-function notebookFile(path: string, sources: string[]): void {
+/** A notebook file of code cells (tslab kernel), after a markdown cell when `markdown` is given. */
+function notebookFile(path: string, sources: string[], markdown?: string): void {
   const cell = (src: string) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: src });
   writeFileSync(path, JSON.stringify({
     nbformat: 4, nbformat_minor: 5,
     metadata: { kernelspec: { name: 'sat-rnn-tslab', display_name: 'TypeScript (sat-rnn, tslab)', language: 'typescript' } },
-    cells: sources.map(cell),
+    cells: [...(markdown === undefined ? [] : [{ cell_type: 'markdown', metadata: {}, source: markdown }]), ...sources.map(cell)],
   }));
+}
+
+/** A one-claim notebook `name` with a markdown cell. */
+function claimNotebook(dir: string, name: string, markdown: string): void {
+  notebookFile(join(dir, `${name}.ipynb`), [
+    `import { Report } from 'sat-rnn/lib/notebook';\nconst report = Report.open('${name}');`,
+    `report.claim({ id: 'cache.bpc', description: 'bpc', paper: null, measured: report.bpc, unit: 'bpc' });\nawait report.finish();`,
+  ], markdown);
 }
 
 /** Run folders of notebook `name` in dist/runs. */
@@ -124,7 +133,7 @@ describe('npm run notebooks', () => {
     const out = mkdtempSync(join(tmpdir(), 'nb00-'));
     const r = await runNotebooks(['--only', '00', '--model', MODEL, '--out', out]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/\[1\/1\] 00-sat-rnn: done/);
+    expect(r.stdout).toMatch(/^\[00\] 00-sat-rnn: done/m);
 
     const json = JSON.parse(readFileSync(join(out, 'results/00-sat-rnn.json'), 'utf8')) as ReportJson;
     const model = loadModel(MODEL, null);
@@ -183,6 +192,9 @@ describe('npm run notebooks', () => {
     for (const f of Object.values(json.figures)) expect(pdfText, f.caption).toContain(f.caption.slice(0, 40).replace(/\s+/g, ' '));
     expect(readFileSync(join(out, 'paper/main.tex'), 'utf8')).not.toContain(ROOT); // no machine paths
     expect(readFileSync(join(out, 'pdf/00-sat-rnn.pdf')).toString('latin1', 0, 5)).toBe('%PDF-'); // the handout
+    // Its figures are printed as their static PNGs: one image per figure at least.
+    const images = spawnSync('pdfimages', ['-list', join(out, 'pdf/00-sat-rnn.pdf')], { encoding: 'utf8' }).stdout.trim().split('\n').slice(2);
+    expect(images.length).toBeGreaterThanOrEqual(figures.length);
 
     await checkBook(out, json);
 
@@ -244,6 +256,58 @@ describe('npm run notebooks', () => {
     expect(readdirSync(out).filter((f) => f.startsWith('.tmp-'))).toEqual([]);
     expect(runFolders('98-keep')).toEqual([]);
   }, 120_000);
+
+  it('reuses unchanged notebooks (cached) and re-runs only the one whose markdown changed, or all with --force', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nbcache-'));
+    const nb = join(dir, 'nb'), out = join(dir, 'out');
+    mkdirSync(nb);
+    claimNotebook(nb, '95-first', '# First');
+    claimNotebook(nb, '96-second', '# Second');
+    const args = ['--dir', nb, '--model', MODEL, '--out', out, '--jobs', '2'];
+    const results = () => ['95-first', '96-second'].map((n) => readFileSync(join(out, 'results', `${n}.json`), 'utf8'));
+    const timings = () => JSON.parse(readFileSync(join(out, 'timings.json'), 'utf8')) as RunTimings;
+    const cachedOnes = () => Object.entries(timings().notebooks).filter(([, t]) => t.cached).map(([n]) => n);
+
+    const cold = await runNotebooks(args);
+    expect(cold.status, cold.stdout + cold.stderr).toBe(0);
+    expect(cachedOnes()).toEqual([]);
+    expect(timings().jobs).toBe(2);
+    const [first, second] = results().map((r) => JSON.parse(r) as ReportJson);
+    for (const r of [first, second]) {
+      expect(r.run.key).toMatch(/^[0-9a-f]{64}$/);
+      expect(timings().notebooks[r.notebook]).toMatchObject({ cached: false, key: r.run.key });
+    }
+    expect(first.run.key).not.toBe(second.run.key);
+    expect(cold.stdout).toMatch(/^\[95\] 95-first: executing$/m);
+    expect(cold.stdout).toMatch(/^stage times/m);
+
+    const before = results();
+    const warm = await runNotebooks(args);
+    expect(warm.status, warm.stdout + warm.stderr).toBe(0);
+    expect(warm.stdout).toMatch(/95-first: cached \(made /);
+    expect(warm.stdout).toMatch(/96-second: cached \(made /);
+    expect(warm.stdout).not.toMatch(/executing/);
+    expect(cachedOnes()).toEqual(['95-first', '96-second']);
+    expect(results()).toEqual(before);
+
+    claimNotebook(nb, '96-second', '# Second, reworded');
+    const touched = await runNotebooks(args);
+    expect(touched.status, touched.stdout + touched.stderr).toBe(0);
+    expect(cachedOnes()).toEqual(['95-first']);
+    const [firstAgain, secondAgain] = results();
+    expect(firstAgain).toBe(before[0]);
+    const second2 = JSON.parse(secondAgain) as ReportJson;
+    expect(second2.run.key).not.toBe(second.run.key);
+    expect(second2.run.madeAt > second.run.madeAt).toBe(true);
+    expect(second2.claims).toEqual(second.claims);
+
+    const forced = await runNotebooks([...args, '--force', '--only', '95']);
+    expect(forced.status, forced.stdout + forced.stderr).toBe(0);
+    expect(forced.stdout).toMatch(/95-first: executing/);
+    const firstForced = JSON.parse(results()[0]) as ReportJson;
+    expect(firstForced.run.key).toBe(first.run.key);
+    expect(firstForced.run.madeAt > first.run.madeAt).toBe(true);
+  }, 300_000);
 
   it('SIGINT stops the run, removes its staging and run folders, and keeps earlier outputs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nbint-'));

@@ -1,11 +1,13 @@
 /**
- * `npm run notebooks -- [--only <id>[,<id>…]] [--model <file>] [--data <file>] [--out <dir>]`
+ * `npm run notebooks -- [--only <id>[,<id>…]] [--model <file>] [--data <file>] [--out <dir>] [--jobs N] [--force]`
  *
  * Builds lib/ (tsc -p tsconfig.build.json → an immutable snapshot in dist/snapshots, importable as
- * `sat-rnn/lib/...`), writes the project's tslab kernelspec (dist/jupyter), then executes every
- * notebook in notebooks/ in order with `jupyter nbconvert --to notebook --execute` (each in its own
- * folder under dist/runs, pinned to the snapshot) and renders each to HTML. A failing cell stops
- * the run with a non-zero exit, showing the cell and its error. See tools/toolchain.ts.
+ * `sat-rnn/lib/...`), writes the project's tslab kernelspec (dist/jupyter), then executes the
+ * notebooks in notebooks/ with `jupyter nbconvert --to notebook --execute` (each in its own folder
+ * under dist/runs, pinned to the snapshot), up to --jobs at a time, longest first, and renders each
+ * to HTML. A notebook whose cache key (tools/run-cache.ts) is the one its results record is not run
+ * again: its outputs stand. A failing cell stops the run with a non-zero exit, showing the cell and
+ * its error. See tools/toolchain.ts.
  *
  * Outputs under --out (default build/): notebooks/<nb>.ipynb (executed), html/<nb>.html,
  * pdf/<nb>.pdf (the HTML printed, a handout), figures/<nb>/<name>.{svg,png,pdf}, results/<nb>.json,
@@ -15,11 +17,15 @@
  * only when the notebook succeeded, so a failed or interrupted rerun keeps the previous good ones.
  * Staging and run folders are removed on every exit (errors and SIGINT/SIGTERM included); those a
  * killed runner left are removed by the next run. Progress lines of long notebook work
- * (`progressLine` in lib/notebook) are relayed to this console while a notebook runs.
+ * (`progressLine` in lib/notebook) are relayed to this console while a notebook runs, every line
+ * prefixed by the notebook's number. <out>/timings.json and the closing table say where the time
+ * went (tools/run-timings.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { experimentInputs, inputPaths, projectRoot, ENV } from '../lib/notebook/inputs.js';
 import { PROGRESS_ENV } from '../lib/notebook/display.js';
@@ -27,26 +33,34 @@ import { processAlive, realPath, writeFileAtomic } from '../lib/core/files.js';
 import { closeExporter, printHtmlToPdf } from '../lib/notebook/export.js';
 import { writePaperBundle } from '../lib/notebook/paper.js';
 import { writeBook } from '../lib/notebook/book.js';
+import { RUN_KEY_ENV, FIGURE_TIMES_ENV } from '../lib/notebook/report.js';
 import { ensureLibBuilt, ensureKernelSpec, makeRunFolder, KERNEL_NAME } from './toolchain.js';
+import { cachedRun, fileSha256, outputsOf, runKey } from './run-cache.js';
+import { formatTimings, TIMINGS_FILE, type ExecutedTimings, type NotebookTimings, type RunTimings } from './run-timings.js';
 
-const USAGE = `usage: npm run notebooks -- [--only <id>[,<id>...]] [--model <file>] [--data <file>] [--out <dir>] [--dir <folder>]
+const USAGE = `usage: npm run notebooks -- [--only <id>[,<id>...]] [--model <file>] [--data <file>] [--out <dir>] [--dir <folder>] [--jobs N] [--force]
 
   --only   run only notebooks whose file name starts with <id> followed by '-' (e.g. 00)
   --model  model file for every experiment (default data/sat_model.bin)
   --data   text for every experiment (default data/enwik_1024.txt)
   --out    output folder (default build/)
-  --dir    folder holding the notebooks (default notebooks/)`;
+  --dir    folder holding the notebooks (default notebooks/)
+  --jobs   notebooks executed at once (default: the number of CPUs, ${availableParallelism()} here)
+  --force  execute every notebook, also those whose outputs are up to date (cached)`;
 
 class UsageError extends Error {}
 
-interface Options { only: string[] | null; modelPath: string; dataPath: string; outDir: string; dir: string }
+interface Options { only: string[] | null; modelPath: string; dataPath: string; outDir: string; dir: string; jobs: number; force: boolean }
 
 function parseOptions(argv: string[]): Options {
   let values;
   try {
     ({ values } = parseArgs({
       args: argv, strict: true, allowPositionals: false,
-      options: { only: { type: 'string' }, model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, dir: { type: 'string' }, help: { type: 'boolean' } },
+      options: {
+        only: { type: 'string' }, model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, dir: { type: 'string' },
+        jobs: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean' },
+      },
     }));
   } catch (e) {
     throw new UsageError((e as Error).message);
@@ -55,7 +69,7 @@ function parseOptions(argv: string[]): Options {
     console.log(USAGE);
     process.exit(0);
   }
-  for (const k of ['only', 'model', 'data', 'out', 'dir'] as const) {
+  for (const k of ['only', 'model', 'data', 'out', 'dir', 'jobs'] as const) {
     if (values[k] !== undefined && values[k]!.trim() === '') throw new UsageError(`--${k}: empty; expected a value`);
   }
   // Resolve against the caller's directory (npm runs scripts from the project root).
@@ -72,7 +86,9 @@ function parseOptions(argv: string[]): Options {
   const dir = values.dir === undefined ? join(projectRoot(), 'notebooks') : resolve(cwd, values.dir);
   if (!existsSync(dir)) throw new UsageError(`--dir ${dir}: no such folder`);
   checkOutDir(inputs.outDir, dir);
-  return { only, modelPath: inputs.modelPath, dataPath: inputs.dataPath, outDir: inputs.outDir, dir };
+  const jobs = values.jobs === undefined ? availableParallelism() : /^\d+$/.test(values.jobs) ? Number(values.jobs) : NaN;
+  if (!(Number.isInteger(jobs) && jobs >= 1 && jobs <= 64)) throw new UsageError(`--jobs: expected an integer from 1 to 64, got '${values.jobs}'`);
+  return { only, modelPath: inputs.modelPath, dataPath: inputs.dataPath, outDir: inputs.outDir, dir, jobs, force: values.force ?? false };
 }
 
 /** Refuse an output folder whose notebooks/ would be the sources, or that lies inside them. */
@@ -100,41 +116,61 @@ function seconds(t0: number): string {
   return `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 }
 
-/** What an interrupted run must undo: the running child and the folders to remove. */
-const active = { child: null as ChildProcess | null, folders: new Set<string>() };
+const since = (t0: number) => (performance.now() - t0) / 1000;
 
-function removeActiveFolders(): void {
-  for (const d of active.folders) rmSync(d, { recursive: true, force: true });
-  active.folders.clear();
+/** What an interrupted or failed run must undo: the running children and the folders to remove. */
+const active = { children: new Set<ChildProcess>(), folders: new Set<string>() };
+
+function removeFolders(folders: Iterable<string>): void {
+  for (const d of [...folders]) {
+    rmSync(d, { recursive: true, force: true });
+    active.folders.delete(d);
+  }
 }
 
 /**
- * Stop the running nbconvert and its kernels. Jupyter starts each kernel in a session of its own,
- * so a signal to nbconvert alone can leave a kernel running (and holding our output pipes) when
- * nbconvert dies before shutting it down: the kernels get SIGTERM first.
+ * Stop the running nbconverts and their kernels. Jupyter starts each kernel in a session of its
+ * own, so a signal to nbconvert alone can leave a kernel running (and holding our output pipes)
+ * when nbconvert dies before shutting it down: the kernels get SIGTERM first.
  */
-function stopChild(sig: NodeJS.Signals): void {
-  const child = active.child;
-  if (!child?.pid) return;
-  const kids = spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.trim() !== '').map(Number);
-  for (const pid of kids) {
-    try { process.kill(-pid, 'SIGTERM'); } catch { try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ } }
+function stopChildren(sig: NodeJS.Signals): void {
+  for (const child of active.children) {
+    if (!child.pid) continue;
+    const kids = spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.trim() !== '').map(Number);
+    for (const pid of kids) {
+      try { process.kill(-pid, 'SIGTERM'); } catch { try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ } }
+    }
+    child.kill(sig);
   }
-  child.kill(sig);
 }
 
-/** Run a command inheriting stdio; resolves to its exit status (the event loop stays free for signals). */
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
-  return new Promise((done, fail) => {
-    const child = spawn(cmd, args, { stdio: 'inherit', env, cwd });
-    active.child = child;
-    child.on('error', (e) => fail(new Error(`${cmd}: ${e.message}`)));
-    child.on('exit', (code, signal) => { active.child = null; done(code ?? (signal ? 128 : 1)); });
+/** Stop everything, remove this run's folders and exit 1 with `message` (earlier outputs are kept). */
+function fail(message: string): never {
+  console.error(`\n${message}`);
+  stopChildren('SIGTERM');
+  removeFolders(active.folders);
+  process.exit(1);
+}
+
+/** Copy a stream to `to` line by line, each line prefixed (concurrent notebooks stay readable). */
+function relayLines(from: NodeJS.ReadableStream, to: NodeJS.WriteStream, prefix: string): void {
+  createInterface({ input: from, crlfDelay: Infinity }).on('line', (l) => to.write(`${prefix} ${l}\n`));
+}
+
+/** Run a command, its output prefixed; resolves to its exit status (the event loop stays free for signals). */
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, prefix: string): Promise<number> {
+  return new Promise((done, failed) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env, cwd });
+    active.children.add(child);
+    relayLines(child.stdout, process.stdout, prefix);
+    relayLines(child.stderr, process.stderr, prefix);
+    child.on('error', (e) => failed(new Error(`${cmd}: ${e.message}`)));
+    child.on('close', (code, signal) => { active.children.delete(child); done(code ?? (signal ? 128 : 1)); });
   });
 }
 
 /** Print new lines of the progress file every second, until stopped. */
-function relayProgress(file: string, label: string): () => void {
+function relayProgress(file: string, prefix: string): () => void {
   let offset = 0;
   const flush = () => {
     let text: string;
@@ -142,7 +178,7 @@ function relayProgress(file: string, label: string): () => void {
     const lines = text.slice(offset).split('\n');
     const complete = lines.slice(0, -1);
     offset += complete.reduce((n, l) => n + l.length + 1, 0);
-    for (const l of complete) if (l.trim() !== '') console.log(`    ${label} ${l}`);
+    for (const l of complete) if (l.trim() !== '') console.log(`${prefix} ${l}`);
   };
   const timer = setInterval(flush, 1000);
   return () => { clearInterval(timer); flush(); };
@@ -160,11 +196,6 @@ function removeStaleStaging(outDir: string): void {
   }
 }
 
-/** A notebook's outputs, relative to the output folder. */
-function outputsOf(name: string): string[] {
-  return [`notebooks/${name}.ipynb`, `html/${name}.html`, `pdf/${name}.pdf`, `results/${name}.json`, `results/${name}`, `figures/${name}`];
-}
-
 /** Replace the notebook's outputs in `outDir` by the staged ones (an output not staged is removed). */
 function swapIn(stage: string, outDir: string, name: string): void {
   for (const rel of outputsOf(name)) {
@@ -177,92 +208,170 @@ function swapIn(stage: string, outDir: string, name: string): void {
   }
 }
 
+/** At most `n` holders at a time. */
+function semaphore(n: number): { acquire(): Promise<void>; release(): void } {
+  let free = n;
+  const waiting: (() => void)[] = [];
+  return {
+    acquire: () => (free > 0 ? (free--, Promise.resolve()) : new Promise<void>((r) => waiting.push(r))),
+    release: () => { const next = waiting.shift(); if (next) next(); else free++; },
+  };
+}
+
+/** CPU seconds of this process and of every child it has reaped (Linux /proc accounting). */
+function cpuSecondsWithChildren(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+  return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / ticks;
+}
+
+interface Context {
+  readonly opts: Options;
+  readonly root: string;
+  readonly snapshot: string;
+  readonly jupyterPath: string;
+  readonly config: string;
+}
+
+/**
+ * Execute one notebook (holding an execution slot), then render its HTML and print its handout
+ * after releasing the slot, so the next notebook executes meanwhile; its outputs are moved into
+ * place only when all of this succeeded. Returns its timings.
+ */
+async function runNotebook(ctx: Context, file: string, key: string, slot: ReturnType<typeof semaphore>): Promise<ExecutedTimings> {
+  const { opts, root } = ctx;
+  const name = basename(file, '.ipynb');
+  const prefix = `[${name.slice(0, 2)}]`;
+  await slot.acquire();
+  let released = false;
+  const release = () => { if (!released) { released = true; slot.release(); } };
+  console.log(`${prefix} ${name}: executing`);
+  const t0 = performance.now();
+  // Everything this notebook writes goes to the staging folder first.
+  const stage = mkdtempSync(join(opts.outDir, `.tmp-${process.pid}-`));
+  active.folders.add(stage);
+  // The kernel runs in its own folder, whose node_modules/sat-rnn pins this run's lib snapshot.
+  const runDir = makeRunFolder(root, ctx.snapshot, name);
+  active.folders.add(runDir);
+  copyFileSync(join(opts.dir, file), join(runDir, file));
+  const progressFile = join(stage, 'progress.log'), figureTimes = join(stage, 'figure-times.jsonl');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    JUPYTER_PATH: [ctx.jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(':'),
+    [ENV.model]: opts.modelPath, [ENV.data]: opts.dataPath, [ENV.out]: stage, [PROGRESS_ENV]: progressFile,
+    [RUN_KEY_ENV]: key, [FIGURE_TIMES_ENV]: figureTimes,
+    PYDEVD_DISABLE_FILE_VALIDATION: '1',
+  };
+  const stopRelay = relayProgress(progressFile, prefix);
+  try {
+    const status = await run('jupyter', [
+      'nbconvert', '--config', ctx.config, '--to', 'notebook', '--execute',
+      `--ExecutePreprocessor.kernel_name=${KERNEL_NAME}`, '--ExecutePreprocessor.timeout=3600',
+      '--output-dir', join(stage, 'notebooks'), '--output', `${name}.ipynb`, join(runDir, file),
+    ], env, runDir, prefix);
+    stopRelay();
+    if (status !== 0) fail(`FAILED: notebook ${file} (nbconvert exit ${status}) after ${seconds(t0)}; see the failing cell above. The outputs of earlier runs are kept.`);
+    if (!existsSync(join(stage, 'results', `${name}.json`))) {
+      fail(`FAILED: notebook ${file} ran but did not write results/${name}.json; its last cell must call await report.finish()`);
+    }
+    const execute = since(t0);
+    release();
+    const figures = existsSync(figureTimes)
+      ? readFileSync(figureTimes, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { figure: string; seconds: number })
+      : [];
+    console.log(`${prefix} ${name}: executed in ${execute.toFixed(1)} s (${figures.length} figures, ${figures.reduce((a, f) => a + f.seconds, 0).toFixed(1)} s exporting them); rendering HTML`);
+    const t1 = performance.now();
+    const htmlStatus = await run('jupyter', ['nbconvert', '--to', 'html', '--output-dir', join(stage, 'html'), '--output', `${name}.html`, join(stage, 'notebooks', `${name}.ipynb`)], env, root, prefix);
+    if (htmlStatus !== 0) fail(`FAILED: HTML render of ${name} (nbconvert exit ${htmlStatus}); the outputs of earlier runs are kept`);
+    const html = since(t1);
+    const t2 = performance.now();
+    mkdirSync(join(stage, 'pdf'), { recursive: true });
+    writeFileAtomic(join(stage, 'pdf', `${name}.pdf`), await printHtmlToPdf(join(stage, 'html', `${name}.html`)));
+    const handout = since(t2);
+    swapIn(stage, opts.outDir, name);
+    console.log(`${prefix} ${name}: done (HTML ${html.toFixed(1)} s, handout ${handout.toFixed(1)} s, total ${seconds(t0)})`);
+    return { cached: false, key, execute, figures, html, handout, total: since(t0) };
+  } finally {
+    release();
+    stopRelay();
+    removeFolders([stage, runDir]);
+  }
+}
+
+/** The previous run's seconds per notebook in this output folder (to start the longest first). */
+function previousSeconds(outDir: string): Record<string, number> {
+  try {
+    const t = JSON.parse(readFileSync(join(outDir, TIMINGS_FILE), 'utf8')) as RunTimings;
+    return Object.fromEntries(Object.entries(t.notebooks).flatMap(([k, n]) => (n.cached ? [] : [[k, n.total]])));
+  } catch {
+    return {};
+  }
+}
+
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const root = projectRoot();
   const notebooks = selectNotebooks(opts.dir, opts.only);
   const tAll = performance.now();
-  console.log(`model ${opts.modelPath}\ndata  ${opts.dataPath}\nout   ${opts.outDir}`);
+  console.log(`model ${opts.modelPath}\ndata  ${opts.dataPath}\nout   ${opts.outDir}\njobs  ${opts.jobs}${opts.force ? ' (--force: every notebook runs)' : ''}`);
   for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     process.on(sig, () => {
       console.error(`\n${sig}: stopping; the outputs of earlier runs are kept`);
-      stopChild(sig);
-      removeActiveFolders();
+      stopChildren(sig);
+      removeFolders(active.folders);
       process.exit(code);
     });
   }
-  process.on('exit', removeActiveFolders);
+  process.on('exit', () => removeFolders(active.folders));
 
   let t0 = performance.now();
   const snapshot = ensureLibBuilt(root);
   const jupyterPath = ensureKernelSpec(root);
+  const libBuild = since(t0);
   console.log(`lib built (${relative(root, snapshot)}) and kernel ${KERNEL_NAME} ready (${seconds(t0)})`);
 
   mkdirSync(opts.outDir, { recursive: true });
   removeStaleStaging(opts.outDir);
-  const config = join(root, 'tools', 'nbconvert_config.py');
-
-  const timings: Record<string, number> = {};
-  for (const [k, file] of notebooks.entries()) {
+  const ctx: Context = { opts, root, snapshot, jupyterPath, config: join(root, 'tools', 'nbconvert_config.py') };
+  const inputs = { snapshot, modelSha256: fileSha256(opts.modelPath), dataSha256: fileSha256(opts.dataPath), configPath: ctx.config };
+  const timings: Record<string, NotebookTimings> = {};
+  const stale: { file: string; key: string }[] = [];
+  for (const file of notebooks) {
     const name = basename(file, '.ipynb');
-    const tag = `[${k + 1}/${notebooks.length}] ${name}`;
-    console.log(`${tag}: executing`);
-    t0 = performance.now();
-    // Everything this notebook writes goes to the staging folder first.
-    const stage = mkdtempSync(join(opts.outDir, `.tmp-${process.pid}-`));
-    active.folders.add(stage);
-    // The kernel runs in its own folder, whose node_modules/sat-rnn pins this run's lib snapshot.
-    const runDir = makeRunFolder(root, snapshot, name);
-    active.folders.add(runDir);
-    copyFileSync(join(opts.dir, file), join(runDir, file));
-    const progressFile = join(stage, 'progress.log');
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      JUPYTER_PATH: [jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(':'),
-      [ENV.model]: opts.modelPath, [ENV.data]: opts.dataPath, [ENV.out]: stage, [PROGRESS_ENV]: progressFile,
-      PYDEVD_DISABLE_FILE_VALIDATION: '1',
-    };
-    const stopRelay = relayProgress(progressFile, `[${name.slice(0, 2)}]`);
-    try {
-      const status = await run('jupyter', [
-        'nbconvert', '--config', config, '--to', 'notebook', '--execute',
-        `--ExecutePreprocessor.kernel_name=${KERNEL_NAME}`, '--ExecutePreprocessor.timeout=3600',
-        '--output-dir', join(stage, 'notebooks'), '--output', `${name}.ipynb`, join(runDir, file),
-      ], env, runDir);
-      stopRelay();
-      if (status !== 0) {
-        console.error(`\nFAILED: notebook ${file} (nbconvert exit ${status}) after ${seconds(t0)}; see the failing cell above. The outputs of earlier runs are kept.`);
-        process.exit(1);
-      }
-      if (!existsSync(join(stage, 'results', `${name}.json`))) {
-        console.error(`\nFAILED: notebook ${file} ran but did not write results/${name}.json; its last cell must call await report.finish()`);
-        process.exit(1);
-      }
-      console.log(`${tag}: executed in ${seconds(t0)}; rendering HTML`);
-      const t1 = performance.now();
-      const htmlStatus = await run('jupyter', ['nbconvert', '--to', 'html', '--output-dir', join(stage, 'html'), '--output', `${name}.html`, join(stage, 'notebooks', `${name}.ipynb`)], env, root);
-      if (htmlStatus !== 0) {
-        console.error(`\nFAILED: HTML render of ${name} (nbconvert exit ${htmlStatus}); the outputs of earlier runs are kept`);
-        process.exit(1);
-      }
-      const t2 = performance.now();
-      mkdirSync(join(stage, 'pdf'), { recursive: true });
-      writeFileAtomic(join(stage, 'pdf', `${name}.pdf`), await printHtmlToPdf(join(stage, 'html', `${name}.html`)));
-      console.log(`${tag}: handout printed (${seconds(t2)})`);
-      swapIn(stage, opts.outDir, name);
-      timings[name] = (performance.now() - t0) / 1000;
-      console.log(`${tag}: done (HTML ${seconds(t1)}, total ${seconds(t0)})`);
-    } finally {
-      stopRelay();
-      removeActiveFolders();
+    const key = runKey({ ...inputs, notebookPath: join(opts.dir, file) });
+    const cached = opts.force ? null : cachedRun(opts.outDir, name, key);
+    if (cached) {
+      timings[name] = { cached: true, key, madeAt: cached.madeAt };
+      console.log(`[${name.slice(0, 2)}] ${name}: cached (made ${cached.madeAt}, key ${key.slice(0, 12)}…)`);
+    } else {
+      stale.push({ file, key });
     }
   }
-  const index = await writeBook(opts.outDir, timings);
+  // Longest first (by the previous run's times), so the last notebook to finish is a short one.
+  const previous = previousSeconds(opts.outDir);
+  const order = [...stale].sort((a, b) => (previous[basename(b.file, '.ipynb')] ?? 0) - (previous[basename(a.file, '.ipynb')] ?? 0));
+  const slot = semaphore(opts.jobs);
+  const ran = await Promise.all(order.map(async ({ file, key }) => [basename(file, '.ipynb'), await runNotebook(ctx, file, key, slot)] as const));
+  for (const [name, t] of ran) timings[name] = t;
+
+  t0 = performance.now();
+  const index = await writeBook(opts.outDir, Object.fromEntries(ran.map(([name, t]) => [name, t.total])));
   await closeExporter();
+  const book = since(t0);
   console.log(`book: ${index}`);
+  t0 = performance.now();
   const paper = writePaperBundle(opts.outDir);
+  const paperSeconds = since(t0);
   console.log(`paper bundle (figures, tables, claims, macros, main.tex) in ${paper}; compile it with npm run paper`);
-  console.log(`all ${notebooks.length} notebook(s) done in ${seconds(tAll)}; outputs in ${opts.outDir}`);
+  const summary: RunTimings = {
+    jobs: opts.jobs, force: opts.force, cpus: availableParallelism(),
+    notebooks: Object.fromEntries(notebooks.map((f) => basename(f, '.ipynb')).map((n) => [n, timings[n]])),
+    libBuild, book, paper: paperSeconds, wall: since(tAll), cpu: cpuSecondsWithChildren(),
+  };
+  writeFileAtomic(join(opts.outDir, TIMINGS_FILE), JSON.stringify(summary, null, 2) + '\n');
+  console.log(formatTimings(summary));
+  console.log(`all ${notebooks.length} notebook(s) done in ${seconds(tAll)} (${stale.length} executed, ${notebooks.length - stale.length} cached); outputs in ${opts.outDir}`);
 }
 
 main().catch((e) => {

@@ -93,16 +93,22 @@ async function allConfigurations(outDir: string, results: readonly ReportJson[])
     },
     width: 900, height: 120 + 14 * rows.length,
   });
-  const files = await exportFigure(fig);
+  // Drawn again only when what it shows changed (a run whose notebooks were all cached starts no browser).
   const dir = join(outDir, 'figures', 'index');
-  mkdirSync(dir, { recursive: true });
-  writeFileAtomic(join(dir, 'all-configurations.svg'), files.svg);
-  writeFileAtomic(join(dir, 'all-configurations.png'), files.png);
-  writeFileAtomic(join(dir, 'all-configurations.pdf'), files.pdf);
+  const spec = join(dir, 'all-configurations.json'), json = JSON.stringify(fig);
+  const drawn = ['svg', 'png', 'pdf'].every((e) => existsSync(join(dir, `all-configurations.${e}`)));
+  if (!drawn || !existsSync(spec) || readFileSync(spec, 'utf8') !== json) {
+    const files = await exportFigure(fig);
+    mkdirSync(dir, { recursive: true });
+    writeFileAtomic(join(dir, 'all-configurations.svg'), files.svg);
+    writeFileAtomic(join(dir, 'all-configurations.png'), files.png);
+    writeFileAtomic(join(dir, 'all-configurations.pdf'), files.pdf);
+    writeFileAtomic(spec, json);
+  }
   return `${rows.length} bpc measurements`;
 }
 
-/** Seconds each notebook took in this run, by notebook name (from the runner). */
+/** Seconds each notebook took in this run, by notebook name (from the runner); a notebook not in it was cached. */
 export type Timings = Readonly<Record<string, number>>;
 
 /** Write <outDir>/index.html and the book's headers and assets; returns the index path. */
@@ -112,8 +118,9 @@ export async function writeBook(outDir: string, timings: Timings = {}): Promise<
   const htmlDir = join(outDir, 'html');
   const pages = existsSync(htmlDir) ? readdirSync(htmlDir).filter((f) => f.endsWith('.html')).sort() : [];
   pages.forEach((f, i) => {
-    const path = join(htmlDir, f);
-    writeFileAtomic(path, bookPage(readFileSync(path, 'utf8'), pages[i - 1] ?? null, pages[i + 1] ?? null));
+    const path = join(htmlDir, f), html = readFileSync(path, 'utf8');
+    const page = bookPage(html, pages[i - 1] ?? null, pages[i + 1] ?? null);
+    if (page !== html) writeFileAtomic(path, page);
   });
   // The source documents, copied beside the book when they are where DESIGN.md says.
   const seeds = join(projectRoot(), '..', 'shared', 'seeds');
@@ -131,7 +138,7 @@ export async function writeBook(outDir: string, timings: Timings = {}): Promise<
     const section = sections.get(r.notebook);
     return `<section class="nb"><h3><a href="html/${r.notebook}.html">${inline(title)}</a></h3>${section ? `<p class="meta">Seed: ${escapeHtml(section)}</p>` : ''}<p>${inline(about)}</p>` +
       `<p class="meta">${r.claims.length} claims: <b>${count(r, 'reproduces')}</b> reproduce, <b>${count(r, 'differs')}</b> differ (${r.claims.filter((c) => c.cause?.kind === 'unexplained').length} unexplained), <b>${count(r, 'not-in-paper')}</b> new` +
-      `${t === undefined ? '' : ` · ran in ${t.toFixed(1)} s`} · <a href="html/${r.notebook}.html">HTML</a> · <a href="notebooks/${r.notebook}.ipynb">executed notebook</a>` +
+      `${t === undefined ? ` · reused from the run of ${escapeHtml(r.run?.madeAt ?? 'an earlier run')} (cached)` : ` · ran in ${t.toFixed(1)} s`} · <a href="html/${r.notebook}.html">HTML</a> · <a href="notebooks/${r.notebook}.ipynb">executed notebook</a>` +
       `${existsSync(join(outDir, 'pdf', `${r.notebook}.pdf`)) ? ` · <a href="pdf/${r.notebook}.pdf">handout (PDF)</a>` : ''}</p></section>`;
   }).join('\n');
   const all: Claim[] = results.flatMap((r) => r.claims);

@@ -125,13 +125,17 @@ function scriptJson(v: unknown): string {
   return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
+/** A page that sets `window[STATIC_FIGURES]` before its scripts run shows every figure as its static PNG. */
+export const STATIC_FIGURES = 'satStaticFigures';
+
 /**
- * A <script> defining window.Plotly from the bundled plotly.js. AMD/CommonJS globals are shadowed
- * so the UMD bundle always sets the global (classic Jupyter and nbconvert pages load require.js).
+ * A <script> defining window.Plotly from the bundled plotly.js, unless the page asked for static
+ * figures. AMD/CommonJS globals are shadowed so the UMD bundle always sets the global (classic
+ * Jupyter and nbconvert pages load require.js).
  */
 export function plotlyScriptTag(): string {
   const src = plotlyJs().replace(/<\/script/gi, '<\\/script');
-  return `<script type="text/javascript">if (!window.Plotly) { (function (define, module, exports) {\n${src}\n}).call(window); }</script>`;
+  return `<script type="text/javascript">if (!window.Plotly && !window.${STATIC_FIGURES}) { (function (define, module, exports) {\n${src}\n}).call(window); }</script>`;
 }
 
 /**

@@ -9,7 +9,7 @@
  *
  * Every file is written atomically under the run's output folder (SAT_OUT, default build/).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative, isAbsolute } from 'node:path';
 import type { DataFrame } from 'danfojs-node';
 import type { SatRnn } from '../core/model.js';
@@ -32,7 +32,17 @@ export interface ReportJson {
   tables: Record<string, Row[]>;
   /** Each figure's caption and files, the paths relative to the output folder (figures/<notebook>/<name>.svg, …). */
   figures: Record<string, { caption: string; files: string[] }>;
+  /**
+   * When these results were made, and the runner's cache key of that execution (null outside
+   * `npm run notebooks`): a result the runner reuses says so by its key and time.
+   */
+  run: { key: string | null; madeAt: string };
 }
+
+/** Set by the runner: the cache key of this execution, recorded in the results (`run.key`). */
+export const RUN_KEY_ENV = 'SAT_RUN_KEY';
+/** Set by the runner: a file each figure's cost is appended to, one JSON line `{ figure, seconds }`. */
+export const FIGURE_TIMES_ENV = 'SAT_FIGURE_TIMES';
 
 const NOTEBOOK_ID = /^\d\d[a-z0-9]*-[a-z0-9-]+$/;
 const NAME = /^[a-z0-9][a-z0-9_-]*$/;
@@ -154,6 +164,7 @@ export class Report {
     this.checkOpen('figure');
     this.checkName('figure', name, name in this.figures);
     if (caption.trim() === '') throw new RangeError(`figure ${name}: caption is empty`);
+    const t0 = performance.now();
     const fig = styleFigure(name, spec);
     const files = await exportFigure(fig);
     const dir = this.figuresDir();
@@ -169,6 +180,8 @@ export class Report {
     displayBundle({
       'text/html': html, 'image/png': png, 'text/plain': `Figure ${name}: ${caption}`,
     });
+    const times = process.env[FIGURE_TIMES_ENV];
+    if (times) appendFileSync(times, JSON.stringify({ figure: name, seconds: (performance.now() - t0) / 1000 }) + '\n');
   }
 
   /**
@@ -194,6 +207,7 @@ export class Report {
       claims: [...this.claims],
       tables: { ...this.tables },
       figures: { ...this.figures },
+      run: { key: process.env[RUN_KEY_ENV] || null, madeAt: new Date().toISOString() },
     };
   }
 

@@ -3,7 +3,16 @@
  * danfojs DataFrame, rendered inline as HTML and exported as CSV (full precision) and LaTeX
  * (booktabs, rounded to `digits` significant digits).
  */
-import { DataFrame } from 'danfojs-node';
+import { createRequire } from 'node:module';
+import type { DataFrame } from 'danfojs-node';
+
+/**
+ * danfojs (with TensorFlow.js) takes seconds of CPU to load: it is loaded by the first table, not
+ * by everything that imports the formatting helpers below (the runner, the book, the paper bundle).
+ */
+function danfo(): typeof import('danfojs-node') {
+  return createRequire(import.meta.url)('danfojs-node') as typeof import('danfojs-node');
+}
 
 /** One table cell; null is a missing value (shown as an em dash). */
 export type Cell = string | number | boolean | null;
@@ -48,7 +57,7 @@ export function tableColumns(name: string, rows: readonly Row[]): string[] {
 /** A danfojs DataFrame holding `rows` (validated as in `tableColumns`). */
 export function toDataFrame(name: string, rows: readonly Row[]): DataFrame {
   const columns = tableColumns(name, rows);
-  return new DataFrame(rows.map((r) => columns.map((c) => r[c])), { columns });
+  return new (danfo().DataFrame)(rows.map((r) => columns.map((c) => r[c])), { columns });
 }
 
 /** The rows of a DataFrame as plain objects. */

@@ -1,0 +1,70 @@
+/**
+ * Where a `npm run notebooks` run spends its time: written to <out>/timings.json and printed as a
+ * table at the end of the run. Wall seconds per stage; `cpu` is the whole run's CPU time (the
+ * runner and every process it started: kernels, nbconvert, chromium).
+ */
+
+/** The file, relative to the output folder. */
+export const TIMINGS_FILE = 'timings.json';
+
+/** One figure's `report.figure` call, measured in the kernel (styling, export, files, display). */
+export interface FigureTiming {
+  readonly figure: string;
+  readonly seconds: number;
+}
+
+/** A notebook executed in this run: seconds per stage (execute includes its figures). */
+export interface ExecutedTimings {
+  readonly cached: false;
+  readonly key: string;
+  readonly execute: number;
+  readonly figures: readonly FigureTiming[];
+  readonly html: number;
+  readonly handout: number;
+  readonly total: number;
+}
+
+/** A notebook executed in this run, or one whose outputs were reused (cached). */
+export type NotebookTimings = ExecutedTimings | { readonly cached: true; readonly key: string; readonly madeAt: string };
+
+export interface RunTimings {
+  readonly jobs: number;
+  readonly force: boolean;
+  readonly cpus: number;
+  readonly notebooks: Readonly<Record<string, NotebookTimings>>;
+  readonly libBuild: number;
+  readonly book: number;
+  readonly paper: number;
+  /** The whole run, wall seconds. */
+  readonly wall: number;
+  /** The whole run, CPU seconds of the runner and every process it started. */
+  readonly cpu: number;
+}
+
+/** Median of a non-empty list. */
+export function median(v: readonly number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** The summary table the runner prints. */
+export function formatTimings(t: RunTimings): string {
+  const f = (v: number) => v.toFixed(1).padStart(7);
+  const lines = ['stage times (wall s)       execute  figures (n, s)     HTML  handout    total'];
+  const figureSeconds: number[] = [];
+  for (const [name, n] of Object.entries(t.notebooks)) {
+    if (n.cached) {
+      lines.push(`${name.padEnd(26)} cached, made ${n.madeAt}`);
+      continue;
+    }
+    const fig = n.figures.reduce((a, x) => a + x.seconds, 0);
+    figureSeconds.push(...n.figures.map((x) => x.seconds));
+    lines.push(`${name.padEnd(26)}${f(n.execute)}  ${`${n.figures.length}, ${fig.toFixed(1)}`.padStart(14)}  ${f(n.html)}  ${f(n.handout)}  ${f(n.total)}`);
+  }
+  lines.push(`lib build ${t.libBuild.toFixed(1)} s · book ${t.book.toFixed(1)} s · paper bundle ${t.paper.toFixed(1)} s · whole run ${t.wall.toFixed(1)} s wall, ${t.cpu.toFixed(1)} s CPU (jobs ${t.jobs})`);
+  if (figureSeconds.length > 0) {
+    lines.push(`report.figure: median ${median(figureSeconds).toFixed(2)} s, max ${Math.max(...figureSeconds).toFixed(2)} s over ${figureSeconds.length} figures (the first of each notebook starts its browser)`);
+  }
+  return lines.join('\n');
+}
