@@ -100,3 +100,81 @@ export function distinctPatterns(h: ByteHash, bits: number, bytes: Iterable<numb
   for (const x of bytes) seen.add(pattern(h, x, bits));
   return seen.size;
 }
+
+/** A named byte predicate (a candidate semantic feature). */
+export interface ByteFeature {
+  readonly name: string;
+  readonly test: (x: number) => boolean;
+}
+
+const chr = (x: number) => String.fromCharCode(x);
+
+/**
+ * A pool of plausible character-class features for the seed's unpublished "semantic features"
+ * carrier (§6b): our eight (`SEMANTIC_FEATURES`) first, then C-library classes and finer splits
+ * (C locale: bytes ≥ 128 belong to no class but `non-ASCII`).
+ */
+export const SEMANTIC_FEATURE_POOL: readonly ByteFeature[] = [
+  ...SEMANTIC_FEATURES,
+  { name: 'lower case', test: (x) => x >= 97 && x <= 122 },
+  { name: 'space (32 only)', test: (x) => x === 32 },
+  { name: 'newline', test: (x) => x === 10 },
+  { name: 'angle bracket <>', test: (x) => x === 60 || x === 62 },
+  { name: 'ispunct', test: (x) => x >= 33 && x <= 126 && !/[A-Za-z0-9]/.test(chr(x)) },
+  { name: 'iscntrl', test: (x) => x < 32 || x === 127 },
+  { name: 'isalnum', test: (x) => x < 128 && /[A-Za-z0-9]/.test(chr(x)) },
+  { name: 'isprint', test: (x) => x >= 32 && x <= 126 },
+];
+
+/** One row of `featureSubsetCounts`: a subset of the pool and its distinct-pattern counts. */
+export interface FeatureSubsetCount {
+  readonly features: readonly string[];
+  /** Distinct patterns of the features alone over the 256 bytes. */
+  readonly distinct: number;
+  /** Distinct patterns of the features followed by `hashBits` mixed-hash bits, one per hash offset. */
+  readonly hybrid: readonly number[];
+}
+
+/**
+ * For every `size`-subset of `pool` (in lexicographic index order), the number of distinct patterns
+ * over the 256 bytes of the features alone, and of the features followed by the mixed-hash bits
+ * mixedHash(x, offset + k), k < hashBits, for each offset (a hybrid carrier: offset 0 is our
+ * `hybridHash`, 8 would continue the bit index after eight features).
+ *
+ * @example
+ * featureSubsetCounts(SEMANTIC_FEATURE_POOL.slice(0, 8), 8, 8, [0])[0].hybrid[0]; // → 221
+ */
+export function featureSubsetCounts(pool: readonly ByteFeature[], size: number, hashBits: number, offsets: readonly number[]): FeatureSubsetCount[] {
+  if (!(Number.isInteger(size) && size >= 1 && size <= pool.length && size <= 30)) throw new RangeError(`size: expected an integer in [1, ${Math.min(pool.length, 30)}], got ${size}`);
+  if (!(Number.isInteger(hashBits) && hashBits >= 0 && hashBits <= 20)) throw new RangeError(`hashBits: expected an integer in [0, 20], got ${hashBits}`);
+  const has = pool.map((f) => Array.from({ length: 256 }, (_, x) => f.test(x)));
+  const hashKey = offsets.map((off) => Array.from({ length: 256 }, (_, x) => {
+    let k = 0;
+    for (let b = 0; b < hashBits; b++) if (mixedHash(x, off + b) > 0) k |= 1 << b;
+    return k;
+  }));
+  const out: FeatureSubsetCount[] = [];
+  const pick: number[] = [];
+  const key = new Float64Array(256);
+  const distinctOf = (k: (x: number) => number): number => {
+    const seen = new Set<number>();
+    for (let x = 0; x < 256; x++) seen.add(k(x));
+    return seen.size;
+  };
+  const visit = (from: number): void => {
+    if (pick.length === size) {
+      for (let x = 0; x < 256; x++) {
+        let k = 0;
+        for (let b = 0; b < size; b++) if (has[pick[b]][x]) k += 2 ** b;
+        key[x] = k;
+      }
+      const distinct = distinctOf((x) => key[x]);
+      const hybrid = hashKey.map((hk) => distinctOf((x) => key[x] * 2 ** hashBits + hk[x]));
+      out.push({ features: pick.map((f) => pool[f].name), distinct, hybrid });
+      return;
+    }
+    for (let f = from; f <= pool.length - (size - pick.length); f++) { pick.push(f); visit(f + 1); pick.pop(); }
+  };
+  visit(0);
+  return out;
+}

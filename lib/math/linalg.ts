@@ -249,3 +249,83 @@ export function transpose(a: ArrayLike<number>, rows: number, cols: number): Flo
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
   return out;
 }
+
+/**
+ * Largest singular value ‖A‖₂ of a real n×n matrix (row-major): the largest eigenvalue of AᵀA by
+ * the Lanczos method with full re-orthogonalisation from a fixed start vector, its tridiagonal
+ * matrix's top eigenvalue found by Sturm-sequence bisection. Stops when the estimate changes by
+ * less than `tol` (relative) between checks, or after n steps (then exact up to rounding).
+ *
+ * @example
+ * largestSingularValue([3, 0, 0, -4], 2); // → 4.000000
+ */
+export function largestSingularValue(a: ArrayLike<number>, n: number, tol = 1e-12): number {
+  if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`largestSingularValue: n must be a positive integer, got ${n}`);
+  if (a.length !== n * n) throw new RangeError(`largestSingularValue: matrix has ${a.length} values, expected ${n}×${n}`);
+  const Q: Float64Array[] = [];
+  const alpha: number[] = [], beta: number[] = [];
+  let q = Float64Array.from({ length: n }, (_, i) => 1 + Math.cos(1 + 1.7 * i) / 2);
+  let norm = Math.hypot(...q);
+  q = q.map((v) => v / norm);
+  const w = new Float64Array(n), u = new Float64Array(n);
+  let value = 0;
+  for (let k = 0; k < n; k++) {
+    Q.push(q);
+    for (let i = 0; i < n; i++) { let s = 0; for (let j = 0; j < n; j++) s += a[i * n + j] * q[j]; u[i] = s; }
+    w.fill(0);
+    for (let i = 0; i < n; i++) { const ui = u[i]; for (let j = 0; j < n; j++) w[j] += a[i * n + j] * ui; } // w = AᵀA q
+    let al = 0;
+    for (let j = 0; j < n; j++) al += w[j] * q[j];
+    alpha.push(al);
+    for (let r = 0; r < 2; r++) { // full re-orthogonalisation, twice for stability
+      for (const p of Q) {
+        let d = 0;
+        for (let j = 0; j < n; j++) d += w[j] * p[j];
+        for (let j = 0; j < n; j++) w[j] -= d * p[j];
+      }
+    }
+    norm = 0;
+    for (let j = 0; j < n; j++) norm += w[j] * w[j];
+    norm = Math.sqrt(norm);
+    const last = k === n - 1 || norm <= 1e-14 * Math.max(1, Math.abs(al));
+    if (last || k % 4 === 3) {
+      const next = tridiagonalMaxEigenvalue(alpha, beta);
+      const done = last || Math.abs(next - value) <= tol * Math.abs(next);
+      value = next;
+      if (done) break;
+    }
+    beta.push(norm);
+    q = w.map((v) => v / norm);
+  }
+  return Math.sqrt(Math.max(0, value));
+}
+
+/**
+ * Largest eigenvalue of the symmetric tridiagonal matrix with diagonal `alpha` (length m) and
+ * off-diagonal `beta` (length ≥ m − 1; extra entries ignored): bisection on Sturm counts inside
+ * the Gershgorin interval.
+ */
+function tridiagonalMaxEigenvalue(alpha: readonly number[], beta: readonly number[]): number {
+  const m = alpha.length;
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < m; i++) {
+    const r = (i > 0 ? Math.abs(beta[i - 1]) : 0) + (i < m - 1 ? Math.abs(beta[i]) : 0);
+    lo = Math.min(lo, alpha[i] - r);
+    hi = Math.max(hi, alpha[i] + r);
+  }
+  // Number of eigenvalues < x (Sturm sequence of the LDLᵀ pivots).
+  const below = (x: number): number => {
+    let c = 0, d = 1;
+    for (let i = 0; i < m; i++) {
+      d = alpha[i] - x - (i > 0 ? (beta[i - 1] * beta[i - 1]) / d : 0);
+      if (d === 0) d = -1e-300;
+      if (d < 0) c++;
+    }
+    return c;
+  };
+  for (let it = 0; it < 200 && hi - lo > 1e-15 * Math.max(1, Math.abs(hi)); it++) {
+    const mid = (lo + hi) / 2;
+    if (below(mid) === m) hi = mid; else lo = mid;
+  }
+  return (lo + hi) / 2;
+}
