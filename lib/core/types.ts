@@ -74,3 +74,9 @@ export type ChunkGradientKernel = (
   m: SatRnn, bytes: Uint8Array, start: number, len: number,
   h0: Float64Array, g: Grads, hEnd: Float64Array,
 ) => number;
+
+/** A rule tried to explain a paper number, and the value it gives (the forensics of lib/sn and lib/notebook's `candidateRows`). */
+export interface Candidate {
+  readonly candidate: string;
+  readonly value: number;
+}

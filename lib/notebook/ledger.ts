@@ -11,6 +11,8 @@
  * (`CAUSE_KINDS`). A differing claim whose notebook gives no cause is `unexplained`.
  */
 
+import type { Candidate } from '../core/types.js';
+
 export type Verdict = 'reproduces' | 'differs' | 'not-in-paper';
 
 /**
@@ -233,11 +235,7 @@ export function differencesMarkdown(claims: readonly Claim[]): string {
   return lines.join('\n');
 }
 
-/** A rule or definition tried to explain a paper number, and what it gives. */
-export interface Candidate {
-  readonly candidate: string;
-  readonly value: number;
-}
+export type { Candidate };
 
 /**
  * The forensics table of one paper number: every candidate with its value and distance to the

@@ -20,11 +20,7 @@ import { run, type Trajectory } from '../core/rnn.js';
 import { largestSingularValue, spectralRadius } from '../math/linalg.js';
 import { lyapunovExponents } from './dynamics.js';
 
-/** A rule tried to explain a paper number, and the value it gives (lib/notebook's Candidate). */
-export interface Candidate {
-  readonly candidate: string;
-  readonly value: number;
-}
+import type { Candidate } from '../core/types.js';
 
 /**
  * ‖J_t‖₂ = ‖diag(1 − h_t²)·Wh‖₂ for every t of a stored trajectory (`states` = h_t, [n][H]); `Wh`

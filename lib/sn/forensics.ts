@@ -23,11 +23,8 @@ import {
   sigmoid, strengthStats, umEvaluate, umNet, type QuantSpec, type Quantizer, type Strengths,
 } from './um.js';
 
-/** A rule tried to explain a paper number, and the value it gives (lib/notebook's Candidate). */
-export interface Candidate {
-  readonly candidate: string;
-  readonly value: number;
-}
+import type { Candidate } from '../core/types.js';
+
 
 const f32 = Math.fround;
 
