@@ -165,7 +165,8 @@ describe('tables', () => {
   it('escapes every LaTeX special and maps Unicode for pdflatex, with a code point for anything else', () => {
     expect(escapeLatex('_ % & # $ { } ~ ^ \\ |w|')).toBe('\\_ \\% \\& \\# \\$ \\{ \\} \\textasciitilde{} \\textasciicircum{} \\textbackslash{} $|$w$|$');
     expect(escapeLatex('x² ≥ 3 §4 → α Δ λ₁ “q” – é')).toBe("x\\textsuperscript{2} $\\geq$ 3 \\S{}4 $\\rightarrow$ $\\alpha$ $\\Delta$ $\\lambda$$_1$ ``q'' -- é");
-    expect(escapeLatex('snow ☃')).toBe('snow [U+2603]');
+    expect(escapeLatex('snow ☃')).toBe('snow {[}U+2603{]}');
+    expect(escapeLatex('[16, n‖)')).toBe('{[}16, n$\\Vert$)');
   });
 
   it('names claims as letter-only macros', () => {

@@ -123,6 +123,7 @@ export function toHtml(df: DataFrame, fmt: TableFormat = {}): string {
 /** LaTeX for characters that are special in text mode or outside pdflatex's T1 text encoding. */
 const TEX_ESC: Record<string, string> = {
   '\\': '\\textbackslash{}', '&': '\\&', '%': '\\%', $: '\\$', '#': '\\#', _: '\\_', '{': '\\{', '}': '\\}',
+  '[': '{[}', ']': '{]}', '‖': '$\\Vert$',
   '~': '\\textasciitilde{}', '^': '\\textasciicircum{}', '|': '$|$', '<': '\\textless{}', '>': '\\textgreater{}',
   '−': '$-$', '±': '$\\pm$', '×': '$\\times$', '·': '$\\cdot$', '≥': '$\\geq$', '≤': '$\\leq$', '≈': '$\\approx$',
   '≠': '$\\neq$', '∈': '$\\in$', '→': '$\\rightarrow$', '←': '$\\leftarrow$', '↔': '$\\leftrightarrow$', '∞': '$\\infty$',
@@ -138,13 +139,14 @@ const TEX_ESC: Record<string, string> = {
 /**
  * Escape text for LaTeX (text mode, pdflatex with T1 fonts): the specials, and Unicode mapped to
  * LaTeX. Latin-1 letters (é, ü, …) pass through for inputenc; any other character becomes its code
- * point, e.g. `[U+2603]`, so a table always compiles.
+ * point, e.g. `{[}U+2603{]}`, so a table always compiles. Brackets are braced: after a row's `\\`
+ * a cell starting with `[` would be read as the row's optional spacing argument.
  */
 export function escapeLatex(s: string): string {
   let out = '';
   for (const c of s) {
     const code = c.codePointAt(0)!;
-    out += TEX_ESC[c] ?? (code < 0x80 || (code >= 0xc0 && code <= 0xff && code !== 0xd7 && code !== 0xf7) ? c : `[U+${code.toString(16).toUpperCase().padStart(4, '0')}]`);
+    out += TEX_ESC[c] ?? (code < 0x80 || (code >= 0xc0 && code <= 0xff && code !== 0xd7 && code !== 0xf7) ? c : `{[}U+${code.toString(16).toUpperCase().padStart(4, '0')}{]}`);
   }
   return out;
 }
