@@ -7,7 +7,7 @@
  * 1e-5; the substitution readouts (float32 states, and float32 logits in write_weights2.c, through
  * 500 epochs) to within 5e-4.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { HASHES } from '../lib/construction/hash.js';
 import { loadBytes } from '../lib/core/data.js';
 import { loadModel } from '../lib/core/model.js';
@@ -22,6 +22,10 @@ const carrier = carrierJob({ hash: HASHES.mixed, groups: 16, bits: 8 });
 const fit = (protocol: ConstructionJob['protocol'], method: ConstructionJob['method'], init?: ConstructionJob['init']) =>
   constructionTask({ carrier, bytes: text, protocol, method, init });
 const printed = (value: number, digits: number) => expect(Math.abs(value - digits)).toBeLessThanOrEqual(5e-5 + 1e-5);
+
+// Each test computes synchronously for up to half a minute; yield to the event loop between them so
+// the worker answers vitest's RPC (a file blocked for over 60 s in all fails with an unhandled timeout).
+afterEach(() => new Promise<void>((done) => setImmediate(done)));
 
 describe('the original programs\' outputs on the published text', () => {
   it('write_weights8.c, mixed hash: analytic 2.4906, train 2.0486, test 2.9591 (picked on the test half)', () => {
