@@ -165,6 +165,7 @@ body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1100px;margin:24px aut
 h1{font-size:26px} h2{margin-top:36px;border-bottom:1px solid #ccc} h3{margin-bottom:4px}
 .meta{color:#444;font-size:14px} code{font-size:13px}
 table{border-collapse:collapse;font-size:13px} th,td{padding:3px 8px;border-bottom:1px solid #eee;vertical-align:top;text-align:left} td.n{text-align:right;font-variant-numeric:tabular-nums}
+#claims{width:100%} #claims td:not(.n){overflow-wrap:anywhere}
 .summary{font-size:15px;background:#f6f6f6;padding:8px 12px;border-left:4px solid #0072B2}
 .cause{font-family:monospace;font-size:12px;white-space:nowrap;background:#eee;padding:0 4px;border-radius:3px} .c-unexplained{background:#D55E00;color:#fff}
 .v-reproduces{color:#009E73;font-weight:bold} .v-differs{color:#D55E00;font-weight:bold} .v-not-in-paper{color:#555}
