@@ -107,22 +107,24 @@ export function signCorrelationWh(traj: Trajectory, bytes: Uint8Array): Float64A
   return agree.map((a) => (2 * a) / (T - 1) - 1);
 }
 
+/** `samples` evenly spaced positions t_s = ⌊s·(T−1)/samples⌋, s = 0 … samples−1 (the original protocol's sampling). */
+export function evenlySpaced(T: number, samples: number): number[] {
+  return Array.from({ length: samples }, (_, s) => Math.floor((s * (T - 1)) / samples));
+}
+
 /**
- * Boolean influence Wh: at `samples` evenly spaced positions t_s = ⌊s·(T−1)/samples⌋, negate h_j(t)
- * and recompute sign h_i(t+1) with input x_{t+1}; influence[i][j] = fraction of sign flips.
- * Prediction = influence × sign(sign correlation) (+1 when the correlation is ≥ 0).
- * Negating h_j changes pre_i(t+1) by −2·Wh[i][j]·h_j(t), so `m.Wh` is needed ([H][H]) and
- * `traj` must be the tanh trajectory of that model (its `pre` is used). [H][H].
+ * Sign flips of the recurrence: flips[i][j] = the number of the given positions t at which
+ * negating h_j(t) changes the sign of h_i(t+1) (input x_{t+1} unchanged: pre_i(t+1) − 2·Wh[i][j]·h_j(t)
+ * against pre_i(t+1), sign(0) = +1). `traj` must be the tanh trajectory of the model whose `Wh`
+ * ([H][H]) is given, and every t < traj.n − 1. [H][H].
  */
-export function booleanInfluenceWh(Wh: ArrayLike<number>, traj: Trajectory, bytes: Uint8Array, samples = 50): Float64Array {
-  const { H, T } = window(traj, bytes);
+export function signFlips(Wh: ArrayLike<number>, traj: Trajectory, positions: ArrayLike<number>): Float64Array {
+  const H = traj.hidden;
   if (Wh.length !== H * H) throw new RangeError(`Wh: ${Wh.length} values, expected ${H}×${H}`);
-  if (!(Number.isInteger(samples) && samples >= 1 && samples <= T - 1)) {
-    throw new RangeError(`samples: expected an integer in 1..${T - 1}, got ${samples}`);
-  }
   const flips = new Float64Array(H * H);
-  for (let s = 0; s < samples; s++) {
-    const t = Math.floor((s * (T - 1)) / samples);
+  for (let k = 0; k < positions.length; k++) {
+    const t = positions[k];
+    if (!(Number.isInteger(t) && t >= 0 && t + 1 < traj.n)) throw new RangeError(`positions: ${t} is not a state followed by another (0 … ${traj.n - 2})`);
     for (let i = 0; i < H; i++) {
       const pre = traj.pre[(t + 1) * H + i], orig = pre >= 0, row = i * H;
       for (let j = 0; j < H; j++) {
@@ -130,6 +132,21 @@ export function booleanInfluenceWh(Wh: ArrayLike<number>, traj: Trajectory, byte
       }
     }
   }
+  return flips;
+}
+
+/**
+ * Boolean influence Wh: at `samples` evenly spaced positions (`evenlySpaced`), negate h_j(t)
+ * and recompute sign h_i(t+1) with input x_{t+1}; influence[i][j] = fraction of sign flips
+ * (`signFlips`). Prediction = influence × sign(sign correlation) (+1 when the correlation is ≥ 0).
+ * `traj` must be the tanh trajectory of the model whose `Wh` is given ([H][H]). [H][H].
+ */
+export function booleanInfluenceWh(Wh: ArrayLike<number>, traj: Trajectory, bytes: Uint8Array, samples = 50): Float64Array {
+  const { T } = window(traj, bytes);
+  if (!(Number.isInteger(samples) && samples >= 1 && samples <= T - 1)) {
+    throw new RangeError(`samples: expected an integer in 1..${T - 1}, got ${samples}`);
+  }
+  const flips = signFlips(Wh, traj, evenlySpaced(T, samples));
   const corr = signCorrelationWh(traj, bytes);
   return flips.map((f, k) => (f / samples) * (corr[k] >= 0 ? 1 : -1));
 }

@@ -19,6 +19,7 @@ import { VOCAB } from '../core/model.js';
 import { run, type Trajectory } from '../core/rnn.js';
 import { largestSingularValue, spectralRadius } from '../math/linalg.js';
 import { lyapunovExponents } from './dynamics.js';
+import { evenlySpaced, signFlips } from '../prediction/estimators.js';
 
 import type { Candidate } from '../core/types.js';
 
@@ -57,21 +58,12 @@ export function jacobianNorms(Wh: ArrayLike<number>, hidden: number, states: Flo
  */
 export function booleanSensitivity(Wh: ArrayLike<number>, traj: Trajectory, samples?: number): number {
   const H = traj.hidden, T = traj.n - 1;
-  if (Wh.length !== H * H) throw new RangeError(`Wh: ${Wh.length} values, expected ${H}×${H}`);
   if (T < 1) throw new RangeError(`trajectory: ${traj.n} states, need at least 2`);
   if (samples !== undefined && !(Number.isInteger(samples) && samples >= 1 && samples <= T)) {
     throw new RangeError(`samples: expected an integer in 1..${T}, got ${samples}`);
   }
-  const count = samples ?? T;
-  let flips = 0;
-  for (let s = 0; s < count; s++) {
-    const t = samples === undefined ? s : Math.floor((s * (T - 1)) / samples);
-    for (let i = 0; i < H; i++) {
-      const pre = traj.pre[(t + 1) * H + i], orig = pre >= 0, row = i * H;
-      for (let j = 0; j < H; j++) if ((pre - 2 * Wh[row + j] * traj.h[t * H + j] >= 0) !== orig) flips++;
-    }
-  }
-  return flips / (count * H);
+  const positions = samples === undefined ? Array.from({ length: T }, (_, t) => t) : evenlySpaced(T, samples);
+  return signFlips(Wh, traj, positions).reduce((a, f) => a + f, 0) / (positions.length * H);
 }
 
 /**
