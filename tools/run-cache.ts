@@ -6,9 +6,9 @@
  * sha256) and the nbconvert configuration. It lives only in the output folder, so a deleted or fresh
  * folder is always a cold run.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { sha256 } from '../lib/core/data.js';
 
 /** Bumped when the runner's outputs change for the same inputs. */
 const KEY_FORMAT = 'sat-rnn-notebooks/1';
@@ -25,19 +25,17 @@ export interface RunInputs {
   readonly configPath: string;
 }
 
-const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
-
 /** The cache key of one notebook execution (hex sha256). */
 export function runKey(inputs: RunInputs): string {
-  return sha256(JSON.stringify({
+  return sha256(Buffer.from(JSON.stringify({
     format: KEY_FORMAT,
     notebook: basename(inputs.notebookPath),
-    source: sha256(readFileSync(inputs.notebookPath)),
+    source: fileSha256(inputs.notebookPath),
     lib: basename(inputs.snapshot),
     model: inputs.modelSha256,
     data: inputs.dataSha256,
-    config: sha256(readFileSync(inputs.configPath)),
-  }));
+    config: fileSha256(inputs.configPath),
+  })));
 }
 
 /** sha256 of a file's bytes. */

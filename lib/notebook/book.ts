@@ -130,14 +130,14 @@ export async function writeBook(outDir: string, timings: Timings = {}): Promise<
   const sourceTitle = (f: string) => readFileSync(join(seeds, f), 'utf8').split('\n').map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('←')) ?? f;
   const configurations = await allConfigurations(outDir, results);
   const first = results[0];
-  const count = (r: ReportJson, v: string) => r.claims.filter((c) => c.verdict === v).length;
   const sections = seedSections();
   const entries = results.map((r) => {
     const { title, about } = notebookAbout(outDir, r.notebook);
     const t = timings[r.notebook];
     const section = sections.get(r.notebook);
+    const n = summarize(r.claims);
     return `<section class="nb"><h3><a href="html/${r.notebook}.html">${inline(title)}</a></h3>${section ? `<p class="meta">Seed: ${escapeHtml(section)}</p>` : ''}<p>${inline(about)}</p>` +
-      `<p class="meta">${r.claims.length} claims: <b>${count(r, 'reproduces')}</b> reproduce, <b>${count(r, 'differs')}</b> differ (${r.claims.filter((c) => c.cause?.kind === 'unexplained').length} unexplained), <b>${count(r, 'not-in-paper')}</b> new` +
+      `<p class="meta">${r.claims.length} claims: <b>${n.reproduces}</b> reproduce, <b>${n.differs}</b> differ (${n.byCause.unexplained} unexplained), <b>${n.notInPaper}</b> new` +
       `${t === undefined ? ` · reused from the run of ${escapeHtml(r.run?.madeAt ?? 'an earlier run')} (cached)` : ` · ran in ${t.toFixed(1)} s`} · <a href="html/${r.notebook}.html">HTML</a> · <a href="notebooks/${r.notebook}.ipynb">executed notebook</a>` +
       `${existsSync(join(outDir, 'pdf', `${r.notebook}.pdf`)) ? ` · <a href="pdf/${r.notebook}.pdf">handout (PDF)</a>` : ''}</p></section>`;
   }).join('\n');

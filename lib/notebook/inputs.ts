@@ -20,6 +20,8 @@ export const DEFAULT_OUT = 'build';
 
 /** sha256 of enwik_1024.txt, the text every paper number was measured on (DESIGN.md "Facts"). */
 export const PAPER_TEXT_SHA256 = 'ef3e698d40b8b36d6d1776feccc25bab3d01de872a4fd8e56f5b929631568496';
+/** Size in bytes of the unpublished data file several seed numbers were made on (DESIGN.md "Facts": "a ~521-byte data file"). */
+export const UNPUBLISHED_TEXT_BYTES = 521;
 /** sha256 of the original published model (`../shared/data/sat_model.archive.bin`, DESIGN.md "Facts"). */
 export const ARCHIVE_MODEL_SHA256 = '239036a0c2319f6835f56ee54bbc3ae8d19a10ab1224c26c77a3f66e59d2b68b';
 

@@ -172,10 +172,14 @@ export function formatTolerance(t: Tolerance | null): string {
   return parts.join(' or ');
 }
 
+/** A cause's sentence with its evidence: `because (evidence: id)`. */
+function becauseText(c: Cause): string {
+  return `${c.because}${c.evidence === undefined ? '' : ` (evidence: ${c.evidence})`}`;
+}
+
 /** A cause as one line of text: `kind: because (evidence: id)`. */
 export function formatCause(c: Cause | null): string {
-  if (c === null) return '';
-  return `${c.kind}: ${c.because}${c.evidence === undefined ? '' : ` (evidence: ${c.evidence})`}`;
+  return c === null ? '' : `${c.kind}: ${becauseText(c)}`;
 }
 
 /** Counts of a ledger: reproduce, not in the paper, and differ by cause kind (every kind listed, 0 included). */
@@ -214,7 +218,7 @@ export function formatSummary(s: LedgerSummary): string {
 export function claimRows(claims: readonly Claim[]): Array<Record<string, string | number | null>> {
   return claims.map((c) => ({
     id: c.id, description: c.description, paper: c.paper, measured: c.measured, unit: c.unit,
-    tolerance: formatTolerance(c.tolerance), verdict: c.verdict, cause: c.cause?.kind ?? '', because: c.cause === null ? '' : c.cause.because + (c.cause.evidence === undefined ? '' : ` (evidence: ${c.cause.evidence})`),
+    tolerance: formatTolerance(c.tolerance), verdict: c.verdict, cause: c.cause?.kind ?? '', because: c.cause === null ? '' : becauseText(c.cause),
   }));
 }
 

@@ -113,8 +113,8 @@ function mainTex(results: readonly ReportJson[], tables: Map<string, string[]>, 
   const body: string[] = [];
   for (const r of results) {
     body.push(`\\section{${escapeLatex(r.notebook)}}`);
-    const counts = ['reproduces', 'differs', 'not-in-paper'].map((v) => r.claims.filter((c) => c.verdict === v).length);
-    body.push(`${r.claims.length} claims: ${counts[0]} reproduce, ${counts[1]} differ (${r.claims.filter((c) => c.cause?.kind === 'unexplained').length} of them unexplained), ${counts[2]} are not in the paper; each difference's cause is in Table~\\ref{tab:claims}.`);
+    const n = summarize(r.claims);
+    body.push(`${n.claims} claims: ${n.reproduces} reproduce, ${n.differs} differ (${n.byCause.unexplained} of them unexplained), ${n.notInPaper} are not in the paper; each difference's cause is in Table~\\ref{tab:claims}.`);
     for (const f of figures.get(r.notebook) ?? []) {
       body.push('\\begin{figure}[ht]', '  \\centering', `  \\includegraphics[width=\\linewidth,height=0.42\\textheight,keepaspectratio]{figures/${f.file}}`,
         `  \\caption{${escapeLatex(f.caption)}}`, '\\end{figure}');
