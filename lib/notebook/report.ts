@@ -19,7 +19,7 @@ import { evaluate } from '../core/rnn.js';
 import { experimentInputs, projectRoot, PAPER_TEXT_SHA256, ARCHIVE_MODEL_SHA256, type ExperimentInputs, type InputPaths } from './inputs.js';
 import { claimRows, makeClaim, formatTolerance, formatCause, checkEvidence, type Cause, type Claim, type ClaimInput } from './ledger.js';
 import { toDataFrame, dataFrameRows, toCsv, toHtml, toLatex, formatCell, escapeHtml, type Row, type TableFormat } from './table.js';
-import { styleFigure, figureHtml, plotlyScriptTag, type FigureSpec } from './figure.js';
+import { styleFigure, figureHtml, plotlyScriptTag, plainArrays, type FigureSpec } from './figure.js';
 import { exportFigure, closeExporter } from './export.js';
 import { displayBundle, displayHtml } from './display.js';
 
@@ -30,7 +30,10 @@ export interface ReportJson {
   data: { path: string; sha256: string; bytes: number };
   claims: Claim[];
   tables: Record<string, Row[]>;
-  /** Each figure's caption and files, the paths relative to the output folder (figures/<notebook>/<name>.svg, …). */
+  /**
+   * Each figure's caption and files, the paths relative to the output folder (figures/<notebook>/<name>.svg,
+   * .png, .pdf in the screen style, and .json: the spec as given, which the paper bundle draws in its preset).
+   */
   figures: Record<string, { caption: string; files: string[] }>;
   /**
    * When these results were made, and the runner's cache key of that execution (null outside
@@ -172,8 +175,10 @@ export class Report {
     writeFileAtomic(join(dir, `${name}.svg`), files.svg);
     writeFileAtomic(join(dir, `${name}.png`), files.png);
     writeFileAtomic(join(dir, `${name}.pdf`), files.pdf);
+    // The spec as given (typed arrays made plain): the paper bundle draws it again in a paper preset.
+    writeFileAtomic(join(dir, `${name}.json`), JSON.stringify(plainArrays(spec)));
     // Relative to the output folder: the runner builds outputs in a staging folder, then moves them.
-    this.figures[name] = { caption, files: ['svg', 'png', 'pdf'].map((e) => `figures/${this.notebook}/${name}.${e}`) };
+    this.figures[name] = { caption, files: ['svg', 'png', 'pdf', 'json'].map((e) => `figures/${this.notebook}/${name}.${e}`) };
     const png = Buffer.from(files.png).toString('base64');
     const html = (plotlyEmbedded ? '' : plotlyScriptTag() + '\n') + figureHtml(`satfig-${this.notebook}-${name}`, fig, png, caption);
     plotlyEmbedded = true;
