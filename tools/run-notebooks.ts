@@ -32,13 +32,14 @@ import { PROGRESS_ENV } from '../lib/notebook/display.js';
 import { processAlive, realPath, writeFileAtomic } from '../lib/core/files.js';
 import { closeExporter, printHtmlToPdf } from '../lib/notebook/export.js';
 import { writePaperBundle } from '../lib/notebook/paper.js';
+import { figurePreset, FIGURE_PRESETS, DEFAULT_FIGURE_PRESET, type FigurePreset } from '../lib/notebook/figure-preset.js';
 import { writeBook } from '../lib/notebook/book.js';
 import { RUN_KEY_ENV, FIGURE_TIMES_ENV } from '../lib/notebook/report.js';
 import { ensureLibBuilt, ensureKernelSpec, makeRunFolder, KERNEL_NAME } from './toolchain.js';
 import { cachedRun, fileSha256, outputsOf, runKey } from './run-cache.js';
 import { formatTimings, TIMINGS_FILE, type ExecutedTimings, type NotebookTimings, type RunTimings } from './run-timings.js';
 
-const USAGE = `usage: npm run notebooks -- [--only <id>[,<id>...]] [--model <file>] [--data <file>] [--out <dir>] [--dir <folder>] [--jobs N] [--force]
+const USAGE = `usage: npm run notebooks -- [--only <id>[,<id>...]] [--model <file>] [--data <file>] [--out <dir>] [--dir <folder>] [--jobs N] [--force] [--figure-style <preset>]
 
   --only   run only notebooks whose file name starts with <id> followed by '-' (e.g. 00)
   --model  model file for every experiment (default data/sat_model.bin)
@@ -46,11 +47,13 @@ const USAGE = `usage: npm run notebooks -- [--only <id>[,<id>...]] [--model <fil
   --out    output folder (default build/)
   --dir    folder holding the notebooks (default notebooks/)
   --jobs   notebooks executed at once (default: the number of CPUs, ${availableParallelism()} here)
-  --force  execute every notebook, also those whose outputs are up to date (cached)`;
+  --force  execute every notebook, also those whose outputs are up to date (cached)
+  --figure-style  the preset the paper bundle's figures are drawn in: ${Object.keys(FIGURE_PRESETS).join(', ')} (default ${DEFAULT_FIGURE_PRESET});
+           the notebooks' own figures keep their screen style, so the preset never re-runs a notebook`;
 
 class UsageError extends Error {}
 
-interface Options { only: string[] | null; modelPath: string; dataPath: string; outDir: string; dir: string; jobs: number; force: boolean }
+interface Options { only: string[] | null; modelPath: string; dataPath: string; outDir: string; dir: string; jobs: number; force: boolean; figureStyle: FigurePreset }
 
 function parseOptions(argv: string[]): Options {
   let values;
@@ -59,7 +62,7 @@ function parseOptions(argv: string[]): Options {
       args: argv, strict: true, allowPositionals: false,
       options: {
         only: { type: 'string' }, model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, dir: { type: 'string' },
-        jobs: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean' },
+        jobs: { type: 'string' }, force: { type: 'boolean' }, 'figure-style': { type: 'string' }, help: { type: 'boolean' },
       },
     }));
   } catch (e) {
@@ -69,7 +72,7 @@ function parseOptions(argv: string[]): Options {
     console.log(USAGE);
     process.exit(0);
   }
-  for (const k of ['only', 'model', 'data', 'out', 'dir', 'jobs'] as const) {
+  for (const k of ['only', 'model', 'data', 'out', 'dir', 'jobs', 'figure-style'] as const) {
     if (values[k] !== undefined && values[k]!.trim() === '') throw new UsageError(`--${k}: empty; expected a value`);
   }
   // Resolve against the caller's directory (npm runs scripts from the project root).
@@ -88,7 +91,13 @@ function parseOptions(argv: string[]): Options {
   checkOutDir(inputs.outDir, dir);
   const jobs = values.jobs === undefined ? availableParallelism() : /^\d+$/.test(values.jobs) ? Number(values.jobs) : NaN;
   if (!(Number.isInteger(jobs) && jobs >= 1 && jobs <= 64)) throw new UsageError(`--jobs: expected an integer from 1 to 64, got '${values.jobs}'`);
-  return { only, modelPath: inputs.modelPath, dataPath: inputs.dataPath, outDir: inputs.outDir, dir, jobs, force: values.force ?? false };
+  let figureStyle: FigurePreset;
+  try {
+    figureStyle = figurePreset(values['figure-style'] ?? DEFAULT_FIGURE_PRESET, '--figure-style');
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return { only, modelPath: inputs.modelPath, dataPath: inputs.dataPath, outDir: inputs.outDir, dir, jobs, force: values.force ?? false, figureStyle };
 }
 
 /** Refuse an output folder whose notebooks/ would be the sources, or that lies inside them. */
@@ -357,13 +366,13 @@ async function main(): Promise<void> {
 
   t0 = performance.now();
   const index = await writeBook(opts.outDir, Object.fromEntries(ran.map(([name, t]) => [name, t.total])));
-  await closeExporter();
   const book = since(t0);
   console.log(`book: ${index}`);
   t0 = performance.now();
-  const paper = writePaperBundle(opts.outDir);
+  const paper = await writePaperBundle(opts.outDir, { figureStyle: opts.figureStyle });
+  await closeExporter();
   const paperSeconds = since(t0);
-  console.log(`paper bundle (figures, tables, claims, macros, main.tex) in ${paper}; compile it with npm run paper`);
+  console.log(`paper bundle (figures drawn for ${opts.figureStyle}, tables, claims, macros, main.tex) in ${paper}; compile it with npm run paper`);
   const summary: RunTimings = {
     jobs: opts.jobs, force: opts.force, cpus: availableParallelism(),
     notebooks: Object.fromEntries(notebooks.map((f) => basename(f, '.ipynb')).map((n) => [n, timings[n]])),

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { plotlyJs, STATIC_FIGURES, type StyledFigure } from './figure.js';
 
+
 /** The chromium binary (Debian package `chromium`); override with SAT_CHROMIUM. */
 export const CHROMIUM = process.env.SAT_CHROMIUM ?? '/usr/bin/chromium';
 /** Flags for a quiet, offline, sandbox-free headless chromium. */
@@ -48,9 +49,25 @@ function figurePages(): Promise<{ plot: Page; print: Page }> {
     const plot = await b.newPage();
     await plot.setContent('<!doctype html><html><head><meta charset="utf-8"></head><body></body></html>');
     await plot.addScriptTag({ content: plotlyJs() });
-    return { plot, print: await b.newPage() };
+    // One document for every printed figure: its @page size and body are replaced per figure.
+    const print = await b.newPage();
+    await print.setContent('<!doctype html><html><head><meta charset="utf-8"><style>html,body{margin:0;padding:0;overflow:hidden}svg{display:block}</style><style id="page"></style></head><body></body></html>');
+    return { plot, print };
   })();
   return pages;
+}
+
+/** The @font-face rules already added to the kept pages. */
+let facesAdded = new Set<string>();
+
+/** Add a figure's @font-face rules to both pages (once) and load the faces before plotly measures text with them. */
+async function addFaces(plot: Page, print: Page, css: string): Promise<void> {
+  if (facesAdded.has(css)) return;
+  for (const p of [plot, print]) {
+    await p.addStyleTag({ content: css });
+    await p.evaluate(() => Promise.all([...document.fonts].map((f) => f.load())));
+  }
+  facesAdded.add(css);
 }
 
 /** The export running last: exports take turns on the two kept pages. */
@@ -69,6 +86,7 @@ export function exportFigure(fig: StyledFigure): Promise<FigureFiles> {
 
 async function render(fig: StyledFigure): Promise<FigureFiles> {
   const { plot, print } = await figurePages();
+  if (fig.fontFaces) await addFaces(plot, print, fig.fontFaces);
   const { svg, png } = await plot.evaluate(async ({ data, layout, width, height, scale }) => {
     const P = (window as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly;
     const svgUrl = await P.toImage({ data, layout, config: { staticPlot: true } }, { format: 'svg', width, height });
@@ -82,9 +100,30 @@ async function render(fig: StyledFigure): Promise<FigureFiles> {
     const pngUrl = canvas.toDataURL('image/png');
     return { svg, png: pngUrl.slice(pngUrl.indexOf(',') + 1) };
   }, { data: fig.data, layout: fig.layout, width: fig.width, height: fig.height, scale: PNG_SCALE });
-  await print.setContent(`<!doctype html><html><head><meta charset="utf-8"><style>@page{size:${fig.width}px ${fig.height}px;margin:0}html,body{margin:0;padding:0;overflow:hidden}svg{display:block}</style></head><body>${svg}</body></html>`);
+  await print.evaluate(async ({ svg, width, height }) => {
+    document.getElementById('page')!.textContent = `@page{size:${width}px ${height}px;margin:0}`;
+    document.body.innerHTML = svg;
+    await document.fonts.ready;
+  }, { svg, width: fig.width, height: fig.height });
   const pdf = await print.pdf({ width: `${fig.width}px`, height: `${fig.height}px`, printBackground: true, pageRanges: '1', margin: { top: '0', right: '0', bottom: '0', left: '0' } });
-  return { svg, png: Buffer.from(png, 'base64'), pdf };
+  return { svg, png: Buffer.from(png, 'base64'), pdf: exactMediaBox(pdf, fig.width * PT_PER_PX, fig.height * PT_PER_PX) };
+}
+
+/** PDF points per CSS px: chromium prints 96 px to the inch. */
+const PT_PER_PX = 72 / 96;
+
+/**
+ * The PDF with its page exactly `width` × `height` pt. Chromium rounds page sizes up to its
+ * 1/300 in printing grid (a 460 px = 345 pt figure comes out 345.12 pt wide, white at the edge);
+ * the MediaBox is rewritten in place, padded to the same length so the xref offsets stay valid.
+ */
+export function exactMediaBox(pdf: Uint8Array, width: number, height: number): Uint8Array {
+  const text = Buffer.from(pdf).toString('latin1');
+  const m = /\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/.exec(text);
+  if (!m) throw new Error('figure export: no MediaBox in the PDF chromium printed');
+  const box = `/MediaBox [0 0 ${+width.toFixed(3)} ${+height.toFixed(3)}`;
+  if (box.length + 1 > m[0].length) return pdf; // cannot happen for sizes in whole px (at most 2 decimals): keep chromium's
+  return Buffer.from(text.slice(0, m.index) + box.padEnd(m[0].length - 1) + ']' + text.slice(m.index + m[0].length), 'latin1');
 }
 
 /** Start chromium once and return its version (a set-up check); the browser is closed again. */
@@ -128,5 +167,6 @@ export async function closeExporter(): Promise<void> {
   const b = browser;
   browser = null;
   pages = null;
+  facesAdded = new Set();
   if (b) await (await b).close();
 }

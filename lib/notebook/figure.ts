@@ -89,6 +89,8 @@ export interface StyledFigure {
   readonly layout: Readonly<Record<string, unknown>>;
   readonly width: number;
   readonly height: number;
+  /** CSS @font-face rules the figure's fonts need in the export pages (the paper presets' Latin Modern). */
+  readonly fontFaces?: string;
 }
 
 /** A deep copy with typed arrays turned into plain arrays (JSON and plotly need them plain). */

@@ -3,7 +3,8 @@
  * `writePaperBundle(outDir)` reads the run's results (results/<nb>.json, results/<nb>/<table>.tex,
  * figures/<nb>/<name>.pdf) and writes <outDir>/paper/:
  *
- *   figures/<nb>-<name>.pdf   every figure
+ *   figures/<nb>-<name>.pdf   every figure, drawn again from its spec in a paper preset (figure-preset.ts:
+ *                             the preset's width, Latin Modern at 8–9 pt), to be included at 100 %
  *   tables/<nb>-<name>.tex    every table, \input-able (needs booktabs and graphicx)
  *   claims.tex                the whole claims ledger as a longtable, with verdicts
  *   macros.tex                every measured number as a macro: \satclaim{sr.opt_all} and a named
@@ -12,9 +13,14 @@
  *
  * The model and text are named by file name and sha256, never by a machine's path.
  */
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../core/files.js';
+import { sha256 } from '../core/data.js';
+import { exportFigure } from './export.js';
+import type { FigureSpec } from './figure.js';
+import { presetFigure, DEFAULT_FIGURE_PRESET, FIGURE_PRESETS, PRESET_FONT_NAMES, type FigurePreset } from './figure-preset.js';
 import { escapeLatex, formatCell } from './table.js';
 import type { ReportJson } from './report.js';
 import { summarize, formatSummary } from './ledger.js';
@@ -108,7 +114,15 @@ function claimsTable(results: readonly ReportJson[]): string {
   return lines.join('\n');
 }
 
-function mainTex(results: readonly ReportJson[], tables: Map<string, string[]>, figures: Map<string, { file: string; caption: string }[]>): string {
+/**
+ * Text width of main.tex for a preset: the article's own (345 pt), else a two-column venue's
+ * full width (516 pt), where a `column` figure takes one column's width.
+ */
+function textWidthPt(preset: FigurePreset): number {
+  return preset === 'article' ? FIGURE_PRESETS.article : FIGURE_PRESETS['twocolumn-wide'];
+}
+
+function mainTex(results: readonly ReportJson[], tables: Map<string, string[]>, figures: Map<string, { file: string; caption: string }[]>, preset: FigurePreset): string {
   const first = results[0];
   const body: string[] = [];
   for (const r of results) {
@@ -116,7 +130,8 @@ function mainTex(results: readonly ReportJson[], tables: Map<string, string[]>, 
     const n = summarize(r.claims);
     body.push(`${n.claims} claims: ${n.reproduces} reproduce, ${n.differs} differ (${n.byCause.unexplained} of them unexplained), ${n.notInPaper} are not in the paper; each difference's cause is in Table~\\ref{tab:claims}.`);
     for (const f of figures.get(r.notebook) ?? []) {
-      body.push('\\begin{figure}[ht]', '  \\centering', `  \\includegraphics[width=\\linewidth,height=0.42\\textheight,keepaspectratio]{figures/${f.file}}`,
+      // At 100 %: the figure was drawn at the preset's width, in the document's font at its final size.
+      body.push('\\begin{figure}[ht]', '  \\centering', `  \\includegraphics{figures/${f.file}}`,
         `  \\caption{${escapeLatex(f.caption)}}`, '\\end{figure}');
     }
     for (const t of tables.get(r.notebook) ?? []) body.push(`\\input{tables/${t}}`);
@@ -129,7 +144,8 @@ function mainTex(results: readonly ReportJson[], tables: Map<string, string[]>, 
     '\\usepackage[T1]{fontenc}',
     '\\usepackage{lmodern}',
     '\\usepackage{textcomp}',
-    '\\usepackage[margin=2cm]{geometry}',
+    `% Figures drawn for the ${preset} preset (${FIGURE_PRESETS[preset]} pt wide); the text block is as wide as the venue's.`,
+    `\\usepackage[textwidth=${textWidthPt(preset)}pt,vmargin=2cm]{geometry}`,
     '\\usepackage{booktabs,longtable,graphicx,float}',
     '\\input{macros}',
     '\\title{sat-rnn notebooks: reproduction report}',
@@ -150,15 +166,75 @@ function mainTex(results: readonly ReportJson[], tables: Map<string, string[]>, 
   ].join('\n');
 }
 
-/** Write <outDir>/paper/ from the run's results (replacing an earlier bundle); returns its folder. */
-export function writePaperBundle(outDir: string): string {
+/** Options of the paper bundle. */
+export interface PaperOptions {
+  /** The preset every figure is drawn in (default article). */
+  readonly figureStyle?: FigurePreset;
+}
+
+/** The cache of drawn paper figures: file name → sha256 of the styled figure it was drawn from. */
+const FIGURE_KEYS = '.figure-keys.json';
+
+/**
+ * Throws naming the figure unless every font of the PDF is embedded Latin Modern (a glyph missing
+ * from Latin Modern makes chromium fall back to another font, e.g. DejaVu).
+ */
+export function checkFigureFonts(pdfPath: string): void {
+  const r = spawnSync('pdffonts', [pdfPath], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) throw new Error(`${pdfPath}: pdffonts failed (${r.error?.message ?? r.stderr.trim()}); run npm run setup (poppler-utils)`);
+  // pdffonts: name, type, encoding, emb, sub, uni, object ID; the name has no spaces.
+  const fonts = r.stdout.split('\n').slice(2).filter((l) => l.trim() !== '').map((l) => {
+    const cols = l.trim().split(/\s+/);
+    return { name: cols[0], embedded: cols[cols.length - 5] === 'yes' };
+  });
+  const bad = fonts.filter((f) => !f.embedded || !PRESET_FONT_NAMES.test(f.name));
+  if (bad.length > 0) throw new Error(`${pdfPath}: fonts other than embedded Latin Modern: ${bad.map((f) => `${f.name}${f.embedded ? '' : ' (not embedded)'}`).join(', ')}; a character of the figure has no Latin Modern glyph (see figure-preset.ts)`);
+}
+
+/**
+ * Draw every figure of the run in the preset into <paper>/figures/<nb>-<name>.pdf. A figure whose
+ * styled spec is unchanged since the last bundle is not drawn again; files of figures no longer in
+ * the run are removed.
+ */
+async function paperFigures(outDir: string, paper: string, results: readonly ReportJson[], preset: FigurePreset): Promise<Map<string, { file: string; caption: string }[]>> {
+  const dir = join(paper, 'figures');
+  mkdirSync(dir, { recursive: true });
+  const keysPath = join(dir, FIGURE_KEYS);
+  const before = existsSync(keysPath) ? JSON.parse(readFileSync(keysPath, 'utf8')) as Record<string, string> : {};
+  const keys: Record<string, string> = {};
+  const figures = new Map<string, { file: string; caption: string }[]>();
+  for (const r of results) {
+    const list: { file: string; caption: string }[] = [];
+    for (const [name, f] of Object.entries(r.figures)) {
+      const specPath = join(outDir, f.files.find((p) => p.endsWith('.json')) ?? `figures/${r.notebook}/${name}.json`);
+      if (!existsSync(specPath)) throw new Error(`${specPath}: no spec of figure ${name} (results made before figures kept their spec); run npm run notebooks -- --force --only ${r.notebook.slice(0, 2)}`);
+      const fig = presetFigure(name, JSON.parse(readFileSync(specPath, 'utf8')) as FigureSpec, preset);
+      const file = `${r.notebook}-${name}.pdf`, key = sha256(new TextEncoder().encode(JSON.stringify({ ...fig, fontFaces: undefined })));
+      if (before[file] !== key || !existsSync(join(dir, file))) {
+        writeFileAtomic(join(dir, file), (await exportFigure(fig)).pdf);
+        checkFigureFonts(join(dir, file));
+      }
+      keys[file] = key;
+      list.push({ file, caption: f.caption });
+    }
+    figures.set(r.notebook, list);
+  }
+  for (const f of readdirSync(dir)) if (f !== FIGURE_KEYS && !(f in keys)) rmSync(join(dir, f), { recursive: true, force: true });
+  writeFileAtomic(keysPath, JSON.stringify(keys, null, 1) + '\n');
+  return figures;
+}
+
+/**
+ * Write <outDir>/paper/ from the run's results (tables replaced, figures drawn in the preset where
+ * they changed); returns its folder. Figures are drawn in the shared browser: call closeExporter after.
+ */
+export async function writePaperBundle(outDir: string, options: PaperOptions = {}): Promise<string> {
+  const preset = options.figureStyle ?? DEFAULT_FIGURE_PRESET;
   const results = readResults(outDir);
   const paper = join(outDir, 'paper');
-  for (const sub of ['figures', 'tables']) {
-    rmSync(join(paper, sub), { recursive: true, force: true });
-    mkdirSync(join(paper, sub), { recursive: true });
-  }
-  const tables = new Map<string, string[]>(), figures = new Map<string, { file: string; caption: string }[]>();
+  rmSync(join(paper, 'tables'), { recursive: true, force: true });
+  mkdirSync(join(paper, 'tables'), { recursive: true });
+  const tables = new Map<string, string[]>();
   for (const r of results) {
     const dir = join(outDir, 'results', r.notebook);
     const names = Object.keys(r.tables).filter((t) => existsSync(join(dir, `${t}.tex`))); // the ledger is claims.tex
@@ -166,15 +242,10 @@ export function writePaperBundle(outDir: string): string {
       copyFileSync(join(dir, `${t}.tex`), join(paper, 'tables', `${r.notebook}-${t}.tex`));
       return `${r.notebook}-${t}`;
     }));
-    figures.set(r.notebook, Object.entries(r.figures).flatMap(([name, f]) => {
-      const pdf = join(outDir, f.files.find((p) => p.endsWith('.pdf')) ?? '');
-      if (!existsSync(pdf)) return [];
-      copyFileSync(pdf, join(paper, 'figures', `${r.notebook}-${name}.pdf`));
-      return [{ file: `${r.notebook}-${name}.pdf`, caption: f.caption }];
-    }));
   }
+  const figures = await paperFigures(outDir, paper, results, preset);
   writeFileAtomic(join(paper, 'macros.tex'), macros(results));
   writeFileAtomic(join(paper, 'claims.tex'), claimsTable(results));
-  writeFileAtomic(join(paper, 'main.tex'), mainTex(results, tables, figures));
+  writeFileAtomic(join(paper, 'main.tex'), mainTex(results, tables, figures, preset));
   return paper;
 }
