@@ -136,7 +136,7 @@ export async function writeBook(outDir: string, timings: Timings = {}): Promise<
     const t = timings[r.notebook];
     const section = sections.get(r.notebook);
     const n = summarize(r.claims);
-    return `<section class="nb"><h3><a href="html/${r.notebook}.html">${inline(title)}</a></h3>${section ? `<p class="meta">Seed: ${escapeHtml(section)}</p>` : ''}<p>${inline(about)}</p>` +
+    return `<section class="nb tex2jax_process"><h3><a href="html/${r.notebook}.html">${inline(title)}</a></h3>${section ? `<p class="meta">Seed: ${escapeHtml(section)}</p>` : ''}<p>${inline(about)}</p>` +
       `<p class="meta">${r.claims.length} claims: <b>${n.reproduces}</b> reproduce, <b>${n.differs}</b> differ (${n.byCause.unexplained} unexplained), <b>${n.notInPaper}</b> new` +
       `${t === undefined ? ` · reused from the run of ${escapeHtml(r.run?.madeAt ?? 'an earlier run')} (cached)` : ` · ran in ${t.toFixed(1)} s`} · <a href="html/${r.notebook}.html">HTML</a> · <a href="notebooks/${r.notebook}.ipynb">executed notebook</a>` +
       `${existsSync(join(outDir, 'pdf', `${r.notebook}.pdf`)) ? ` · <a href="pdf/${r.notebook}.pdf">handout (PDF)</a>` : ''}</p></section>`;
@@ -170,7 +170,10 @@ table{border-collapse:collapse;font-size:13px} th,td{padding:3px 8px;border-bott
 .cause{font-family:monospace;font-size:12px;white-space:nowrap;background:#eee;padding:0 4px;border-radius:3px} .c-unexplained{background:#D55E00;color:#fff}
 .v-reproduces{color:#009E73;font-weight:bold} .v-differs{color:#D55E00;font-weight:bold} .v-not-in-paper{color:#555}
 .gallery{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:16px} figure{margin:0} figure img{width:100%;border:1px solid #ddd} figcaption{font-size:12px}
-</style></head><body>
+</style>
+<script type="text/x-mathjax-config">MathJax.Hub.Config({ tex2jax: { inlineMath: [['$', '$'], ['\\\\(', '\\\\)']], processEscapes: true, ignoreClass: 'tex2jax_ignore', processClass: 'tex2jax_process' }, messageStyle: 'none' });</script>
+<script src="assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full"></script>
+</head><body class="tex2jax_ignore">
 <h1>sat-rnn notebooks: the study</h1>
 <p>A small saturated recurrent network (128 tanh units, 82,304 parameters) trained on the first 1024 bytes of enwik8, and how much of it data statistics alone can derive.
 ${first ? `This run: model <code>${escapeHtml(basename(first.model.path))}</code> (sha256 <code>${first.model.sha256}</code>, ${formatCell(first.model.bpc, 4)} bpc) on <code>${escapeHtml(basename(first.data.path))}</code> (${first.data.bytes} bytes, sha256 <code>${first.data.sha256}</code>).` : ''}</p>

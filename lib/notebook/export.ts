@@ -126,6 +126,45 @@ export function exactMediaBox(pdf: Uint8Array, width: number, height: number): U
   return Buffer.from(text.slice(0, m.index) + box.padEnd(m[0].length - 1) + ']' + text.slice(m.index + m[0].length), 'latin1');
 }
 
+/**
+ * The figure with its height raised until every text (axis titles, tick labels, legend, colour
+ * bar) lies inside it: a paper preset keeps the spec's aspect, but a y-axis title longer than a
+ * short plot would otherwise be clipped. Drawn in the kept plot page, at most 6 times.
+ */
+export function fitHeight(fig: StyledFigure): Promise<StyledFigure> {
+  const next = lastExport.then(async () => {
+    const { plot, print } = await figurePages();
+    if (fig.fontFaces) await addFaces(plot, print, fig.fontFaces);
+    let height = fig.height;
+    for (let round = 0; round < 6; round++) {
+      const overflow = await plot.evaluate(async ({ data, layout, width, height }) => {
+        const P = (window as unknown as { Plotly: { newPlot(e: HTMLElement, d: unknown, l: unknown, c: unknown): Promise<unknown>; purge(e: HTMLElement): void } }).Plotly;
+        const el = document.createElement('div');
+        document.body.appendChild(el);
+        try {
+          await P.newPlot(el, data, { ...layout, width, height }, { staticPlot: true });
+          const box = el.getBoundingClientRect();
+          let over = 0;
+          for (const t of el.querySelectorAll('text')) {
+            const r = t.getBoundingClientRect();
+            if (r.height > 0 && t.textContent !== '') over = Math.max(over, box.top - r.top, r.bottom - (box.top + height));
+          }
+          return over;
+        } finally {
+          P.purge(el);
+          el.remove();
+        }
+      }, { data: fig.data, layout: fig.layout, width: fig.width, height });
+      if (overflow <= 0.5) break;
+      // A y title is centred on its plot: the plot grows by twice what sticks out at one end.
+      height += Math.ceil(2 * overflow) + 2;
+    }
+    return height === fig.height ? fig : { ...fig, height, layout: { ...fig.layout, height } };
+  });
+  lastExport = next.catch(() => undefined);
+  return next;
+}
+
 /** Start chromium once and return its version (a set-up check); the browser is closed again. */
 export async function browserVersion(): Promise<string> {
   const b = await launch();
@@ -136,17 +175,46 @@ export async function browserVersion(): Promise<string> {
   }
 }
 
+/** A4 paper and the handouts' margins, in mm; the CSS px width the page is laid out at for print. */
+const A4_MM = { width: 210, height: 297 };
+export const HANDOUT_MARGIN_MM = { top: 12, bottom: 12, left: 10, right: 10 };
+const PRINT_WIDTH_PX = Math.floor((A4_MM.width - HANDOUT_MARGIN_MM.left - HANDOUT_MARGIN_MM.right) / 25.4 * 96);
+
+/**
+ * Shrink every display equation wider than its line to the line's width (MathJax has no automatic
+ * line breaking there): the widest glyph's right edge is measured, the equation zoomed by
+ * line width / equation width. MathJax 2 (CommonHTML, `.MJXc-display`) and MathJax 3
+ * (`mjx-container[display]`); the hidden assistive MathML is not measured. Returns how many shrank.
+ */
+function fitDisplayMath(): number {
+  let shrunk = 0;
+  for (const el of document.querySelectorAll<HTMLElement>('.MJXc-display, mjx-container[display="true"]')) {
+    const left = el.getBoundingClientRect().left;
+    let right = left;
+    for (const g of el.querySelectorAll('.mjx-char, mjx-c')) right = Math.max(right, g.getBoundingClientRect().right);
+    const need = right - left, avail = el.clientWidth;
+    if (need > avail + 0.5) {
+      el.style.setProperty('zoom', String(Math.floor(1000 * avail / need) / 1000));
+      shrunk++;
+    }
+  }
+  return shrunk;
+}
+
 /**
  * Print an HTML page (a notebook's render) to an A4 PDF once its math has been typeset: a handout
  * for teaching. The page is opened from its file, so the scripts it loads from disk (MathJax) run
- * as in a browser. Figures print as their static PNG (the same figure as the interactive one):
- * STATIC_FIGURES keeps plotly.js from being evaluated, which costs more than the print itself.
- * Pages of one shared browser, so several handouts may print at once.
+ * as in a browser, laid out at the printed width, so what is measured is what is printed: long
+ * code lines wrap, wide figures and display equations shrink to the line. Figures print as their
+ * static PNG (the same figure as the interactive one): STATIC_FIGURES keeps plotly.js from being
+ * evaluated, which costs more than the print itself. Pages of one shared browser, so several
+ * handouts may print at once.
  */
 export async function printHtmlToPdf(htmlPath: string): Promise<Uint8Array> {
   browser ??= launch();
-  const p = await (await browser).newPage();
+  const p = await (await browser).newPage({ viewport: { width: PRINT_WIDTH_PX, height: 1000 } });
   try {
+    await p.emulateMedia({ media: 'print' });
     await p.addInitScript(`window.${STATIC_FIGURES} = true;`);
     await p.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
     await p.evaluate(async () => {
@@ -154,9 +222,10 @@ export async function printHtmlToPdf(htmlPath: string): Promise<Uint8Array> {
       const mj = (window as unknown as { MathJax?: { Hub?: { Queue(f: unknown): void } } }).MathJax;
       if (mj?.Hub) await new Promise<void>((done) => mj.Hub!.Queue([done]));
     });
-    // Long code lines wrap on paper instead of running off the page; wide figures shrink to fit it.
     await p.addStyleTag({ content: 'pre { white-space: pre-wrap !important; overflow-wrap: anywhere; } img { max-width: 100% !important; height: auto !important; }' });
-    return await p.pdf({ format: 'A4', printBackground: true, margin: { top: '12mm', bottom: '12mm', left: '10mm', right: '10mm' } });
+    await p.evaluate(fitDisplayMath);
+    const mm = (v: number) => `${v}mm`;
+    return await p.pdf({ format: 'A4', printBackground: true, margin: { top: mm(HANDOUT_MARGIN_MM.top), bottom: mm(HANDOUT_MARGIN_MM.bottom), left: mm(HANDOUT_MARGIN_MM.left), right: mm(HANDOUT_MARGIN_MM.right) } });
   } finally {
     await p.close();
   }

@@ -130,7 +130,9 @@ function presetTrace(t: Trace, label: Record<string, unknown>, tick: Record<stri
 /**
  * Style a figure spec for a paper preset: width the preset's text width, height from the spec's
  * aspect, Latin Modern at LABEL_PT/TICK_PT, margins scaled with the width (automargin makes room
- * for ticks, titles and outside legends). Validated as `styleFigure` does.
+ * for ticks, titles and outside legends), a legend above or below the plot moved to the figure's
+ * edge. Validated as `styleFigure` does. export.ts's `fitHeight` then raises the height where a
+ * text would be clipped.
  */
 export function presetFigure(name: string, spec: FigureSpec, preset: FigurePreset): StyledFigure {
   checkAxes(name, spec);
@@ -149,7 +151,11 @@ export function presetFigure(name: string, spec: FigureSpec, preset: FigurePrese
     const axis = obj(layout[key]);
     layout[key] = { ...axis, tickfont: { ...obj(axis.tickfont), ...tick }, ...(axis.title === undefined ? {} : { title: titled(axis.title, label) }) };
   }
-  layout.legend = { ...obj(layout.legend), font: { ...obj(obj(layout.legend).font), ...tick } };
+  // A legend above or below the plot sits at the figure's edge: placed in plot fractions, it would
+  // land on the axis title once the plot is short.
+  const legend = obj(layout.legend), ly = legend.y;
+  const edge = typeof ly !== 'number' || legend.yref === 'container' ? {} : ly < 0 ? { yref: 'container', y: 0, yanchor: 'bottom' } : ly > 1 ? { yref: 'container', y: 1, yanchor: 'top' } : {};
+  layout.legend = { ...legend, ...edge, font: { ...obj(legend.font), ...tick } };
   if (Array.isArray(layout.annotations)) layout.annotations = layout.annotations.map((a) => ({ ...obj(a), font: { ...obj(obj(a).font), ...tick } }));
   const data = (mapStrings(plainArrays(spec.data)) as Trace[]).map((t) => presetTrace(t, label, tick));
   return { data, layout, width, height, fontFaces: latinModernFaces() };

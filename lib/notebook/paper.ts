@@ -15,10 +15,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../core/files.js';
 import { sha256 } from '../core/data.js';
-import { exportFigure } from './export.js';
+import { exportFigure, fitHeight } from './export.js';
 import type { FigureSpec } from './figure.js';
 import { presetFigure, DEFAULT_FIGURE_PRESET, FIGURE_PRESETS, PRESET_FONT_NAMES, type FigurePreset } from './figure-preset.js';
 import { escapeLatex, formatCell } from './table.js';
@@ -172,8 +173,14 @@ export interface PaperOptions {
   readonly figureStyle?: FigurePreset;
 }
 
-/** The cache of drawn paper figures: file name → sha256 of the styled figure it was drawn from. */
+/** The cache of drawn paper figures: file name → sha256 of the styled figure and the code that drew it. */
 const FIGURE_KEYS = '.figure-keys.json';
+
+/** The modules that style and draw a figure (beside this one, .ts or compiled .js): a change to them draws every figure again. */
+function drawingCode(): string {
+  const here = fileURLToPath(import.meta.url), ext = extname(here);
+  return ['figure', 'figure-preset', 'export'].map((m) => readFileSync(join(dirname(here), m + ext), 'utf8')).join('\n');
+}
 
 /**
  * Throws naming the figure unless every font of the PDF is embedded Latin Modern (a glyph missing
@@ -202,6 +209,7 @@ async function paperFigures(outDir: string, paper: string, results: readonly Rep
   const keysPath = join(dir, FIGURE_KEYS);
   const before = existsSync(keysPath) ? JSON.parse(readFileSync(keysPath, 'utf8')) as Record<string, string> : {};
   const keys: Record<string, string> = {};
+  const code = drawingCode();
   const figures = new Map<string, { file: string; caption: string }[]>();
   for (const r of results) {
     const list: { file: string; caption: string }[] = [];
@@ -209,9 +217,9 @@ async function paperFigures(outDir: string, paper: string, results: readonly Rep
       const specPath = join(outDir, f.files.find((p) => p.endsWith('.json')) ?? `figures/${r.notebook}/${name}.json`);
       if (!existsSync(specPath)) throw new Error(`${specPath}: no spec of figure ${name} (results made before figures kept their spec); run npm run notebooks -- --force --only ${r.notebook.slice(0, 2)}`);
       const fig = presetFigure(name, JSON.parse(readFileSync(specPath, 'utf8')) as FigureSpec, preset);
-      const file = `${r.notebook}-${name}.pdf`, key = sha256(new TextEncoder().encode(JSON.stringify({ ...fig, fontFaces: undefined })));
+      const file = `${r.notebook}-${name}.pdf`, key = sha256(new TextEncoder().encode(code + JSON.stringify({ ...fig, fontFaces: undefined })));
       if (before[file] !== key || !existsSync(join(dir, file))) {
-        writeFileAtomic(join(dir, file), (await exportFigure(fig)).pdf);
+        writeFileAtomic(join(dir, file), (await exportFigure(await fitHeight(fig))).pdf);
         checkFigureFonts(join(dir, file));
       }
       keys[file] = key;
