@@ -8,7 +8,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS } from '../lib/notebook/export.js';
+import { CHROMIUM, CHROMIUM_ARGS, HANDOUT_MARGIN_MM } from '../lib/notebook/export.js';
+import { FIGURE_PRESETS } from '../lib/notebook/figure-preset.js';
+import { checkFigureFonts } from '../lib/notebook/paper.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel } from '../lib/core/model.js';
@@ -121,6 +123,28 @@ async function checkBook(out: string, json: ReportJson): Promise<void> {
   }
 }
 
+/** Width and height in pt of a PDF's first page (pdfinfo). */
+function pdfPageSize(file: string): [number, number] {
+  const m = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(spawnSync('pdfinfo', [file], { encoding: 'utf8' }).stdout);
+  expect(m, file).not.toBeNull();
+  return [Number(m![1]), Number(m![2])];
+}
+
+/**
+ * Words of a handout whose right edge lies beyond the page's right margin (pdftotext's word boxes),
+ * as `page n: word`; half a point of slack for rounding.
+ */
+function wordsBeyondRightMargin(pdf: string): string[] {
+  const xml = spawnSync('pdftotext', ['-bbox-layout', pdf, '-'], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout;
+  const pages = xml.split('<page ').slice(1);
+  expect(pages.length, pdf).toBeGreaterThan(0);
+  return pages.flatMap((p, i) => {
+    const limit = Number(/width="([\d.]+)"/.exec(p)![1]) - HANDOUT_MARGIN_MM.right / 25.4 * 72 + 0.5;
+    return [...p.matchAll(/<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<\/word>/g)]
+      .filter((w) => Number(w[1]) > limit).map((w) => `page ${i + 1}: ${w[2]}`);
+  });
+}
+
 /** Width and height from a PNG's IHDR chunk, after checking the signature. */
 function pngSize(b: Buffer): [number, number] {
   expect([...b.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -191,6 +215,17 @@ describe('npm run notebooks', () => {
     for (const c of json.claims) expect(pdfText.replace(/ /g, ''), c.id).toContain(c.id.replace(/ /g, ''));
     for (const f of Object.values(json.figures)) expect(pdfText, f.caption).toContain(f.caption.slice(0, 40).replace(/\s+/g, ' '));
     expect(readFileSync(join(out, 'paper/main.tex'), 'utf8')).not.toContain(ROOT); // no machine paths
+    // Every figure drawn for the default preset (article, 345 pt) in embedded Latin Modern, included at 100 %.
+    const mainTex = readFileSync(join(out, 'paper/main.tex'), 'utf8');
+    const includes = [...mainTex.matchAll(/\\includegraphics(\[[^\]]*\])?\{figures\/([^}]+)\}/g)];
+    expect(includes.map((m) => m[2]).sort()).toEqual(figures.map((f) => `00-sat-rnn-${f}.pdf`).sort());
+    for (const m of includes) {
+      expect(m[1], m[2]).toBeUndefined(); // no width=\linewidth: natural size
+      const file = join(out, 'paper/figures', m[2]);
+      expect(pdfPageSize(file)[0], m[2]).toBe(FIGURE_PRESETS.article);
+      expect(() => checkFigureFonts(file), m[2]).not.toThrow();
+    }
+    expect(wordsBeyondRightMargin(join(out, 'pdf/00-sat-rnn.pdf'))).toEqual([]);
     expect(readFileSync(join(out, 'pdf/00-sat-rnn.pdf')).toString('latin1', 0, 5)).toBe('%PDF-'); // the handout
     // Its figures are printed as their static PNGs: one image per figure at least.
     const images = spawnSync('pdfimages', ['-list', join(out, 'pdf/00-sat-rnn.pdf')], { encoding: 'utf8' }).stdout.trim().split('\n').slice(2);
@@ -233,6 +268,25 @@ describe('npm run notebooks', () => {
     expect(empty.status).toBe(2);
     expect(empty.stderr).toMatch(/--model: empty/);
   });
+
+  it('prints the handout of notebook 03\'s text, and equations too wide for a line, with no word beyond the right margin', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nbhandout-'));
+    const nb = join(dir, 'nb'), out = join(dir, 'out');
+    mkdirSync(nb);
+    // Notebook 03's markdown (its display equations are what ran off the page), then a matrix MathJax cannot break.
+    const source = JSON.parse(readFileSync(join(ROOT, 'notebooks/03-shift-register.ipynb'), 'utf8')) as { cells: { cell_type: string; source: string[] | string }[] };
+    const markdown = source.cells.filter((c) => c.cell_type === 'markdown').map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source)).join('\n\n');
+    const wide = `$$\\begin{pmatrix} ${Array.from({ length: 40 }, (_, i) => 1000 + i).join(' & ')} & \\mathrm{endofmatrix} \\end{pmatrix}$$`;
+    claimNotebook(nb, '96-handout', `${markdown}\n\n${wide}\n`);
+    const r = await runNotebooks(['--dir', nb, '--model', MODEL, '--out', out]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const pdf = join(out, 'pdf/96-handout.pdf');
+    expect(wordsBeyondRightMargin(pdf)).toEqual([]);
+    // Nothing was cut instead: the last entry of the matrix is printed (a clipped equation loses its end).
+    const text = spawnSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).stdout;
+    expect(text).toContain('endofmatrix');
+    if (markdown.includes('by parity}')) expect(text).toContain('parity'); // the end of notebook 03's widest equation (mix and hash)
+  }, 180_000);
 
   it('relays progress to the console, and a failed rerun keeps the previous good outputs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nbkeep-'));

@@ -181,6 +181,19 @@ export const HANDOUT_MARGIN_MM = { top: 12, bottom: 12, left: 10, right: 10 };
 const PRINT_WIDTH_PX = Math.floor((A4_MM.width - HANDOUT_MARGIN_MM.left - HANDOUT_MARGIN_MM.right) / 25.4 * 96);
 
 /**
+ * The handout's print style: long code lines wrap; an output keeps to the line (JupyterLab's output
+ * row would otherwise grow to its widest child, e.g. a 900 px figure), wide figures shrink to it and
+ * table cells wrap instead of running off the page.
+ */
+const PRINT_CSS = [
+  'pre { white-space: pre-wrap !important; overflow-wrap: anywhere; }',
+  'img { max-width: 100% !important; height: auto !important; }',
+  '.jp-OutputArea-child { display: flex !important; max-width: 100% !important; }',
+  '.jp-OutputArea-output { min-width: 0 !important; max-width: 100% !important; }',
+  'table { max-width: 100%; } td, th { white-space: normal !important; overflow-wrap: anywhere; }',
+].join('\n');
+
+/**
  * Shrink every display equation wider than its line to the line's width (MathJax has no automatic
  * line breaking there): the widest glyph's right edge is measured, the equation zoomed by
  * line width / equation width. MathJax 2 (CommonHTML, `.MJXc-display`) and MathJax 3
@@ -222,7 +235,7 @@ export async function printHtmlToPdf(htmlPath: string): Promise<Uint8Array> {
       const mj = (window as unknown as { MathJax?: { Hub?: { Queue(f: unknown): void } } }).MathJax;
       if (mj?.Hub) await new Promise<void>((done) => mj.Hub!.Queue([done]));
     });
-    await p.addStyleTag({ content: 'pre { white-space: pre-wrap !important; overflow-wrap: anywhere; } img { max-width: 100% !important; height: auto !important; }' });
+    await p.addStyleTag({ content: PRINT_CSS });
     await p.evaluate(fitDisplayMath);
     const mm = (v: number) => `${v}mm`;
     return await p.pdf({ format: 'A4', printBackground: true, margin: { top: mm(HANDOUT_MARGIN_MM.top), bottom: mm(HANDOUT_MARGIN_MM.bottom), left: mm(HANDOUT_MARGIN_MM.left), right: mm(HANDOUT_MARGIN_MM.right) } });
