@@ -13,10 +13,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # libjs-mathjax and libjs-requirejs: Debian's nbconvert HTML template loads them from file:///usr/share/javascript
 # (offline math in the HTML renders).
 # texlive-latex-base/-recommended, lmodern and latexmk compile the paper bundle (booktabs, longtable,
-# graphicx, T1 fonts); poppler-utils (pdftotext, pdfinfo) checks it.
+# graphicx, T1 fonts); poppler-utils (pdftotext, pdfinfo, pdffonts) checks it.
+# fonts-lmodern and python3-fonttools: the paper figures' Latin Modern, converted to TrueType on first use
+# (tools/latin-modern-ttf.py).
 # jupyter-notebook (6.4) serves the notebooks in the browser (npm run lab).
 DEBIAN_PACKAGES=(jupyter-nbconvert python3-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-notebook chromium libjs-mathjax libjs-requirejs
-  texlive-latex-base texlive-latex-recommended lmodern latexmk poppler-utils)
+  texlive-latex-base texlive-latex-recommended lmodern latexmk poppler-utils fonts-lmodern python3-fonttools)
 
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
