@@ -110,6 +110,22 @@ function mapStrings(v: unknown): unknown {
   return v;
 }
 
+/**
+ * `text` broken with <br> at the space nearest its middle when longer than `chars` characters
+ * (plotly's markup of <sup>/<sub> not counted).
+ *
+ * @example
+ * wrapTitle('bits per weight, log2(max strength + 1)', 30); // → 'bits per weight,<br>log2(max strength + 1)'
+ */
+export function wrapTitle(text: string, chars: number): string {
+  const visible = text.replace(/<[^>]+>/g, '');
+  if (visible.length <= chars || text.includes('<br>')) return text;
+  const spaces = [...text.matchAll(/ /g)].map((m) => m.index!).filter((i) => !/<[^>]*$/.test(text.slice(0, i)));
+  if (spaces.length === 0) return text;
+  const cut = spaces.reduce((a, b) => (Math.abs(b - text.length / 2) < Math.abs(a - text.length / 2) ? b : a));
+  return `${text.slice(0, cut)}<br>${text.slice(cut + 1)}`;
+}
+
 const obj = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : {});
 
 /** An axis or colour-bar title as an object with the label font. */
@@ -130,9 +146,9 @@ function presetTrace(t: Trace, label: Record<string, unknown>, tick: Record<stri
 /**
  * Style a figure spec for a paper preset: width the preset's text width, height from the spec's
  * aspect, Latin Modern at LABEL_PT/TICK_PT, margins scaled with the width (automargin makes room
- * for ticks, titles and outside legends), a legend above or below the plot moved to the figure's
- * edge. Validated as `styleFigure` does. export.ts's `fitHeight` then raises the height where a
- * text would be clipped.
+ * for ticks, titles and outside legends), a legend outside the plot moved below it (at the
+ * figure's edge), x titles longer than their plot in two lines. Validated as `styleFigure` does;
+ * export.ts's `fitHeight` then raises the height where a text would be clipped.
  */
 export function presetFigure(name: string, spec: FigureSpec, preset: FigurePreset): StyledFigure {
   checkAxes(name, spec);
@@ -147,14 +163,23 @@ export function presetFigure(name: string, spec: FigureSpec, preset: FigurePrese
   const margin = obj(own.margin);
   layout.margin = Object.fromEntries(['l', 'r', 't', 'b'].map((s) => [s, typeof margin[s] === 'number' ? Math.round((margin[s] as number) * k) : 6]).concat([['pad', 0]]));
   layout.font = { ...obj(layout.font), ...label, color: '#222' };
+  const columns = Math.max(1, Number(obj(layout.grid).columns) || 1);
   for (const key of Object.keys(layout).filter((x) => /^[xy]axis\d*$/.test(x))) {
     const axis = obj(layout[key]);
-    layout[key] = { ...axis, tickfont: { ...obj(axis.tickfont), ...tick }, ...(axis.title === undefined ? {} : { title: titled(axis.title, label) }) };
+    const title = axis.title === undefined ? undefined : titled(axis.title, label);
+    // An x title longer than its plot is wide (about 0.5 em a character) breaks into two lines.
+    if (title && key.startsWith('x') && typeof title.text === 'string') {
+      const domain = Array.isArray(axis.domain) ? Number(axis.domain[1]) - Number(axis.domain[0]) : 1 / columns;
+      title.text = wrapTitle(title.text, Math.floor(0.8 * width * domain / (0.5 * label.size)));
+    }
+    layout[key] = { ...axis, tickfont: { ...obj(axis.tickfont), ...tick }, ...(title ? { title } : {}) };
   }
-  // A legend above or below the plot sits at the figure's edge: placed in plot fractions, it would
-  // land on the axis title once the plot is short.
-  const legend = obj(layout.legend), ly = legend.y;
-  const edge = typeof ly !== 'number' || legend.yref === 'container' ? {} : ly < 0 ? { yref: 'container', y: 0, yanchor: 'bottom' } : ly > 1 ? { yref: 'container', y: 1, yanchor: 'top' } : {};
+  // A legend outside the plot goes below it, at the figure's edge: right of the plot (plotly's
+  // default place) it would take the plot's room on a page's width, and placed in plot fractions
+  // above or below it would land on the plot or the axis title once the plot is short.
+  const legend = obj(layout.legend), lx = legend.x, ly = legend.y;
+  const outside = lx === undefined || Number(lx) > 1 || Number(ly) < 0 || Number(ly) > 1;
+  const edge = legend.yref === 'container' || !outside ? {} : { orientation: 'h', x: 0, xanchor: 'left', yref: 'container', y: 0, yanchor: 'bottom' };
   layout.legend = { ...legend, ...edge, font: { ...obj(legend.font), ...tick } };
   if (Array.isArray(layout.annotations)) layout.annotations = layout.annotations.map((a) => ({ ...obj(a), font: { ...obj(obj(a).font), ...tick } }));
   const data = (mapStrings(plainArrays(spec.data)) as Trace[]).map((t) => presetTrace(t, label, tick));
