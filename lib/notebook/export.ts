@@ -190,7 +190,7 @@ const PRINT_CSS = [
   'img { max-width: 100% !important; height: auto !important; }',
   '.jp-OutputArea-child { display: flex !important; max-width: 100% !important; }',
   '.jp-OutputArea-output { min-width: 0 !important; max-width: 100% !important; }',
-  'table { max-width: 100%; } td, th { white-space: normal !important; overflow-wrap: anywhere; }',
+  'table { max-width: 100%; } td, th { white-space: normal !important; overflow-wrap: break-word; }',
 ].join('\n');
 
 /**

@@ -115,14 +115,6 @@ function claimsTable(results: readonly ReportJson[]): string {
   return lines.join('\n');
 }
 
-/**
- * Text width of main.tex for a preset: the article's own (345 pt), else a two-column venue's
- * full width (516 pt), where a `column` figure takes one column's width.
- */
-function textWidthPt(preset: FigurePreset): number {
-  return preset === 'article' ? FIGURE_PRESETS.article : FIGURE_PRESETS['twocolumn-wide'];
-}
-
 function mainTex(results: readonly ReportJson[], tables: Map<string, string[]>, figures: Map<string, { file: string; caption: string }[]>, preset: FigurePreset): string {
   const first = results[0];
   const body: string[] = [];
@@ -145,8 +137,8 @@ function mainTex(results: readonly ReportJson[], tables: Map<string, string[]>, 
     '\\usepackage[T1]{fontenc}',
     '\\usepackage{lmodern}',
     '\\usepackage{textcomp}',
-    `% Figures drawn for the ${preset} preset (${FIGURE_PRESETS[preset]} pt wide); the text block is as wide as the venue's.`,
-    `\\usepackage[textwidth=${textWidthPt(preset)}pt,vmargin=2cm]{geometry}`,
+    `% Figures drawn for the ${preset} preset (${FIGURE_PRESETS[preset]} pt wide), included at 100 %; the text block holds the widest preset.`,
+    `\\usepackage[textwidth=${FIGURE_PRESETS['twocolumn-wide']}pt,vmargin=2cm]{geometry}`,
     '\\usepackage{booktabs,longtable,graphicx,float}',
     '\\input{macros}',
     '\\title{sat-rnn notebooks: reproduction report}',
