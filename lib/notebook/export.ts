@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { plotlyJs, STATIC_FIGURES, type StyledFigure } from './figure.js';
+import { plotlyJs, staticLayout, STATIC_FIGURES, type StyledFigure } from './figure.js';
 
 /** The chromium binary (Debian package `chromium`); override with SAT_CHROMIUM. */
 export const CHROMIUM = process.env.SAT_CHROMIUM ?? '/usr/bin/chromium';
@@ -81,7 +81,7 @@ async function render(fig: StyledFigure): Promise<FigureFiles> {
     canvas.getContext('2d')!.drawImage(img, 0, 0, canvas.width, canvas.height);
     const pngUrl = canvas.toDataURL('image/png');
     return { svg, png: pngUrl.slice(pngUrl.indexOf(',') + 1) };
-  }, { data: fig.data, layout: fig.layout, width: fig.width, height: fig.height, scale: PNG_SCALE });
+  }, { data: fig.data, layout: staticLayout(fig.layout), width: fig.width, height: fig.height, scale: PNG_SCALE });
   await print.setContent(`<!doctype html><html><head><meta charset="utf-8"><style>@page{size:${fig.width}px ${fig.height}px;margin:0}html,body{margin:0;padding:0;overflow:hidden}svg{display:block}</style></head><body>${svg}</body></html>`);
   const pdf = await print.pdf({ width: `${fig.width}px`, height: `${fig.height}px`, printBackground: true, pageRanges: '1', margin: { top: '0', right: '0', bottom: '0', left: '0' } });
   return { svg, png: Buffer.from(png, 'base64'), pdf };
