@@ -151,34 +151,35 @@ export function continuumExplorer(curves: readonly ContinuumCurve[], frames: rea
   });
 }
 
-/** Gaps below this are drawn at it on the log axis (their value is in the hover text). */
-const GAP_FLOOR = 1e-4;
-
 /**
- * The export gap per layer set as α moves (one frame per α): bars of the quantized model's bpc
- * minus the float model's, clipped at 255 and without clip.
+ * The export gap per layer set as α moves (one frame per α): bars of the quantized model's bpc,
+ * clipped at 255 and without clip, over a dotted line at the float model's bpc (the gap is the
+ * height above it; the hover text gives it, negative where quantizing happens to help).
  */
 export function gapExplorer(frames: readonly LayerGapFrame[], staticAlpha: number): FigureSpec {
+  if (frames.length === 0) throw new RangeError('gapExplorer: no frames');
   const alphas = [...new Set(frames.map((f) => f.alpha))];
   const at = (alpha: number, clip: boolean) => {
     const f = frames.find((x) => x.alpha === alpha && x.clip === clip);
     if (!f) throw new RangeError(`gapExplorer: no frame for α = ${alpha}, clip = ${clip}`);
     return f;
   };
-  const top = Math.max(...frames.flatMap((f) => f.gap));
+  const all = frames.flatMap((f) => f.bpc);
+  const { floatBpc, layers } = frames[0];
   const bars = (f: LayerGapFrame, colour: string) => ({
-    type: 'bar', name: f.clip ? 'clipped at 255' : 'no clip', x: f.layers, y: f.gap.map((v) => Math.max(v, GAP_FLOOR)), customdata: f.gap, marker: { color: colour },
-    hovertemplate: `%{x}, ${f.clip ? 'clipped' : 'no clip'}: gap %{customdata:.4g} bpc<extra></extra>`,
+    type: 'bar', name: f.clip ? 'clipped at 255' : 'no clip', x: f.layers, y: f.bpc, customdata: f.bpc.map((b) => b - f.floatBpc), marker: { color: colour },
+    hovertemplate: `%{x}, ${f.clip ? 'clipped' : 'no clip'}: %{y:.4f} bpc, gap %{customdata:+.4f}<extra></extra>`,
   });
   const label = (a: number) => (Number.isInteger(a) ? String(a) : a.toFixed(1));
   return explorableFigure({
+    fixed: [{ type: 'scatter', mode: 'lines', name: 'float model', x: layers, y: layers.map(() => floatBpc), line: { dash: 'dot', color: OKABE_ITO[6] } }],
     frames: alphas.map((a) => ({ name: `a${a}`, label: label(a), data: [bars(at(a, true), OKABE_ITO[1]), bars(at(a, false), OKABE_ITO[0])] })),
     staticFrame: `a${staticAlpha}`,
     slider: 'α = ',
     play: 600,
     layout: {
       barmode: 'group', xaxis: { title: { text: 'matrices quantized (biases float)' } },
-      yaxis: { title: { text: `export gap: bpc − float bpc (log scale, floor ${GAP_FLOOR})` }, type: 'log', range: [Math.log10(GAP_FLOOR), Math.log10(Math.max(top, 1)) + 0.2] },
+      yaxis: { title: { text: 'bits per character (bpc, log scale)' }, type: 'log', range: [Math.log10(Math.min(...all, floatBpc)) - 0.1, Math.log10(Math.max(...all)) + 0.1] },
       legend: { orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom' }, margin: { t: 60 },
     },
     width: 760, height: 520,
