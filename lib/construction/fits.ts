@@ -271,8 +271,8 @@ export interface ContinuumFrame {
  * staying at its last point.
  *
  * @example
- * continuumFrames([Float64Array.from([3, 2, 1]), Float64Array.from([4, 3])], [1, 2]).map((f) => f.points.map((p) => p.bpc));
- * // → [[2, 3], [1, 3]]
+ * const curves = [Float64Array.from([3, 2, 1]), Float64Array.from([4, 3])];
+ * continuumFrames(curves, [1, 2]).map((f) => f.points.map((p) => p.bpc)); // → [[2, 3], [1, 3]]
  */
 export function continuumFrames(curves: readonly Float64Array[], steps: readonly number[]): ContinuumFrame[] {
   if (curves.some((c) => c.length < 1)) throw new RangeError('continuumFrames: every curve needs its starting point');
@@ -287,7 +287,7 @@ export function continuumFrames(curves: readonly Float64Array[], steps: readonly
  * `perDecade` log-spaced steps per decade, `last` included (increasing, no repeats).
  *
  * @example
- * continuumSteps(100, 5, 4); // → [0, 1, 2, 3, 4, 5, 6, 10, 18, 32, 56, 100]
+ * continuumSteps(100, 5, 4); // → [0, 1, 2, 3, 4, 5, 9, 16, 28, 50, 89, 100]
  */
 export function continuumSteps(last: number, dense = 20, perDecade = 12): number[] {
   if (!(Number.isInteger(last) && last >= 1 && Number.isInteger(dense) && dense >= 0 && perDecade > 0)) throw new RangeError(`continuumSteps: expected integers last ≥ 1, dense ≥ 0 and perDecade > 0, got ${last}, ${dense}, ${perDecade}`);

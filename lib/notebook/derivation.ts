@@ -6,8 +6,8 @@ import type { Derivation } from '../math/derivations.js';
  * math, then one line per numerical check with its largest absolute difference.
  *
  * @example
- * derivationMarkdown({ steps: [{ label: 'slope', tex: 'x^2' }], checks: [{ what: 'at 1', maxAbsDiff: 0 }] });
- * // → '1. slope:\n$$x^2$$\n\n**Checked numerically:** at 1: max |difference| = 0.'
+ * const d = { steps: [{ label: 'slope', tex: 'x^2' }], checks: [{ what: 'at 1', maxAbsDiff: 0 }] };
+ * derivationMarkdown(d); // → '1. slope:\n$$x^2$$\n\n**Checked numerically:** at 1: max |difference| = 0.'
  */
 export function derivationMarkdown(d: Derivation): string {
   const steps = d.steps.map((s, k) => `${k + 1}. ${s.label}:\n$$${s.tex}$$`).join('\n');

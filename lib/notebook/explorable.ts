@@ -56,7 +56,7 @@ function jumpTo(names: readonly (string | null)[] | null, duration: number): unk
  *   frames: [1, 2].map((a) => ({ name: `a${a}`, label: String(a), data: [{ type: 'scatter', x: [0, 1], y: [0, a] }] })),
  *   staticFrame: 'a2', slider: 'slope a = ', layout: { xaxis: { title: 'x' }, yaxis: { title: 'y' } },
  * });
- * [spec.data.length, spec.frames!.length, spec.staticFrame]; // → [1, 2, '2']
+ * [spec.data.length, spec.frames.length, spec.staticFrame]; // → [1, 2, '2']
  */
 export function explorableFigure(o: ExplorableOptions): FigureSpec {
   const { frames } = o;
