@@ -197,6 +197,9 @@ describe('derivations with mathjs', () => {
     const d = matchingDerivation(pre, binaryEsActivation, matchingSupport);
     for (const c of d.checks) expect(c.maxAbsDiff, c.what).toBeLessThan(1e-14);
     expect(d.steps[3].tex).toMatch(/\\exp\\left\(-\\left\(2\\cdot pre\\right\)\\right\)/);
+    // A whole trajectory's pre-activations (131,072 for the sat-rnn on 1024 bytes) are checked too.
+    const many = Array.from({ length: 131_072 }, (_, i) => Math.sin(i) * 12);
+    expect(matchingDerivation(many, binaryEsActivation, matchingSupport).checks[3].maxAbsDiff).toBeLessThan(1e-14);
     // The check can fail: a wrong support (D = pre/ln 2) is caught.
     expect(matchingDerivation(pre, binaryEsActivation, (p) => p / Math.LN2).checks[3].maxAbsDiff).toBeGreaterThan(0.1);
   });

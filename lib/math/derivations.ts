@@ -23,6 +23,13 @@ export interface Derivation {
 
 const tex = (n: MathNode | string) => (typeof n === 'string' ? parse(n) : n).toTex({ parenthesis: 'auto', implicit: 'hide' });
 
+/** max over xs of |f(x)| (a loop: spreading a trajectory's 10⁵ values into Math.max overflows the stack). */
+function maxAbsOf(xs: readonly number[], f: (x: number) => number): number {
+  let m = 0;
+  for (const x of xs) m = Math.max(m, Math.abs(f(x)));
+  return m;
+}
+
 /** Evaluate a node with a scope of numbers. */
 const valueOf = (n: MathNode, scope: Record<string, number>): number => Number(n.compile().evaluate({ ...scope }));
 
@@ -49,7 +56,7 @@ export function crossEntropyDerivation(z: readonly [number, number, number], a: 
     ],
     checks: [
       { what: '∂L/∂z₁ − (p₁ − 1) and ∂L/∂z₂ − p₂ at z', maxAbsDiff: Math.max(Math.abs(valueOf(d1, scope) - (p[0] - 1)), Math.abs(valueOf(d2, scope) - p[1])) },
-      { what: 'sech² a − (1 − tanh² a)', maxAbsDiff: Math.max(...a.map((v) => Math.abs(valueOf(dtanh, { a: v }) - (1 - Math.tanh(v) ** 2)))) },
+      { what: 'sech² a − (1 − tanh² a)', maxAbsDiff: maxAbsOf(a, (v) => valueOf(dtanh, { a: v }) - (1 - Math.tanh(v) ** 2)) },
     ],
   };
 }
@@ -130,8 +137,8 @@ export function matchingDerivation(pre: readonly number[], binaryES: (D: number)
     checks: [
       { what: 'k − 2/ln 2 (the slope condition)', maxAbsDiff: Math.abs(k - 2 / Math.LN2) },
       { what: 'k − D(1) of lib/sn/um.ts matchingSupport', maxAbsDiff: Math.abs(k - support(1)) },
-      { what: 'the simplified h(2·pre/ln 2) − tanh(pre)', maxAbsDiff: Math.max(...pre.map((p) => Math.abs(Number(hOfPre.evaluate({ pre: p })) - Math.tanh(p)))) },
-      { what: 'the simplified h(2·pre/ln 2) − lib binaryEsActivation(matchingSupport(pre))', maxAbsDiff: Math.max(...pre.map((p) => Math.abs(Number(hOfPre.evaluate({ pre: p })) - binaryES(support(p))))) },
+      { what: 'the simplified h(2·pre/ln 2) − tanh(pre)', maxAbsDiff: maxAbsOf(pre, (p) => Number(hOfPre.evaluate({ pre: p })) - Math.tanh(p)) },
+      { what: 'the simplified h(2·pre/ln 2) − lib binaryEsActivation(matchingSupport(pre))', maxAbsDiff: maxAbsOf(pre, (p) => Number(hOfPre.evaluate({ pre: p })) - binaryES(support(p))) },
     ],
   };
 }
