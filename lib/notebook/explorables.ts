@@ -144,7 +144,7 @@ export function continuumExplorer(curves: readonly ContinuumCurve[], frames: rea
     play: 250,
     layout: {
       xaxis: { title: { text: 'iterations k (full-batch updates of Wy, by; log scale)' }, type: 'log' },
-      yaxis: { title: { text: 'fit-range loss (bpc, log scale)' }, type: 'log' },
+      yaxis: { title: { text: 'bits per character (bpc, log scale)' }, type: 'log' },
       legend: { orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom', font: { size: 11 } }, margin: { t: 110, r: 90 },
     },
     width: 860, height: 620,
