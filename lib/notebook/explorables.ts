@@ -49,7 +49,7 @@ export function stateExplorer(frames: readonly StateFrame[], o: StateExplorerOpt
       data: [
         { type: 'heatmap', z: Array.from({ length: o.rows }, (_, r) => Array.from(f.signs.subarray(r * o.cols, (r + 1) * o.cols))), zmin: -1, zmax: 1,
           colorscale: SIGN_COLOURS, showscale: false, xgap: 1, ygap: 1, hovertemplate: 'row %{y}, column %{x}: sign %{z}<extra></extra>' },
-        { type: 'scatter', mode: 'text', x: Array(o.rows).fill(o.cols - 0.3), y: Array.from({ length: o.rows }, (_, r) => r), text: o.rowText ? o.rowText(f) : Array(o.rows).fill(''),
+        { type: 'scatter', mode: 'text', x: Array(o.rows).fill(o.cols - 0.4), y: Array.from({ length: o.rows }, (_, r) => r), text: o.rowText ? o.rowText(f) : Array(o.rows).fill(''),
           textposition: 'middle right', textfont: { size: 10 }, showlegend: false, hoverinfo: 'skip', cliponaxis: false },
         { type: 'bar', orientation: 'h', xaxis: 'x2', yaxis: 'y2', y: ranks, x: f.top.map((p) => p.p), text: f.top.map((p) => byteLabel(p.byte)), textposition: 'outside', cliponaxis: false,
           marker: { color: f.top.map((p) => (p.byte === f.next ? OKABE_ITO[2] : '#999999')) }, showlegend: false, hovertemplate: '%{text}: p = %{x:.3f}<extra></extra>' },
@@ -59,7 +59,8 @@ export function stateExplorer(frames: readonly StateFrame[], o: StateExplorerOpt
     slider: 'position t = ',
     play: o.play ?? true,
     layout: {
-      xaxis: { title: { text: o.colTitle }, domain: [0, 0.55], range: [-0.5, o.cols - 0.5], dtick: 1 },
+      // Room right of the grid for the row texts (points outside an axis range are not drawn).
+      xaxis: { title: { text: o.colTitle }, domain: [0, 0.55], range: [-0.5, o.rowText ? o.cols + 2.5 : o.cols - 0.5], tickvals: Array.from({ length: o.cols }, (_, c) => c) },
       yaxis: { title: { text: o.rowTitle }, autorange: 'reversed', dtick: 1 },
       xaxis2: { title: { text: 'p(next byte)' }, domain: [0.72, 1], range: [0, 1.15] },
       yaxis2: { title: { text: 'rank of the prediction' }, anchor: 'x2', autorange: 'reversed', dtick: 1 },
