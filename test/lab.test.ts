@@ -1,7 +1,7 @@
 /**
  * `npm run lab` in a real browser: Jupyter Notebook serves the project's kernel; notebook 00, run
  * through the page, executes every cell without an error and renders each figure as an
- * interactive plotly plot. A screenshot is saved in the test's temporary folder.
+ * interactive plotly plot, and the slider of its explorable figure redraws it. A screenshot is saved in the test's temporary folder.
  */
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../lib/notebook/export.js';
-import { ROOT } from './helpers.js';
+import { ROOT, moveSlider } from './helpers.js';
 
 /** A TCP port nobody listens on now. */
 function freePort(): Promise<number> {
@@ -69,6 +69,8 @@ describe('npm run lab', () => {
       const figures = source.cells.filter((c) => c.cell_type === 'code').reduce((n, c) => n + (c.source.join('').match(/report\.figure\(/g) ?? []).length, 0);
       expect(figures).toBeGreaterThan(0);
       expect(await page.locator('.js-plotly-plot').count()).toBe(figures);
+      // The explorable figure works in the lab after running the notebook: its slider redraws it.
+      expect(await moveSlider(page, 'satfig-00-sat-rnn-state-explorer', 0.98)).toBe(true);
       expect(pageErrors).toEqual([]);
       await page.screenshot({ path: join(dir, 'lab-00-sat-rnn.png'), fullPage: false });
     } finally {

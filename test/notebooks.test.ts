@@ -19,7 +19,7 @@ import { evaluate } from '../lib/core/rnn.js';
 import { verdict } from '../lib/notebook/ledger.js';
 import type { ReportJson } from '../lib/notebook/report.js';
 import type { RunTimings } from '../tools/run-timings.js';
-import { ARCHIVE_MODEL, ROOT, TRAIN_TEXT } from './helpers.js';
+import { ARCHIVE_MODEL, ROOT, TRAIN_TEXT, checkSliders } from './helpers.js';
 
 /** Our trained model when present, else the published one (both are valid inputs for notebook 00). */
 const MODEL = existsSync(join(ROOT, 'data/sat_model.bin')) ? join(ROOT, 'data/sat_model.bin') : ARCHIVE_MODEL;
@@ -118,6 +118,11 @@ async function checkBook(out: string, json: ReportJson): Promise<void> {
     expect(await page.evaluate(() => document.body.innerText.includes('$$'))).toBe(false);
     expect(await page.locator('nav.sat-book-nav a', { hasText: 'index' }).count()).toBe(1);
     expect(problems).toEqual([]);
+    // The explorable figure's slider redraws it (plotly frames in the render, no kernel).
+    const sliders = await checkSliders(await browser.newPage({ viewport: { width: 1280, height: 900 } }), copy, '00-sat-rnn');
+    expect(sliders.figures).toContain('satfig-00-sat-rnn-state-explorer');
+    expect(sliders.unchanged).toEqual([]);
+    expect(sliders.problems).toEqual([]);
   } finally {
     await browser.close();
   }

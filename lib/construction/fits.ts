@@ -22,7 +22,7 @@
  * print as their training loss), is the named fit-range variant.
  */
 import { HASHES } from './hash.js';
-import { analyticReadout, carrierStates, type CarrierSpec } from './shift-register.js';
+import { analyticReadout, carrierStates, logRatioDirections, ANALYTIC_GRID, type CarrierSpec } from './shift-register.js';
 import { piReadout } from './pinv.js';
 import { marginalBias, smoothedMarginal } from '../core/data.js';
 import { newtonReadout, type NewtonOptions, type NewtonStep } from './newton.js';
@@ -219,4 +219,81 @@ export function newtonCurve(p: ReadoutProblem, init: Readout, opts: NewtonOption
   const res = newtonReadout(p, init, opts);
   const bpc = Float64Array.from([res.loss0, ...res.steps.map((s) => s.loss)], (l) => l / Math.LN2);
   return { readout: { Wy: res.Wy, by: res.by }, bpc, steps: res.steps };
+}
+
+/** bpc of every analytic readout on the (α, scale) grid, under every rule (the slider figure of notebook 03). */
+export interface AnalyticGrid {
+  readonly protocol: ProtocolName;
+  readonly alphas: readonly number[];
+  readonly scales: readonly number[];
+  /** `RuleScores` of the readout scale·D(α), [α][scale] (α-major). */
+  readonly scores: readonly RuleScores[];
+}
+
+/**
+ * Score every point of the analytic grid on the carrier `spec` under protocol `name`: the
+ * directions D(α) from the protocol's statistics, by from its counts, each readout scored by
+ * `ruleScores` (the constructed net run from h = 0). The point each rule would select is `gridChoice`.
+ */
+export function analyticGrid(spec: CarrierSpec, bytes: Uint8Array, name: ProtocolName, grid: { alphas: readonly number[]; scales: readonly number[] } = ANALYTIC_GRID): AnalyticGrid {
+  if (grid.alphas.length === 0 || grid.scales.length === 0) throw new RangeError('analyticGrid: expected at least one α and one scale');
+  const H = spec.groups * spec.bits;
+  const states = carrierStates(spec, bytes);
+  const pr = protocol(name, bytes);
+  const by = Float64Array.from(marginalBias(pr.counts));
+  const stats = readoutProblem(states, H, bytes, pr.stats.from, pr.stats.to);
+  const scores = grid.alphas.flatMap((alpha) => {
+    const D = logRatioDirections(spec, stats, alpha);
+    return grid.scales.map((s) => ruleScores(states, H, bytes, { Wy: D.map((v) => v * s), by }, pr.fit));
+  });
+  return { protocol: name, alphas: [...grid.alphas], scales: [...grid.scales], scores };
+}
+
+/** The grid point a rule selects: lowest bpc, α-major and scale-minor, the first lowest winning (the original's loop order). */
+export function gridChoice(g: AnalyticGrid, rule: keyof RuleScores): { alpha: number; scale: number; index: number; scores: RuleScores } {
+  let best = 0;
+  g.scores.forEach((s, k) => { if (s[rule] < g.scores[best][rule]) best = k; });
+  const S = g.scales.length;
+  return { alpha: g.alphas[Math.floor(best / S)], scale: g.scales[best % S], index: best, scores: g.scores[best] };
+}
+
+/** Where each learning curve is after `k` updates (the slider figure of notebook 04). */
+export interface ContinuumFrame {
+  /** Updates made. */
+  readonly k: number;
+  /** Per curve: bpc after min(k, its last update) updates, and whether it has stopped (k past its last update). */
+  readonly points: ReadonlyArray<{ readonly bpc: number; readonly stopped: boolean }>;
+}
+
+/**
+ * Frames along learning curves (`ConstructionFit.curve`: bpc before each update and after the
+ * last, so curve[k] is after k updates): one frame per k in `steps`, a curve that has stopped
+ * staying at its last point.
+ *
+ * @example
+ * const curves = [Float64Array.from([3, 2, 1]), Float64Array.from([4, 3])];
+ * continuumFrames(curves, [1, 2]).map((f) => f.points.map((p) => p.bpc)); // → [[2, 3], [1, 3]]
+ */
+export function continuumFrames(curves: readonly Float64Array[], steps: readonly number[]): ContinuumFrame[] {
+  if (curves.some((c) => c.length < 1)) throw new RangeError('continuumFrames: every curve needs its starting point');
+  return steps.map((k) => {
+    if (!(Number.isInteger(k) && k >= 0)) throw new RangeError(`steps: expected non-negative integers, got ${k}`);
+    return { k, points: curves.map((c) => ({ bpc: c[Math.min(k, c.length - 1)], stopped: k > c.length - 1 })) };
+  });
+}
+
+/**
+ * Slider steps for curves of up to `last` updates: every update up to `dense`, then about
+ * `perDecade` log-spaced steps per decade, `last` included (increasing, no repeats).
+ *
+ * @example
+ * continuumSteps(100, 5, 4); // → [0, 1, 2, 3, 4, 5, 9, 16, 28, 50, 89, 100]
+ */
+export function continuumSteps(last: number, dense = 20, perDecade = 12): number[] {
+  if (!(Number.isInteger(last) && last >= 1 && Number.isInteger(dense) && dense >= 0 && perDecade > 0)) throw new RangeError(`continuumSteps: expected integers last ≥ 1, dense ≥ 0 and perDecade > 0, got ${last}, ${dense}, ${perDecade}`);
+  const out = new Set<number>();
+  for (let k = 0; k <= Math.min(dense, last); k++) out.add(k);
+  for (let e = Math.log10(Math.max(dense, 1)); e < Math.log10(last); e += 1 / perDecade) out.add(Math.min(last, Math.round(10 ** e)));
+  out.add(last);
+  return [...out].sort((a, b) => a - b);
 }

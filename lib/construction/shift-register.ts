@@ -154,3 +154,16 @@ export function analyticReadout(
   if (!best) throw new RangeError('alphas: expected at least one value');
   return best;
 }
+
+/**
+ * The bytes the register holds after reading x_t: group g carries x_{t−g} (null while the
+ * register is still filling, t < g), [G].
+ *
+ * @example
+ * registerContents(3, Uint8Array.from([65, 66, 67]), 1); // → [66, 65, null]
+ */
+export function registerContents(groups: number, bytes: Uint8Array, t: number): (number | null)[] {
+  if (!(Number.isInteger(groups) && groups >= 1)) throw new RangeError(`groups: expected a positive integer, got ${groups}`);
+  if (!(Number.isInteger(t) && t >= 0 && t < bytes.length)) throw new RangeError(`t: ${t} is outside the text's 0..${bytes.length - 1}`);
+  return Array.from({ length: groups }, (_, g) => (t - g >= 0 ? bytes[t - g] : null));
+}

@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { plotlyJs, STATIC_FIGURES, type StyledFigure } from './figure.js';
+import { plotlyJs, staticLayout, STATIC_FIGURES, type StyledFigure } from './figure.js';
 
 
 /** The chromium binary (Debian package `chromium`); override with SAT_CHROMIUM. */
@@ -99,7 +99,7 @@ async function render(fig: StyledFigure): Promise<FigureFiles> {
     canvas.getContext('2d')!.drawImage(img, 0, 0, canvas.width, canvas.height);
     const pngUrl = canvas.toDataURL('image/png');
     return { svg, png: pngUrl.slice(pngUrl.indexOf(',') + 1) };
-  }, { data: fig.data, layout: fig.layout, width: fig.width, height: fig.height, scale: PNG_SCALE });
+  }, { data: fig.data, layout: staticLayout(fig.layout), width: fig.width, height: fig.height, scale: PNG_SCALE });
   await print.evaluate(async ({ svg, width, height }) => {
     document.getElementById('page')!.textContent = `@page{size:${width}px ${height}px;margin:0}`;
     document.body.innerHTML = svg;
@@ -154,7 +154,7 @@ export function fitHeight(fig: StyledFigure): Promise<StyledFigure> {
           P.purge(el);
           el.remove();
         }
-      }, { data: fig.data, layout: fig.layout, width: fig.width, height });
+      }, { data: fig.data, layout: staticLayout(fig.layout), width: fig.width, height });
       if (overflow <= 0.5) break;
       // A y title is centred on its plot: the plot grows by twice what sticks out at one end.
       height += Math.ceil(2 * overflow) + 2;

@@ -13,6 +13,16 @@ export type Trace = Readonly<Record<string, unknown>>;
 /** A plotly.js layout; axis titles are required (see `checkAxes`). */
 export type Layout = Readonly<Record<string, unknown>>;
 
+/**
+ * A plotly.js animation frame: `data` replaces the traces at the indices `traces` (all traces,
+ * in order, when absent). Frames travel once, as data beside the figure (see `explorableFigure`).
+ */
+export interface Frame {
+  readonly name: string;
+  readonly data: readonly Trace[];
+  readonly traces?: readonly number[];
+}
+
 /** A figure as handed to `Report.figure`. */
 export interface FigureSpec {
   readonly data: readonly Trace[];
@@ -20,6 +30,10 @@ export interface FigureSpec {
   /** Size in CSS pixels of the exported figure (default 640 × 400). */
   readonly width?: number;
   readonly height?: number;
+  /** Animation frames a slider steps through (lib/notebook/explorable.ts); `data` is the frame static copies show. */
+  readonly frames?: readonly Frame[];
+  /** The label of the frame `data` shows, named in the caption of every static copy; required with `frames`. */
+  readonly staticFrame?: string;
 }
 
 /** Okabe & Ito (2008) colour-blind-safe palette, darkest first (yellow last: weak on white). */
@@ -87,6 +101,8 @@ export function paperLayout(layout: Layout, width: number, height: number): Reco
 export interface StyledFigure {
   readonly data: readonly Trace[];
   readonly layout: Readonly<Record<string, unknown>>;
+  /** Animation frames (empty for a still figure). */
+  readonly frames: readonly Frame[];
   readonly width: number;
   readonly height: number;
   /** CSS @font-face rules the figure's fonts need in the export pages (the paper presets' Latin Modern). */
@@ -109,7 +125,26 @@ export function styleFigure(name: string, spec: FigureSpec): StyledFigure {
   for (const [k, v] of [['width', width], ['height', height]] as const) {
     if (!Number.isInteger(v) || v < 100 || v > 4000) throw new RangeError(`figure ${name}: ${k} must be an integer in [100, 4000] px, got ${v}`);
   }
-  return { data: plainArrays(spec.data) as Trace[], layout: paperLayout(spec.layout ?? {}, width, height), width, height };
+  const frames = plainArrays(spec.frames ?? []) as Frame[];
+  if (frames.length > 0 && !spec.staticFrame?.trim()) throw new RangeError(`figure ${name}: a figure with frames names the frame its static copies show (staticFrame)`);
+  return { data: plainArrays(spec.data) as Trace[], layout: paperLayout(spec.layout ?? {}, width, height), frames, width, height };
+}
+
+/**
+ * The caption of a figure: for one with frames, followed by the frame its static copies show and
+ * how many the slider steps through (a handout or a paper shows one frame, and says which).
+ */
+export function figureCaption(caption: string, spec: FigureSpec): string {
+  const n = spec.frames?.length ?? 0;
+  return n === 0 ? caption : `${caption} Static copies show the frame ${spec.staticFrame}; the HTML and the lab step through all ${n} frames with the slider.`;
+}
+
+/** Layout keys that only work in a live page (sliders, play buttons): static copies drop them. */
+const LIVE_ONLY = ['sliders', 'updatemenus'];
+
+/** The layout of a figure's static copy (SVG, PNG, PDF, handout): without sliders and buttons. */
+export function staticLayout(layout: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(layout).filter(([k]) => !LIVE_ONLY.includes(k)));
 }
 
 let plotlySource: string | null = null;
@@ -150,7 +185,7 @@ export function figureHtml(id: string, fig: StyledFigure, pngBase64: string, cap
     `<figure style="margin:0 0 1em 0">`,
     `<div id="${id}" style="width:${fig.width}px;max-width:100%"><img src="data:image/png;base64,${pngBase64}" width="${fig.width}" height="${fig.height}" alt="${alt}"></div>`,
     `<figcaption style="font-family:'DejaVu Sans',Arial,sans-serif;font-size:13px;max-width:${fig.width}px"><b>Figure.</b> ${alt}</figcaption>`,
-    `<script type="text/javascript">(function () { var el = document.getElementById(${scriptJson(id)}); if (!el || !window.Plotly) return; el.innerHTML = ''; el.style.height = '${fig.height}px'; window.Plotly.newPlot(el, ${scriptJson(fig.data)}, ${scriptJson(fig.layout)}, {displaylogo: false, responsive: false}); })();</script>`,
+    `<script type="text/javascript">(function () { var el = document.getElementById(${scriptJson(id)}); if (!el || !window.Plotly) return; el.innerHTML = ''; el.style.height = '${fig.height}px'; window.Plotly.newPlot(el, ${scriptJson({ data: fig.data, layout: fig.layout, frames: fig.frames, config: { displaylogo: false, responsive: false } })}); })();</script>`,
     `</figure>`,
   ].join('\n');
 }

@@ -9,5 +9,8 @@ export {
   type Claim, type ClaimInput, type Tolerance, type Verdict, type Cause, type CauseKind, type Candidate, type LedgerSummary,
 } from './ledger.js';
 export { toDataFrame, formatNumber, escapeHtml, type Row, type Cell, type TableFormat } from './table.js';
-export { OKABE_ITO, FONT_FAMILY, type FigureSpec, type Trace, type Layout } from './figure.js';
+export { OKABE_ITO, FONT_FAMILY, type FigureSpec, type Frame, type Trace, type Layout } from './figure.js';
 export { displayHtml, displayMarkdown, progressLine, inKernel, type ProgressLine } from './display.js';
+export { explorableFigure, type ExplorableFrame, type ExplorableOptions } from './explorable.js';
+export { stateExplorer, gridExplorer, continuumExplorer, gapExplorer, type StateExplorerOptions, type ContinuumCurve } from './explorables.js';
+export { derivationMarkdown } from './derivation.js';

@@ -19,7 +19,7 @@ import { evaluate } from '../core/rnn.js';
 import { experimentInputs, projectRoot, PAPER_TEXT_SHA256, ARCHIVE_MODEL_SHA256, type ExperimentInputs, type InputPaths } from './inputs.js';
 import { claimRows, makeClaim, formatTolerance, formatCause, checkEvidence, type Cause, type Claim, type ClaimInput } from './ledger.js';
 import { toDataFrame, dataFrameRows, toCsv, toHtml, toLatex, formatCell, escapeHtml, type Row, type TableFormat } from './table.js';
-import { styleFigure, figureHtml, plotlyScriptTag, plainArrays, type FigureSpec } from './figure.js';
+import { styleFigure, figureHtml, figureCaption, plotlyScriptTag, plainArrays, type FigureSpec } from './figure.js';
 import { exportFigure, closeExporter } from './export.js';
 import { displayBundle, displayHtml } from './display.js';
 
@@ -162,11 +162,15 @@ export class Report {
     displayHtml(toHtml(df, fmt), `${fmt.caption ?? name}\n${df.toString()}`);
   }
 
-  /** Style, export (SVG, PNG, PDF) and show a figure (interactive inline, static fallback). */
-  async figure(name: string, spec: FigureSpec, caption: string): Promise<void> {
+  /**
+   * Style, export (SVG, PNG, PDF) and show a figure (interactive inline, static fallback). A figure
+   * with frames (`explorableFigure`) gets a slider inline; its static copies show `staticFrame`.
+   */
+  async figure(name: string, spec: FigureSpec, text: string): Promise<void> {
     this.checkOpen('figure');
     this.checkName('figure', name, name in this.figures);
-    if (caption.trim() === '') throw new RangeError(`figure ${name}: caption is empty`);
+    if (text.trim() === '') throw new RangeError(`figure ${name}: caption is empty`);
+    const caption = figureCaption(text, spec);
     const t0 = performance.now();
     const fig = styleFigure(name, spec);
     const files = await exportFigure(fig);

@@ -149,3 +149,34 @@ export function logScaleSweep(m: SatRnn, bytes: Uint8Array, cs: readonly number[
     return row;
   });
 }
+
+/** The quantized model's bpc with each weight matrix alone and all three quantized at one α (the slider figure of notebook 05). */
+export interface LayerGapFrame {
+  readonly alpha: number;
+  readonly clip: boolean;
+  /** Layer sets in `LAYER_GAP_SETS` order. */
+  readonly layers: readonly string[];
+  /** bpc of the model with those matrices quantized; the gap is bpc − floatBpc (negative where quantizing helps). */
+  readonly bpc: readonly number[];
+  /** bpc of the float model. */
+  readonly floatBpc: number;
+}
+
+/** Layer sets of the α slider: each matrix alone, then all three. */
+export const LAYER_GAP_SETS = ISOLATION_SETS.filter((s) => ['Wx only', 'Wh only', 'Wy only', 'All (Wx + Wh + Wy)'].includes(s.label));
+
+/**
+ * The export gap per layer set as α moves: the temperature-compensated linear map s = round(α|w|)
+ * (clipped at 255 or not) on the set's matrices, biases float, scored by the bpc protocol beside
+ * the float model. One frame per (α, clip), α-major.
+ */
+export function layerGapSweep(m: SatRnn, bytes: Uint8Array, alphas: readonly number[], clips: readonly boolean[] = [true, false]): LayerGapFrame[] {
+  const floatBpc = evaluate(m, bytes).bpc;
+  return alphas.flatMap((alpha) => clips.map((clip) => {
+    const q = linearQuantizer(alpha, clip);
+    return {
+      alpha, clip, layers: LAYER_GAP_SETS.map((s) => s.label), floatBpc,
+      bpc: LAYER_GAP_SETS.map((s) => evaluate(quantizeModel(m, specFor(s.tensors, q)), bytes).bpc),
+    };
+  }));
+}
