@@ -137,12 +137,11 @@ export interface HeadlineSpread extends Spread {
 /**
  * The spread of one headline over a zoo's values ([runs] of HeadlineValues), over the runs where it
  * is defined (a correlation is NaN on a model whose matrix or estimate is constant): `n` says how
- * many. Throws naming the headline when no run defines it.
+ * many; null when no run defines it.
  */
-export function headlineSpread(values: readonly HeadlineValues[], id: string): HeadlineSpread {
+export function headlineSpread(values: readonly HeadlineValues[], id: string): HeadlineSpread | null {
   const xs = values.map((v) => v[id]).filter(Number.isFinite);
-  if (xs.length === 0) throw new RangeError(`headline ${id}: undefined (NaN) on all ${values.length} runs`);
-  return { id, ...spread(xs) };
+  return xs.length === 0 ? null : { id, ...spread(xs) };
 }
 
 /** Where a value falls in a zoo: z-score and rank (1 = smallest) among the zoo's defined values. */
