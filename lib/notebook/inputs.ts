@@ -143,3 +143,9 @@ export function experimentInputs(choice: Partial<InputPaths> = {}, env: NodeJS.P
   const bytes = loadBytes(paths.dataPath, 2);
   return { ...paths, model, bytes };
 }
+
+/** The training log saved beside a model file (`<model without .bin>.train.csv`, as `npm run sat -- train` writes it), or null when there is none. */
+export function trainLogBeside(modelPath: string): string | null {
+  const p = modelPath.replace(/\.bin$/, '') + '.train.csv';
+  return existsSync(p) ? p : null;
+}

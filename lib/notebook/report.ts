@@ -179,7 +179,14 @@ export class Report {
     if (caption.trim() === '') throw new RangeError(`figure ${name}: caption is empty`);
     const t0 = performance.now();
     const fig = styleFigure(name, spec);
-    const files = await exportFigure(fig);
+    let files: Awaited<ReturnType<typeof exportFigure>>;
+    try {
+      files = await exportFigure(fig);
+    } catch (e) {
+      // The browser can reject with a non-Error (an event, undefined) or an empty message; tslab
+      // would then show a bare `<Error>:`. Name the figure and say what came back.
+      throw new Error(`figure ${name}: export failed: ${errorText(e)}`);
+    }
     const dir = this.figuresDir();
     mkdirSync(dir, { recursive: true });
     writeFileAtomic(join(dir, `${name}.svg`), files.svg);
@@ -236,4 +243,15 @@ export class Report {
     this.finished = true;
     await closeExporter();
   }
+}
+
+/** A readable text for any thrown value: an Error's message (or its name), else its JSON or String form. */
+export function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message.trim() !== '' ? e.message : `${e.name} without a message`;
+  if (typeof e === 'string') return e.trim() !== '' ? e : 'an empty string was thrown';
+  try {
+    const json = JSON.stringify(e);
+    if (json !== undefined && json !== '{}') return json;
+  } catch { /* not serialisable */ }
+  return `${String(e)} was thrown`;
 }
