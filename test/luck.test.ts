@@ -80,3 +80,14 @@ describe('notebook inputs for any text', () => {
     expect(errorText('')).toMatch(/empty string/);
   });
 });
+
+describe('the dashboard\'s zoo spread', () => {
+  it('pairs luck.<id>.mean with .sd and the zoo size, keyed by the claim id', async () => {
+    const { zooSpreads } = await import('../lib/notebook/book.js');
+    const { makeClaim } = await import('../lib/notebook/ledger.js');
+    const c = (id: string, measured: number) => makeClaim({ id, description: id, paper: null, measured, unit: 'x' });
+    const m = zooSpreads([c('luck.runs', 8), c('luck.satrnn.bpc.mean', 0.4), c('luck.satrnn.bpc.sd', 0.5), c('luck.holds.x', 1), c('satrnn.bpc', 0.08)]);
+    expect([...m.entries()]).toEqual([['satrnn.bpc', { mean: 0.4, sd: 0.5, n: 8 }]]);
+    expect(zooSpreads([c('luck.satrnn.bpc.mean', 0.4), c('luck.satrnn.bpc.sd', 0.5)]).size).toBe(0);
+  });
+});
