@@ -8,7 +8,8 @@
  * against a second run writing it, and files are written atomically (lib/core/files.ts).
  */
 import { parseArgs } from 'node:util';
-import { closeSync, existsSync, openSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { loadModel, saveModel, parameterCount, tensors, TENSOR_NAMES } from '../lib/core/model.js';
 import { lockOutput, realPath, removeStaleTemps, writeFileAtomic, type Lock } from '../lib/core/files.js';
@@ -17,11 +18,11 @@ import { bpc } from '../lib/core/rnn.js';
 import { type Optimizer } from '../lib/core/train.js';
 import { spectralRadius } from '../lib/math/linalg.js';
 import { parallelMap } from '../lib/core/parallel.js';
+import { MANIFEST, MAX_SEED, logFileFor, parseSeeds, recordRun, runFileName, zooPlan, type ZooRecipe, type ZooRun } from '../lib/core/zoo.js';
 import type { TrainTaskInput, TrainTaskResult } from './train-task.js';
 
 const DEFAULT_DATA = 'data/enwik_1024.txt';
-/** The largest seed glibc's srand takes (unsigned int). */
-const MAX_SEED = 4294967295;
+const TRAIN_TASK = new URL('./train-task.ts', import.meta.url);
 
 const USAGE = `usage: npm run sat -- <command> [options]
 
@@ -35,6 +36,12 @@ commands:
         Ctrl-C or SIGTERM stops after the current epoch, saves the best model so far and exits
         with 130 / 143; a second Ctrl-C aborts without saving. --out and --log must be writable
         files, differ from each other and from --data; one run at a time may write an --out.
+  zoo   --seeds <list> [--epochs N] [--data <file>] [--jobs J] [--every N] [--kernel fast|reference] --out <folder>
+        train one run of the recipe per glibc seed (list: 1..8 or 1..7,42; seed 42 is the archive's
+        recipe), J at a time (default: one per CPU), into <folder>/seed-NNN.bin with its
+        seed-NNN.train.csv, and record each finished run in <folder>/zoo.json (recipe, text sha256,
+        bpc). Resumable: a finished run is not retrained. Ctrl-C keeps the finished runs, discards
+        the unfinished ones and exits with 130.
   info  --model <file>
         shapes, weight statistics and Wh's spectral radius
 
@@ -122,7 +129,7 @@ async function cmdTrain(args: string[]): Promise<number> {
   const seed = intOption('seed', values.seed, 42, 0, MAX_SEED);
   const every = intOption('every', values.every, 50, 1);
   const dataPath = given('data', values.data) ?? DEFAULT_DATA;
-  const logPath = given('log', values.log) ?? out.replace(/\.bin$/, '') + '.train.csv';
+  const logPath = given('log', values.log) ?? logFileFor(out);
   // Every output path is checked before the data is read or an epoch runs.
   if (samePath(out, dataPath)) throw new UsageError(`--out ${out}: is the training text (--data); choose another file`);
   if (samePath(logPath, out)) throw new UsageError(`--log ${logPath}: is the model file (--out); choose another file`);
@@ -142,12 +149,23 @@ async function cmdTrain(args: string[]): Promise<number> {
 /** Signal numbers for the exit status 128 + n. */
 const SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
 
-/** Run the training worker; stop it on a signal or when the parent goes away; save what it kept. */
-async function trainToFiles(task: Omit<TrainTaskInput, 'stop'>, dataPath: string, out: string, logPath: string): Promise<number> {
+/** A stop request shared with training workers, raised by SIGINT, SIGTERM or the parent going away. */
+interface StopSignals {
+  /** Int32Array on a SharedArrayBuffer: non-zero once a stop was requested. */
+  readonly stop: Int32Array;
+  stoppedBy(): keyof typeof SIGNALS | null;
+  dispose(): void;
+}
+
+/**
+ * Listen for SIGINT/SIGTERM until `dispose()`: the first raises `stop` (runs end after their current
+ * epoch; `what` says what is then saved); a second SIGINT exits at once with 130 without saving.
+ */
+function stopOnSignals(what: string): StopSignals {
   const stop = new Int32Array(new SharedArrayBuffer(4));
   let stoppedBy: keyof typeof SIGNALS | null = null;
   const request = (why: keyof typeof SIGNALS, message: string) => {
-    if (stoppedBy === null) console.error(`\n${message}: stopping after this epoch and saving the best model so far (Ctrl-C again aborts without saving)`);
+    if (stoppedBy === null) console.error(`\n${message}: stopping after this epoch and ${what} (Ctrl-C again aborts without saving)`);
     stoppedBy ??= why;
     Atomics.store(stop, 0, 1);
   };
@@ -165,23 +183,121 @@ async function trainToFiles(task: Omit<TrainTaskInput, 'stop'>, dataPath: string
   // orphaned: stop as for SIGTERM instead of training on unseen.
   const parent = process.ppid;
   const watch = setInterval(() => { if (process.ppid !== parent) request('SIGTERM', `parent process ${parent} exited`); }, 500);
+  return {
+    stop,
+    stoppedBy: () => stoppedBy,
+    dispose() {
+      clearInterval(watch);
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    },
+  };
+}
+
+/** Save a trained model and its log (epoch, lr, train-pass bpc) atomically. */
+function saveRun(out: string, logPath: string, r: TrainTaskResult): void {
+  saveModel(out, r.best);
+  writeFileAtomic(logPath, ['epoch,lr,train_bpc', ...r.log.map((e) => `${e.epoch},${e.lr},${e.trainBpc}`)].join('\n') + '\n');
+}
+
+/** Run the training worker; stop it on a signal or when the parent goes away; save what it kept. */
+async function trainToFiles(task: Omit<TrainTaskInput, 'stop'>, dataPath: string, out: string, logPath: string): Promise<number> {
+  const signals = stopOnSignals('saving the best model so far');
   console.log(`training ${task.optimizer}, ${task.epochs} epochs, seed ${task.seed}, on ${dataPath} (${task.bytes.length} bytes)`);
   try {
-    const [r] = await parallelMap<TrainTaskInput, TrainTaskResult>(new URL('./train-task.ts', import.meta.url), 'trainTask', [{ ...task, stop }], { workers: 1 });
-    saveModel(out, r.best);
-    const csv = ['epoch,lr,train_bpc', ...r.log.map((e) => `${e.epoch},${e.lr},${e.trainBpc}`)].join('\n') + '\n';
-    writeFileAtomic(logPath, csv);
+    const [r] = await parallelMap<TrainTaskInput, TrainTaskResult>(TRAIN_TASK, 'trainTask', [{ ...task, stop: signals.stop }], { workers: 1 });
+    saveRun(out, logPath, r);
     const evalBpc = bpc(r.best, task.bytes, { kernel: task.kernel });
     const positions = r.log.length * (task.bytes.length - 1);
+    const stoppedBy = signals.stoppedBy();
     if (stoppedBy !== null) console.log(`stopped by ${stoppedBy} after epoch ${r.log.length} of ${task.epochs}`);
     console.log(`kept epoch ${r.bestEpoch} (train-pass ${r.bestBpc.toFixed(4)} bpc); evaluated ${evalBpc.toFixed(4)} bpc`);
     console.log(`${r.log.length} epochs in ${r.seconds.toFixed(1)} s = ${Math.round(positions / r.seconds)} positions/s`);
     console.log(`saved ${out} and ${logPath}`);
     return stoppedBy === null ? 0 : 128 + SIGNALS[stoppedBy];
   } finally {
-    clearInterval(watch);
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
+    signals.dispose();
+  }
+}
+
+/** Check before any work that `dir` (option `--out` of zoo) is, or can be created as, a writable folder. */
+function checkZooDir(dir: string): void {
+  if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory()) throw new UsageError(`--out ${dir}: is a file; expected a folder (existing or to be created)`);
+  } else {
+    const parent = dirname(resolve(dir));
+    if (!existsSync(parent) || !statSync(parent).isDirectory()) throw new UsageError(`--out ${dir}: folder ${parent} does not exist`);
+  }
+  const probeDir = existsSync(dir) ? dir : dirname(resolve(dir));
+  const probe = join(probeDir, `.zoo.${process.pid}.probe`);
+  try {
+    closeSync(openSync(probe, 'wx'));
+    unlinkSync(probe);
+  } catch (e) {
+    throw new UsageError(`--out ${dir}: not writable (${(e as NodeJS.ErrnoException).code ?? String(e)} in folder ${probeDir})`);
+  }
+}
+
+async function cmdZoo(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      seeds: { type: 'string' }, epochs: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' },
+      jobs: { type: 'string' }, every: { type: 'string' }, kernel: { type: 'string' },
+    },
+  });
+  const dir = given('out', values.out);
+  if (!dir) throw new UsageError('zoo: --out <folder> is required');
+  const spec = given('seeds', values.seeds);
+  if (!spec) throw new UsageError('zoo: --seeds <list> is required (e.g. 1..8 or 1..7,42)');
+  let seeds: number[];
+  try { seeds = parseSeeds(spec); } catch (e) { throw new UsageError((e as Error).message); }
+  const epochs = intOption('epochs', values.epochs, 4000, 1);
+  const jobs = intOption('jobs', values.jobs, availableParallelism(), 1, 256);
+  const every = intOption('every', values.every, 500, 1);
+  const kernel = kernelOption(values.kernel);
+  const dataPath = given('data', values.data) ?? DEFAULT_DATA;
+  checkZooDir(dir);
+  const bytes = loadBytes(dataPath);
+  mkdirSync(dir, { recursive: true });
+  const recipe: ZooRecipe = { epochs, optimizer: 'sgd', kernel, data: basename(dataPath), dataBytes: bytes.length, dataSha256: sha256(bytes) };
+  const lock = lockOutput(join(dir, MANIFEST));
+  try {
+    const { done, todo } = zooPlan(dir, recipe, seeds);
+    for (const r of done) console.log(`seed ${r.seed}: finished before (${r.model}, ${r.bpc.toFixed(4)} bpc), not retrained`);
+    if (todo.length === 0) return 0;
+    console.log(`training ${todo.length} of ${seeds.length} runs (${epochs} epochs each) on ${dataPath} (${bytes.length} bytes), ${Math.min(jobs, todo.length)} at a time, into ${dir}`);
+    const signals = stopOnSignals('keeping the runs that finished (the others are discarded; run again to resume)');
+    let saved = 0;
+    try {
+      const tasks = todo.map((seed): TrainTaskInput => ({ bytes, epochs, optimizer: 'sgd', seed, kernel, every, label: `[seed ${seed}] `, stop: signals.stop }));
+      await parallelMap<TrainTaskInput, TrainTaskResult>(TRAIN_TASK, 'trainTask', tasks, {
+        workers: jobs,
+        // Each run is saved as soon as it finishes, so an interrupt (even a second Ctrl-C) keeps it.
+        onResult: (i, _done, _total, r) => {
+          const seed = todo[i];
+          if (r.log.length < epochs) return; // stopped early: not a run of the recipe
+          const model = runFileName(seed), log = logFileFor(model);
+          for (const p of [model, log]) for (const stale of removeStaleTemps(join(dir, p))) console.error(`removed ${stale}, a temporary file an interrupted save left`);
+          saveRun(join(dir, model), join(dir, log), r);
+          const run: ZooRun = { seed, model, log, bpc: bpc(r.best, bytes, { kernel }), bestEpoch: r.bestEpoch, seconds: r.seconds };
+          recordRun(dir, recipe, run);
+          saved++;
+          console.log(`seed ${seed}: kept epoch ${r.bestEpoch}, ${run.bpc.toFixed(4)} bpc, ${r.seconds.toFixed(1)} s; saved ${join(dir, model)}`);
+        },
+      });
+      const stoppedBy = signals.stoppedBy();
+      if (stoppedBy !== null) {
+        console.log(`stopped by ${stoppedBy}: ${saved} of ${todo.length} runs finished and saved, ${todo.length - saved} discarded; run the same command again to resume`);
+        return 128 + SIGNALS[stoppedBy];
+      }
+      console.log(`zoo ${dir}: ${done.length + saved} runs, manifest ${join(dir, MANIFEST)}`);
+      return 0;
+    } finally {
+      signals.dispose();
+    }
+  } finally {
+    lock.release();
   }
 }
 
@@ -210,6 +326,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (cmd === 'eval') cmdEval(rest);
     else if (cmd === 'train') return await cmdTrain(rest);
+    else if (cmd === 'zoo') return await cmdZoo(rest);
     else if (cmd === 'info') cmdInfo(rest);
     else if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
       console.log(USAGE);

@@ -15,6 +15,8 @@ export interface TrainTaskInput {
   readonly kernel: 'fast' | 'reference';
   /** Print a progress line every this many epochs. */
   readonly every: number;
+  /** Prefix of each progress line (e.g. `[seed 7] ` when runs share a console). */
+  readonly label?: string;
   /** Int32Array view of a SharedArrayBuffer: 0 = go on, non-zero = stop after this epoch. */
   readonly stop: Int32Array;
 }
@@ -30,7 +32,7 @@ export function trainTask(input: TrainTaskInput): TrainTaskResult {
       const stopping = Atomics.load(stop, 0) !== 0;
       if (e.epoch === 1 || e.epoch % every === 0 || e.epoch === epochs || stopping) {
         // Straight to fd 1: a worker's console output is relayed asynchronously and can be cut off.
-        writeSync(1, `epoch ${e.epoch}/${epochs}  lr ${e.lr.toExponential(3)}  train-pass bpc ${e.trainBpc.toFixed(4)}  best ${e.bestBpc.toFixed(4)}  ${Math.round(e.positionsPerSec)} pos/s\n`);
+        writeSync(1, `${input.label ?? ''}epoch ${e.epoch}/${epochs}  lr ${e.lr.toExponential(3)}  train-pass bpc ${e.trainBpc.toFixed(4)}  best ${e.bestBpc.toFixed(4)}  ${Math.round(e.positionsPerSec)} pos/s\n`);
       }
       return !stopping;
     },

@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ARCHIVE_MODEL, HAVE_ARCHIVE, ROOT, TRAIN_TEXT } from './helpers.js';
 import { encodeModel, loadModel } from '../lib/core/model.js';
-import { loadBytes } from '../lib/core/data.js';
+import { ENWIK_1024_SHA256, loadBytes } from '../lib/core/data.js';
+import { bpc } from '../lib/core/rnn.js';
+import { readManifest } from '../lib/core/zoo.js';
 import { train } from '../lib/core/train.js';
 
 /** The command `npm run sat` runs: node with tsx's loader on cli/sat.ts. */
@@ -206,4 +208,90 @@ describe('npm run bench', () => {
     expect(bad.stdout).toBe('');
     expect(Date.now() - t0).toBeLessThan(5000);
   });
+});
+
+describe('npm run sat -- zoo', () => {
+  const seedModel = (seed: number, epochs: number) => encodeModel(train(loadBytes(TRAIN_TEXT), { epochs, seed }).best);
+  /** `sat` without blocking the event loop (a blocked vitest worker misses its RPC deadline). */
+  const satAsync = (...args: string[]) => new Promise<{ code: number | null; out: string; err: string }>((res) => {
+    const child = spawn(process.execPath, [...SAT, ...args], { cwd: ROOT });
+    let out = '', err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('exit', (code) => res({ code, out, err }));
+  });
+
+  it('trains the seeds in parallel, saves each run with its log, and records them in zoo.json', async () => {
+    const dir = join(tempDir(), 'zoo');
+    const r = await satAsync('zoo', '--seeds', '1..2,42', '--epochs', '20', '--every', '1', '--jobs', '2', '--out', dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/training 3 of 3 runs \(20 epochs each\) .*, 2 at a time/);
+    // Two workers: the second seed trains before the first has finished.
+    expect(r.out.indexOf('[seed 2] epoch 1/20')).toBeLessThan(r.out.indexOf('seed 1: kept'));
+    const m = readManifest(dir)!;
+    expect(m.recipe).toMatchObject({ epochs: 20, optimizer: 'sgd', dataBytes: 1024, dataSha256: ENWIK_1024_SHA256 });
+    expect(m.runs.map((x) => x.seed)).toEqual([1, 2, 42]);
+    for (const run of m.runs) {
+      expect(Buffer.from(readFileSync(join(dir, run.model))).equals(Buffer.from(seedModel(run.seed, 20)))).toBe(true);
+      expect(run.bpc).toBeCloseTo(bpc(loadModel(join(dir, run.model)), loadBytes(TRAIN_TEXT)), 12);
+      expect(readFileSync(join(dir, run.log), 'utf8').trim().split('\n').length).toBe(21);
+    }
+    expect(readdirSync(dir).filter((f) => /lock|tmp/.test(f))).toEqual([]);
+  }, 120_000);
+
+  it('resumes: a finished run is not retrained; a zoo of another recipe is refused', async () => {
+    const dir = join(tempDir(), 'zoo');
+    expect((await satAsync('zoo', '--seeds', '1', '--epochs', '3', '--out', dir)).code).toBe(0);
+    const first = readFileSync(join(dir, 'seed-001.bin'));
+    const manifestBefore = readManifest(dir)!.runs[0];
+    const r = await satAsync('zoo', '--seeds', '1..2', '--epochs', '3', '--out', dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/seed 1: finished before .*not retrained/);
+    expect(r.out).toMatch(/training 1 of 2 runs/);
+    expect(readManifest(dir)!.runs.map((x) => x.seed)).toEqual([1, 2]);
+    expect(readManifest(dir)!.runs[0]).toEqual(manifestBefore);
+    expect(Buffer.from(readFileSync(join(dir, 'seed-001.bin'))).equals(first)).toBe(true);
+    const other = await satAsync('zoo', '--seeds', '3', '--epochs', '4', '--out', dir);
+    expect(other.code).toBe(2);
+    expect(other.err).toMatch(/zoo\.json: a zoo of another recipe or text \(epochs 3 ≠ 4\)/);
+  }, 120_000);
+
+  it('refuses a bad --out or --seeds at once, before reading the text or training', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'file'), 'x');
+    for (const [args, msg] of [
+      [['--seeds', '1..3', '--out', join(dir, 'file')], /--out .*file: is a file; expected a folder/],
+      [['--seeds', '1..3', '--out', join(dir, 'no', 'such', 'zoo')], /--out .*: folder .*no\/such does not exist/],
+      [['--seeds', '3..1', '--out', join(dir, 'z')], /range 3\.\.1 is empty/],
+      [['--seeds', '0,1', '--out', join(dir, 'z')], /seed 1 given twice \(glibc treats seed 0 as 1\)/],
+      [['--out', join(dir, 'z')], /--seeds <list> is required/],
+    ] as const) {
+      const r = sat('zoo', ...args);
+      expect(r.code, String(args)).toBe(2);
+      expect(r.err).toMatch(msg);
+      expect(r.out).not.toMatch(/epoch/);
+    }
+    expect(readdirSync(dir)).toEqual(['file']);
+  });
+
+  it('Ctrl-C keeps the finished runs, discards the unfinished one and exits 130; a rerun resumes', async () => {
+    const dir = join(tempDir(), 'zoo');
+    const child = spawn(process.execPath, [...SAT, 'zoo', '--seeds', '1..40', '--epochs', '3', '--every', '1', '--jobs', '1', '--out', dir], { cwd: ROOT });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    const exited = new Promise<number | null>((res) => child.on('exit', res));
+    await new Promise<void>((res) => { const poll = setInterval(() => { if (/seed 2: kept/.test(out)) { clearInterval(poll); res(); } }, 20); });
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const saved = Number(/stopped by SIGINT: (\d+) of 40 runs finished and saved/.exec(out)?.[1]);
+    expect(saved).toBeGreaterThanOrEqual(2);
+    const runs = readManifest(dir)!.runs;
+    expect(runs.length).toBe(saved);
+    for (const run of runs) expect(Buffer.from(readFileSync(join(dir, run.model))).equals(Buffer.from(seedModel(run.seed, 3)))).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.bin')).length).toBe(saved);
+    expect(readdirSync(dir).filter((f) => /lock|tmp/.test(f))).toEqual([]);
+    const again = await satAsync('zoo', '--seeds', `1..${saved + 1}`, '--epochs', '3', '--out', dir);
+    expect(again.code).toBe(0);
+    expect(again.out).toMatch(new RegExp(`training 1 of ${saved + 1} runs`));
+  }, 120_000);
 });

@@ -293,6 +293,42 @@ describe('npm run notebooks', () => {
     if (markdown.includes('by parity}')) expect(text).toContain('byparity'); // the end of notebook 03's widest equation (mix and hash)
   }, 180_000);
 
+  it('--heldout: enwik8 1024–2047 for the paper text, none for another text unless given; a bad one is refused at once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sat-heldout-'));
+    const src = join(dir, 'src');
+    mkdirSync(src);
+    notebookFile(join(src, '90-heldout.ipynb'), [
+      "import { Report } from 'sat-rnn/lib/notebook';\nconst report = Report.open('90-heldout');",
+      "report.claim({ id: 'heldout.bytes', description: 'bytes of the held-out text (-1: none)', paper: null, measured: report.heldout?.bytes.length ?? -1, unit: 'bytes' });",
+      'await report.finish();',
+    ]);
+    const measured = (out: string) => JSON.parse(readFileSync(join(out, 'results/90-heldout.json'), 'utf8')).claims[0].measured;
+    const prose = join(ROOT, 'data/seed003_prose_1024.txt');
+    const none = await runNotebooks(['--dir', src, '--model', MODEL, '--data', prose, '--out', join(dir, 'a')]);
+    expect(none.status, none.stderr).toBe(0);
+    expect(none.stdout).toMatch(/heldout none/);
+    expect(measured(join(dir, 'a'))).toBe(-1);
+    const given = await runNotebooks(['--dir', src, '--model', MODEL, '--data', prose, '--heldout', TRAIN_TEXT, '--out', join(dir, 'b')]);
+    expect(given.status, given.stderr).toBe(0);
+    expect(measured(join(dir, 'b'))).toBe(1024);
+    const bad = await runNotebooks(['--dir', src, '--model', MODEL, '--heldout', join(dir, 'missing.txt'), '--out', join(dir, 'c')]);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/missing\.txt: cannot be read/);
+    expect(existsSync(join(dir, 'c'))).toBe(false);
+  }, 600_000);
+
+  it('notebook 00 shows the training log saved beside a model of the zoo, and says so', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sat-nb00-log-'));
+    const model = join(ROOT, 'data/zoo/enwik_1024/seed-042.bin');
+    const r = await runNotebooks(['--only', '00', '--model', model, '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    const html = readFileSync(join(out, 'html/00-sat-rnn.html'), 'utf8');
+    expect(html).toMatch(/Training log: <code>seed-042\.train\.csv<\/code>, saved beside the model in use/);
+    const log = readFileSync(join(ROOT, 'data/zoo/enwik_1024/seed-042.train.csv'), 'utf8').trim().split('\n');
+    const json = JSON.parse(readFileSync(join(out, 'results/00-sat-rnn.json'), 'utf8'));
+    expect(json.tables['training-log'][0].epochs).toBe(log.length - 1);
+  }, 900_000);
+
   it('relays progress to the console, and a failed rerun keeps the previous good outputs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nbkeep-'));
     const nb = join(dir, 'nb'), out = join(dir, 'out');

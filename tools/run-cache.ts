@@ -2,8 +2,8 @@
  * The runner's execution cache. A notebook's outputs are reused when its key is the one recorded in
  * its results (`run.key` of results/<nb>.json, written by Report.finish from SAT_RUN_KEY) and every
  * output is still there. The key covers everything a notebook's outputs are made from: its source,
- * the lib snapshot it imports (named by the hash of the compiled lib), the model and the text (by
- * sha256) and the nbconvert configuration. It lives only in the output folder, so a deleted or fresh
+ * the lib snapshot it imports (named by the hash of the compiled lib), the model, the text and the
+ * held-out text (by sha256), the zoo manifests (notebook 07) and the nbconvert configuration. It lives only in the output folder, so a deleted or fresh
  * folder is always a cold run.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -21,6 +21,10 @@ export interface RunInputs {
   readonly snapshot: string;
   readonly modelSha256: string;
   readonly dataSha256: string;
+  /** The held-out text's sha256, or null when the run has none. */
+  readonly heldoutSha256: string | null;
+  /** sha256 over the zoo manifests (lib/notebook/inputs.ts zoosSha256). */
+  readonly zoosSha256: string;
   /** The nbconvert configuration file the runner executes with. */
   readonly configPath: string;
 }
@@ -34,6 +38,8 @@ export function runKey(inputs: RunInputs): string {
     lib: basename(inputs.snapshot),
     model: inputs.modelSha256,
     data: inputs.dataSha256,
+    heldout: inputs.heldoutSha256,
+    zoos: inputs.zoosSha256,
     config: fileSha256(inputs.configPath),
   })));
 }

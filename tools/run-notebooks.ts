@@ -27,7 +27,8 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { experimentInputs, inputPaths, projectRoot, ENV } from '../lib/notebook/inputs.js';
+import { experimentInputs, heldoutPath, inputPaths, projectRoot, zoosSha256, ENV } from '../lib/notebook/inputs.js';
+import { loadBytes } from '../lib/core/data.js';
 import { PROGRESS_ENV } from '../lib/notebook/display.js';
 import { processAlive, realPath, writeFileAtomic } from '../lib/core/files.js';
 import { closeExporter, printHtmlToPdf } from '../lib/notebook/export.js';
@@ -39,11 +40,13 @@ import { ensureLibBuilt, ensureKernelSpec, makeRunFolder, KERNEL_NAME } from './
 import { cachedRun, fileSha256, outputsOf, runKey } from './run-cache.js';
 import { formatTimings, TIMINGS_FILE, type ExecutedTimings, type NotebookTimings, type RunTimings } from './run-timings.js';
 
-const USAGE = `usage: npm run notebooks -- [--only <id>[,<id>...]] [--model <file>] [--data <file>] [--out <dir>] [--dir <folder>] [--jobs N] [--force] [--figure-style <preset>]
+const USAGE = `usage: npm run notebooks -- [--only <id>[,<id>...]] [--model <file>] [--data <file>] [--heldout <file>] [--out <dir>] [--dir <folder>] [--jobs N] [--force] [--figure-style <preset>]
 
   --only   run only notebooks whose file name starts with <id> followed by '-' (e.g. 00)
   --model  model file for every experiment (default data/sat_model.bin)
   --data   text for every experiment (default data/enwik_1024.txt)
+  --heldout  held-out text (default: enwik8 bytes 1024–2047, data/enwik_heldout_1024.txt, when the
+           text is data/enwik_1024.txt; for any other text no held-out claims unless given)
   --out    output folder (default build/)
   --dir    folder holding the notebooks (default notebooks/)
   --jobs   notebooks executed at once (default: the number of CPUs, ${availableParallelism()} here)
@@ -53,7 +56,7 @@ const USAGE = `usage: npm run notebooks -- [--only <id>[,<id>...]] [--model <fil
 
 class UsageError extends Error {}
 
-interface Options { only: string[] | null; modelPath: string; dataPath: string; outDir: string; dir: string; jobs: number; force: boolean; figureStyle: FigurePreset }
+interface Options { only: string[] | null; modelPath: string; dataPath: string; heldoutPath: string | null; outDir: string; dir: string; jobs: number; force: boolean; figureStyle: FigurePreset }
 
 function parseOptions(argv: string[]): Options {
   let values;
@@ -61,7 +64,7 @@ function parseOptions(argv: string[]): Options {
     ({ values } = parseArgs({
       args: argv, strict: true, allowPositionals: false,
       options: {
-        only: { type: 'string' }, model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, dir: { type: 'string' },
+        only: { type: 'string' }, model: { type: 'string' }, data: { type: 'string' }, heldout: { type: 'string' }, out: { type: 'string' }, dir: { type: 'string' },
         jobs: { type: 'string' }, force: { type: 'boolean' }, 'figure-style': { type: 'string' }, help: { type: 'boolean' },
       },
     }));
@@ -72,7 +75,7 @@ function parseOptions(argv: string[]): Options {
     console.log(USAGE);
     process.exit(0);
   }
-  for (const k of ['only', 'model', 'data', 'out', 'dir', 'jobs', 'figure-style'] as const) {
+  for (const k of ['only', 'model', 'data', 'heldout', 'out', 'dir', 'jobs', 'figure-style'] as const) {
     if (values[k] !== undefined && values[k]!.trim() === '') throw new UsageError(`--${k}: empty; expected a value`);
   }
   // Resolve against the caller's directory (npm runs scripts from the project root).
@@ -84,6 +87,8 @@ function parseOptions(argv: string[]): Options {
     throw new UsageError(`the default model ${defaultModel} does not exist yet: train it (see data/README.md) or pass --model <file>`);
   }
   const inputs = experimentInputs(choice, {});
+  const heldout = values.heldout === undefined ? heldoutPath(fileSha256(inputs.dataPath), {}) : abs(values.heldout)!;
+  if (heldout !== null) loadBytes(heldout); // a bad --heldout fails here, naming the file, before any notebook runs
   const only = values.only === undefined ? null : values.only.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (only !== null && only.length === 0) throw new UsageError('--only: expected a notebook id such as 00');
   const dir = values.dir === undefined ? join(projectRoot(), 'notebooks') : resolve(cwd, values.dir);
@@ -97,7 +102,7 @@ function parseOptions(argv: string[]): Options {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  return { only, modelPath: inputs.modelPath, dataPath: inputs.dataPath, outDir: inputs.outDir, dir, jobs, force: values.force ?? false, figureStyle };
+  return { only, modelPath: inputs.modelPath, dataPath: inputs.dataPath, heldoutPath: heldout, outDir: inputs.outDir, dir, jobs, force: values.force ?? false, figureStyle };
 }
 
 /** Refuse an output folder whose notebooks/ would be the sources, or that lies inside them. */
@@ -269,9 +274,12 @@ async function runNotebook(ctx: Context, file: string, key: string, slot: Return
     ...process.env,
     JUPYTER_PATH: [ctx.jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(':'),
     [ENV.model]: opts.modelPath, [ENV.data]: opts.dataPath, [ENV.out]: stage, [PROGRESS_ENV]: progressFile,
+    // The runner decides the held-out text; unset, a notebook has none (on a text other than the paper's).
     [RUN_KEY_ENV]: key, [FIGURE_TIMES_ENV]: figureTimes,
     PYDEVD_DISABLE_FILE_VALIDATION: '1',
   };
+  if (opts.heldoutPath !== null) env[ENV.heldout] = opts.heldoutPath;
+  else delete env[ENV.heldout];
   const stopRelay = relayProgress(progressFile, prefix);
   try {
     const status = await run('jupyter', [
@@ -323,7 +331,7 @@ async function main(): Promise<void> {
   const root = projectRoot();
   const notebooks = selectNotebooks(opts.dir, opts.only);
   const tAll = performance.now();
-  console.log(`model ${opts.modelPath}\ndata  ${opts.dataPath}\nout   ${opts.outDir}\njobs  ${opts.jobs}${opts.force ? ' (--force: every notebook runs)' : ''}`);
+  console.log(`model ${opts.modelPath}\ndata  ${opts.dataPath}\nheldout ${opts.heldoutPath ?? 'none (a text other than the paper\'s; --heldout sets one)'}\nout   ${opts.outDir}\njobs  ${opts.jobs}${opts.force ? ' (--force: every notebook runs)' : ''}`);
   for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     process.on(sig, () => {
       console.error(`\n${sig}: stopping; the outputs of earlier runs are kept`);
@@ -343,7 +351,10 @@ async function main(): Promise<void> {
   mkdirSync(opts.outDir, { recursive: true });
   removeStaleStaging(opts.outDir);
   const ctx: Context = { opts, root, snapshot, jupyterPath, config: join(root, 'tools', 'nbconvert_config.py') };
-  const inputs = { snapshot, modelSha256: fileSha256(opts.modelPath), dataSha256: fileSha256(opts.dataPath), configPath: ctx.config };
+  const inputs = {
+    snapshot, modelSha256: fileSha256(opts.modelPath), dataSha256: fileSha256(opts.dataPath), configPath: ctx.config,
+    heldoutSha256: opts.heldoutPath === null ? null : fileSha256(opts.heldoutPath), zoosSha256: zoosSha256(),
+  };
   const timings: Record<string, NotebookTimings> = {};
   const stale: { file: string; key: string }[] = [];
   for (const file of notebooks) {

@@ -191,7 +191,7 @@ function cost(job: ConstructionJob): number {
  */
 export async function fitConstructions(jobs: readonly ConstructionJob[], opts: ParallelOptions = {}): Promise<ConstructionFit[]> {
   const order = jobs.map((job, i) => ({ job, i })).sort((a, b) => cost(b.job) - cost(a.job));
-  const onResult = opts.onResult && ((k: number, done: number, total: number) => opts.onResult!(order[k].i, done, total));
+  const onResult = opts.onResult && ((k: number, done: number, total: number, fit: unknown) => opts.onResult!(order[k].i, done, total, fit));
   const fits = await parallelMap<ConstructionJob, ConstructionFit>(new URL(import.meta.url), 'constructionTask', order.map((o) => o.job), { ...opts, onResult });
   const out = new Array<ConstructionFit>(jobs.length);
   order.forEach((o, k) => { out[o.i] = fits[k]; });

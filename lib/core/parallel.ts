@@ -11,11 +11,11 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-export interface ParallelOptions {
+export interface ParallelOptions<O = unknown> {
   /** Number of worker threads (default: the number of cores, at most the number of inputs). */
   workers?: number;
-  /** Called as each output arrives: its input index and how many of the `total` are done. */
-  onResult?: (i: number, done: number, total: number) => void;
+  /** Called as each output arrives: its input index, how many of the `total` are done, and the output. */
+  onResult?: (i: number, done: number, total: number, output: O) => void;
 }
 
 /** Worker body (CommonJS, run with `eval`): load the task module, then answer {i, input} messages. */
@@ -44,7 +44,7 @@ type Reply = { ready: true } | { fatal: string } | { i: number; output: unknown 
  * Map `inputs` through the function exported as `name` by the module at `moduleUrl` (a file URL,
  * e.g. `new URL('../fast/task.ts', import.meta.url)`), in parallel. Rejects with the first error.
  */
-export async function parallelMap<I, O>(moduleUrl: string | URL, name: string, inputs: readonly I[], opts: ParallelOptions = {}): Promise<O[]> {
+export async function parallelMap<I, O>(moduleUrl: string | URL, name: string, inputs: readonly I[], opts: ParallelOptions<O> = {}): Promise<O[]> {
   const url = String(moduleUrl);
   if (!url.startsWith('file:')) throw new RangeError(`parallelMap: moduleUrl must be a file: URL, got ${url}`);
   const count = Math.min(opts.workers ?? availableParallelism(), inputs.length);
@@ -70,7 +70,7 @@ export async function parallelMap<I, O>(moduleUrl: string | URL, name: string, i
           else {
             outputs[msg.i] = msg.output as O;
             done++; // not inside the optional call below: its arguments are skipped without a callback
-            opts.onResult?.(msg.i, done, inputs.length);
+            opts.onResult?.(msg.i, done, inputs.length, msg.output as O);
             if (done === inputs.length) resolve();
             else feed(w);
           }

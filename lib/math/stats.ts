@@ -136,3 +136,50 @@ export function agreement(estimate: ArrayLike<number>, trained: ArrayLike<number
   const r = idx ? pearsonAt(estimate, trained, idx) : pearson(estimate, trained);
   return { entries: idx ? idx.length : estimate.length, r, rSquared: r * r };
 }
+
+/** Spread of a sample: n, mean, sample standard deviation (n − 1; 0 for one value), min, max. */
+export interface Spread {
+  readonly n: number;
+  readonly mean: number;
+  readonly sd: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/**
+ * The spread of a sample of finite values; throws on an empty sample or a non-finite value.
+ *
+ * @example
+ * spread([1, 2, 3, 6]).mean; // → 3
+ * spread([1, 2, 3, 6]).sd; // → 2.1602
+ */
+export function spread(x: ArrayLike<number>): Spread {
+  if (x.length === 0) throw new RangeError('spread: empty sample');
+  for (let k = 0; k < x.length; k++) if (!Number.isFinite(x[k])) throw new RangeError(`spread: value ${k} is ${x[k]}, expected a finite number`);
+  const m = mean(x);
+  let ss = 0, min = Infinity, max = -Infinity;
+  for (let k = 0; k < x.length; k++) {
+    ss += (x[k] - m) ** 2;
+    min = Math.min(min, x[k]);
+    max = Math.max(max, x[k]);
+  }
+  return { n: x.length, mean: m, sd: x.length > 1 ? Math.sqrt(ss / (x.length - 1)) : 0, min, max };
+}
+
+/** (v − mean) / sd of a spread; NaN when sd = 0 (every value equal: no scale). */
+export function zScore(v: number, s: Spread): number {
+  return s.sd === 0 ? NaN : (v - s.mean) / s.sd;
+}
+
+/**
+ * Rank of `v` among `sample` from the smallest: 1 + the number of values below it (ties share the
+ * lowest rank), so 1 … n + 1 for a value outside the sample.
+ *
+ * @example
+ * rankAmong(0.5, [0.2, 0.9, 0.4]); // → 3
+ */
+export function rankAmong(v: number, sample: ArrayLike<number>): number {
+  let below = 0;
+  for (let k = 0; k < sample.length; k++) if (sample[k] < v) below++;
+  return below + 1;
+}

@@ -145,9 +145,14 @@ export async function writeBook(outDir: string, timings: Timings = {}): Promise<
   const summary = summarize(all);
   const causeCell = (c: Claim) => (!c.cause ? '' :
     `<span class="cause c-${c.cause.kind}">${c.cause.kind}</span> ${escapeHtml(c.cause.because)}${c.cause.evidence === undefined ? '' : ` <span class="meta">(evidence: <code>${escapeHtml(c.cause.evidence)}</code>)</span>`}`);
+  const spreads = zooSpreads(all);
+  const spreadNote = (id: string) => {
+    const z = spreads.get(id);
+    return z ? `<br><span class="meta" title="spread of this claim over the model zoo (notebook 07)">zoo: ${escapeHtml(formatCell(z.mean, 4))} ± ${escapeHtml(formatCell(z.sd, 3))} (n = ${z.n})</span>` : '';
+  };
   const claimRows = results.flatMap((r) => r.claims.map((c) =>
     `<tr data-verdict="${c.verdict}" data-notebook="${r.notebook}" data-cause="${c.cause?.kind ?? ''}"><td><code>${escapeHtml(c.id)}</code></td><td>${escapeHtml(c.description)}</td>` +
-    `<td class="n">${c.paper === null ? '—' : escapeHtml(formatCell(c.paper, 6))}</td><td class="n">${escapeHtml(formatCell(c.measured, 6))}</td><td>${escapeHtml(c.unit)}</td>` +
+    `<td class="n">${c.paper === null ? '—' : escapeHtml(formatCell(c.paper, 6))}</td><td class="n">${escapeHtml(formatCell(c.measured, 6))}${spreadNote(c.id)}</td><td>${escapeHtml(c.unit)}</td>` +
     `<td class="n"${c.toleranceWhy ? ` title="${escapeHtml(c.toleranceWhy)}"` : ''}>${escapeHtml(formatTolerance(c.tolerance))}</td>` +
     `<td class="v-${c.verdict}">${c.verdict}</td><td>${causeCell(c)}</td><td><a href="html/${r.notebook}.html">${r.notebook}</a></td></tr>`)).join('\n');
   const byCause = CAUSE_KINDS.filter((k) => summary.byCause[k] > 0 && k !== 'unexplained').map((k) => `${summary.byCause[k]} ${k}`);
@@ -215,4 +220,22 @@ filter();
   const index = join(outDir, 'index.html');
   writeFileAtomic(index, html);
   return index;
+}
+
+/**
+ * The zoo spread of each claim notebook 07 measured: from its `luck.<id>.mean` and `luck.<id>.sd`
+ * claims and the zoo size `luck.runs`, keyed by the claim id `<id>` of notebooks 00–05 (the evidence
+ * a `chaotic-training` cause points to).
+ */
+export function zooSpreads(claims: readonly Claim[]): Map<string, { mean: number; sd: number; n: number }> {
+  const byId = new Map(claims.map((c) => [c.id, c.measured]));
+  const n = byId.get('luck.runs');
+  const out = new Map<string, { mean: number; sd: number; n: number }>();
+  if (n === undefined) return out;
+  for (const c of claims) {
+    const m = /^luck\.(.+)\.mean$/.exec(c.id);
+    const sd = m ? byId.get(`luck.${m[1]}.sd`) : undefined;
+    if (m && sd !== undefined) out.set(m[1], { mean: c.measured, sd, n });
+  }
+  return out;
 }

@@ -183,5 +183,5 @@ export function presetFigure(name: string, spec: FigureSpec, preset: FigurePrese
   layout.legend = { ...legend, ...edge, font: { ...obj(legend.font), ...tick } };
   if (Array.isArray(layout.annotations)) layout.annotations = layout.annotations.map((a) => ({ ...obj(a), font: { ...obj(obj(a).font), ...tick } }));
   const data = (mapStrings(plainArrays(spec.data)) as Trace[]).map((t) => presetTrace(t, label, tick));
-  return { data, layout, width, height, fontFaces: latinModernFaces() };
+  return { data, layout, frames: [], width, height, fontFaces: latinModernFaces() };
 }

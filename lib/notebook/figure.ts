@@ -189,3 +189,22 @@ export function figureHtml(id: string, fig: StyledFigure, pngBase64: string, cap
     `</figure>`,
   ].join('\n');
 }
+
+/**
+ * A byte as a plotly tick or axis label, safe for any byte value: ⏎ for a newline, ␣ for a space,
+ * printable ASCII as itself (HTML-escaped, since plotly reads labels as pseudo-HTML), every other
+ * byte (control characters, 127–255) as its hex code. A control character in a label made the
+ * exported SVG invalid XML.
+ *
+ * @example
+ * byteTickLabel(10); // → '⏎'
+ * byteTickLabel(60); // → '&lt;'
+ * byteTickLabel(7); // → '0x07'
+ */
+export function byteTickLabel(x: number): string {
+  if (!Number.isInteger(x) || x < 0 || x > 255) throw new RangeError(`byteTickLabel: expected a byte 0..255, got ${x}`);
+  if (x === 10) return '⏎';
+  if (x === 32) return '␣';
+  if (x > 32 && x < 127) return escapeHtml(String.fromCharCode(x));
+  return `0x${x.toString(16).padStart(2, '0')}`;
+}

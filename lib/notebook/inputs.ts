@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModel, type SatRnn } from '../core/model.js';
-import { loadBytes } from '../core/data.js';
+import { loadBytes, sha256 } from '../core/data.js';
 
 /** Default model file, relative to the project root. */
 export const DEFAULT_MODEL = 'data/sat_model.bin';
@@ -25,8 +25,26 @@ export const UNPUBLISHED_TEXT_BYTES = 521;
 /** sha256 of the original published model (`../shared/data/sat_model.archive.bin`, DESIGN.md "Facts"). */
 export const ARCHIVE_MODEL_SHA256 = '239036a0c2319f6835f56ee54bbc3ae8d19a10ab1224c26c77a3f66e59d2b68b';
 
-/** Environment variables the notebook runner sets. */
-export const ENV = { model: 'SAT_MODEL', data: 'SAT_DATA', out: 'SAT_OUT' } as const;
+/** The held-out text of the paper's text: bytes 1024–2047 of enwik8, relative to the project root. */
+export const DEFAULT_HELDOUT = 'data/enwik_heldout_1024.txt';
+
+/** Environment variables the notebook runner sets (SAT_HELDOUT only with `--heldout`). */
+export const ENV = { model: 'SAT_MODEL', data: 'SAT_DATA', out: 'SAT_OUT', heldout: 'SAT_HELDOUT', zoos: 'SAT_ZOOS' } as const;
+
+/** A text of notebook 07 and the folder of its committed model zoo (lib/core/zoo.ts), relative to the project root. */
+export interface ZooText {
+  readonly key: string;
+  readonly label: string;
+  readonly text: string;
+  readonly zoo: string;
+}
+
+/** The texts notebook 07 compares, the paper's first (data/README.md gives their provenance). */
+export const ZOO_TEXTS: readonly ZooText[] = [
+  { key: 'enwik_1024', label: 'enwik8 bytes 0–1023 (the paper\'s text)', text: DEFAULT_DATA, zoo: 'data/zoo/enwik_1024' },
+  { key: 'enwik_heldout_1024', label: 'enwik8 bytes 1024–2047', text: DEFAULT_HELDOUT, zoo: 'data/zoo/enwik_heldout_1024' },
+  { key: 'seed003_prose_1024', label: 'seed 003 prose, 1024 bytes', text: 'data/seed003_prose_1024.txt', zoo: 'data/zoo/seed003_prose_1024' },
+];
 
 const PACKAGE_NAME = 'sat-rnn-notebooks';
 
@@ -79,6 +97,43 @@ export function inputPaths(choice: Partial<InputPaths> = {}, env: NodeJS.Process
 }
 
 /**
+ * The zoo folder of a text: `<SAT_ZOOS>/<key>` when the environment names another folder of zoos
+ * (tests, experiments), else the committed `data/zoo/<key>`; absolute.
+ */
+export function zooFolder(t: ZooText, env: NodeJS.ProcessEnv = process.env): string {
+  const v = env[ENV.zoos];
+  if (v !== undefined && v.trim() === '') throw new RangeError(`${ENV.zoos}: set but empty; expected a folder`);
+  return v === undefined ? fromRoot(t.zoo) : join(fromRoot(v), t.key);
+}
+
+/**
+ * sha256 over the manifests (zoo.json) of every zoo of ZOO_TEXTS as `zooFolder` finds them, a
+ * missing one counting as empty: the zoos' identity for the runner's cache key (a manifest lists
+ * every finished run with its seed and bpc, so a retrained or added run changes it).
+ */
+export function zoosSha256(env: NodeJS.ProcessEnv = process.env): string {
+  const parts = ZOO_TEXTS.map((t) => {
+    const p = join(zooFolder(t, env), 'zoo.json');
+    return `${t.key}\n${existsSync(p) ? readFileSync(p, 'utf8') : ''}`;
+  });
+  return sha256(new TextEncoder().encode(parts.join('\n')));
+}
+
+/**
+ * The held-out text of a run: `--heldout` (SAT_HELDOUT) when given; otherwise DEFAULT_HELDOUT when
+ * the run's text is the paper's (by sha256), and none for any other text (a held-out text must
+ * belong to the text it is held out from). Returns its absolute path, or null.
+ */
+export function heldoutPath(textSha256: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  const v = env[ENV.heldout];
+  if (v !== undefined) {
+    if (v.trim() === '') throw new RangeError(`${ENV.heldout}: set but empty; expected a path`);
+    return fromRoot(v);
+  }
+  return textSha256 === PAPER_TEXT_SHA256 ? fromRoot(DEFAULT_HELDOUT) : null;
+}
+
+/**
  * Load and validate the model and text of this run (see `inputPaths`). Throws naming the file and
  * what was expected: a readable float32 sat-rnn image of any hidden size, a text of at least 2 bytes.
  */
@@ -87,4 +142,10 @@ export function experimentInputs(choice: Partial<InputPaths> = {}, env: NodeJS.P
   const model = loadModel(paths.modelPath, null);
   const bytes = loadBytes(paths.dataPath, 2);
   return { ...paths, model, bytes };
+}
+
+/** The training log saved beside a model file (`<model without .bin>.train.csv`, as `npm run sat -- train` writes it), or null when there is none. */
+export function trainLogBeside(modelPath: string): string | null {
+  const p = modelPath.replace(/\.bin$/, '') + '.train.csv';
+  return existsSync(p) ? p : null;
 }

@@ -14,9 +14,9 @@ import { basename, join, relative, isAbsolute } from 'node:path';
 import type { DataFrame } from 'danfojs-node';
 import type { SatRnn } from '../core/model.js';
 import { writeFileAtomic } from '../core/files.js';
-import { sha256 } from '../core/data.js';
+import { loadBytes, sha256 } from '../core/data.js';
 import { evaluate } from '../core/rnn.js';
-import { experimentInputs, projectRoot, PAPER_TEXT_SHA256, ARCHIVE_MODEL_SHA256, type ExperimentInputs, type InputPaths } from './inputs.js';
+import { experimentInputs, heldoutPath, projectRoot, PAPER_TEXT_SHA256, ARCHIVE_MODEL_SHA256, type ExperimentInputs, type InputPaths } from './inputs.js';
 import { claimRows, makeClaim, formatTolerance, formatCause, checkEvidence, type Cause, type Claim, type ClaimInput } from './ledger.js';
 import { toDataFrame, dataFrameRows, toCsv, toHtml, toLatex, formatCell, escapeHtml, type Row, type TableFormat } from './table.js';
 import { styleFigure, figureHtml, figureCaption, plotlyScriptTag, plainArrays, type FigureSpec } from './figure.js';
@@ -90,6 +90,19 @@ export class Report {
   get model(): SatRnn { return this.inputs.model; }
   /** The run's text, [n]. */
   get bytes(): Uint8Array { return this.inputs.bytes; }
+
+  /**
+   * The run's held-out text (`--heldout`; by default enwik8 bytes 1024–2047 for the paper's text and
+   * none for another text: see `heldoutPath`), read once; null when there is none.
+   */
+  get heldout(): { readonly path: string; readonly label: string; readonly bytes: Uint8Array } | null {
+    if (this.heldoutText === undefined) {
+      const path = heldoutPath(this.textSha256);
+      this.heldoutText = path === null ? null : { path, label: basename(path), bytes: loadBytes(path) };
+    }
+    return this.heldoutText;
+  }
+  private heldoutText: { readonly path: string; readonly label: string; readonly bytes: Uint8Array } | null | undefined;
 
   /** results/<notebook>/ */
   private resultsDir(): string { return join(this.inputs.outDir, 'results', this.notebook); }
@@ -173,7 +186,14 @@ export class Report {
     const caption = figureCaption(text, spec);
     const t0 = performance.now();
     const fig = styleFigure(name, spec);
-    const files = await exportFigure(fig);
+    let files: Awaited<ReturnType<typeof exportFigure>>;
+    try {
+      files = await exportFigure(fig);
+    } catch (e) {
+      // The browser can reject with a non-Error (an event, undefined) or an empty message; tslab
+      // would then show a bare `<Error>:`. Name the figure and say what came back.
+      throw new Error(`figure ${name}: export failed: ${errorText(e)}`);
+    }
     const dir = this.figuresDir();
     mkdirSync(dir, { recursive: true });
     writeFileAtomic(join(dir, `${name}.svg`), files.svg);
@@ -232,4 +252,15 @@ export class Report {
     this.finished = true;
     await closeExporter();
   }
+}
+
+/** A readable text for any thrown value: an Error's message (or its name), else its JSON or String form. */
+export function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message.trim() !== '' ? e.message : `${e.name} without a message`;
+  if (typeof e === 'string') return e.trim() !== '' ? e : 'an empty string was thrown';
+  try {
+    const json = JSON.stringify(e);
+    if (json !== undefined && json !== '{}') return json;
+  } catch { /* not serialisable */ }
+  return `${String(e)} was thrown`;
 }
