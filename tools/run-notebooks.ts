@@ -31,8 +31,8 @@ import { experimentInputs, heldoutPath, inputPaths, projectRoot, zoosSha256, ENV
 import { loadBytes } from '../lib/core/data.js';
 import { PROGRESS_ENV } from '../lib/notebook/display.js';
 import { processAlive, realPath, writeFileAtomic } from '../lib/core/files.js';
-import { closeExporter, printHtmlToPdf } from '../lib/notebook/export.js';
-import { writePaperBundle } from '../lib/notebook/paper.js';
+import { closeExporter, printHtmlToPdf, serveFigures, warmExporter, FIGURE_SERVER_ENV } from '../lib/notebook/export.js';
+import { drawPaperFigures, writePaperBundle } from '../lib/notebook/paper.js';
 import { figurePreset, FIGURE_PRESETS, DEFAULT_FIGURE_PRESET, type FigurePreset } from '../lib/notebook/figure-preset.js';
 import { writeBook } from '../lib/notebook/book.js';
 import { RUN_KEY_ENV, FIGURE_TIMES_ENV } from '../lib/notebook/report.js';
@@ -246,6 +246,10 @@ interface Context {
   readonly snapshot: string;
   readonly jupyterPath: string;
   readonly config: string;
+  /** The runner's figure server: kernels render their figures in its warm browser. */
+  readonly figureServer: string;
+  /** Called when a notebook's outputs are in place (the runner draws its paper figures meanwhile). */
+  readonly onDone: (name: string) => void;
 }
 
 /**
@@ -275,7 +279,7 @@ async function runNotebook(ctx: Context, file: string, key: string, slot: Return
     JUPYTER_PATH: [ctx.jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(':'),
     [ENV.model]: opts.modelPath, [ENV.data]: opts.dataPath, [ENV.out]: stage, [PROGRESS_ENV]: progressFile,
     // The runner decides the held-out text; unset, a notebook has none (on a text other than the paper's).
-    [RUN_KEY_ENV]: key, [FIGURE_TIMES_ENV]: figureTimes,
+    [RUN_KEY_ENV]: key, [FIGURE_TIMES_ENV]: figureTimes, [FIGURE_SERVER_ENV]: ctx.figureServer,
     PYDEVD_DISABLE_FILE_VALIDATION: '1',
   };
   if (opts.heldoutPath !== null) env[ENV.heldout] = opts.heldoutPath;
@@ -307,6 +311,7 @@ async function runNotebook(ctx: Context, file: string, key: string, slot: Return
     writeFileAtomic(join(stage, 'pdf', `${name}.pdf`), await printHtmlToPdf(join(stage, 'html', `${name}.html`)));
     const handout = since(t2);
     swapIn(stage, opts.outDir, name);
+    ctx.onDone(name);
     console.log(`${prefix} ${name}: done (HTML ${html.toFixed(1)} s, handout ${handout.toFixed(1)} s, total ${seconds(t0)})`);
     return { cached: false, key, execute, figures, html, handout, total: since(t0) };
   } finally {
@@ -323,6 +328,19 @@ function previousSeconds(outDir: string): Record<string, number> {
     return Object.fromEntries(Object.entries(t.notebooks).flatMap(([k, n]) => (n.cached ? [] : [[k, n.total]])));
   } catch {
     return {};
+  }
+}
+
+/**
+ * A notebook's own estimate of its run time (metadata `sat.seconds`, a measured run's total,
+ * rounded), so that a cold run into a fresh folder also starts the longest first; 0 when absent.
+ */
+function hintSeconds(dir: string, file: string): number {
+  try {
+    const v = (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { metadata?: { sat?: { seconds?: unknown } } }).metadata?.sat?.seconds;
+    return typeof v === 'number' && v > 0 ? v : 0;
+  } catch {
+    return 0;
   }
 }
 
@@ -345,12 +363,21 @@ async function main(): Promise<void> {
   let t0 = performance.now();
   const snapshot = ensureLibBuilt(root);
   const jupyterPath = ensureKernelSpec(root);
+  warmExporter(); // chromium starts and evaluates plotly.js while the first kernels start
   const libBuild = since(t0);
   console.log(`lib built (${relative(root, snapshot)}) and kernel ${KERNEL_NAME} ready (${seconds(t0)})`);
 
   mkdirSync(opts.outDir, { recursive: true });
   removeStaleStaging(opts.outDir);
-  const ctx: Context = { opts, root, snapshot, jupyterPath, config: join(root, 'tools', 'nbconvert_config.py') };
+  // One warm browser for every figure of the run: the kernels render through it, and each notebook's
+  // paper figures are drawn in it as soon as that notebook is done, while the others still execute.
+  const figureServer = await serveFigures();
+  let paperFigures: Promise<void> = Promise.resolve();
+  const onDone = (name: string) => {
+    paperFigures = paperFigures.then(() => drawPaperFigures(opts.outDir, name, { figureStyle: opts.figureStyle }));
+    paperFigures.catch(() => undefined); // handled where the bundle awaits it (an error then stops the run)
+  };
+  const ctx: Context = { opts, root, snapshot, jupyterPath, config: join(root, 'tools', 'nbconvert_config.py'), figureServer: figureServer.url, onDone };
   const inputs = {
     snapshot, modelSha256: fileSha256(opts.modelPath), dataSha256: fileSha256(opts.dataPath), configPath: ctx.config,
     heldoutSha256: opts.heldoutPath === null ? null : fileSha256(opts.heldoutPath), zoosSha256: zoosSha256(),
@@ -368,18 +395,22 @@ async function main(): Promise<void> {
       stale.push({ file, key });
     }
   }
-  // Longest first (by the previous run's times), so the last notebook to finish is a short one.
+  // Longest first (by the previous run's times, else the notebooks' own estimates), so the last
+  // notebook to finish is a short one.
   const previous = previousSeconds(opts.outDir);
-  const order = [...stale].sort((a, b) => (previous[basename(b.file, '.ipynb')] ?? 0) - (previous[basename(a.file, '.ipynb')] ?? 0));
+  const expected = (file: string) => previous[basename(file, '.ipynb')] ?? hintSeconds(opts.dir, file);
+  const order = [...stale].sort((a, b) => expected(b.file) - expected(a.file));
   const slot = semaphore(opts.jobs);
   const ran = await Promise.all(order.map(async ({ file, key }) => [basename(file, '.ipynb'), await runNotebook(ctx, file, key, slot)] as const));
   for (const [name, t] of ran) timings[name] = t;
+  await figureServer.close();
 
   t0 = performance.now();
   const index = await writeBook(opts.outDir, Object.fromEntries(ran.map(([name, t]) => [name, t.total])));
   const book = since(t0);
   console.log(`book: ${index}`);
   t0 = performance.now();
+  await paperFigures; // the drawings begun while notebooks ran: the bundle only checks their keys
   const paper = await writePaperBundle(opts.outDir, { figureStyle: opts.figureStyle });
   await closeExporter();
   const paperSeconds = since(t0);

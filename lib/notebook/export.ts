@@ -1,11 +1,22 @@
 /**
  * Static figure export (SVG, PNG, PDF) through Debian's chromium driven by playwright-core.
- * One browser per process, started on first use (start-up takes seconds) and closed by
- * `closeExporter()` (Report.finish calls it). plotly.js is loaded into the page from node_modules.
+ * One browser per process, started on first use (start-up and evaluating plotly.js take seconds)
+ * and closed by `closeExporter()` (Report.finish calls it). plotly.js is loaded into the page from
+ * node_modules.
+ *
+ * A process that renders many figures for others (the notebook runner) can serve its warm browser:
+ * `serveFigures()` answers render requests on a loopback port, and a process whose environment
+ * names that server (`FIGURE_SERVER_ENV`, set by the runner for the kernels it starts) sends its
+ * figures there instead of starting a browser of its own. Same chromium, same page, same bytes.
  */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { plotlyJs, staticLayout, STATIC_FIGURES, type StyledFigure } from './figure.js';
+import { plainArrays, plotlyJs, staticLayout, STATIC_FIGURES, type StyledFigure } from './figure.js';
+
+/** Environment variable naming a figure server (`http://127.0.0.1:<port>/`) this process renders through. */
+export const FIGURE_SERVER_ENV = 'SAT_FIGURE_SERVER';
 
 
 /** The chromium binary (Debian package `chromium`); override with SAT_CHROMIUM. */
@@ -57,6 +68,14 @@ function figurePages(): Promise<{ plot: Page; print: Page }> {
   return pages;
 }
 
+/**
+ * Start the browser and evaluate plotly.js now, so that the first figure does not wait for them
+ * (the runner does this while the lib builds). A failure is reported by the first export.
+ */
+export function warmExporter(): void {
+  figurePages().catch(() => { pages = null; browser = null; });
+}
+
 /** The @font-face rules already added to the kept pages. */
 let facesAdded = new Set<string>();
 
@@ -79,6 +98,8 @@ let lastExport: Promise<unknown> = Promise.resolve();
  * own; the bytes are the same) and printed as it is for the PDF, on a page kept for that.
  */
 export function exportFigure(fig: StyledFigure): Promise<FigureFiles> {
+  const server = process.env[FIGURE_SERVER_ENV];
+  if (server) return renderRemote(server, fig);
   const next = lastExport.then(() => render(fig));
   lastExport = next.catch(() => undefined);
   return next;
@@ -107,6 +128,55 @@ async function render(fig: StyledFigure): Promise<FigureFiles> {
   }, { svg, width: fig.width, height: fig.height });
   const pdf = await print.pdf({ width: `${fig.width}px`, height: `${fig.height}px`, printBackground: true, pageRanges: '1', margin: { top: '0', right: '0', bottom: '0', left: '0' } });
   return { svg, png: Buffer.from(png, 'base64'), pdf: exactMediaBox(pdf, fig.width * PT_PER_PX, fig.height * PT_PER_PX) };
+}
+
+/** The figure files as they cross the loopback connection. */
+interface WireFiles { readonly svg: string; readonly png: string; readonly pdf: string }
+
+/** Render through the figure server at `url` (see `serveFigures`); its errors come back with their message. */
+async function renderRemote(url: string, fig: StyledFigure): Promise<FigureFiles> {
+  let res: Response;
+  try {
+    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(plainArrays(fig)) });
+  } catch (e) {
+    throw new Error(`figure server ${url} (${FIGURE_SERVER_ENV}) did not answer: ${(e as Error).message}; unset ${FIGURE_SERVER_ENV} to render in this process`);
+  }
+  const body = await res.text();
+  if (!res.ok) throw new Error(`figure server ${url}: ${body || `HTTP ${res.status}`}`);
+  const w = JSON.parse(body) as WireFiles;
+  return { svg: w.svg, png: Buffer.from(w.png, 'base64'), pdf: Buffer.from(w.pdf, 'base64') };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((done, failed) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', failed);
+  });
+}
+
+/**
+ * Serve this process's browser to others: each POST of a styled figure (JSON) is rendered by
+ * `exportFigure` here, in turn with this process's own exports, and answered with its files
+ * (PNG and PDF in base64). Listens on 127.0.0.1 only; `url` is what `FIGURE_SERVER_ENV` should hold.
+ */
+export async function serveFigures(): Promise<{ readonly url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    void (async () => {
+      try {
+        if (req.method !== 'POST') throw new RangeError(`expected POST of a styled figure, got ${req.method}`);
+        const files = await exportFigure(JSON.parse(await readBody(req)) as StyledFigure);
+        const wire: WireFiles = { svg: files.svg, png: Buffer.from(files.png).toString('base64'), pdf: Buffer.from(files.pdf).toString('base64') };
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(wire));
+      } catch (e) {
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end((e as Error).message ?? String(e));
+      }
+    })();
+  });
+  await new Promise<void>((listening, failed) => { server.once('error', failed); server.listen(0, '127.0.0.1', listening); });
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise<void>((closed) => server.close(() => closed())) };
 }
 
 /** PDF points per CSS px: chromium prints 96 px to the inch. */

@@ -190,6 +190,52 @@ export function checkFigureFonts(pdfPath: string): void {
   if (bad.length > 0) throw new Error(`${pdfPath}: fonts other than embedded Latin Modern: ${bad.map((f) => `${f.name}${f.embedded ? '' : ' (not embedded)'}`).join(', ')}; a character of the figure has no Latin Modern glyph (see figure-preset.ts)`);
 }
 
+/** Figure file name → key of its drawing, as last written to <paper>/figures/FIGURE_KEYS. */
+function drawnKeys(dir: string): Record<string, string> {
+  const keysPath = join(dir, FIGURE_KEYS);
+  return existsSync(keysPath) ? JSON.parse(readFileSync(keysPath, 'utf8')) as Record<string, string> : {};
+}
+
+/**
+ * Draw one notebook's figures in the preset into `dir` (<paper>/figures/<nb>-<name>.pdf), except
+ * those whose styled spec and drawing code are unchanged since they were drawn (`before`); returns
+ * each figure's file and caption and the keys of all of them.
+ */
+async function drawNotebookFigures(outDir: string, dir: string, r: ReportJson, preset: FigurePreset, before: Readonly<Record<string, string>>, code: string) {
+  const list: { file: string; caption: string }[] = [];
+  const keys: Record<string, string> = {};
+  for (const [name, f] of Object.entries(r.figures)) {
+    const specPath = join(outDir, f.files.find((p) => p.endsWith('.json')) ?? `figures/${r.notebook}/${name}.json`);
+    if (!existsSync(specPath)) throw new Error(`${specPath}: no spec of figure ${name} (results made before figures kept their spec); run npm run notebooks -- --force --only ${r.notebook.slice(0, 2)}`);
+    const fig = presetFigure(name, JSON.parse(readFileSync(specPath, 'utf8')) as FigureSpec, preset);
+    const file = `${r.notebook}-${name}.pdf`, key = sha256(new TextEncoder().encode(code + JSON.stringify({ ...fig, fontFaces: undefined })));
+    if (before[file] !== key || !existsSync(join(dir, file))) {
+      writeFileAtomic(join(dir, file), (await exportFigure(await fitHeight(fig))).pdf);
+      checkFigureFonts(join(dir, file));
+    }
+    keys[file] = key;
+    list.push({ file, caption: f.caption });
+  }
+  return { list, keys };
+}
+
+/**
+ * Draw the paper figures of one notebook of the run (its results in <outDir>/results) ahead of the
+ * bundle, e.g. while other notebooks still execute: `writePaperBundle` then finds them drawn. The
+ * other notebooks' figures and keys are left as they are. Calls must not overlap (the key file).
+ */
+export async function drawPaperFigures(outDir: string, notebook: string, options: PaperOptions = {}): Promise<void> {
+  const preset = options.figureStyle ?? DEFAULT_FIGURE_PRESET;
+  const r = readResults(outDir).find((x) => x.notebook === notebook);
+  if (!r) throw new Error(`${join(outDir, 'results', `${notebook}.json`)}: no results of notebook ${notebook}; it has not run into ${outDir}`);
+  const dir = join(outDir, 'paper', 'figures');
+  mkdirSync(dir, { recursive: true });
+  const before = drawnKeys(dir);
+  const { keys } = await drawNotebookFigures(outDir, dir, r, preset, before, drawingCode());
+  const mine = (file: string) => file.startsWith(`${notebook}-`) && file.endsWith('.pdf');
+  writeFileAtomic(join(dir, FIGURE_KEYS), JSON.stringify({ ...Object.fromEntries(Object.entries(before).filter(([f]) => !mine(f))), ...keys }, null, 1) + '\n');
+}
+
 /**
  * Draw every figure of the run in the preset into <paper>/figures/<nb>-<name>.pdf. A figure whose
  * styled spec is unchanged since the last bundle is not drawn again; files of figures no longer in
@@ -198,29 +244,17 @@ export function checkFigureFonts(pdfPath: string): void {
 async function paperFigures(outDir: string, paper: string, results: readonly ReportJson[], preset: FigurePreset): Promise<Map<string, { file: string; caption: string }[]>> {
   const dir = join(paper, 'figures');
   mkdirSync(dir, { recursive: true });
-  const keysPath = join(dir, FIGURE_KEYS);
-  const before = existsSync(keysPath) ? JSON.parse(readFileSync(keysPath, 'utf8')) as Record<string, string> : {};
+  const before = drawnKeys(dir);
   const keys: Record<string, string> = {};
   const code = drawingCode();
   const figures = new Map<string, { file: string; caption: string }[]>();
   for (const r of results) {
-    const list: { file: string; caption: string }[] = [];
-    for (const [name, f] of Object.entries(r.figures)) {
-      const specPath = join(outDir, f.files.find((p) => p.endsWith('.json')) ?? `figures/${r.notebook}/${name}.json`);
-      if (!existsSync(specPath)) throw new Error(`${specPath}: no spec of figure ${name} (results made before figures kept their spec); run npm run notebooks -- --force --only ${r.notebook.slice(0, 2)}`);
-      const fig = presetFigure(name, JSON.parse(readFileSync(specPath, 'utf8')) as FigureSpec, preset);
-      const file = `${r.notebook}-${name}.pdf`, key = sha256(new TextEncoder().encode(code + JSON.stringify({ ...fig, fontFaces: undefined })));
-      if (before[file] !== key || !existsSync(join(dir, file))) {
-        writeFileAtomic(join(dir, file), (await exportFigure(await fitHeight(fig))).pdf);
-        checkFigureFonts(join(dir, file));
-      }
-      keys[file] = key;
-      list.push({ file, caption: f.caption });
-    }
-    figures.set(r.notebook, list);
+    const drawn = await drawNotebookFigures(outDir, dir, r, preset, before, code);
+    Object.assign(keys, drawn.keys);
+    figures.set(r.notebook, drawn.list);
   }
   for (const f of readdirSync(dir)) if (f !== FIGURE_KEYS && !(f in keys)) rmSync(join(dir, f), { recursive: true, force: true });
-  writeFileAtomic(keysPath, JSON.stringify(keys, null, 1) + '\n');
+  writeFileAtomic(join(dir, FIGURE_KEYS), JSON.stringify(keys, null, 1) + '\n');
   return figures;
 }
 
