@@ -99,7 +99,11 @@ let lastExport: Promise<unknown> = Promise.resolve();
  */
 export function exportFigure(fig: StyledFigure): Promise<FigureFiles> {
   const server = process.env[FIGURE_SERVER_ENV];
-  if (server) return renderRemote(server, fig);
+  return server ? renderRemote(server, fig) : exportHere(fig);
+}
+
+/** `exportFigure` in this process's browser, in turn with its other exports. */
+function exportHere(fig: StyledFigure): Promise<FigureFiles> {
   const next = lastExport.then(() => render(fig));
   lastExport = next.catch(() => undefined);
   return next;
@@ -157,8 +161,8 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /**
- * Serve this process's browser to others: each POST of a styled figure (JSON) is rendered by
- * `exportFigure` here, in turn with this process's own exports, and answered with its files
+ * Serve this process's browser to others: each POST of a styled figure (JSON) is rendered here
+ * (never passed on to another server), in turn with this process's own exports, and answered with its files
  * (PNG and PDF in base64). Listens on 127.0.0.1 only; `url` is what `FIGURE_SERVER_ENV` should hold.
  */
 export async function serveFigures(): Promise<{ readonly url: string; close(): Promise<void> }> {
@@ -166,7 +170,7 @@ export async function serveFigures(): Promise<{ readonly url: string; close(): P
     void (async () => {
       try {
         if (req.method !== 'POST') throw new RangeError(`expected POST of a styled figure, got ${req.method}`);
-        const files = await exportFigure(JSON.parse(await readBody(req)) as StyledFigure);
+        const files = await exportHere(JSON.parse(await readBody(req)) as StyledFigure);
         const wire: WireFiles = { svg: files.svg, png: Buffer.from(files.png).toString('base64'), pdf: Buffer.from(files.pdf).toString('base64') };
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(wire));
       } catch (e) {
