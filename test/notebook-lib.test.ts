@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { makeClaim, verdict, claimRows, formatTolerance, checkEvidence, summarize, formatSummary, differencesMarkdown, candidateRows, CAUSE_KINDS, type CauseKind } from '../lib/notebook/ledger.js';
 import { toDataFrame, dataFrameRows, toCsv, toHtml, toLatex, formatNumber, tableColumns, escapeLatex } from '../lib/notebook/table.js';
 import { macroName } from '../lib/notebook/paper.js';
-import { checkAxes, styleFigure, figureHtml, plotlyScriptTag, OKABE_ITO, STATIC_FIGURES } from '../lib/notebook/figure.js';
+import { checkAxes, styleFigure, figureHtml, plotlyScriptTag, withoutPlotly, OKABE_ITO, STATIC_FIGURES } from '../lib/notebook/figure.js';
 import { inputPaths, experimentInputs, projectRoot, DEFAULT_MODEL, DEFAULT_DATA } from '../lib/notebook/inputs.js';
 import { Report, type ReportJson } from '../lib/notebook/report.js';
 import { saveModel } from '../lib/core/model.js';
@@ -215,6 +215,11 @@ describe('figures', () => {
     expect(tag.match(/<\/script/gi)?.length).toBe(1);
     expect(tag.length).toBeGreaterThan(1_000_000);
     expect(tag).toContain(`if (!window.Plotly && !window.${STATIC_FIGURES})`);  // a handout prints the static PNG
+ 
+    // A handout is printed without the bundle: every copy goes, the rest of the page stays as it was.
+    const page = `<p>a</p>${tag}${html}<script>x()</script>${tag}<p>b</p>`;
+    expect(withoutPlotly(page)).toBe(`<p>a</p>${html}<script>x()</script><p>b</p>`);
+    expect(withoutPlotly(html)).toBe(html);
   });
 });
 

@@ -11,9 +11,11 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { plainArrays, plotlyJs, staticLayout, STATIC_FIGURES, type StyledFigure } from './figure.js';
+import { plainArrays, plotlyJs, staticLayout, withoutPlotly, STATIC_FIGURES, type StyledFigure } from './figure.js';
 
 /** Environment variable naming a figure server (`http://127.0.0.1:<port>/`) this process renders through. */
 export const FIGURE_SERVER_ENV = 'SAT_FIGURE_SERVER';
@@ -294,16 +296,20 @@ function fitDisplayMath(): number {
  * as in a browser, laid out at the printed width, so what is measured is what is printed: long
  * code lines wrap, wide figures and display equations shrink to the line. Figures print as their
  * static PNG (the same figure as the interactive one): STATIC_FIGURES keeps plotly.js from being
- * evaluated, which costs more than the print itself. Pages of one shared browser, so several
+ * evaluated, which costs more than the print itself, and the page is printed from a copy without
+ * the plotly.js bundle (`withoutPlotly`). Pages of one shared browser, so several
  * handouts may print at once.
  */
 export async function printHtmlToPdf(htmlPath: string): Promise<Uint8Array> {
   browser ??= launch();
+  // Printed from a copy without the plotly.js bundle, beside the page so its relative links hold.
+  const copy = join(dirname(htmlPath), `.${basename(htmlPath, '.html')}.print-${process.pid}.html`);
+  writeFileSync(copy, withoutPlotly(readFileSync(htmlPath, 'utf8')));
   const p = await (await browser).newPage({ viewport: { width: PRINT_WIDTH_PX, height: 1000 } });
   try {
     await p.emulateMedia({ media: 'print' });
     await p.addInitScript(`window.${STATIC_FIGURES} = true;`);
-    await p.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
+    await p.goto(pathToFileURL(copy).href, { waitUntil: 'load' });
     await p.evaluate(async () => {
       // MathJax 2 (Debian's nbconvert template) queues its typesetting; wait for the queue to drain.
       const mj = (window as unknown as { MathJax?: { Hub?: { Queue(f: unknown): void } } }).MathJax;
@@ -315,6 +321,7 @@ export async function printHtmlToPdf(htmlPath: string): Promise<Uint8Array> {
     return await p.pdf({ format: 'A4', printBackground: true, margin: { top: mm(HANDOUT_MARGIN_MM.top), bottom: mm(HANDOUT_MARGIN_MM.bottom), left: mm(HANDOUT_MARGIN_MM.left), right: mm(HANDOUT_MARGIN_MM.right) } });
   } finally {
     await p.close();
+    rmSync(copy, { force: true });
   }
 }
 

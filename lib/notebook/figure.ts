@@ -172,7 +172,25 @@ export const STATIC_FIGURES = 'satStaticFigures';
  */
 export function plotlyScriptTag(): string {
   const src = plotlyJs().replace(/<\/script/gi, '<\\/script');
-  return `<script type="text/javascript">if (!window.Plotly && !window.${STATIC_FIGURES}) { (function (define, module, exports) {\n${src}\n}).call(window); }</script>`;
+  return `${PLOTLY_TAG_START}${src}\n}).call(window); }</script>`;
+}
+
+const PLOTLY_TAG_START = `<script type="text/javascript">if (!window.Plotly && !window.${STATIC_FIGURES}) { (function (define, module, exports) {\n`;
+
+/**
+ * The page without the plotly.js bundles `plotlyScriptTag` put in it: a page that shows static
+ * figures never runs them, but chromium still reads megabytes of script (seconds per handout).
+ * The bundle cannot contain `</script` (the tag escapes it), so each ends at the first one.
+ */
+export function withoutPlotly(html: string): string {
+  let out = '', from = 0;
+  for (let at = html.indexOf(PLOTLY_TAG_START); at >= 0; at = html.indexOf(PLOTLY_TAG_START, from)) {
+    const end = html.indexOf('</script>', at);
+    if (end < 0) break;
+    out += html.slice(from, at);
+    from = end + '</script>'.length;
+  }
+  return out + html.slice(from);
 }
 
 /**
