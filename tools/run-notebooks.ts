@@ -363,23 +363,14 @@ async function main(): Promise<void> {
   let t0 = performance.now();
   const snapshot = ensureLibBuilt(root);
   const jupyterPath = ensureKernelSpec(root);
-  warmExporter(); // chromium starts and evaluates plotly.js while the first kernels start
   const libBuild = since(t0);
   console.log(`lib built (${relative(root, snapshot)}) and kernel ${KERNEL_NAME} ready (${seconds(t0)})`);
 
   mkdirSync(opts.outDir, { recursive: true });
   removeStaleStaging(opts.outDir);
-  // One warm browser for every figure of the run: the kernels render through it, and each notebook's
-  // paper figures are drawn in it as soon as that notebook is done, while the others still execute.
-  const figureServer = await serveFigures();
-  let paperFigures: Promise<void> = Promise.resolve();
-  const onDone = (name: string) => {
-    paperFigures = paperFigures.then(() => drawPaperFigures(opts.outDir, name, { figureStyle: opts.figureStyle }));
-    paperFigures.catch(() => undefined); // handled where the bundle awaits it (an error then stops the run)
-  };
-  const ctx: Context = { opts, root, snapshot, jupyterPath, config: join(root, 'tools', 'nbconvert_config.py'), figureServer: figureServer.url, onDone };
+  const config = join(root, 'tools', 'nbconvert_config.py');
   const inputs = {
-    snapshot, modelSha256: fileSha256(opts.modelPath), dataSha256: fileSha256(opts.dataPath), configPath: ctx.config,
+    snapshot, modelSha256: fileSha256(opts.modelPath), dataSha256: fileSha256(opts.dataPath), configPath: config,
     heldoutSha256: opts.heldoutPath === null ? null : fileSha256(opts.heldoutPath), zoosSha256: zoosSha256(),
   };
   const timings: Record<string, NotebookTimings> = {};
@@ -400,6 +391,17 @@ async function main(): Promise<void> {
   const previous = previousSeconds(opts.outDir);
   const expected = (file: string) => previous[basename(file, '.ipynb')] ?? hintSeconds(opts.dir, file);
   const order = [...stale].sort((a, b) => expected(b.file) - expected(a.file));
+  // One warm browser for every figure of the run (none when every notebook is cached): the kernels
+  // render through it, and each notebook's paper figures are drawn in it as soon as that notebook
+  // is done, while the others still execute.
+  if (stale.length > 0) warmExporter(); // chromium starts and evaluates plotly.js while the first kernels start
+  const figureServer = await serveFigures();
+  let paperFigures: Promise<void> = Promise.resolve();
+  const onDone = (name: string) => {
+    paperFigures = paperFigures.then(() => drawPaperFigures(opts.outDir, name, { figureStyle: opts.figureStyle }));
+    paperFigures.catch(() => undefined); // handled where the bundle awaits it (an error then stops the run)
+  };
+  const ctx: Context = { opts, root, snapshot, jupyterPath, config, figureServer: figureServer.url, onDone };
   const slot = semaphore(opts.jobs);
   const ran = await Promise.all(order.map(async ({ file, key }) => [basename(file, '.ipynb'), await runNotebook(ctx, file, key, slot)] as const));
   for (const [name, t] of ran) timings[name] = t;
