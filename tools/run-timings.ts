@@ -64,7 +64,7 @@ export function formatTimings(t: RunTimings): string {
   }
   lines.push(`lib build ${t.libBuild.toFixed(1)} s · book ${t.book.toFixed(1)} s · paper bundle ${t.paper.toFixed(1)} s · whole run ${t.wall.toFixed(1)} s wall, ${t.cpu.toFixed(1)} s CPU (jobs ${t.jobs})`);
   if (figureSeconds.length > 0) {
-    lines.push(`report.figure: median ${median(figureSeconds).toFixed(2)} s, max ${Math.max(...figureSeconds).toFixed(2)} s over ${figureSeconds.length} figures (the first of each notebook starts its browser)`);
+    lines.push(`report.figure: median ${median(figureSeconds).toFixed(2)} s, max ${Math.max(...figureSeconds).toFixed(2)} s over ${figureSeconds.length} figures (all drawn in the runner's browser; the first may wait for it to start)`);
   }
   return lines.join('\n');
 }
