@@ -8,7 +8,8 @@ import { memoryCurve } from '../lib/construction/memory.js';
 import { applyMask, maskCount, maskedKernel, randomMask } from '../lib/construction/scaffold.js';
 import { fitReadout, logMarginal, readoutBpc, readoutLossGrad, readoutProblem, zeroReadout, SCHEDULES } from '../lib/construction/readout.js';
 import { chunkGradient } from '../lib/core/bptt.js';
-import { run } from '../lib/core/rnn.js';
+import { logSoftmaxAt, readout, run } from '../lib/core/rnn.js';
+import { P_FLOOR } from '../lib/construction/score-rules.js';
 import { train } from '../lib/core/train.js';
 import { loadBytes } from '../lib/core/data.js';
 import { GlibcRand } from '../lib/core/glibc-rand.js';
@@ -121,6 +122,23 @@ describe('pseudo-inverse', () => {
     const sw = scaleSweep(p, D, by, [0, 0.5, 1]);
     [0, 0.5, 1].forEach((s, k) => expect(sw.curve[k]).toBeCloseTo(readoutBpc(p, { Wy: D.map((v) => v * s), by }), 10));
     expect(sw.bpc).toBe(Math.min(...sw.curve));
+  });
+
+  it('scaleSweep is the plain readout and logSoftmaxAt per position, bit for bit (also where it skips negligible terms)', () => {
+    const p = smallProblem(8, 120, 5);
+    const D = Float64Array.from({ length: 256 * 8 }, (_, i) => Math.sin(i * 1.7) * 3);
+    const by = logMarginal(p), scales = [0, 0.5, 1, 5, 20, 60];
+    const sw = scaleSweep(p, D, by, scales);
+    const z = new Float64Array(256), logits = new Float64Array(256), n = p.to - p.from;
+    scales.forEach((s, k) => {
+      let bits = 0;
+      for (let t = p.from; t < p.to; t++) {
+        readout(D, new Float64Array(256), 8, p.states, t * 8, z);
+        for (let o = 0; o < 256; o++) logits[o] = by[o] + s * z[o];
+        bits -= Math.max(logSoftmaxAt(logits, p.bytes[t + 1]), Math.log(P_FLOOR));
+      }
+      expect(Object.is(sw.curve[k], bits / n / Math.LN2)).toBe(true);
+    });
   });
 
   it('PI improves on the marginal-only readout', () => {
