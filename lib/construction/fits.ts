@@ -225,6 +225,15 @@ function fitCacheDir(): string | null {
 }
 
 /**
+ * Fit one construction in this thread, shared through FIT_CACHE_ENV's folder as `fitConstructions`
+ * shares (a job claimed elsewhere is fitted here as well rather than waited for: same bits).
+ */
+export function fitConstruction(job: ConstructionJob): ConstructionFit {
+  const dir = fitCacheDir();
+  return (dir === null ? undefined : claimJob(dir, fitKey(job), () => constructionTask(job))?.value) ?? constructionTask(job);
+}
+
+/**
  * Fit constructions on a worker pool (one worker per core), longest first; results in job order
  * (`opts.onResult` receives job indices). With FIT_CACHE_ENV set, the jobs are shared with every
  * other process (or call) using that folder: each is fitted once, by whoever starts it first, and
