@@ -43,14 +43,15 @@ export function heapBase(): usize {
  * C is [M][N]; N must be a multiple of two vectors (8 f32 or 4 f64). `accumulate` adds into C.
  * Register tile: 4 rows × 2 vectors, B strip reused across row blocks.
  */
-function gemm<T>(M: i32, N: i32, K: i32, a: usize, sai: i32, sak: i32, b: usize, c: usize, accumulate: bool): void {
+function gemm<T>(M: i32, N: i32, K: i32, a: usize, sai: i32, sak: i32, b: usize, c: usize, accumulate: bool, lower: bool = false): void {
   const S = <usize>sizeof<T>();
   const W = 32 / <i32>sizeof<T>(); // columns per tile (two vectors)
   const rowB = <usize>N * S;
   const zero = i64x2.splat(0);
   for (let n = 0; n < N; n += W) {
     const bn = b + <usize>n * S;
-    let i = 0;
+    // `lower`: only the row blocks that reach the lower triangle (i + 3 ≥ n) of this column strip.
+    let i = lower ? n - n % 4 : 0;
     for (; i + 4 <= M; i += 4) {
       const c0 = c + (<usize>i * N + n) * S;
       const c1 = c0 + rowB, c2 = c1 + rowB, c3 = c2 + rowB;
@@ -498,4 +499,14 @@ export function transpose64(src: usize, R: i32, C: i32, dst: usize): void {
  */
 export function gemm64(M: i32, N: i32, K: i32, a: usize, sai: i32, sak: i32, b: usize, c: usize, accumulate: bool): void {
   gemm<f64>(M, N, K, a, sai, sak, b, c, accumulate);
+}
+
+/**
+ * The lower triangle (and the diagonal tiles) of C[N][N] = A·B in float64, A(i, k) = a[i·sai + k·sak],
+ * B [K][N], N % 4 == 0: every entry C[i][j], j ≤ i, is summed exactly as `gemm64` sums it, in about
+ * half the work; the tiles above the diagonal ones are left as they were. (Symmetric Gram matrices
+ * whose Cholesky factorization reads the lower triangle only.)
+ */
+export function gemmLower64(N: i32, K: i32, a: usize, sai: i32, sak: i32, b: usize, c: usize): void {
+  gemm<f64>(N, N, K, a, sai, sak, b, c, false, true);
 }

@@ -6,6 +6,9 @@ import { chunkGradientFor } from '../lib/core/kernel.js';
 import { fastEvaluate, fastRun, fastScoreStates } from '../lib/fast/rnn.js';
 import { fastReadoutLossGrad } from '../lib/fast/readout.js';
 import { parallelMap } from '../lib/core/parallel.js';
+import { weightedGramSession } from '../lib/fast/gram.js';
+import { Arena, newInstance } from '../lib/fast/wasm.js';
+import { GlibcRand } from '../lib/core/glibc-rand.js';
 import { parallelBpc } from './parallel-tasks.js';
 import { ridgeSolve } from '../lib/construction/pinv.js';
 import { compileKernels, moduleText } from '../asm/build.js';
@@ -173,6 +176,32 @@ describe('fast ridge solve', () => {
     const fast = ridgeSolve(X, n, k, Y, m, 0.01, 'fast');
     expect(Array.from(fast)).toEqual(Array.from(ref));
     expect(() => ridgeSolve(X, n, k, Y.subarray(1), m, 0.01, 'fast')).toThrow(/Y:/);
+  });
+});
+
+describe('weighted Gram matrices (the Newton blocks)', () => {
+  const n = 203, k = 48;
+  const r = new GlibcRand(21);
+  const X = Float64Array.from({ length: n * k }, () => (r.nextCenteredFloat(1) > 0 ? 1 : -1) * (0.5 + r.nextCenteredFloat(0.5)));
+  const w = Float64Array.from({ length: n }, () => Math.abs(r.nextCenteredFloat(0.25)));
+
+  it('the lower-triangle GEMM sums every entry on and below the diagonal exactly as the full GEMM does', () => {
+    const m = newInstance(), a = new Arena(m);
+    const px = a.alloc(n * k * 8), pf = a.alloc(k * k * 8), pl = a.alloc(k * k * 8);
+    a.f64(px, n * k).set(X);
+    m.gemm64(k, k, n, px, 1, k, px, pf, 0);
+    m.gemmLower64(k, n, px, 1, k, px, pl);
+    const full = a.f64(pf, k * k), lower = a.f64(pl, k * k);
+    for (let i = 0; i < k; i++) for (let j = 0; j <= i; j++) expect(Object.is(lower[i * k + j], full[i * k + j])).toBe(true);
+  });
+
+  it('weightedGramSession is the plain loop Σ_t (w_t·x_ti)·x_tj in t order, bit for bit, mirrored', () => {
+    const G = new Float64Array(k * k);
+    weightedGramSession(X, n, k)(w, G);
+    const ref = new Float64Array(k * k);
+    for (let t = 0; t < n; t++) for (let i = 0; i < k; i++) { const a = w[t] * X[t * k + i]; for (let j = 0; j <= i; j++) ref[i * k + j] += a * X[t * k + j]; }
+    for (let i = 0; i < k; i++) for (let j = 0; j < i; j++) ref[j * k + i] = ref[i * k + j];
+    expect(Buffer.from(G.buffer).equals(Buffer.from(ref.buffer))).toBe(true);
   });
 });
 

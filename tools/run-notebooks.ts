@@ -36,6 +36,7 @@ import { drawPaperFigures, writePaperBundle } from '../lib/notebook/paper.js';
 import { figurePreset, FIGURE_PRESETS, DEFAULT_FIGURE_PRESET, type FigurePreset } from '../lib/notebook/figure-preset.js';
 import { writeBook } from '../lib/notebook/book.js';
 import { RUN_KEY_ENV, FIGURE_TIMES_ENV } from '../lib/notebook/report.js';
+import { FIT_CACHE_ENV } from '../lib/construction/fits.js';
 import { ensureLibBuilt, ensureKernelSpec, makeRunFolder, KERNEL_NAME } from './toolchain.js';
 import { cachedRun, fileSha256, outputsOf, runKey } from './run-cache.js';
 import { formatTimings, TIMINGS_FILE, type ExecutedTimings, type NotebookTimings, type RunTimings } from './run-timings.js';
@@ -284,6 +285,10 @@ async function runNotebook(ctx: Context, file: string, key: string, slot: Return
   };
   if (opts.heldoutPath !== null) env[ENV.heldout] = opts.heldoutPath;
   else delete env[ENV.heldout];
+  // One shared construction-fit folder per invocation (lib/construction/fits.ts), emptied when first used and removed at exit.
+  const fitCache = join(opts.outDir, `.tmp-${process.pid}-fits`);
+  if (!active.folders.has(fitCache)) { rmSync(fitCache, { recursive: true, force: true }); active.folders.add(fitCache); }
+  env[FIT_CACHE_ENV] = fitCache;
   const stopRelay = relayProgress(progressFile, prefix);
   try {
     const status = await run('jupyter', [

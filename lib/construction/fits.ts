@@ -29,6 +29,8 @@ import { newtonReadout, type NewtonOptions, type NewtonStep } from './newton.js'
 import { fitReadout, readoutBpc, readoutProblem, zeroReadout, SCHEDULES, type Readout, type ReadoutProblem, type Schedule } from './readout.js';
 import { ALL, fitSpan, halves, meanBits, positionBits, scoredSpan, type ReadoutLike, type Span } from './score-rules.js';
 import { parallelMap, type ParallelOptions } from '../core/parallel.js';
+import { awaitJob, claimJob, jobKey, readJob } from '../core/job-cache.js';
+import { mkdirSync } from 'node:fs';
 
 /** The protocols of the module comment. */
 export type ProtocolName = 'original' | 'original-halves' | 'heldout';
@@ -185,16 +187,83 @@ function cost(job: ConstructionJob): number {
   return epochs * H * (job.protocol === 'heldout' ? 0.5 : 1);
 }
 
+/** Names a folder of fits shared by the processes of one run (lib/core/job-cache.ts); unset, nothing is shared. */
+export const FIT_CACHE_ENV = 'SAT_FIT_CACHE';
+
+/** Version of the fitting code in `fitKey`: change it when any fit's result changes (the runner's per-run folder covers a lib change). */
+const FIT_CODE_VERSION = 'construction-fits/1';
+
+/** The shared-fit key of a job: sha256 over the code version, carrier, protocol, method, bytes and the init readout's exact bits. */
+export function fitKey(job: ConstructionJob): string {
+  const c = job.carrier as unknown as Record<string, unknown>;
+  const carrier = JSON.stringify(Object.keys(c).sort().map((k) => [k, c[k]]));
+  return jobKey([FIT_CODE_VERSION, carrier, job.protocol, job.method, job.bytes, ...(job.init ? ['init', job.init.Wy, job.init.by] : ['no init'])]);
+}
+
+/** Input of `sharedConstructionTask`: a job, the shared folder and the job's `fitKey`. */
+export interface SharedConstructionJob {
+  readonly job: ConstructionJob;
+  readonly dir: string;
+  readonly key: string;
+}
+
+/**
+ * `constructionTask` through the shared folder (a `parallelMap` task): a finished fit is read, an
+ * unclaimed job is claimed, fitted and written; null when another claim holds the job.
+ */
+export function sharedConstructionTask({ job, dir, key }: SharedConstructionJob): ConstructionFit | null {
+  return claimJob(dir, key, () => constructionTask(job))?.value ?? null;
+}
+
+/** The shared-fit folder named by FIT_CACHE_ENV (created if missing), or null when it is unset. */
+function fitCacheDir(): string | null {
+  const dir = process.env[FIT_CACHE_ENV];
+  if (dir === undefined) return null;
+  if (dir.trim() === '') throw new RangeError(`${FIT_CACHE_ENV}: set but empty; expected a folder for the run's shared fits`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * Fit one construction in this thread, shared through FIT_CACHE_ENV's folder as `fitConstructions`
+ * shares (a job claimed elsewhere is fitted here as well rather than waited for: same bits).
+ */
+export function fitConstruction(job: ConstructionJob): ConstructionFit {
+  const dir = fitCacheDir();
+  return (dir === null ? undefined : claimJob(dir, fitKey(job), () => constructionTask(job))?.value) ?? constructionTask(job);
+}
+
 /**
  * Fit constructions on a worker pool (one worker per core), longest first; results in job order
- * (`opts.onResult` receives job indices).
+ * (`opts.onResult` receives job indices). With FIT_CACHE_ENV set, the jobs are shared with every
+ * other process (or call) using that folder: each is fitted once, by whoever starts it first, and
+ * read back by the others bit for bit (its `seconds` are those of the process that fitted it).
  */
 export async function fitConstructions(jobs: readonly ConstructionJob[], opts: ParallelOptions = {}): Promise<ConstructionFit[]> {
-  const order = jobs.map((job, i) => ({ job, i })).sort((a, b) => cost(b.job) - cost(a.job));
-  const onResult = opts.onResult && ((k: number, done: number, total: number, fit: unknown) => opts.onResult!(order[k].i, done, total, fit));
-  const fits = await parallelMap<ConstructionJob, ConstructionFit>(new URL(import.meta.url), 'constructionTask', order.map((o) => o.job), { ...opts, onResult });
+  const url = new URL(import.meta.url);
   const out = new Array<ConstructionFit>(jobs.length);
-  order.forEach((o, k) => { out[o.i] = fits[k]; });
+  let done = 0;
+  const deliver = (i: number, fit: ConstructionFit) => { out[i] = fit; done++; opts.onResult?.(i, done, jobs.length, fit); };
+  const order = jobs.map((job, i) => ({ job, i })).sort((a, b) => cost(b.job) - cost(a.job));
+  const dir = fitCacheDir();
+  if (dir === null) {
+    await parallelMap<ConstructionJob, ConstructionFit>(url, 'constructionTask', order.map((o) => o.job), { workers: opts.workers, onResult: (k, _d, _t, fit) => deliver(order[k].i, fit) });
+    return out;
+  }
+  const keys = jobs.map(fitKey);
+  // Finished fits are read; the workers claim each other job as they start it and skip one claimed elsewhere.
+  const todo = order.filter(({ i }) => {
+    const fit = readJob<ConstructionFit>(dir, keys[i]);
+    if (fit !== undefined) deliver(i, fit);
+    return fit === undefined;
+  });
+  const claimed: number[] = [];
+  await parallelMap<SharedConstructionJob, ConstructionFit | null>(url, 'sharedConstructionTask', todo.map(({ job, i }) => ({ job, dir, key: keys[i] })), {
+    workers: opts.workers,
+    onResult: (k, _d, _t, fit) => { if (fit) deliver(todo[k].i, fit); else claimed.push(todo[k].i); },
+  });
+  // Jobs claimed elsewhere: wait for their fits, taking over a claim that ended without one.
+  await Promise.all(claimed.map((i) => awaitJob(dir, keys[i], () => constructionTask(jobs[i])).then((fit) => deliver(i, fit))));
   return out;
 }
 

@@ -75,40 +75,50 @@ export interface ScaleSweep {
 export function scaleSweep(p: ReadoutProblem, D: Float64Array, by: Float64Array, scales: readonly number[]): ScaleSweep {
   if (scales.length === 0) throw new RangeError('scales: expected at least one value');
   if (D.length !== VOCAB * p.hidden) throw new RangeError(`D: ${D.length} values, expected 256×${p.hidden}`);
-  const n = p.to - p.from, H = p.hidden, S = p.states;
-  // Z[r][o] = D[o]·h(from + r), summed from 0 in j order (the reference `readout` with by = 0).
+  const n = p.to - p.from, H = p.hidden, S = p.states, K = scales.length, bytes = p.bytes, from = p.from;
+  // Z[r][o] = D[o]·h(from + r), summed from 0 in j order (the reference `readout` with by = 0);
+  // four outputs at a time share the loads of h, each its own sum in the same order.
   const Z = new Float64Array(n * VOCAB);
   for (let r = 0; r < n; r++) {
-    const h = (p.from + r) * H;
-    for (let o = 0; o < VOCAB; o++) {
-      const row = o * H;
-      let z = 0;
-      for (let j = 0; j < H; j++) z += D[row + j] * S[h + j];
-      Z[r * VOCAB + o] = z;
+    const h = (from + r) * H, zr = r * VOCAB;
+    for (let o = 0; o < VOCAB; o += 4) {
+      const d0 = o * H, d1 = d0 + H, d2 = d1 + H, d3 = d2 + H;
+      let z0 = 0, z1 = 0, z2 = 0, z3 = 0;
+      for (let j = 0; j < H; j++) {
+        const x = S[h + j];
+        z0 += D[d0 + j] * x; z1 += D[d1 + j] * x; z2 += D[d2 + j] * x; z3 += D[d3 + j] * x;
+      }
+      Z[zr + o] = z0; Z[zr + o + 1] = z1; Z[zr + o + 2] = z2; Z[zr + o + 3] = z3;
     }
   }
-  // Per scale: −log softmax(by + s·Z[r])[x], the operations of `logSoftmaxAt`, in its order.
-  const curve = new Float64Array(scales.length);
-  const logits = new Float64Array(VOCAB);
-  for (let k = 0; k < scales.length; k++) {
-    const s = scales[k];
-    let bits = 0;
-    for (let r = 0; r < n; r++) {
-      const zr = r * VOCAB;
+  // Per position, per scale: −log softmax(by + s·Z[r])[x], the operations of `logSoftmaxAt`, in its
+  // order; each scale's bits summed over the positions in order.
+  const s = Float64Array.from(scales), bits = new Float64Array(K), logits = new Float64Array(VOCAB);
+  for (let r = 0; r < n; r++) {
+    const zr = r * VOCAB, next = bytes[from + r + 1];
+    for (let k = 0; k < K; k++) {
+      const sk = s[k];
       let max = -Infinity;
       for (let o = 0; o < VOCAB; o++) {
-        const l = by[o] + s * Z[zr + o];
+        const l = by[o] + sk * Z[zr + o];
         logits[o] = l;
         if (l > max) max = l;
       }
       let sum = 0;
-      for (let o = 0; o < VOCAB; o++) sum += Math.exp(logits[o] - max);
-      bits -= Math.max(logits[p.bytes[p.from + r + 1]] - max - Math.log(sum), LN_P_FLOOR);
+      for (let o = 0; o < VOCAB; o++) {
+        const d = logits[o] - max;
+        // Once sum ≥ 1, a term exp(d) < e^−37 < 2^−53 is below half its ulp: adding it leaves sum
+        // unchanged to the bit, so its exp is skipped (most terms: the softmax is peaked).
+        if (d < -37 && sum >= 1) continue;
+        sum += Math.exp(d);
+      }
+      bits[k] -= Math.max(logits[next] - max - Math.log(sum), LN_P_FLOOR);
     }
-    curve[k] = bits / n / Math.LN2;
   }
+  const curve = new Float64Array(K);
+  for (let k = 0; k < K; k++) curve[k] = bits[k] / n / Math.LN2;
   let best = 0;
-  for (let k = 1; k < scales.length; k++) if (curve[k] < curve[best]) best = k;
+  for (let k = 1; k < K; k++) if (curve[k] < curve[best]) best = k;
   return { scale: scales[best], bpc: curve[best], curve };
 }
 

@@ -5,7 +5,7 @@
  *
  * A temporary file is named `<target>.<pid>.<time>.tmp`; one whose process is gone is stale.
  */
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** Write `data` to `path` atomically: a temporary file in the same folder, then rename. */
@@ -69,11 +69,15 @@ export interface Lock {
   release(): void;
 }
 
+/** An empty lock (its creator has not written its pid yet) counts as held for this long, then as stale. */
+const EMPTY_LOCK_GRACE_MS = 10_000;
+
 /**
- * Take the lock `<path>.lock` for writing `path`: created exclusively, holding this pid. A lock held
- * by a live process throws, naming it; a lock whose process is gone is taken over.
+ * Try to take the lock `<path>.lock` for writing `path`: created exclusively, holding this pid.
+ * Returns null while another live process (or, by pid, another thread of this one) holds it; a lock
+ * whose process is gone is taken over.
  */
-export function lockOutput(path: string): Lock {
+export function tryLockOutput(path: string): Lock | null {
   const lock = `${path}.lock`;
   for (let attempt = 0; attempt < 2; attempt++) {
     let fd: number;
@@ -81,10 +85,7 @@ export function lockOutput(path: string): Lock {
       fd = openSync(lock, 'wx');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`${lock}: cannot create the lock for ${path} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-      const pid = Number(readFileSync(lock, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) {
-        throw new Error(`${path} is being written by another run (pid ${pid}, lock ${lock}); wait for it, or remove the lock if that process is not a sat-rnn run`);
-      }
+      if (lockHolder(lock) !== null) return null;
       try { unlinkSync(lock); } catch { /* another run took it over first */ }
       continue;
     }
@@ -101,4 +102,31 @@ export function lockOutput(path: string): Lock {
     };
   }
   throw new Error(`${lock}: could not take the lock for ${path}`);
+}
+
+/**
+ * The live pid holding the lock file `lock`, or null if it is stale (its process is gone) or gone
+ * itself. A lock still empty (created, pid not yet written) is held (pid 0) for a grace period.
+ */
+export function lockHolder(lock: string): number | null {
+  let text: string, mtime: number;
+  try {
+    text = readFileSync(lock, 'utf8').trim();
+    mtime = statSync(lock).mtimeMs;
+  } catch {
+    return null;
+  }
+  if (text === '') return Date.now() - mtime < EMPTY_LOCK_GRACE_MS ? 0 : null;
+  const pid = Number(text);
+  return Number.isInteger(pid) && pid > 0 && processAlive(pid) ? pid : null;
+}
+
+/**
+ * Take the lock `<path>.lock` for writing `path`: created exclusively, holding this pid. A lock held
+ * by a live process throws, naming it; a lock whose process is gone is taken over.
+ */
+export function lockOutput(path: string): Lock {
+  const lock = tryLockOutput(path);
+  if (lock) return lock;
+  throw new Error(`${path} is being written by another run (pid ${lockHolder(`${path}.lock`) ?? '?'}, lock ${path}.lock); wait for it, or remove the lock if that process is not a sat-rnn run`);
 }

@@ -1,8 +1,9 @@
 /**
  * Weighted Gram matrices G = Σ_t w[t]·x(t)x(t)ᵀ over fixed rows X [n][k], for many weight vectors
  * (the Hessian blocks of lib/construction/newton.ts, one per output): X is copied once into a kernel instance of
- * its own, and each G is one float64 WebAssembly SIMD GEMM (w ⊙ X)ᵀ·X. The sums run in another
- * order than a scalar loop, so G agrees with it to rounding, not bit for bit.
+ * its own, and each G is one float64 WebAssembly SIMD GEMM (w ⊙ X)ᵀ·X of its lower triangle
+ * (half the work), mirrored into the upper one. Each G[i][j], j ≤ i, is Σ_t (w[t]·x_ti)·x_tj summed
+ * over t in order from 0, the operations of the plain loop, so G is bit-identical to it.
  */
 import { Arena, newInstance } from './wasm.js';
 
@@ -28,7 +29,8 @@ export function weightedGramSession(X: Float64Array, n: number, k: number): Weig
       const wt = weights[t], row = t * k;
       for (let j = 0; j < k; j++) xw[row + j] = wt * x[row + j];
     }
-    w.gemm64(k, k, n, pxw, 1, k, px, pg, 0); // G[i][j] = Σ_t xw[t][i]·x[t][j]
+    w.gemmLower64(k, n, pxw, 1, k, px, pg); // G[i][j] = Σ_t xw[t][i]·x[t][j], j ≤ i
+    for (let i = 0; i < k; i++) for (let j = 0; j < i; j++) g[j * k + i] = g[i * k + j];
     out.set(g);
   };
 }

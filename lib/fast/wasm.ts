@@ -31,6 +31,7 @@ export interface KernelExports {
   readoutGrad64(H: number, from: number, to: number, x: number, hs: number, wyT: number, by: number, z: number, gWy: number, gby: number): number;
   transpose64(src: number, R: number, C: number, dst: number): void;
   gemm64(M: number, N: number, K: number, a: number, sai: number, sak: number, b: number, c: number, accumulate: number): void;
+  gemmLower64(N: number, K: number, a: number, sai: number, sak: number, b: number, c: number): void;
 }
 
 let compiled: WebAssembly.Module | null = null;
