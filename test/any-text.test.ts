@@ -76,7 +76,10 @@ describe('the carrier heat-map on any bytes (notebook 03)', () => {
     expect([z.length, z[0].length]).toEqual([16, 256]);
     for (const [i, t] of [[0, 0], [7, 100], [15, 255]]) expect(z[i][t]).toBe(states[t * 16 + i] >= 0 ? 1 : -1);
     const ticks = axes(fig).xaxis.ticktext;
-    expect(ticks).toEqual(Array.from(text, (x, t) => `${t}<br>${byteTickLabel(x)}`));
+    // Hex labels are wider than a column: odd positions one line lower. A text without them is not staggered.
+    expect(ticks).toEqual(Array.from(text, (x, t) => `${t}<br>${t % 2 === 1 ? '<br>' : ''}${byteTickLabel(x)}`));
+    const plain = new TextEncoder().encode('<a & b>\n');
+    expect(axes(registerHeatmap(carrierStates(spec, plain), 16, plain, 8, 8)).xaxis.ticktext).toEqual(['0<br>&lt;', '1<br>a', '2<br>␣', '3<br>&amp;', '4<br>␣', '5<br>b', '6<br>&gt;', '7<br>⏎']);
     expect(axes(fig).yaxis.ticktext).toEqual(['g0', 'g1']);
     expect(() => registerHeatmap(states, 16, text, 257, 8)).toThrow(/positions 257, expected 1 … 256/);
     expect(() => registerHeatmap(states, 16, text, 40, 5)).toThrow(/5 bits per group do not divide H = 16/);

@@ -76,7 +76,7 @@ export function stateExplorer(frames: readonly StateFrame[], o: StateExplorerOpt
  * The sign of every unit of a shift-register carrier over its first `positions` positions: rows the
  * H units (row 8g + j is bit j of group g, ticked every `bits` rows as g0, g1, …), columns the
  * positions, each ticked by t and its input byte x_t drawn by `byteTickLabel` (any byte value,
- * control characters included, is a safe label). `states` is [n][H] row-major (`carrierStates`),
+ * control characters included, is a safe label; hex labels staggered over two lines). `states` is [n][H] row-major (`carrierStates`),
  * `bytes` [n], positions ≤ n.
  */
 export function registerHeatmap(states: Float64Array, hidden: number, bytes: Uint8Array, positions: number, bits: number): FigureSpec {
@@ -87,10 +87,13 @@ export function registerHeatmap(states: Float64Array, hidden: number, bytes: Uin
   const ts = Array.from({ length: positions }, (_, t) => t);
   const signs = Array.from({ length: hidden }, (_, i) => ts.map((t) => (states[t * hidden + i] >= 0 ? 1 : -1)));
   const groups = Array.from({ length: hidden / bits }, (_, g) => g);
+  // Hex labels (0x07) are wider than a column: staggered over two lines, odd positions one line lower, they do not touch.
+  const labels = ts.map((t) => byteTickLabel(bytes[t]));
+  const stagger = labels.some((l) => l.startsWith('0x'));
   return {
     data: [{ type: 'heatmap', z: signs, x: ts, zmin: -1, zmax: 1, colorscale: SIGN_COLOURS, colorbar: { title: { text: 'sign h' }, tickvals: [-1, 1] } }],
     layout: {
-      xaxis: { title: { text: 'position t (input byte x_t below the tick)' }, tickvals: ts, ticktext: ts.map((t) => `${t}<br>${byteTickLabel(bytes[t])}`), tickfont: { size: 9 } },
+      xaxis: { title: { text: 'position t (input byte x_t below the tick)' }, tickvals: ts, ticktext: ts.map((t) => `${t}<br>${stagger && t % 2 === 1 ? '<br>' : ''}${labels[t]}`), tickfont: { size: 9 }, tickangle: 0 },
       yaxis: { title: { text: `hidden unit ${bits}g + j (group g = offset in steps)` }, autorange: 'reversed', tickvals: groups.map((g) => bits * g), ticktext: groups.map((g) => `g${g}`) },
     },
     width: 900, height: 520,
