@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel } from '../lib/core/model.js';
 import { loadBytes, sha256, ENWIK_1024_SHA256 } from '../lib/core/data.js';
+import { countScore, knRule, ngramFamily } from '../lib/counting/models.js';
 import { evaluate } from '../lib/core/rnn.js';
 import { verdict } from '../lib/notebook/ledger.js';
 import type { ReportJson } from '../lib/notebook/report.js';
@@ -316,6 +317,53 @@ describe('npm run notebooks', () => {
     expect(bad.stderr).toMatch(/missing\.txt: cannot be read/);
     expect(existsSync(join(dir, 'c'))).toBe(false);
   }, 600_000);
+
+  it('notebook 06 on another text: no held-out claim, column or trace without --heldout; with it, the held-out claim as lib computes it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sat-nb06-'));
+    const prose = join(ROOT, 'data/seed003_prose_1024.txt'), heldout = join(ROOT, 'data/enwik_heldout_1024.txt');
+    const [none, given] = await Promise.all([
+      runNotebooks(['--only', '06', '--model', MODEL, '--data', prose, '--out', join(dir, 'none')]),
+      runNotebooks(['--only', '06', '--model', MODEL, '--data', prose, '--heldout', heldout, '--out', join(dir, 'given')]),
+    ]);
+    expect(none.status, none.stdout + none.stderr).toBe(0);
+    expect(given.status, given.stdout + given.stderr).toBe(0);
+    const results = (run: string) => JSON.parse(readFileSync(join(dir, run, 'results/06-counting.json'), 'utf8')) as ReportJson;
+    const [a, b] = [results('none'), results('given')];
+    const ids = (r: ReportJson) => r.claims.map((c) => c.id);
+    expect(ids(b).filter((id) => !ids(a).includes(id))).toEqual(['count.kn_heldout_best']);
+    // Every other claim is the same number: the held-out text only adds.
+    expect(a.claims.map((c) => [c.id, c.measured])).toEqual(b.claims.filter((c) => c.id !== 'count.kn_heldout_best').map((c) => [c.id, c.measured]));
+    const heldoutColumns = (r: ReportJson) => Object.keys(r.tables.counting[0]).filter((k) => k.includes('held out'));
+    expect(heldoutColumns(a)).toEqual([]);
+    expect(heldoutColumns(b)).toHaveLength(3);
+    const textBytes = loadBytes(prose), heldoutBytes = loadBytes(heldout);
+    const knBest = Math.min(...Array.from({ length: 14 }, (_, i) => countScore(heldoutBytes, ngramFamily(i + 1), knRule, 'heldout', textBytes).bpc));
+    expect(b.claims.find((c) => c.id === 'count.kn_heldout_best')!.measured).toBe(knBest);
+    const html = (run: string) => readFileSync(join(dir, run, 'html/06-counting.html'), 'utf8');
+    expect(html('none')).toMatch(/No held-out text<\/strong> in this run: the text <code>seed003_prose_1024\.txt<\/code> is not the paper/);
+    expect(html('given')).toMatch(/Held-out text<\/strong>: <code>enwik_heldout_1024\.txt, enwik8 bytes 1024–2047<\/code>/);
+    // The figure as stored: held-out traces (the dotted curves and the sat-rnn's held-out line) only with a held-out text.
+    const traces = (run: string) => (JSON.parse(readFileSync(join(dir, run, 'figures/06-counting/bpc-by-order.json'), 'utf8')) as { data: { name: string }[] }).data.map((t) => t.name);
+    expect(traces('none').filter((n) => /held/.test(n))).toEqual([]);
+    expect(traces('given').filter((n) => /held/.test(n))).toEqual(['PPM-C, held out', 'Kneser–Ney, held out', 'pattern chain, PPM-C, held out', 'sat-rnn, held-out text']);
+  }, 900_000);
+
+  it('a figure cell whose export fails stops the run showing the figure and what failed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sat-figfail-'));
+    const src = join(dir, 'src');
+    mkdirSync(src);
+    // Raw control characters as tick labels make an SVG that is not XML: what notebook 03 drew on random bytes before byteTickLabel.
+    notebookFile(join(src, '91-figfail.ipynb'), [
+      "import { Report } from 'sat-rnn/lib/notebook';\nconst report = Report.open('91-figfail');",
+      "await report.figure('raw-bytes', { data: [{ type: 'scatter', x: [0, 1], y: [0, 1] }], layout: { xaxis: { title: 'byte', tickvals: [0, 1], ticktext: [String.fromCharCode(7), String.fromCharCode(27)] }, yaxis: { title: 'y' } } }, 'raw labels');",
+      "console.log('AFTER THE FIGURE');",
+    ]);
+    const r = await runNotebooks(['--dir', src, '--model', MODEL, '--out', join(dir, 'out')]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/CELL 1 FAILED/);
+    expect(r.stderr).toMatch(/figure raw-bytes: export failed: .*the SVG did not load as an image/);
+    expect(r.stdout + r.stderr).not.toContain('AFTER THE FIGURE');
+  }, 120_000);
 
   it('notebook 00 shows the training log saved beside a model of the zoo, and says so', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sat-nb00-log-'));

@@ -5,6 +5,8 @@
  *   gridExplorer      03      the analytic readout's bpc over the (α, scale) grid under the three rules
  *   continuumExplorer 04      the learning curves of the continuum, one update at a time
  *   gapExplorer       05      the export gap per layer as α moves, with and without clipping
+ * and one static figure drawn with the same sign colours:
+ *   registerHeatmap   03      the carrier's signs over the first positions, each labelled by its input byte
  */
 import { byteLabel } from '../prediction/anatomy.js';
 import type { StateFrame } from '../core/frames.js';
@@ -13,7 +15,7 @@ import { gridChoice } from '../construction/fits.js';
 import type { LayerGapFrame } from '../sn/gap.js';
 import { explorableFigure } from './explorable.js';
 import type { FigureSpec, Trace } from './figure.js';
-import { OKABE_ITO } from './figure.js';
+import { OKABE_ITO, byteTickLabel } from './figure.js';
 
 const SIGN_COLOURS = [[0, OKABE_ITO[1]], [0.5, OKABE_ITO[1]], [0.5, OKABE_ITO[0]], [1, OKABE_ITO[0]]];
 
@@ -68,6 +70,34 @@ export function stateExplorer(frames: readonly StateFrame[], o: StateExplorerOpt
     },
     width: 900, height: 560,
   });
+}
+
+/**
+ * The sign of every unit of a shift-register carrier over its first `positions` positions: rows the
+ * H units (row 8g + j is bit j of group g, ticked every `bits` rows as g0, g1, …), columns the
+ * positions, each ticked by t and its input byte x_t drawn by `byteTickLabel` (any byte value,
+ * control characters included, is a safe label; hex labels staggered over two lines). `states` is [n][H] row-major (`carrierStates`),
+ * `bytes` [n], positions ≤ n.
+ */
+export function registerHeatmap(states: Float64Array, hidden: number, bytes: Uint8Array, positions: number, bits: number): FigureSpec {
+  const n = bytes.length;
+  if (states.length !== n * hidden) throw new RangeError(`registerHeatmap: states hold ${states.length} values, expected n × H = ${n} × ${hidden}`);
+  if (!Number.isInteger(positions) || positions < 1 || positions > n) throw new RangeError(`registerHeatmap: positions ${positions}, expected 1 … ${n} (the text's length)`);
+  if (!Number.isInteger(bits) || bits < 1 || hidden % bits !== 0) throw new RangeError(`registerHeatmap: ${bits} bits per group do not divide H = ${hidden}`);
+  const ts = Array.from({ length: positions }, (_, t) => t);
+  const signs = Array.from({ length: hidden }, (_, i) => ts.map((t) => (states[t * hidden + i] >= 0 ? 1 : -1)));
+  const groups = Array.from({ length: hidden / bits }, (_, g) => g);
+  // Hex labels (0x07) are wider than a column: staggered over two lines, odd positions one line lower, they do not touch.
+  const labels = ts.map((t) => byteTickLabel(bytes[t]));
+  const stagger = labels.some((l) => l.startsWith('0x'));
+  return {
+    data: [{ type: 'heatmap', z: signs, x: ts, zmin: -1, zmax: 1, colorscale: SIGN_COLOURS, colorbar: { title: { text: 'sign h' }, tickvals: [-1, 1] } }],
+    layout: {
+      xaxis: { title: { text: 'position t (input byte x_t below the tick)' }, tickvals: ts, ticktext: ts.map((t) => `${t}<br>${stagger && t % 2 === 1 ? '<br>' : ''}${labels[t]}`), tickfont: { size: 9 }, tickangle: 0 },
+      yaxis: { title: { text: `hidden unit ${bits}g + j (group g = offset in steps)` }, autorange: 'reversed', tickvals: groups.map((g) => bits * g), ticktext: groups.map((g) => `g${g}`) },
+    },
+    width: 900, height: 520,
+  };
 }
 
 const RULES: ReadonlyArray<{ rule: keyof RuleScores; name: string; colour: string; symbol: string }> = [

@@ -12,5 +12,5 @@ export { toDataFrame, formatNumber, escapeHtml, type Row, type Cell, type TableF
 export { OKABE_ITO, FONT_FAMILY, byteTickLabel, type FigureSpec, type Frame, type Trace, type Layout } from './figure.js';
 export { displayHtml, displayMarkdown, progressLine, inKernel, type ProgressLine } from './display.js';
 export { explorableFigure, type ExplorableFrame, type ExplorableOptions } from './explorable.js';
-export { stateExplorer, gridExplorer, continuumExplorer, gapExplorer, type StateExplorerOptions, type ContinuumCurve } from './explorables.js';
+export { stateExplorer, gridExplorer, continuumExplorer, gapExplorer, registerHeatmap, type StateExplorerOptions, type ContinuumCurve } from './explorables.js';
 export { derivationMarkdown } from './derivation.js';

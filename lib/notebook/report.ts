@@ -16,7 +16,7 @@ import type { SatRnn } from '../core/model.js';
 import { writeFileAtomic } from '../core/files.js';
 import { loadBytes, sha256 } from '../core/data.js';
 import { evaluate } from '../core/rnn.js';
-import { experimentInputs, heldoutPath, projectRoot, PAPER_TEXT_SHA256, ARCHIVE_MODEL_SHA256, type ExperimentInputs, type InputPaths } from './inputs.js';
+import { experimentInputs, fromRoot, heldoutPath, projectRoot, PAPER_TEXT_SHA256, ARCHIVE_MODEL_SHA256, ZOO_TEXTS, type ExperimentInputs, type InputPaths } from './inputs.js';
 import { claimRows, makeClaim, formatTolerance, formatCause, checkEvidence, type Cause, type Claim, type ClaimInput } from './ledger.js';
 import { toDataFrame, dataFrameRows, toCsv, toHtml, toLatex, formatCell, escapeHtml, type Row, type TableFormat } from './table.js';
 import { styleFigure, figureHtml, figureCaption, plotlyScriptTag, plainArrays, type FigureSpec } from './figure.js';
@@ -49,6 +49,12 @@ export const FIGURE_TIMES_ENV = 'SAT_FIGURE_TIMES';
 
 const NOTEBOOK_ID = /^\d\d[a-z0-9]*-[a-z0-9-]+$/;
 const NAME = /^[a-z0-9][a-z0-9_-]*$/;
+
+/** A text file as captions name it: its file name, and what it is when it is one of the project's texts (ZOO_TEXTS). */
+function textLabelOf(path: string): string {
+  const known = ZOO_TEXTS.find((t) => fromRoot(t.text) === path);
+  return known === undefined ? basename(path) : `${basename(path)}, ${known.label}`;
+}
 
 /** A path for the results file: relative to the project root when inside it. */
 function portablePath(p: string): string {
@@ -98,11 +104,23 @@ export class Report {
   get heldout(): { readonly path: string; readonly label: string; readonly bytes: Uint8Array } | null {
     if (this.heldoutText === undefined) {
       const path = heldoutPath(this.textSha256);
-      this.heldoutText = path === null ? null : { path, label: basename(path), bytes: loadBytes(path) };
+      this.heldoutText = path === null ? null : { path, label: textLabelOf(path), bytes: loadBytes(path) };
     }
     return this.heldoutText;
   }
   private heldoutText: { readonly path: string; readonly label: string; readonly bytes: Uint8Array } | null | undefined;
+
+  /**
+   * One markdown sentence on the run's held-out text: its label and size, or that there is none,
+   * why, and how to give one. Notebooks show it where they introduce their held-out columns.
+   */
+  heldoutNote(): string {
+    const h = this.heldout;
+    return h !== null
+      ? `**Held-out text**: \`${h.label}\` (${h.bytes.length} bytes); it is only scored: the model and every fit of the notebook come from the training text.`
+      : `**No held-out text** in this run: the text \`${this.textLabel}\` is not the paper's, and a held-out text belongs to the text it is held out from, so every held-out column, trace, sentence and claim is left out. ` +
+        'Give one with `npm run notebooks -- --heldout <file>`.';
+  }
 
   /** results/<notebook>/ */
   private resultsDir(): string { return join(this.inputs.outDir, 'results', this.notebook); }
