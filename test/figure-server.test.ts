@@ -48,6 +48,11 @@ describe('figure server', () => {
       const box = (pdf: Uint8Array) => /\/MediaBox \[[^\]]*\]/.exec(Buffer.from(pdf).toString('latin1'))?.[0];
       expect(box(remote.pdf)).toBe(box(local.pdf));
       expect(box(remote.pdf)).toBe('/MediaBox [0 0 480 270]');
+      // A fresh connection per figure: no idle keep-alive socket for a busy kernel to reuse after the server closed it.
+      const direct = await fetch(server.url, { method: 'POST', body: JSON.stringify({ ...fig, data: [{ type: 'scatter', x: [0, 1], y: [1, 0] }] }) });
+      expect(direct.status).toBe(200);
+      expect(direct.headers.get('connection')).toBe('close');
+      await direct.text();
       const res = await fetch(server.url);
       expect(res.status).toBe(500);
       expect(await res.text()).toMatch(/expected POST of a styled figure, got GET/);

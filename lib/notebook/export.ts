@@ -166,6 +166,9 @@ function readBody(req: IncomingMessage): Promise<string> {
  * Serve this process's browser to others: each POST of a styled figure (JSON) is rendered here
  * (never passed on to another server), in turn with this process's own exports, and answered with its files
  * (PNG and PDF in base64). Listens on 127.0.0.1 only; `url` is what `FIGURE_SERVER_ENV` should hold.
+ * Every answer closes its connection: a kernel busy in a long synchronous cell cannot expire its
+ * idle keep-alive socket, so its next figure would be sent on one this server had already closed
+ * after its 5 s keep-alive timeout ("fetch failed", seen in a cold run after a 15 s sweep).
  */
 export async function serveFigures(): Promise<{ readonly url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
@@ -174,9 +177,9 @@ export async function serveFigures(): Promise<{ readonly url: string; close(): P
         if (req.method !== 'POST') throw new RangeError(`expected POST of a styled figure, got ${req.method}`);
         const files = await exportHere(JSON.parse(await readBody(req)) as StyledFigure);
         const wire: WireFiles = { svg: files.svg, png: Buffer.from(files.png).toString('base64'), pdf: Buffer.from(files.pdf).toString('base64') };
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(wire));
+        res.writeHead(200, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify(wire));
       } catch (e) {
-        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end((e as Error).message ?? String(e));
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end((e as Error).message ?? String(e));
       }
     })();
   });
