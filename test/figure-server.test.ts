@@ -11,6 +11,7 @@ import { closeExporter, exportFigure, serveFigures, FIGURE_SERVER_ENV } from '..
 import { drawPaperFigures, writePaperBundle } from '../lib/notebook/paper.js';
 import { styleFigure, type FigureSpec } from '../lib/notebook/figure.js';
 import type { ReportJson } from '../lib/notebook/report.js';
+import { browserCpuSeconds, cpuSecondsWithChildren } from '../tools/run-timings.js';
 
 const t = Array.from({ length: 200 }, (_, i) => i);
 const SPEC: FigureSpec = {
@@ -94,5 +95,19 @@ describe('paper figures drawn ahead', () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
+  }, 120_000);
+});
+
+describe('run CPU accounting', () => {
+  it('counts the shared browser while it runs, and nothing once it is closed', async () => {
+    await closeExporter();
+    expect(browserCpuSeconds()).toBe(0);
+    const before = cpuSecondsWithChildren();
+    await exportFigure(styleFigure('cpu', SPEC));
+    // Starting chromium and evaluating plotly.js alone take well over 0.2 s of CPU in its processes.
+    expect(browserCpuSeconds()).toBeGreaterThan(0.2);
+    expect(cpuSecondsWithChildren()).toBeGreaterThanOrEqual(before);
+    await closeExporter();
+    expect(browserCpuSeconds()).toBe(0);
   }, 120_000);
 });

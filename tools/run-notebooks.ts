@@ -39,7 +39,7 @@ import { RUN_KEY_ENV, FIGURE_TIMES_ENV } from '../lib/notebook/report.js';
 import { FIT_CACHE_ENV } from '../lib/construction/fits.js';
 import { ensureLibBuilt, ensureKernelSpec, makeRunFolder, KERNEL_NAME } from './toolchain.js';
 import { cachedRun, fileSha256, outputsOf, runKey } from './run-cache.js';
-import { formatTimings, TIMINGS_FILE, type ExecutedTimings, type NotebookTimings, type RunTimings } from './run-timings.js';
+import { browserCpuSeconds, cpuSecondsWithChildren, formatTimings, TIMINGS_FILE, type ExecutedTimings, type NotebookTimings, type RunTimings } from './run-timings.js';
 
 const USAGE = `usage: npm run notebooks -- [--only <id>[,<id>...]] [--model <file>] [--data <file>] [--heldout <file>] [--out <dir>] [--dir <folder>] [--jobs N] [--force] [--figure-style <preset>]
 
@@ -233,14 +233,6 @@ function semaphore(n: number): { acquire(): Promise<void>; release(): void } {
   };
 }
 
-/** CPU seconds of this process and of every child it has reaped (Linux /proc accounting). */
-function cpuSecondsWithChildren(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-  return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / ticks;
-}
-
 interface Context {
   readonly opts: Options;
   readonly root: string;
@@ -419,13 +411,15 @@ async function main(): Promise<void> {
   t0 = performance.now();
   await paperFigures; // the drawings begun while notebooks ran: the bundle only checks their keys
   const paper = await writePaperBundle(opts.outDir, { figureStyle: opts.figureStyle });
+  // Every process but the browser has been reaped by now; the browser is read while it still runs.
+  const browserCpu = browserCpuSeconds(), cpu = cpuSecondsWithChildren() + browserCpu;
   await closeExporter();
   const paperSeconds = since(t0);
   console.log(`paper bundle (figures drawn for ${opts.figureStyle}, tables, claims, macros, main.tex) in ${paper}; compile it with npm run paper`);
   const summary: RunTimings = {
     jobs: opts.jobs, force: opts.force, cpus: availableParallelism(),
     notebooks: Object.fromEntries(notebooks.map((f) => basename(f, '.ipynb')).map((n) => [n, timings[n]])),
-    libBuild, book, paper: paperSeconds, wall: since(tAll), cpu: cpuSecondsWithChildren(),
+    libBuild, book, paper: paperSeconds, wall: since(tAll), cpu, browserCpu,
   };
   writeFileAtomic(join(opts.outDir, TIMINGS_FILE), JSON.stringify(summary, null, 2) + '\n');
   console.log(formatTimings(summary));
