@@ -127,13 +127,32 @@ async function render(fig: StyledFigure): Promise<FigureFiles> {
     const pngUrl = canvas.toDataURL('image/png');
     return { svg, png: pngUrl.slice(pngUrl.indexOf(',') + 1) };
   }, { data: fig.data, layout: staticLayout(fig.layout), width: fig.width, height: fig.height, scale: PNG_SCALE });
+  await placeSvg(print, svg, fig.width, fig.height);
+  return { svg, png: Buffer.from(png, 'base64'), pdf: await printPlaced(print, fig.width, fig.height) };
+}
+
+/** The figure's SVG, drawn by plotly in the plot page (as `render` draws it, without the PNG). */
+function plotSvg(plot: Page, fig: StyledFigure): Promise<string> {
+  return plot.evaluate(async ({ data, layout, width, height }) => {
+    const P = (window as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly;
+    const svgUrl = await P.toImage({ data, layout, config: { staticPlot: true } }, { format: 'svg', width, height });
+    return decodeURIComponent(svgUrl.slice(svgUrl.indexOf(',') + 1));
+  }, { data: fig.data, layout: staticLayout(fig.layout), width: fig.width, height: fig.height });
+}
+
+/** Make an SVG the print page's only content, on a page of its size, its fonts loaded. */
+async function placeSvg(print: Page, svg: string, width: number, height: number): Promise<void> {
   await print.evaluate(async ({ svg, width, height }) => {
     document.getElementById('page')!.textContent = `@page{size:${width}px ${height}px;margin:0}`;
     document.body.innerHTML = svg;
     await document.fonts.ready;
-  }, { svg, width: fig.width, height: fig.height });
-  const pdf = await print.pdf({ width: `${fig.width}px`, height: `${fig.height}px`, printBackground: true, pageRanges: '1', margin: { top: '0', right: '0', bottom: '0', left: '0' } });
-  return { svg, png: Buffer.from(png, 'base64'), pdf: exactMediaBox(pdf, fig.width * PT_PER_PX, fig.height * PT_PER_PX) };
+  }, { svg, width, height });
+}
+
+/** Print what `placeSvg` placed to a one-page PDF of exactly `width` × `height` px. */
+async function printPlaced(print: Page, width: number, height: number): Promise<Uint8Array> {
+  const pdf = await print.pdf({ width: `${width}px`, height: `${height}px`, printBackground: true, pageRanges: '1', margin: { top: '0', right: '0', bottom: '0', left: '0' } });
+  return exactMediaBox(pdf, width * PT_PER_PX, height * PT_PER_PX);
 }
 
 /** The figure files as they cross the loopback connection. */
@@ -205,40 +224,47 @@ export function exactMediaBox(pdf: Uint8Array, width: number, height: number): U
   return Buffer.from(text.slice(0, m.index) + box.padEnd(m[0].length - 1) + ']' + text.slice(m.index + m[0].length), 'latin1');
 }
 
+/** A paper figure: its height fitted to its texts, and its SVG and PDF at that height. */
+export interface FittedFigure {
+  readonly fig: StyledFigure;
+  readonly svg: string;
+  readonly pdf: Uint8Array;
+}
+
 /**
- * The figure with its height raised until every text (axis titles, tick labels, legend, colour
- * bar) lies inside it: a paper preset keeps the spec's aspect, but a y-axis title longer than a
- * short plot would otherwise be clipped. Drawn in the kept plot page, at most 6 times.
+ * The figure's PDF with its height raised until every text (axis titles, tick labels, legend,
+ * colour bar) lies inside it: a paper preset keeps the spec's aspect, but a y-axis title longer
+ * than a short plot would otherwise be clipped. Each try draws the SVG once and measures it on the
+ * print page, where the last try is printed (at most 6 tries; no PNG: a paper only needs the PDF).
  */
-export function fitHeight(fig: StyledFigure): Promise<StyledFigure> {
+export function fittedFigure(fig: StyledFigure): Promise<FittedFigure> {
   const next = lastExport.then(async () => {
     const { plot, print } = await figurePages();
     if (fig.fontFaces) await addFaces(plot, print, fig.fontFaces);
-    let height = fig.height;
+    const sized = (height: number): StyledFigure => (height === fig.height ? fig : { ...fig, height, layout: { ...fig.layout, height } });
+    let height = fig.height, drawn = NaN, svg = '';
+    const draw = async () => {
+      svg = await plotSvg(plot, sized(height));
+      await placeSvg(print, svg, fig.width, height);
+      drawn = height;
+    };
     for (let round = 0; round < 6; round++) {
-      const overflow = await plot.evaluate(async ({ data, layout, width, height }) => {
-        const P = (window as unknown as { Plotly: { newPlot(e: HTMLElement, d: unknown, l: unknown, c: unknown): Promise<unknown>; purge(e: HTMLElement): void } }).Plotly;
-        const el = document.createElement('div');
-        document.body.appendChild(el);
-        try {
-          await P.newPlot(el, data, { ...layout, width, height }, { staticPlot: true });
-          const box = el.getBoundingClientRect();
-          let over = 0;
-          for (const t of el.querySelectorAll('text')) {
-            const r = t.getBoundingClientRect();
-            if (r.height > 0 && t.textContent !== '') over = Math.max(over, box.top - r.top, r.bottom - (box.top + height));
-          }
-          return over;
-        } finally {
-          P.purge(el);
-          el.remove();
+      await draw();
+      const overflow = await print.evaluate((height) => {
+        const box = document.querySelector('svg')!.getBoundingClientRect();
+        let over = 0;
+        for (const t of document.querySelectorAll('text')) {
+          const r = t.getBoundingClientRect();
+          if (r.height > 0 && t.textContent !== '') over = Math.max(over, box.top - r.top, r.bottom - (box.top + height));
         }
-      }, { data: fig.data, layout: staticLayout(fig.layout), width: fig.width, height });
+        return over;
+      }, height);
       if (overflow <= 0.5) break;
       // A y title is centred on its plot: the plot grows by twice what sticks out at one end.
       height += Math.ceil(2 * overflow) + 2;
     }
-    return height === fig.height ? fig : { ...fig, height, layout: { ...fig.layout, height } };
+    if (drawn !== height) await draw();
+    return { fig: sized(height), svg, pdf: await printPlaced(print, fig.width, height) };
   });
   lastExport = next.catch(() => undefined);
   return next;

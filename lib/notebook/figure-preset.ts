@@ -148,7 +148,7 @@ function presetTrace(t: Trace, label: Record<string, unknown>, tick: Record<stri
  * aspect, Latin Modern at LABEL_PT/TICK_PT, margins scaled with the width (automargin makes room
  * for ticks, titles and outside legends), a legend outside the plot moved below it (at the
  * figure's edge), x titles longer than their plot in two lines. Validated as `styleFigure` does;
- * export.ts's `fitHeight` then raises the height where a text would be clipped.
+ * export.ts's `fittedFigure` then raises the height where a text would be clipped.
  */
 export function presetFigure(name: string, spec: FigureSpec, preset: FigurePreset): StyledFigure {
   checkAxes(name, spec);

@@ -19,7 +19,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../core/files.js';
 import { sha256 } from '../core/data.js';
-import { exportFigure, fitHeight } from './export.js';
+import { fittedFigure } from './export.js';
 import type { FigureSpec } from './figure.js';
 import { presetFigure, DEFAULT_FIGURE_PRESET, FIGURE_PRESETS, PRESET_FONT_NAMES, type FigurePreset } from './figure-preset.js';
 import { escapeLatex, formatCell } from './table.js';
@@ -210,7 +210,7 @@ async function drawNotebookFigures(outDir: string, dir: string, r: ReportJson, p
     const fig = presetFigure(name, JSON.parse(readFileSync(specPath, 'utf8')) as FigureSpec, preset);
     const file = `${r.notebook}-${name}.pdf`, key = sha256(new TextEncoder().encode(code + JSON.stringify({ ...fig, fontFaces: undefined })));
     if (before[file] !== key || !existsSync(join(dir, file))) {
-      writeFileAtomic(join(dir, file), (await exportFigure(await fitHeight(fig))).pdf);
+      writeFileAtomic(join(dir, file), (await fittedFigure(fig)).pdf);
       checkFigureFonts(join(dir, file));
     }
     keys[file] = key;

@@ -24,7 +24,7 @@ import {
 import { hebbianConstruction, withBlend, withTensor } from './substitution.js';
 import { ALL, halves, scoreConstructed } from '../construction/score-rules.js';
 import { HASHES } from '../construction/hash.js';
-import { carrierJob, constructionTask } from '../construction/fits.js';
+import { carrierJob, fitConstruction } from '../construction/fits.js';
 import { alphaSweep } from '../sn/gap.js';
 import { parallelMap, type ParallelOptions } from '../core/parallel.js';
 import { linearQuantizer, linearUm, umEvaluate } from '../sn/um.js';
@@ -120,10 +120,13 @@ export interface ConstructionValues {
 /** The carrier of notebooks 03 and 04: the mixed hash, 16 groups × 8 bits. */
 const CARRIER = carrierJob({ hash: HASHES.mixed, groups: 16, bits: 8 });
 
-/** sr.analytic_all and cont.pi of one text, as notebooks 03 and 04 fit them (protocol `original`). */
+/**
+ * sr.analytic_all and cont.pi of one text, as notebooks 03 and 04 fit them (protocol `original`);
+ * in a notebook run, the training text's fits are those notebooks' own (the run's shared fits).
+ */
 export function constructionHeadlines(bytes: Uint8Array): ConstructionValues {
   const fit = (method: 'analytic' | 'pi') => {
-    const s = constructionTask({ carrier: CARRIER, bytes, protocol: 'original', method }).scores;
+    const s = fitConstruction({ carrier: CARRIER, bytes, protocol: 'original', method }).scores;
     return { all: s.all, test: s.test };
   };
   return { analytic: fit('analytic'), pi: fit('pi') };
