@@ -5,7 +5,7 @@
  * `sat-rnn/lib/...`), writes the project's tslab kernelspec (dist/jupyter), then executes the
  * notebooks in notebooks/ with `jupyter nbconvert --to notebook --execute` (each in its own folder
  * under dist/runs, pinned to the snapshot), up to --jobs at a time, longest first, and renders each
- * to HTML. A notebook whose cache key (tools/run-cache.ts) is the one its results record is not run
+ * to HTML (all in one Python process, tools/html-server.ts). A notebook whose cache key (tools/run-cache.ts) is the one its results record is not run
  * again: its outputs stand. A failing cell stops the run with a non-zero exit, showing the cell and
  * its error. See tools/toolchain.ts.
  *
@@ -38,6 +38,7 @@ import { writeBook } from '../lib/notebook/book.js';
 import { RUN_KEY_ENV, FIGURE_TIMES_ENV } from '../lib/notebook/report.js';
 import { FIT_CACHE_ENV } from '../lib/construction/fits.js';
 import { ensureLibBuilt, ensureKernelSpec, makeRunFolder, KERNEL_NAME } from './toolchain.js';
+import { htmlServer, type HtmlServer } from './html-server.js';
 import { cachedRun, fileSha256, outputsOf, runKey } from './run-cache.js';
 import { browserCpuSeconds, cpuSecondsWithChildren, formatTimings, TIMINGS_FILE, type ExecutedTimings, type NotebookTimings, type RunTimings } from './run-timings.js';
 
@@ -241,6 +242,8 @@ interface Context {
   readonly config: string;
   /** The runner's figure server: kernels render their figures in its warm browser. */
   readonly figureServer: string;
+  /** The run's HTML renderer (one Python process for every notebook). */
+  readonly html: HtmlServer;
   /** Called when a notebook's outputs are in place (the runner draws its paper figures meanwhile). */
   readonly onDone: (name: string) => void;
 }
@@ -300,8 +303,11 @@ async function runNotebook(ctx: Context, file: string, key: string, slot: Return
       : [];
     console.log(`${prefix} ${name}: executed in ${execute.toFixed(1)} s (${figures.length} figures, ${figures.reduce((a, f) => a + f.seconds, 0).toFixed(1)} s exporting them); rendering HTML`);
     const t1 = performance.now();
-    const htmlStatus = await run('jupyter', ['nbconvert', '--to', 'html', '--output-dir', join(stage, 'html'), '--output', `${name}.html`, join(stage, 'notebooks', `${name}.ipynb`)], env, root, prefix);
-    if (htmlStatus !== 0) fail(`FAILED: HTML render of ${name} (nbconvert exit ${htmlStatus}); the outputs of earlier runs are kept`);
+    try {
+      await ctx.html.render(join(stage, 'notebooks', `${name}.ipynb`), join(stage, 'html'), `${name}.html`);
+    } catch (e) {
+      fail(`FAILED: ${(e as Error).message}; the outputs of earlier runs are kept`);
+    }
     const html = since(t1);
     const t2 = performance.now();
     mkdirSync(join(stage, 'pdf'), { recursive: true });
@@ -393,16 +399,18 @@ async function main(): Promise<void> {
   // is done, while the others still execute.
   if (stale.length > 0) warmExporter(); // chromium starts and evaluates plotly.js while the first kernels start
   const figureServer = await serveFigures();
+  const html = htmlServer(root, process.env, (child, running) => { if (running) active.children.add(child); else active.children.delete(child); });
   let paperFigures: Promise<void> = Promise.resolve();
   const onDone = (name: string) => {
     paperFigures = paperFigures.then(() => drawPaperFigures(opts.outDir, name, { figureStyle: opts.figureStyle }));
     paperFigures.catch(() => undefined); // handled where the bundle awaits it (an error then stops the run)
   };
-  const ctx: Context = { opts, root, snapshot, jupyterPath, config, figureServer: figureServer.url, onDone };
+  const ctx: Context = { opts, root, snapshot, jupyterPath, config, figureServer: figureServer.url, html, onDone };
   const slot = semaphore(opts.jobs);
   const ran = await Promise.all(order.map(async ({ file, key }) => [basename(file, '.ipynb'), await runNotebook(ctx, file, key, slot)] as const));
   for (const [name, t] of ran) timings[name] = t;
   await figureServer.close();
+  await html.close();
 
   t0 = performance.now();
   const index = await writeBook(opts.outDir, Object.fromEntries(ran.map(([name, t]) => [name, t.total])));
