@@ -5,9 +5,9 @@
  * `sat-rnn/lib/...`), writes the project's tslab kernelspec (dist/jupyter), then executes the
  * notebooks in notebooks/ with `jupyter nbconvert --to notebook --execute` (each in its own folder
  * under dist/runs, pinned to the snapshot), up to --jobs at a time, longest first, and renders each
- * to HTML (all in one Python process, tools/html-server.ts). A notebook whose cache key (tools/run-cache.ts) is the one its results record is not run
- * again: its outputs stand. A failing cell stops the run with a non-zero exit, showing the cell and
- * its error. See tools/toolchain.ts.
+ * to HTML (all in one Python process, tools/html-server.ts). A notebook whose cache key
+ * (tools/run-cache.ts) is the one its results record is not run again: its outputs stand. A failing
+ * cell stops the run with a non-zero exit, showing the cell and its error. See tools/toolchain.ts.
  *
  * Outputs under --out (default build/): notebooks/<nb>.ipynb (executed), html/<nb>.html,
  * pdf/<nb>.pdf (the HTML printed, a handout), figures/<nb>/<name>.{svg,png,pdf}, results/<nb>.json,

@@ -114,10 +114,22 @@ function exportHere(fig: StyledFigure): Promise<FigureFiles> {
 async function render(fig: StyledFigure): Promise<FigureFiles> {
   const { plot, print } = await figurePages();
   if (fig.fontFaces) await addFaces(plot, print, fig.fontFaces);
-  const { svg, png } = await plot.evaluate(async ({ data, layout, width, height, scale }) => {
+  const { svg, png } = await plotImages(plot, fig, PNG_SCALE);
+  await placeSvg(print, svg, fig.width, fig.height);
+  return { svg, png: Buffer.from(png!, 'base64'), pdf: await printPlaced(print, fig.width, fig.height) };
+}
+
+/**
+ * The figure drawn once by plotly in the plot page: its SVG and, when `pngScale` is given, a PNG
+ * (base64) of that SVG drawn on a canvas at `pngScale`× (what Plotly.toImage('png') makes after a
+ * second render of its own; the bytes are the same).
+ */
+function plotImages(plot: Page, fig: StyledFigure, pngScale: number | null): Promise<{ svg: string; png: string | null }> {
+  return plot.evaluate(async ({ data, layout, width, height, scale }) => {
     const P = (window as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly;
     const svgUrl = await P.toImage({ data, layout, config: { staticPlot: true } }, { format: 'svg', width, height });
     const svg = decodeURIComponent(svgUrl.slice(svgUrl.indexOf(',') + 1));
+    if (scale === null) return { svg, png: null };
     const img = new Image();
     await new Promise((loaded, failed) => { img.onload = loaded; img.onerror = () => failed(new Error('the SVG did not load as an image')); img.src = svgUrl; });
     const canvas = document.createElement('canvas');
@@ -126,18 +138,7 @@ async function render(fig: StyledFigure): Promise<FigureFiles> {
     canvas.getContext('2d')!.drawImage(img, 0, 0, canvas.width, canvas.height);
     const pngUrl = canvas.toDataURL('image/png');
     return { svg, png: pngUrl.slice(pngUrl.indexOf(',') + 1) };
-  }, { data: fig.data, layout: staticLayout(fig.layout), width: fig.width, height: fig.height, scale: PNG_SCALE });
-  await placeSvg(print, svg, fig.width, fig.height);
-  return { svg, png: Buffer.from(png, 'base64'), pdf: await printPlaced(print, fig.width, fig.height) };
-}
-
-/** The figure's SVG, drawn by plotly in the plot page (as `render` draws it, without the PNG). */
-function plotSvg(plot: Page, fig: StyledFigure): Promise<string> {
-  return plot.evaluate(async ({ data, layout, width, height }) => {
-    const P = (window as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly;
-    const svgUrl = await P.toImage({ data, layout, config: { staticPlot: true } }, { format: 'svg', width, height });
-    return decodeURIComponent(svgUrl.slice(svgUrl.indexOf(',') + 1));
-  }, { data: fig.data, layout: staticLayout(fig.layout), width: fig.width, height: fig.height });
+  }, { data: fig.data, layout: staticLayout(fig.layout), width: fig.width, height: fig.height, scale: pngScale });
 }
 
 /** Make an SVG the print page's only content, on a page of its size, its fonts loaded. */
@@ -244,7 +245,7 @@ export function fittedFigure(fig: StyledFigure): Promise<FittedFigure> {
     const sized = (height: number): StyledFigure => (height === fig.height ? fig : { ...fig, height, layout: { ...fig.layout, height } });
     let height = fig.height, drawn = NaN, svg = '';
     const draw = async () => {
-      svg = await plotSvg(plot, sized(height));
+      ({ svg } = await plotImages(plot, sized(height), null));
       await placeSvg(print, svg, fig.width, height);
       drawn = height;
     };
