@@ -8,6 +8,7 @@
  * against a second run writing it, and files are written atomically (lib/core/files.ts).
  */
 import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { closeSync, existsSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -19,10 +20,13 @@ import { type Optimizer } from '../lib/core/train.js';
 import { spectralRadius } from '../lib/math/linalg.js';
 import { parallelMap } from '../lib/core/parallel.js';
 import { MANIFEST, MAX_SEED, logFileFor, parseSeeds, recordRun, runFileName, zooPlan, type ZooRecipe, type ZooRun } from '../lib/core/zoo.js';
+import { installPublishedModel, PUBLISHED_MODEL, PUBLISHED_MODEL_SHA256, PUBLISHED_MODEL_SOURCE } from '../lib/core/published-model.js';
 import type { TrainTaskInput, TrainTaskResult } from './train-task.js';
 
 const DEFAULT_DATA = 'data/enwik_1024.txt';
 const TRAIN_TASK = new URL('./train-task.ts', import.meta.url);
+/** The project's root folder (the parent of cli/), whatever the working folder. */
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const USAGE = `usage: npm run sat -- <command> [options]
 
@@ -44,6 +48,10 @@ commands:
         the unfinished ones and exits with 130.
   info  --model <file>
         shapes, weight statistics and Wh's spectral radius
+  install-model <file or folder>
+        install the published model (${PUBLISHED_MODEL_SOURCE}: the downloaded file, or a clone
+        of the repository at efbaac3) at ${PUBLISHED_MODEL}, where notebooks and tests read it;
+        refused unless its sha256 is ${PUBLISHED_MODEL_SHA256}
 
 data defaults to ${DEFAULT_DATA} (a regular file of at most 100,000,000 bytes); --kernel fast
 (default: WebAssembly SIMD) or reference (plain TypeScript)`;
@@ -321,6 +329,14 @@ function cmdInfo(args: string[]): void {
   console.log(`spectral radius of Wh: ${spectralRadius(Float64Array.from(m.Wh), H).toFixed(4)}`);
 }
 
+function cmdInstallModel(args: string[]): void {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  if (positionals.length !== 1) throw new UsageError(`install-model: expected one file or folder, got ${positionals.length}`);
+  const target = join(PROJECT_ROOT, PUBLISHED_MODEL);
+  installPublishedModel(positionals[0]!, target);
+  console.log(`installed the published model (sha256 ${PUBLISHED_MODEL_SHA256}) at ${PUBLISHED_MODEL}`);
+}
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
@@ -328,6 +344,7 @@ async function main(argv: string[]): Promise<number> {
     else if (cmd === 'train') return await cmdTrain(rest);
     else if (cmd === 'zoo') return await cmdZoo(rest);
     else if (cmd === 'info') cmdInfo(rest);
+    else if (cmd === 'install-model') cmdInstallModel(rest);
     else if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
       console.log(USAGE);
       return cmd === undefined ? 2 : 0;

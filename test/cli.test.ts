@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ARCHIVE_MODEL, HAVE_ARCHIVE, ROOT, TRAIN_TEXT } from './helpers.js';
+import { HAVE_PUBLISHED, PUBLISHED, needsPublished, ROOT, TRAIN_TEXT } from './helpers.js';
 import { encodeModel, loadModel } from '../lib/core/model.js';
 import { ENWIK_1024_SHA256, loadBytes } from '../lib/core/data.js';
 import { bpc } from '../lib/core/rnn.js';
@@ -181,12 +181,12 @@ describe('npm run sat', () => {
   });
 });
 
-describe.skipIf(!HAVE_ARCHIVE)(`npm run sat on the archive model (needs ${ARCHIVE_MODEL}; skipped when absent)`, () => {
+describe.skipIf(!HAVE_PUBLISHED)(needsPublished('npm run sat on the published model'), () => {
   it('eval --json prints bpc 0.0792 ± 0.0005 and info prints shapes and the spectral radius', () => {
-    const e = JSON.parse(sat('eval', '--model', ARCHIVE_MODEL, '--json').out);
+    const e = JSON.parse(sat('eval', '--model', PUBLISHED, '--json').out);
     expect(Math.abs(e.bpc - 0.0792)).toBeLessThan(0.0005);
     expect(e.positions).toBe(1023);
-    const info = sat('info', '--model', ARCHIVE_MODEL);
+    const info = sat('info', '--model', PUBLISHED);
     expect(info.code).toBe(0);
     expect(info.out).toMatch(/82304 parameters/);
     expect(info.out).toMatch(/Wh\s+128x128/);

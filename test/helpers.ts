@@ -1,15 +1,22 @@
 /** Shared test fixtures: paths and a small seeded random model. */
-import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { zeroModel, tensors, type SatRnn } from '../lib/core/model.js';
+import { hasPublishedModel, publishedModelMissing, PUBLISHED_MODEL } from '../lib/core/published-model.js';
 import { GlibcRand } from '../lib/core/glibc-rand.js';
 import type { Page } from 'playwright-core';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const TRAIN_TEXT = `${ROOT}data/enwik_1024.txt`;
-export const ARCHIVE_MODEL = `${ROOT}../shared/data/sat_model.archive.bin`;
-export const HAVE_ARCHIVE = existsSync(ARCHIVE_MODEL);
+/** The published model where `npm run sat -- install-model` puts it (CI's .ci/run installs it first). */
+export const PUBLISHED = `${ROOT}${PUBLISHED_MODEL}`;
+/** Whether it is installed; a file there with other bytes fails every test file that imports this. */
+export const HAVE_PUBLISHED = hasPublishedModel(PUBLISHED);
+
+/** A test title that says, when the published model is not installed, why it is skipped and how to install it. */
+export function needsPublished(title: string): string {
+  return HAVE_PUBLISHED ? title : `${title} [skipped: ${publishedModelMissing(PUBLISHED_MODEL)}]`;
+}
 
 /** A model with H hidden units and weights uniform in ±scale/2 from glibc rand (deterministic). */
 export function randomModel(hidden: number, seed: number, scale: number): SatRnn {

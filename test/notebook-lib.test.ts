@@ -12,7 +12,7 @@ import { Report, type ReportJson } from '../lib/notebook/report.js';
 import { saveModel } from '../lib/core/model.js';
 import { sha256, ENWIK_1024_SHA256 } from '../lib/core/data.js';
 import { evaluate } from '../lib/core/rnn.js';
-import { ARCHIVE_MODEL, HAVE_ARCHIVE, ROOT, randomModel } from './helpers.js';
+import { HAVE_PUBLISHED, PUBLISHED, ROOT, randomModel } from './helpers.js';
 
 describe('claims ledger', () => {
   it('computes verdicts from the tolerance', () => {
@@ -241,9 +241,9 @@ describe('run inputs', () => {
     writeFileSync(join(dir, 'one.txt'), 'x');
     expect(() => experimentInputs({ modelPath: join(dir, 'missing.bin') }, {})).toThrow(/missing.bin: cannot be read/);
     expect(() => experimentInputs({ modelPath: join(dir, 'short.bin') }, {})).toThrow(/short.bin.*12 bytes/);
-    if (HAVE_ARCHIVE) {
-      expect(() => experimentInputs({ modelPath: ARCHIVE_MODEL, dataPath: join(dir, 'one.txt') }, {})).toThrow(/one.txt: 1 bytes, expected at least 2/);
-      const ok = experimentInputs({ modelPath: ARCHIVE_MODEL }, {});
+    if (HAVE_PUBLISHED) {
+      expect(() => experimentInputs({ modelPath: PUBLISHED, dataPath: join(dir, 'one.txt') }, {})).toThrow(/one.txt: 1 bytes, expected at least 2/);
+      const ok = experimentInputs({ modelPath: PUBLISHED }, {});
       expect(ok.model.hidden).toBe(128);
       expect(ok.bytes.length).toBe(1024);
     }

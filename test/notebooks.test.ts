@@ -20,10 +20,10 @@ import { evaluate } from '../lib/core/rnn.js';
 import { verdict } from '../lib/notebook/ledger.js';
 import type { ReportJson } from '../lib/notebook/report.js';
 import type { RunTimings } from '../tools/run-timings.js';
-import { ARCHIVE_MODEL, ROOT, TRAIN_TEXT, checkSliders } from './helpers.js';
+import { ROOT, TRAIN_TEXT, checkSliders } from './helpers.js';
 
 /** Our trained model when present, else the published one (both are valid inputs for notebook 00). */
-const MODEL = existsSync(join(ROOT, 'data/sat_model.bin')) ? join(ROOT, 'data/sat_model.bin') : ARCHIVE_MODEL;
+const MODEL = join(ROOT, 'data/sat_model.bin');
 
 /** Run the notebook runner without blocking the test worker (vitest's RPC needs its event loop). */
 function runNotebooks(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {

@@ -4,7 +4,7 @@ import { loadModel } from '../lib/core/model.js';
 import { loadBytes, sha256, ENWIK_1024_SHA256 } from '../lib/core/data.js';
 import { evaluate, run } from '../lib/core/rnn.js';
 import { initModel } from '../lib/core/train.js';
-import { ARCHIVE_MODEL, HAVE_ARCHIVE, ROOT, TRAIN_TEXT, randomModel } from './helpers.js';
+import { HAVE_PUBLISHED, PUBLISHED, needsPublished, ROOT, TRAIN_TEXT, randomModel } from './helpers.js';
 
 const bytes = loadBytes(TRAIN_TEXT);
 
@@ -15,9 +15,12 @@ describe('data', () => {
     expect(new Set(bytes).size).toBe(52);
   });
 
-  it('the held-out text is bytes 1024–2047 of enwik8', () => {
-    const head = readFileSync(`${ROOT}../shared/data/enwik8_head_3381.bin`);
-    expect(Buffer.from(loadBytes(`${ROOT}data/enwik_heldout_1024.txt`)).equals(head.subarray(1024, 2048))).toBe(true);
+  it('the held-out text is bytes 1024–2047 of enwik8 (sha256 recorded when it was cut from enwik8, data/README.md)', () => {
+    const heldout = loadBytes(`${ROOT}data/enwik_heldout_1024.txt`);
+    expect(heldout.length).toBe(1024);
+    expect(sha256(heldout)).toBe('d7d0cf6775633195a64e2d97b4515b400b20f8aacc265338cf79eb14c73f3f23');
+    // enwik8 bytes 0–2047 are the training text followed by the held-out text (sha256 of that prefix).
+    expect(sha256(Uint8Array.from([...bytes, ...heldout]))).toBe('bc51ea2c32cc92722855012d7db27fe653c5d363676f632284291dfcfd267456');
   });
 
   it('rejects an empty or missing data file by name', () => {
@@ -81,15 +84,15 @@ describe('our trained model (data/sat_model.bin)', () => {
   });
 });
 
-describe.skipIf(!HAVE_ARCHIVE)(`the archive model (needs ${ARCHIVE_MODEL}; skipped when absent)`, () => {
+describe.skipIf(!HAVE_PUBLISHED)(needsPublished('the published model'), () => {
   it('evaluates to 0.0792 ± 0.0005 bpc over 1023 positions', () => {
-    const s = evaluate(loadModel(ARCHIVE_MODEL), bytes);
+    const s = evaluate(loadModel(PUBLISHED), bytes);
     expect(s.positions).toBe(1023);
     expect(Math.abs(s.bpc - 0.0792)).toBeLessThan(0.0005);
   });
 
   it('its Wx columns for bytes absent from the data equal our srand(42) init bit for bit', () => {
-    const archive = loadModel(ARCHIVE_MODEL);
+    const archive = loadModel(PUBLISHED);
     const init = initModel(42);
     const present = new Set(bytes);
     let compared = 0;

@@ -7,7 +7,7 @@ import { exportPatterns, formatInventory, parseInventory, strengthsFromPatterns,
 import { loadModel, TENSOR_NAMES, type SatRnn } from '../lib/core/model.js';
 import { loadBytes } from '../lib/core/data.js';
 import { evaluate, run } from '../lib/core/rnn.js';
-import { ARCHIVE_MODEL, HAVE_ARCHIVE, randomModel, TRAIN_TEXT } from './helpers.js';
+import { HAVE_PUBLISHED, PUBLISHED, needsPublished, randomModel, TRAIN_TEXT } from './helpers.js';
 
 const bytes = loadBytes(TRAIN_TEXT);
 
@@ -43,7 +43,7 @@ describe('doubled-E export', () => {
   // A non-chaotic random model: in a chaotic one (e.g. scale 0.5) the last-bit difference between
   // 2σ(2x) − 1 and tanh(x) grows along the 1024 steps, which is the dynamics, not the export.
   it('scores the same bpc as the RNN on the data (random model)', () => checkDoubledE(randomModel(128, 5, 0.2)));
-  it.runIf(HAVE_ARCHIVE)('scores the same bpc as the RNN on the data (archive model)', () => checkDoubledE(loadModel(ARCHIVE_MODEL)));
+  it.runIf(HAVE_PUBLISHED)(needsPublished('scores the same bpc as the RNN on the data (published model)'), () => checkDoubledE(loadModel(PUBLISHED)));
 });
 
 describe('byte-strength quantizers', () => {
@@ -158,9 +158,9 @@ describe('SN pattern inventory', () => {
   });
 });
 
-describe.runIf(HAVE_ARCHIVE)('archive model, alpha = 2 inventory (paper: 522 + 1006 + 1471 + 26 + 23 = 3048)', () => {
+describe.runIf(HAVE_PUBLISHED)(needsPublished('published model, alpha = 2 inventory (paper: 522 + 1006 + 1471 + 26 + 23 = 3048)'), () => {
   it('exports the paper\'s per-matrix counts with s = round(2|w|) ≥ 1', () => {
-    const m = loadModel(ARCHIVE_MODEL);
+    const m = loadModel(PUBLISHED);
     const q = sn.linearQuantizer(2, true);
     const S = Object.fromEntries(TENSOR_NAMES.map((n) => [n, sn.encodeStrengths(m[n], q)])) as sn.Strengths;
     expect(countPatterns(exportPatterns(128, S))).toEqual({ Wx: 522, Wh: 1006, bh: 26, Wy: 1471, by: 23, total: 3048 });

@@ -3,7 +3,7 @@
  * its results (`run.key` of results/<nb>.json, written by Report.finish from SAT_RUN_KEY) and every
  * output is still there. The key covers everything a notebook's outputs are made from: its source,
  * the lib snapshot it imports (named by the hash of the compiled lib), the model, the text and the
- * held-out text (by sha256), the zoo manifests (notebook 07) and the nbconvert configuration. It lives only in the output folder, so a deleted or fresh
+ * held-out text (by sha256), the zoo manifests (notebook 07), whether the published model is installed and the nbconvert configuration. It lives only in the output folder, so a deleted or fresh
  * folder is always a cold run.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -25,6 +25,8 @@ export interface RunInputs {
   readonly heldoutSha256: string | null;
   /** sha256 over the zoo manifests (lib/notebook/inputs.ts zoosSha256). */
   readonly zoosSha256: string;
+  /** Whether the published model is installed (notebooks 03 and 07 show it beside the run's model when it is). */
+  readonly publishedModel: boolean;
   /** The nbconvert configuration file the runner executes with. */
   readonly configPath: string;
 }
@@ -40,6 +42,7 @@ export function runKey(inputs: RunInputs): string {
     data: inputs.dataSha256,
     heldout: inputs.heldoutSha256,
     zoos: inputs.zoosSha256,
+    published: inputs.publishedModel,
     config: fileSha256(inputs.configPath),
   })));
 }

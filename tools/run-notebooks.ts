@@ -27,7 +27,7 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { experimentInputs, heldoutPath, inputPaths, projectRoot, zoosSha256, ENV } from '../lib/notebook/inputs.js';
+import { experimentInputs, fromRoot, hasPublishedModel, heldoutPath, inputPaths, projectRoot, zoosSha256, ENV, PUBLISHED_MODEL } from '../lib/notebook/inputs.js';
 import { loadBytes } from '../lib/core/data.js';
 import { PROGRESS_ENV } from '../lib/notebook/display.js';
 import { processAlive, realPath, writeFileAtomic } from '../lib/core/files.js';
@@ -375,6 +375,7 @@ async function main(): Promise<void> {
   const inputs = {
     snapshot, modelSha256: fileSha256(opts.modelPath), dataSha256: fileSha256(opts.dataPath), configPath: config,
     heldoutSha256: opts.heldoutPath === null ? null : fileSha256(opts.heldoutPath), zoosSha256: zoosSha256(),
+    publishedModel: hasPublishedModel(fromRoot(PUBLISHED_MODEL)),
   };
   const timings: Record<string, NotebookTimings> = {};
   const stale: { file: string; key: string }[] = [];

@@ -17,6 +17,7 @@ import { exportFigure } from './export.js';
 import { styleFigure, OKABE_ITO } from './figure.js';
 import type { ReportJson } from './report.js';
 import { projectRoot } from './inputs.js';
+import { ORIGINAL_REPOSITORY, SOURCE_DOCUMENTS, originalFile } from './sources.js';
 
 /** Where Debian's packages put the scripts the nbconvert HTML template loads. */
 const SYSTEM_JS = '/usr/share/javascript';
@@ -57,6 +58,33 @@ function notebookAbout(outDir: string, name: string): { title: string; about: st
   const title = /^#\s+(.*)$/m.exec(first)?.[1] ?? name;
   const about = first.split(/\n\s*\n/).slice(1).find((p) => p.trim() !== '') ?? '';
   return { title, about: about.replace(/\s+/g, ' ').trim() };
+}
+
+/** A public file of the original work as a link to it on GitHub at its commit. */
+function fileLink(ref: string): string {
+  return `<a href="${originalFile(ref).url}"><code>${escapeHtml(ref)}</code></a>`;
+}
+
+/**
+ * Which claims each public file of the original repository bears on: the files the claims' causes
+ * consulted, each with the ids of those claims, sorted by file.
+ */
+export function filesBearingOnClaims(claims: readonly Claim[]): Array<{ ref: string; claims: string[] }> {
+  const by = new Map<string, string[]>();
+  for (const c of claims) for (const ref of c.cause?.consulted ?? []) by.set(ref, [...(by.get(ref) ?? []), c.id]);
+  return [...by.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([ref, ids]) => ({ ref, claims: ids }));
+}
+
+/** The index's source list: the two documents with their public addresses, the repository, and the files that bear on claims. */
+function sourcesSection(claims: readonly Claim[], haveAccount: boolean): string {
+  const docs = SOURCE_DOCUMENTS.map((d) => `<li><a href="${d.url}">${escapeHtml(d.title)}</a>, ${escapeHtml(d.authors)}, ${d.date} (${escapeHtml(d.about)}; its programs: <a href="${ORIGINAL_REPOSITORY.url}/tree/${d.commit}"><code>${ORIGINAL_REPOSITORY.name}@${d.commit}</code></a>)</li>`).join('');
+  const files = filesBearingOnClaims(claims);
+  const rows = files.map((f) => `<tr><td>${fileLink(f.ref)}</td><td>${escapeHtml(originalFile(f.ref).experiment)}</td><td>${f.claims.map((id) => `<code>${escapeHtml(id)}</code>`).join(', ')}</td></tr>`).join('\n');
+  return `<ul>${docs}<li>The companion repository <a href="${ORIGINAL_REPOSITORY.url}"><code>${ORIGINAL_REPOSITORY.name}</code></a>: one experiment per commit, with its programs, papers and models; the published model is <code>${ORIGINAL_REPOSITORY.name}@efbaac3:sat_model.bin</code>.</li></ul>` +
+    `${haveAccount ? '<p>The project\'s own account of the original work, every fact the notebooks rely on and where it is public: <a href="original-work.md">original-work.md</a>.</p>' : ''}` +
+    `<h3 id="public-files">Public files that bear on a claim</h3>` +
+    (files.length === 0 ? '<p>No claim of this run consulted a public file (every claim reproduces or differs for another cause).</p>' :
+      `<p>Every file of the original repository read for a claim that differs (the causes' <code>consulted</code> lists), and the claims it bears on.</p><table id="public-files-table"><thead><tr><th>file</th><th>experiment</th><th>claims</th></tr></thead><tbody>\n${rows}\n</tbody></table>`);
 }
 
 /** Each notebook's seed section, from the notebook table of the project README (`| \`<nb>\` | <source> | … |`). */
@@ -122,12 +150,9 @@ export async function writeBook(outDir: string, timings: Timings = {}): Promise<
     const page = bookPage(html, pages[i - 1] ?? null, pages[i + 1] ?? null);
     if (page !== html) writeFileAtomic(path, page);
   });
-  // The source documents, copied beside the book when they are where DESIGN.md says.
-  const seeds = join(projectRoot(), '..', 'shared', 'seeds');
-  const sources = existsSync(seeds) ? readdirSync(seeds).filter((f) => f.endsWith('.txt')).sort() : [];
-  for (const s of sources) cpSync(join(seeds, s), join(outDir, 'sources', s));
-  // The title is the first line that is not navigation (the archived page starts with a back link).
-  const sourceTitle = (f: string) => readFileSync(join(seeds, f), 'utf8').split('\n').map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('←')) ?? f;
+  // The project's account of the original work, beside the book (it cites only public addresses).
+  const account = join(projectRoot(), 'docs', 'original-work.md');
+  if (existsSync(account)) cpSync(account, join(outDir, 'original-work.md'));
   const configurations = await allConfigurations(outDir, results);
   const first = results[0];
   const sections = seedSections();
@@ -144,7 +169,8 @@ export async function writeBook(outDir: string, timings: Timings = {}): Promise<
   const all: Claim[] = results.flatMap((r) => r.claims);
   const summary = summarize(all);
   const causeCell = (c: Claim) => (!c.cause ? '' :
-    `<span class="cause c-${c.cause.kind}">${c.cause.kind}</span> ${escapeHtml(c.cause.because)}${c.cause.evidence === undefined ? '' : ` <span class="meta">(evidence: <code>${escapeHtml(c.cause.evidence)}</code>)</span>`}`);
+    `<span class="cause c-${c.cause.kind}">${c.cause.kind}</span> ${escapeHtml(c.cause.because)}${c.cause.evidence === undefined ? '' : ` <span class="meta">(evidence: <code>${escapeHtml(c.cause.evidence)}</code>)</span>`}` +
+    (c.cause.consulted === undefined ? '' : ` <span class="meta consulted">consulted: ${c.cause.consulted.map(fileLink).join(', ')}</span>`));
   const spreads = zooSpreads(all);
   const spreadNote = (id: string) => {
     const z = spreads.get(id);
@@ -183,7 +209,7 @@ table{border-collapse:collapse;font-size:13px} th,td{padding:3px 8px;border-bott
 <p>A small saturated recurrent network (128 tanh units, 82,304 parameters) trained on the first 1024 bytes of enwik8, and how much of it data statistics alone can derive.
 ${first ? `This run: model <code>${escapeHtml(basename(first.model.path))}</code> (sha256 <code>${first.model.sha256}</code>, ${formatCell(first.model.bpc, 4)} bpc) on <code>${escapeHtml(basename(first.data.path))}</code> (${first.data.bytes} bytes, sha256 <code>${first.data.sha256}</code>).` : ''}</p>
 <h2>Source documents</h2>
-<ul>${sources.length ? sources.map((s) => `<li><a href="sources/${s}">${escapeHtml(sourceTitle(s))}</a> (<code>${s}</code>)</li>`).join('') : '<li>not found beside the project (../shared/seeds)</li>'}</ul>
+${sourcesSection(all, existsSync(account))}
 <h2>Notebooks</h2>
 ${entries}
 <h2>Claims dashboard</h2>

@@ -9,7 +9,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModel, type SatRnn } from '../core/model.js';
-import { loadBytes, sha256 } from '../core/data.js';
+import { loadBytes, sha256, ENWIK_1024_SHA256 } from '../core/data.js';
+import { PUBLISHED_MODEL, PUBLISHED_MODEL_SHA256, hasPublishedModel, publishedModelMissing } from '../core/published-model.js';
 
 /** Default model file, relative to the project root. */
 export const DEFAULT_MODEL = 'data/sat_model.bin';
@@ -18,12 +19,17 @@ export const DEFAULT_DATA = 'data/enwik_1024.txt';
 /** Default output folder, relative to the project root. */
 export const DEFAULT_OUT = 'build';
 
-/** sha256 of enwik_1024.txt, the text every paper number was measured on (DESIGN.md "Facts"). */
-export const PAPER_TEXT_SHA256 = 'ef3e698d40b8b36d6d1776feccc25bab3d01de872a4fd8e56f5b929631568496';
-/** Size in bytes of the unpublished data file several seed numbers were made on (DESIGN.md "Facts": "a ~521-byte data file"). */
+/** sha256 of enwik_1024.txt, the text every paper number was measured on (docs/original-work.md "The text"). */
+export const PAPER_TEXT_SHA256 = ENWIK_1024_SHA256;
+/**
+ * Size in bytes of the unpublished data file several seed numbers were made on (docs/original-work.md
+ * "Numbers from an unpublished model or text": the seed's "Overfits to 520 bytes").
+ */
 export const UNPUBLISHED_TEXT_BYTES = 521;
-/** sha256 of the original published model (`../shared/data/sat_model.archive.bin`, DESIGN.md "Facts"). */
-export const ARCHIVE_MODEL_SHA256 = '239036a0c2319f6835f56ee54bbc3ae8d19a10ab1224c26c77a3f66e59d2b68b';
+/** sha256 of the original published model, inimino/hutter@efbaac3:sat_model.bin (lib/core/published-model.ts). */
+export const ARCHIVE_MODEL_SHA256 = PUBLISHED_MODEL_SHA256;
+/** Where the published model is installed (`npm run sat -- install-model`), relative to the project root. */
+export { PUBLISHED_MODEL, publishedModelMissing, hasPublishedModel };
 
 /** The held-out text of the paper's text: bytes 1024–2047 of enwik8, relative to the project root. */
 export const DEFAULT_HELDOUT = 'data/enwik_heldout_1024.txt';

@@ -12,6 +12,7 @@
  */
 
 import type { Candidate } from '../core/types.js';
+import { originalFile } from './sources.js';
 
 export type Verdict = 'reproduces' | 'differs' | 'not-in-paper';
 
@@ -19,7 +20,8 @@ export type Verdict = 'reproduces' | 'differs' | 'not-in-paper';
  * Why a claim differs from the paper, one of:
  *
  * - `unpublished-input`: the paper's number was made on an input we do not have (the unpublished
- *   model, the ~521-byte text; DESIGN.md "Facts"), or on another text than this run's.
+ *   model, the ~521-byte text; docs/original-work.md "Numbers from an unpublished model or text"),
+ *   or on another text than this run's.
  * - `typed-constant`: the program prints a constant typed into it, not a computation.
  * - `program-not-public`: the program that printed it is not public; our reading of the prose is stated.
  * - `rule-differs`: the paper's number comes from another rule or protocol; `evidence` names the
@@ -29,6 +31,9 @@ export type Verdict = 'reproduces' | 'differs' | 'not-in-paper';
  *   measures the spread, where one exists.
  * - `paper-inconsistent`: the seeds contradict themselves; `because` cites both places.
  * - `unexplained`: none of the above is shown yet.
+ *
+ * `program-not-public` and `our-definition` say what is missing from the public record, so they
+ * list the public files read for the claim (`consulted`) and `because` says what those settle.
  */
 export const CAUSE_KINDS = [
   'unpublished-input', 'typed-constant', 'program-not-public', 'rule-differs',
@@ -44,7 +49,15 @@ export interface Cause {
   readonly because: string;
   /** A claim id of the same notebook run (required for `rule-differs`). */
   readonly evidence?: string;
+  /**
+   * The public files of the original work read for this claim, each `inimino/hutter@<commit>:<file>`
+   * (lib/notebook/sources.ts); required, non-empty, for `program-not-public` and `our-definition`.
+   */
+  readonly consulted?: readonly string[];
 }
+
+/** The cause kinds that must list the public files read for them. */
+export const KINDS_NEEDING_CONSULTED: readonly CauseKind[] = ['program-not-public', 'our-definition'];
 
 /** The cause a differing claim gets when its notebook gives none. */
 export const NO_CAUSE_SHOWN: Cause = { kind: 'unexplained', because: 'no cause has been shown yet' };
@@ -114,7 +127,19 @@ export function checkCause(id: string, cause: Cause): Cause {
   if (cause.evidence !== undefined && !CLAIM_ID.test(cause.evidence)) throw new RangeError(`claim ${id}: cause evidence '${cause.evidence}' is not a claim id`);
   if (cause.kind === 'rule-differs' && cause.evidence === undefined) throw new RangeError(`claim ${id}: cause rule-differs needs 'evidence', the claim that measures under the paper's rule`);
   if (cause.evidence === id) throw new RangeError(`claim ${id}: a cause cannot name its own claim as evidence`);
-  return cause.evidence === undefined ? { kind: cause.kind, because: cause.because.trim() } : { kind: cause.kind, because: cause.because.trim(), evidence: cause.evidence };
+  const consulted = cause.consulted ?? [];
+  if (consulted.length === 0 && KINDS_NEEDING_CONSULTED.includes(cause.kind)) {
+    throw new RangeError(`claim ${id}: cause ${cause.kind} needs 'consulted', the public files of the original work read for it (inimino/hutter@<commit>:<file>)`);
+  }
+  for (const ref of consulted) {
+    try { originalFile(ref); } catch (e) { throw new RangeError(`claim ${id}: cause ${cause.kind} consulted ${(e as Error).message}`); }
+  }
+  if (new Set(consulted).size !== consulted.length) throw new RangeError(`claim ${id}: cause ${cause.kind} lists a consulted file twice`);
+  return {
+    kind: cause.kind, because: cause.because.trim(),
+    ...(cause.evidence === undefined ? {} : { evidence: cause.evidence }),
+    ...(consulted.length === 0 ? {} : { consulted: [...consulted] }),
+  };
 }
 
 /** Validate a claim and compute its verdict. Throws naming the claim id and the bad field. */
@@ -172,12 +197,12 @@ export function formatTolerance(t: Tolerance | null): string {
   return parts.join(' or ');
 }
 
-/** A cause's sentence with its evidence: `because (evidence: id)`. */
+/** A cause's sentence with its evidence and the files read: `because (evidence: id) (consulted: ref, ref)`. */
 function becauseText(c: Cause): string {
-  return `${c.because}${c.evidence === undefined ? '' : ` (evidence: ${c.evidence})`}`;
+  return `${c.because}${c.evidence === undefined ? '' : ` (evidence: ${c.evidence})`}${c.consulted === undefined ? '' : ` (consulted: ${c.consulted.join(', ')})`}`;
 }
 
-/** A cause as one line of text: `kind: because (evidence: id)`. */
+/** A cause as one line of text: `kind: because (evidence: id) (consulted: ref, …)`. */
 export function formatCause(c: Cause | null): string {
   return c === null ? '' : `${c.kind}: ${becauseText(c)}`;
 }
@@ -234,7 +259,11 @@ export function differencesMarkdown(claims: readonly Claim[]): string {
     const of = differing.filter((c) => c.cause!.kind === kind);
     if (of.length === 0) continue;
     lines.push(`- **${kind}** (${of.length}):`);
-    for (const c of of) lines.push(`  - \`${c.id}\` (paper ${c.paper}, measured ${Number.isFinite(c.measured) ? +c.measured.toPrecision(4) : c.measured}): ${c.cause!.because}${c.cause!.evidence === undefined ? '' : ` Evidence: \`${c.cause!.evidence}\`.`}`);
+    for (const c of of) {
+      const { because, evidence, consulted } = c.cause!;
+      lines.push(`  - \`${c.id}\` (paper ${c.paper}, measured ${Number.isFinite(c.measured) ? +c.measured.toPrecision(4) : c.measured}): ${because}` +
+        `${evidence === undefined ? '' : ` Evidence: \`${evidence}\`.`}${consulted === undefined ? '' : ` Consulted: ${consulted.map((r) => `[\`${r}\`](${originalFile(r).url})`).join(', ')}.`}`);
+    }
   }
   return lines.join('\n');
 }

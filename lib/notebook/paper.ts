@@ -9,6 +9,8 @@
  *   claims.tex                the whole claims ledger as a longtable, with verdicts
  *   macros.tex                every measured number as a macro: \satclaim{sr.opt_all} and a named
  *                             one per claim (\satSrOptAll), plus \satBpc, \satModelSha, …
+ *   sources.bib               the source documents, the companion repository and every public file
+ *                             a claim consulted (lib/notebook/sources.ts), for \cite
  *   main.tex                  a short reproduction report that inputs all of them
  *
  * The model and text are named by file name and sha256, never by a machine's path.
@@ -25,6 +27,7 @@ import { presetFigure, DEFAULT_FIGURE_PRESET, FIGURE_PRESETS, PRESET_FONT_NAMES,
 import { escapeLatex, formatCell } from './table.js';
 import type { ReportJson } from './report.js';
 import { summarize, formatSummary } from './ledger.js';
+import { bibKey, sourcesBib, SOURCE_DOCUMENTS } from './sources.js';
 
 const DIGITS = ['Zero', 'One', 'Two', 'Three', 'Four', 'Five', 'Six', 'Seven', 'Eight', 'Nine'];
 
@@ -107,7 +110,8 @@ function claimsTable(results: readonly ReportJson[]): string {
       ]));
       if (c.cause) {
         const ev = c.cause.evidence === undefined ? '' : ` (evidence: \\texttt{${escapeLatex(c.cause.evidence)}})`;
-        lines.push(`  \\multicolumn{6}{@{}p{\\linewidth}@{}}{\\hspace{1em}\\textit{cause:} \\textbf{${escapeLatex(c.cause.kind)}}: ${escapeLatex(c.cause.because)}${ev}} \\\\`);
+        const read = c.cause.consulted === undefined ? '' : ` (consulted: ${c.cause.consulted.map((r) => `\\texttt{${escapeLatex(r.slice(r.indexOf(':') + 1))}}~\\cite{${bibKey(r)}}`).join(', ')})`;
+        lines.push(`  \\multicolumn{6}{@{}p{\\linewidth}@{}}{\\hspace{1em}\\textit{cause:} \\textbf{${escapeLatex(c.cause.kind)}}: ${escapeLatex(c.cause.because)}${ev}${read}} \\\\`);
       }
     }
   }
@@ -139,7 +143,7 @@ function mainTex(results: readonly ReportJson[], tables: Map<string, string[]>, 
     '\\usepackage{textcomp}',
     `% Figures drawn for the ${preset} preset (${FIGURE_PRESETS[preset]} pt wide), included at 100 %; the text block holds the widest preset.`,
     `\\usepackage[textwidth=${FIGURE_PRESETS['twocolumn-wide']}pt,vmargin=2cm]{geometry}`,
-    '\\usepackage{booktabs,longtable,graphicx,float}',
+    '\\usepackage{booktabs,longtable,graphicx,float,url}',
     '\\input{macros}',
     '\\title{sat-rnn notebooks: reproduction report}',
     '\\date{}',
@@ -149,11 +153,14 @@ function mainTex(results: readonly ReportJson[], tables: Map<string, string[]>, 
       'Every number below was measured by this project\'s code in one run of \\texttt{npm run notebooks}, on the model',
       '\\texttt{\\satModelFile} (sha256 \\texttt{\\satModelSha}) and the text \\texttt{\\satTextFile} (\\satTextBytes{} bytes,',
       'sha256 \\texttt{\\satTextSha}). The model scores \\satBpc{} bits per character under the bpc protocol.',
-      'Paper values are quoted from the two source documents; each verdict is computed from a stated tolerance (Table~\\ref{tab:claims}).',
+      `Paper values are quoted from the two source documents~\\cite{${SOURCE_DOCUMENTS.map((d) => d.key).join(',')}}, whose programs are public in the companion repository~\\cite{hutterRepository};`,
+      'each verdict is computed from a stated tolerance (Table~\\ref{tab:claims}), and a claim that differs names the public files read for its cause.',
     ] : []),
     '\\input{claims}',
     '\\clearpage',
     ...body,
+    '\\bibliographystyle{plain}',
+    '\\bibliography{sources}',
     '\\end{document}',
     '',
   ].join('\n');
@@ -280,6 +287,7 @@ export async function writePaperBundle(outDir: string, options: PaperOptions = {
   const figures = await paperFigures(outDir, paper, results, preset);
   writeFileAtomic(join(paper, 'macros.tex'), macros(results));
   writeFileAtomic(join(paper, 'claims.tex'), claimsTable(results));
+  writeFileAtomic(join(paper, 'sources.bib'), sourcesBib(results.flatMap((r) => r.claims.flatMap((c) => c.cause?.consulted ?? []))));
   writeFileAtomic(join(paper, 'main.tex'), mainTex(results, tables, figures, preset));
   return paper;
 }
