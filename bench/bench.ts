@@ -88,7 +88,7 @@ function wyEpoch(p: ReadoutProblem, r: Readout, gWy: Float64Array, gby: Float64A
   for (let o = 0; o < VOCAB; o++) r.by[o] -= 0.5 * gby[o];
 }
 
-/** The PI problem of DESIGN.md: sign features and residual one-hot targets over t ∈ [16, n−3]. */
+/** The PI problem (docs/original-work.md "Readout fits"): sign features and residual one-hot targets over t ∈ [16, n−3]. */
 function piProblem(states: Float64Array, H: number, bytes: Uint8Array): { X: Float64Array; Y: Float64Array; n: number } {
   const from = 16, to = bytes.length - 2, n = to - from;
   const X = new Float64Array(n * H), Y = new Float64Array(n * VOCAB);

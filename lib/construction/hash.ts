@@ -1,5 +1,5 @@
 /**
- * Byte hashes for the shift-register carrier (DESIGN.md, section 4 and 6b): each maps a byte x and
+ * Byte hashes for the shift-register carrier (docs/original-work.md "Shift register and analytic readout"; seed 000 §4 and §6b): each maps a byte x and
  * a bit index j to a sign ±1. A carrier group of B neurons holds the B signs (hash(x, 0..B−1)) of
  * one byte, so the number of distinct B-bit patterns over the 256 bytes says how many bytes the
  * carrier can tell apart.

@@ -2,7 +2,7 @@
  * Closed-form readouts: ridge least squares ("pseudo-inverse with residual targets") and the
  * one-parameter scale sweep shared by the closed-form constructions.
  *
- * PI (DESIGN.md, write_weights12.c): features F[t] = sign(h(t)) ∈ {±1}^H with h > 0 → +1 (so
+ * PI (docs/original-work.md "Readout fits"; inimino/hutter@efbaac3:write_weights12.c): features F[t] = sign(h(t)) ∈ {±1}^H with h > 0 → +1 (so
  * sign(0) = −1), targets T[t] = onehot(x_{t+1}) − marginal with the smoothed marginal
  * (count + 0.5)/(n + 128) of the text,
  *   W = (FᵀF + λI)⁻¹ FᵀT   ([H][256], λ = 0.01),  Wy = s·Wᵀ,  by = log marginal,

@@ -94,7 +94,7 @@ export interface Schedule {
 }
 
 /**
- * The original schedules (DESIGN.md; write_weights2/3/6/8/12.c), learning rates per mean gradient,
+ * The original schedules (docs/original-work.md "Readout fits"; inimino/hutter@efbaac3:write_weights2/3/6/8/12.c), learning rates per mean gradient,
  * decays after the update of the 0-based epoch named.
  */
 export const SCHEDULES = {

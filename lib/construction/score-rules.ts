@@ -1,6 +1,6 @@
 /**
- * How the original construction programs score (DESIGN.md, "How the original construction programs
- * score"; write_weights6.c, 8.c, 12.c). A construction's readout is *fitted* on positions
+ * How the original construction programs score (docs/original-work.md, "How the construction
+ * programs score"; inimino/hutter@efbaac3:write_weights6.c, 8.c, 12.c). A construction's readout is *fitted* on positions
  * [16, n − 2), but every number the programs print scores the **constructed sat-rnn run as an
  * RNN**: the model is run from h(−1) = 0 over the whole text and −log2 p(x_{t+1}), with p floored
  * at 1e-30, is averaged over the positions of a rule:

@@ -1,5 +1,5 @@
 /**
- * The shift-register carrier (DESIGN.md, section 4): a sat-rnn whose dynamics are written down
+ * The shift-register carrier (docs/original-work.md "Shift register and analytic readout"; seed 000 §4): a sat-rnn whose dynamics are written down
  * instead of trained. H = G·B hidden units in G groups of B neurons; neuron g·B + j.
  *
  *   group 0      Wx[j][x] = inputWeight · hash(x, j)               (the current byte, B signs)

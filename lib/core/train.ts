@@ -1,5 +1,5 @@
 /**
- * The original sat-rnn training recipe (DESIGN.md), ported faithfully, plus an Adam option.
+ * The original sat-rnn training recipe (docs/original-work.md "The training recipe"; inimino/hutter@23a9427:sat_train.c), ported faithfully, plus an Adam option.
  *
  * init   C srand(seed); per hidden row i: Wx[i][0..255] then Wh[i][0..H−1]; then Wy[o][0..H−1]
  *        for o = 0..255; each value ((float)rand()/RAND_MAX − 0.5f)/128; biases 0.

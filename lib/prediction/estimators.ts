@@ -1,5 +1,5 @@
 /**
- * Data-statistics estimators of the sat-rnn weights (seed section 2, DESIGN.md "Weight prediction").
+ * Data-statistics estimators of the sat-rnn weights (seed section 2; docs/original-work.md "Weight prediction").
  *
  * Every estimator reads a hidden trajectory of the model being studied (`run(m, bytes)`: row t is
  * h(t), the state after reading x_t) and the text. Only the T = n − 1 states that are followed by

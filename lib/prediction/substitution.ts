@@ -1,5 +1,5 @@
 /**
- * Substitution experiments (seed section 3, DESIGN.md "Substitution"): replace or blend trained
+ * Substitution experiments (seed section 3; docs/original-work.md "Substitution"): replace or blend trained
  * weight matrices with data-derived estimates, build whole models from the estimates, and fit a
  * readout on fixed (constructed or trained) dynamics.
  *
