@@ -18,6 +18,7 @@ import { loadBytes, sha256, ENWIK_1024_SHA256 } from '../lib/core/data.js';
 import { countScore, knRule, ngramFamily } from '../lib/counting/models.js';
 import { evaluate } from '../lib/core/rnn.js';
 import { verdict } from '../lib/notebook/ledger.js';
+import { ORIGINAL_REPOSITORY, SOURCE_DOCUMENTS } from '../lib/notebook/sources.js';
 import type { ReportJson } from '../lib/notebook/report.js';
 import type { RunTimings } from '../tools/run-timings.js';
 import { ROOT, TRAIN_TEXT, checkSliders } from './helpers.js';
@@ -111,7 +112,11 @@ async function checkBook(out: string, json: ReportJson): Promise<void> {
     }
     await page.selectOption('#f-cause', '');
     expect(await page.locator('#claims tbody tr:visible').count()).toBe(json.claims.length);
-    const links = await page.locator('a[href$=".html"], a[href$=".ipynb"], a[href$=".pdf"]').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).getAttribute('href')!));
+    // The source documents with their public addresses and the companion repository, from lib (no file outside the project).
+    const sources = await page.locator('h2:has-text("Source documents") + ul a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+    for (const d of SOURCE_DOCUMENTS) expect(sources).toContain(d.url);
+    expect(sources).toContain(ORIGINAL_REPOSITORY.url);
+    const links = await page.locator('a[href$=".html"], a[href$=".ipynb"], a[href$=".pdf"], a[href$=".md"]').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).getAttribute('href')!));
     expect(links.length).toBeGreaterThan(0);
     for (const href of links) expect(existsSync(join(copy, href)), href).toBe(true);
     await page.goto(pathToFileURL(join(copy, 'html/00-sat-rnn.html')).href);

@@ -81,7 +81,7 @@ function sourcesSection(claims: readonly Claim[], haveAccount: boolean): string 
   const files = filesBearingOnClaims(claims);
   const rows = files.map((f) => `<tr><td>${fileLink(f.ref)}</td><td>${escapeHtml(originalFile(f.ref).experiment)}</td><td>${f.claims.map((id) => `<code>${escapeHtml(id)}</code>`).join(', ')}</td></tr>`).join('\n');
   return `<ul>${docs}<li>The companion repository <a href="${ORIGINAL_REPOSITORY.url}"><code>${ORIGINAL_REPOSITORY.name}</code></a>: one experiment per commit, with its programs, papers and models; the published model is <code>${ORIGINAL_REPOSITORY.name}@efbaac3:sat_model.bin</code>.</li></ul>` +
-    `${haveAccount ? '<p>The project\'s own account of the original work, every fact the notebooks rely on and where it is public: <a href="original-work.md">original-work.md</a>.</p>' : ''}` +
+    `${haveAccount ? '<p>The project\'s own account of the original work, every fact the notebooks rely on and where it is public: <a href="docs/original-work.md">docs/original-work.md</a>.</p>' : ''}` +
     `<h3 id="public-files">Public files that bear on a claim</h3>` +
     (files.length === 0 ? '<p>No claim of this run consulted a public file (every claim reproduces or differs for another cause).</p>' :
       `<p>Every file of the original repository read for a claim that differs (the causes' <code>consulted</code> lists), and the claims it bears on.</p><table id="public-files-table"><thead><tr><th>file</th><th>experiment</th><th>claims</th></tr></thead><tbody>\n${rows}\n</tbody></table>`);
@@ -150,9 +150,9 @@ export async function writeBook(outDir: string, timings: Timings = {}): Promise<
     const page = bookPage(html, pages[i - 1] ?? null, pages[i + 1] ?? null);
     if (page !== html) writeFileAtomic(path, page);
   });
-  // The project's account of the original work, beside the book (it cites only public addresses).
+  // The project's account of the original work, at the same place relative to the renders as in the repository (notebooks link ../docs/original-work.md).
   const account = join(projectRoot(), 'docs', 'original-work.md');
-  if (existsSync(account)) cpSync(account, join(outDir, 'original-work.md'));
+  if (existsSync(account)) cpSync(account, join(outDir, 'docs', 'original-work.md'));
   const configurations = await allConfigurations(outDir, results);
   const first = results[0];
   const sections = seedSections();
