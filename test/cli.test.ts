@@ -9,6 +9,7 @@ import { ENWIK_1024_SHA256, loadBytes } from '../lib/core/data.js';
 import { bpc } from '../lib/core/rnn.js';
 import { readManifest } from '../lib/core/zoo.js';
 import { train } from '../lib/core/train.js';
+import { hasPublishedModel, installPublishedModel, PUBLISHED_MODEL, PUBLISHED_MODEL_SHA256 } from '../lib/core/published-model.js';
 
 /** The command `npm run sat` runs: node with tsx's loader on cli/sat.ts. */
 const SAT = ['--import', 'tsx', `${ROOT}cli/sat.ts`];
@@ -294,4 +295,46 @@ describe('npm run sat -- zoo', () => {
     expect(again.code).toBe(0);
     expect(again.out).toMatch(new RegExp(`training 1 of ${saved + 1} runs`));
   }, 120_000);
+});
+
+describe('npm run sat -- install-model', () => {
+  const installed = join(ROOT, PUBLISHED_MODEL);
+  const before = existsSync(installed) ? readFileSync(installed) : null;
+
+  it('refuses a wrong, truncated or missing file with exit 2, naming the expected sha256, and writes nothing', () => {
+    const dir = tempDir();
+    const truncated = join(dir, 'sat_model.bin');
+    writeFileSync(truncated, HAVE_PUBLISHED ? readFileSync(PUBLISHED).subarray(0, 100_000) : new Uint8Array(100_000));
+    for (const [source, what] of [[TRAIN_TEXT, /1,024 bytes \(expected 329,216\)/], [truncated, /100,000 bytes \(expected 329,216\)/], [dir, /100,000 bytes/]] as const) {
+      const r = sat('install-model', source);
+      expect(r.code, r.err).toBe(2);
+      expect(r.err).toContain(`expected ${PUBLISHED_MODEL_SHA256}`);
+      expect(r.err).toMatch(what);
+    }
+    // A same-size file with other bytes (our own model) is refused by its sha256 alone.
+    const ours = sat('install-model', join(ROOT, 'data/sat_model.bin'));
+    expect(ours.code).toBe(2);
+    expect(ours.err).toMatch(new RegExp(`sha256 [0-9a-f]{64}, expected ${PUBLISHED_MODEL_SHA256}`));
+    expect(sat('install-model', join(dir, 'absent.bin')).err).toMatch(/absent.bin: no such file or folder/);
+    const empty = tempDir();
+    expect(sat('install-model', empty).err).toMatch(/a folder without sat_model.bin/);
+    expect(sat('install-model').code).toBe(2);
+    expect(existsSync(installed) ? readFileSync(installed) : null).toEqual(before);
+  });
+
+  it.runIf(HAVE_PUBLISHED)(needsPublished('installs the published model from the file or from a folder holding it, atomically'), () => {
+    const dir = tempDir();
+    copyFileSync(PUBLISHED, join(dir, 'sat_model.bin'));
+    for (const source of [PUBLISHED, dir]) {
+      const target = join(tempDir(), 'published', 'sat_model.bin');
+      expect(installPublishedModel(source, target)).toBe(target);
+      expect(readFileSync(target)).toEqual(readFileSync(PUBLISHED));
+      expect(readdirSync(join(target, '..'))).toEqual(['sat_model.bin']); // no temporary file left
+      expect(hasPublishedModel(target)).toBe(true);
+    }
+    const wrong = join(tempDir(), 'sat_model.bin');
+    copyFileSync(join(ROOT, 'data/sat_model.bin'), wrong);
+    expect(() => hasPublishedModel(wrong)).toThrow(/not the published model/);
+    expect(hasPublishedModel(join(dir, 'none.bin'))).toBe(false);
+  });
 });

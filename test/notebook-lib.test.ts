@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { makeClaim, verdict, claimRows, formatTolerance, checkEvidence, summarize, formatSummary, differencesMarkdown, candidateRows, CAUSE_KINDS, type CauseKind } from '../lib/notebook/ledger.js';
 import { toDataFrame, dataFrameRows, toCsv, toHtml, toLatex, formatNumber, tableColumns, escapeLatex } from '../lib/notebook/table.js';
 import { macroName } from '../lib/notebook/paper.js';
+import { filesBearingOnClaims } from '../lib/notebook/book.js';
+import { ORIGINAL_FILES, originalFile, sourcesBib } from '../lib/notebook/sources.js';
 import { checkAxes, styleFigure, figureHtml, plotlyScriptTag, withoutPlotly, OKABE_ITO, STATIC_FIGURES } from '../lib/notebook/figure.js';
 import { inputPaths, experimentInputs, projectRoot, DEFAULT_MODEL, DEFAULT_DATA } from '../lib/notebook/inputs.js';
 import { Report, type ReportJson } from '../lib/notebook/report.js';
@@ -57,6 +59,35 @@ describe('claims ledger', () => {
     expect(() => makeClaim({ ...differing, cause: { kind: 'our-definition', because: ' ' } })).toThrow(/needs a non-empty 'because'/);
     expect(() => makeClaim({ ...differing, cause: { kind: 'rule-differs', because: 'another rule' } })).toThrow(/rule-differs needs 'evidence'/);
     expect(() => makeClaim({ ...differing, cause: { kind: 'rule-differs', because: 'x', evidence: 'sr.pi_all' } })).toThrow(/own claim/);
+  });
+
+  it('asks program-not-public and our-definition causes for the public files read, each a file of inimino/hutter at its commit', () => {
+    expect(() => makeClaim({ ...differing, cause: { kind: 'program-not-public', because: 'x' } })).toThrow(/cause program-not-public needs 'consulted'/);
+    expect(() => makeClaim({ ...differing, cause: { kind: 'our-definition', because: 'x', consulted: [] } })).toThrow(/cause our-definition needs 'consulted'/);
+    expect(() => makeClaim({ ...differing, cause: { kind: 'our-definition', because: 'x', consulted: ['inimino/hutter@efbaac3:q5_redux.c'] } }))
+      .toThrow(/'inimino\/hutter@efbaac3:q5_redux.c' is not a public file of inimino\/hutter; expected inimino\/hutter@<commit>:<file>, e.g. inimino\/hutter@86fbef8:q5_redux.c/);
+    expect(() => makeClaim({ ...differing, cause: { kind: 'our-definition', because: 'x', consulted: ['inimino/hutter@86fbef8:q5_redux.c', 'inimino/hutter@86fbef8:q5_redux.c'] } })).toThrow(/twice/);
+    const cause = { kind: 'program-not-public' as const, because: 'x', consulted: ['inimino/hutter@86fbef8:q5_redux.c', 'inimino/hutter@86fbef8:synthesis.tex'] };
+    const c = makeClaim({ ...differing, cause });
+    expect(c.cause).toEqual(cause);
+    expect(claimRows([c])[0].because).toBe('x (consulted: inimino/hutter@86fbef8:q5_redux.c, inimino/hutter@86fbef8:synthesis.tex)');
+    expect(differencesMarkdown([c])).toContain('[`inimino/hutter@86fbef8:q5_redux.c`](https://github.com/inimino/hutter/blob/86fbef8327207dd3e510c05118ba5aedd89b32e0/q5_redux.c)');
+    // Other kinds may cite files too, and need not.
+    expect(makeClaim({ ...differing, cause: { kind: 'typed-constant', because: 'x' } }).cause!.consulted).toBeUndefined();
+    expect(filesBearingOnClaims([c, makeClaim({ ...differing, id: 'a.b', cause: { ...cause, consulted: ['inimino/hutter@86fbef8:q5_redux.c'] } })]))
+      .toEqual([{ ref: 'inimino/hutter@86fbef8:q5_redux.c', claims: ['sr.pi_all', 'a.b'] }, { ref: 'inimino/hutter@86fbef8:synthesis.tex', claims: ['sr.pi_all'] }]);
+  });
+
+  it('lists every public file of the companion repository once, with its experiment, and cites them in sources.bib', () => {
+    expect(ORIGINAL_FILES.length).toBe(85); // 83 paths, sat_model.bin and pattern-chains.tex each at two commits
+    expect(new Set(ORIGINAL_FILES.map((f) => f.ref)).size).toBe(ORIGINAL_FILES.length);
+    expect(originalFile('inimino/hutter@efbaac3:sat_model.bin').url).toBe('https://github.com/inimino/hutter/blob/efbaac306e4b4403cf58e05aa40210cf62a4b590/sat_model.bin');
+    const bib = sourcesBib(['inimino/hutter@3104f4a:pattern-chains.tex']);
+    for (const key of ['weightConstruction', 'snExportGap', 'hutterRepository', 'hutter:3104f4a:pattern-chains.tex']) expect(bib).toContain(`@misc{${key},`);
+    expect(bib).toContain('\\url{https://cmpr.ai/hutter/archive/20260211/}');
+    expect(() => sourcesBib(['inimino/hutter@3104f4a:nope.tex'])).toThrow(/not a public file/);
+    // Balanced braces in every entry (BibTeX stops at the first unbalanced one).
+    for (const entry of bib.split('@misc').slice(1)) expect((entry.match(/\{/g) ?? []).length, entry).toBe((entry.match(/\}/g) ?? []).length);
   });
 
   it('rejects a rule-differs cause whose evidence does not reproduce the same paper value, naming both ids', () => {

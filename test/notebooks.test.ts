@@ -18,7 +18,7 @@ import { loadBytes, sha256, ENWIK_1024_SHA256 } from '../lib/core/data.js';
 import { countScore, knRule, ngramFamily } from '../lib/counting/models.js';
 import { evaluate } from '../lib/core/rnn.js';
 import { verdict } from '../lib/notebook/ledger.js';
-import { ORIGINAL_REPOSITORY, SOURCE_DOCUMENTS } from '../lib/notebook/sources.js';
+import { bibKey, ORIGINAL_REPOSITORY, SOURCE_DOCUMENTS } from '../lib/notebook/sources.js';
 import type { ReportJson } from '../lib/notebook/report.js';
 import type { RunTimings } from '../tools/run-timings.js';
 import { ROOT, TRAIN_TEXT, checkSliders } from './helpers.js';
@@ -226,6 +226,13 @@ describe('npm run notebooks', () => {
     for (const c of json.claims) expect(pdfText.replace(/ /g, ''), c.id).toContain(c.id.replace(/ /g, ''));
     for (const f of Object.values(json.figures)) expect(pdfText, f.caption).toContain(f.caption.slice(0, 40).replace(/\s+/g, ' '));
     expect(readFileSync(join(out, 'paper/main.tex'), 'utf8')).not.toContain(ROOT); // no machine paths
+    // The bibliography: the source documents, the repository, and every public file a cause consulted (sources.bib).
+    expect(pdfText).toContain('References');
+    for (const d of SOURCE_DOCUMENTS) expect(pdfText).toContain(d.title.slice(0, 30));
+    const consulted = [...new Set(json.claims.flatMap((c) => c.cause?.consulted ?? []))];
+    expect(consulted.length).toBeGreaterThan(0); // train.steps is our-definition on every model
+    const bib = readFileSync(join(out, 'paper/sources.bib'), 'utf8');
+    for (const ref of consulted) expect(bib, ref).toContain(`@misc{${bibKey(ref)},`);
     // Every figure drawn for the default preset (article, 345 pt) in embedded Latin Modern, included at 100 %.
     const mainTex = readFileSync(join(out, 'paper/main.tex'), 'utf8');
     const includes = [...mainTex.matchAll(/\\includegraphics(\[[^\]]*\])?\{figures\/([^}]+)\}/g)];

@@ -45,7 +45,7 @@ function standaloneCopy(): string {
 /** Run a command in `cwd` without blocking the test worker. */
 function run(cwd: string, cmd: string, args: string[]): Promise<{ status: number | null; out: string }> {
   return new Promise((done, fail) => {
-    const env = { ...process.env, INIT_CWD: cwd };
+    const env: NodeJS.ProcessEnv = { ...process.env, INIT_CWD: cwd };
     for (const k of Object.keys(env)) if (k.startsWith('VITEST') || k.startsWith('SAT_')) delete env[k];
     const p = spawn(cmd, args, { cwd, env });
     let out = '';

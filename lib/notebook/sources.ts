@@ -76,7 +76,7 @@ const FILES_BY_COMMIT: Readonly<Record<string, readonly string[]>> = {
     'offset_viz.c', 'pattern-prior.tex', 'skip2_rnn.c', 'skip2_survival.c', 'skip2gram.c', 'skip3gram.c', 'skip_kgram.c'],
   '8ce5e5f': ['sat_calibrate.c', 'sat_sn_full.c', 'sat_um_sn.c'],
   '23a9427': ['sat_chains.c', 'sat_ngram_um.c', 'sat_train.c'],
-  f36b42a: ['byte_kn.c', 'kn-scaling.pdf', 'kn-scaling.tex'],
+  f36b42a: ['README.md', 'byte_kn.c', 'kn-scaling.pdf', 'kn-scaling.tex'],
   '160190b': ['bayes_from_table.py'],
   '11a7231': ['bayes_patterns.py'],
   '60acfd9': ['spectral_radius.py'],
