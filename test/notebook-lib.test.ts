@@ -79,7 +79,7 @@ describe('claims ledger', () => {
   });
 
   it('lists every public file of the companion repository once, with its experiment, and cites them in sources.bib', () => {
-    expect(ORIGINAL_FILES.length).toBe(85); // 83 paths, sat_model.bin and pattern-chains.tex each at two commits
+    expect(ORIGINAL_FILES.length).toBe(90); // 83 paths; sat_model.bin and pattern-chains.tex at two commits, reproduce.sh at six
     expect(new Set(ORIGINAL_FILES.map((f) => f.ref)).size).toBe(ORIGINAL_FILES.length);
     expect(originalFile('inimino/hutter@efbaac3:sat_model.bin').url).toBe('https://github.com/inimino/hutter/blob/efbaac306e4b4403cf58e05aa40210cf62a4b590/sat_model.bin');
     const bib = sourcesBib(['inimino/hutter@3104f4a:pattern-chains.tex']);
