@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadBytes } from '../lib/core/data.js';
 import {
-  chainFamily, countScore, countText, ContextCounts, knRule, ngramFamily, originalUm, ppmcRule, ruleMass, umRule, type ContextFamily, type Rule,
+  countScore, countText, ContextCounts, knRule, ngramFamily, originalUm, ppmcRule, ruleMass, umRule, type ContextFamily, type Rule,
 } from '../lib/counting/models.js';
+import { patternChainFamily, skipLinkFamily } from '../lib/counting/chains.js';
 import { TRAIN_TEXT, ROOT } from './helpers.js';
 
 const text = loadBytes(TRAIN_TEXT);
@@ -53,7 +54,8 @@ describe('proper counting models', () => {
     for (const k of [1, 2, 5, 12]) {
       sumsToOne(`ppmc n-gram ${k}`, ngramFamily(k), ppmcRule, bytes, other);
       sumsToOne(`kn ${k}`, ngramFamily(k), knRule, bytes, other);
-      sumsToOne(`ppmc chain ${k}`, chainFamily(k), ppmcRule, bytes, other);
+      sumsToOne(`ppmc pattern chain ${k}`, patternChainFamily(k), ppmcRule, bytes, other);
+      sumsToOne(`ppmc skip-link chain ${k}`, skipLinkFamily(k), ppmcRule, bytes, other);
     }
   });
 
@@ -77,24 +79,5 @@ describe('proper counting models', () => {
     const t = countScore(held, ngramFamily(4), knRule, 'heldout', text.subarray(0, 100));
     expect(s.bpc).not.toBe(t.bpc);
     expect(() => countScore(held, ngramFamily(4), knRule, 'heldout')).toThrow(/train/);
-  });
-});
-
-describe('pattern chains', () => {
-  it('without room for a skip link (order ≤ 3) they are the n-gram contexts', () => {
-    for (const k of [1, 2, 3]) {
-      expect(countScore(text, chainFamily(k), ppmcRule, 'adaptive').bpc).toBe(countScore(text, ngramFamily(k), ppmcRule, 'adaptive').bpc);
-    }
-  });
-
-  it('order the chains by specificity: the unbroken run, then skip links nearest first, then shorter runs', () => {
-    const bytes = enc('wxyz');
-    // t = 3, order 4: window x_1..x_3 = 'xyz'; runs of 3, 2, 1 events; skip links d ≤ 2
-    expect(chainFamily(4)(bytes, 3)).toEqual(['c3:xyz', 'c2:yz', 's1:2:xz', 'c1:z', 'c0:']);
-  });
-
-  it('rejects orders outside 1 … 64', () => {
-    expect(() => chainFamily(0)).toThrow(/order/);
-    expect(() => ngramFamily(65)).toThrow(/order/);
   });
 });

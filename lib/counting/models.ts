@@ -4,9 +4,9 @@
  * counting."; seed 003 §7.3: ngram-um and pattern-chain).
  *
  * A *context family* lists, for a position t, the contexts that predict x_{t+1}, most specific
- * first. Counts map a context to the bytes that followed it. Two families:
- * - `ngramFamily(order)`: the suffixes x_{t−L+1} … x_t for L = order − 1 … 0 (L ≤ t + 1);
- * - `chainFamily(order)`: pattern chains (see `chainFamily`).
+ * first. Counts map a context to the bytes that followed it. Here `ngramFamily(order)`: the
+ * suffixes x_{t−L+1} … x_t for L = order − 1 … 0 (L ≤ t + 1); the pattern-chain families are in
+ * chains.ts.
  *
  * Three rules turn counts into a prediction:
  * - `umRule`: the original n-gram UM (sat_ngram_um.c) — the first context in which the *target*
@@ -44,34 +44,6 @@ export function ngramFamily(order: number, originalStart = false): ContextFamily
   return (bytes, t) => {
     const out: string[] = [];
     for (let L = Math.min(order - 1, originalStart ? t : t + 1); L >= 0; L--) out.push(key('n', bytes, t + 1 - L, t + 1));
-    return out;
-  };
-}
-
-/**
- * Pattern chains of `order` (our definition; the original program is not public). An input event
- * is a byte at a distance d back from t (x_{t−d}). A chain is a run of events ending at the current
- * input, x_t ← x_{t−1} ← … ← x_{t−j+1} (j ≥ 1 events), optionally extended by one *skip link* to a
- * single older event x_{t−d} across a gap (j < d ≤ order − 2), and it predicts the output x_{t+1};
- * its strength is the dataset frequency count(output | chain)/count(chain). Chains are ordered by
- * specificity: more events first; among equal numbers, the unbroken run first, then skip links
- * from the nearest to the farthest. The empty chain (the byte marginal) comes last. With no skip
- * links this is `ngramFamily(order)`.
- */
-export function chainFamily(order: number): ContextFamily {
-  checkOrder(order);
-  return (bytes, t) => {
-    const levels: string[][] = [];
-    const maxD = Math.min(order - 2, t);
-    for (let j = Math.min(order - 1, t + 1); j >= 1; j--) {
-      // j events in a run; with a skip link, j + 1 events
-      const run = key('', bytes, t + 1 - j, t + 1);
-      (levels[j] ??= []).unshift(`c${j}:` + run); // the unbroken run first among j events
-      for (let d = j + 1; d <= maxD; d++) (levels[j + 1] ??= []).push(`s${j}:${d}:` + String.fromCharCode(bytes[t - d]) + run);
-    }
-    const out: string[] = [];
-    for (let m = levels.length - 1; m >= 1; m--) if (levels[m]) out.push(...levels[m]);
-    out.push('c0:');
     return out;
   };
 }
