@@ -261,6 +261,8 @@ export const PUBLIC_RECORD: readonly PublicFile[] = [
   { ref: 'inimino/hutter@efbaac3:es_data_gen.c', what: 'JSON data for the event-space viewer (the same SVDs)', bearsOn: [], settles: 'nothing for these claims' },
   { ref: 'inimino/hutter@86fbef8:q1_boolean.c', what: 'the sign-only (Boolean) dynamics of the float model', bearsOn: [], settles: 'nothing for these claims: a Boolean reading of the float weights, no byte strengths' },
   { ref: 'inimino/hutter@86fbef8:q1_sparsity.c', what: 'backward attribution through the float model', bearsOn: [], settles: 'nothing for these claims' },
+  { ref: 'inimino/hutter@86fbef8:boolean-automaton.tex', what: 'the sign-only (Boolean) reading of a sat-rnn: margins, influence, the mantissa', bearsOn: [], settles: 'nothing for these claims: it quantizes states to signs, not weights to bytes' },
+  { ref: 'inimino/hutter@efbaac3:write_weights.c', what: 'predicts trained weights from data statistics (PMI, sign-conditioned log-ratios, Boolean influence)', bearsOn: [], settles: 'nothing for these claims: float weights, no export' },
   { ref: 'inimino/hutter@efbaac3:narrative.tex', what: 'the 2026-02-11 summary of the whole arc', bearsOn: [], settles: 'nothing for these claims: it does not revisit the byte-weight export' },
   { ref: 'inimino/hutter@efbaac3:cost.tex', what: 'operation counts of construction against training', bearsOn: [], settles: 'nothing for these claims' },
 ];
