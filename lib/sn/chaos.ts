@@ -10,8 +10,8 @@
  * Boolean (sign) measures, the "> 1 = chaos" convention of Boolean networks (Derrida; the average
  * sensitivity: how many units change sign, on average, when one unit's sign is flipped):
  *   - `booleanSensitivity`: on the float trajectory, negate h_j(t) and recompute sign h_i(t+1)
- *     with input x_{t+1} (the Boolean influence estimator of seed §2, docs/original-work.md "Weight prediction": "at 50 evenly
- *     spaced positions"); the number of flipped units i, averaged over j and the positions;
+ *     with input x_{t+1} (the Boolean influence estimator of seed §2, at 50 evenly spaced
+ *     positions); the number of flipped units i, averaged over j and the positions;
  *   - `signDynamicsSensitivity`: the same on the pure sign dynamics s_t = sign(bh + Wx[:, x_t] + Wh·s_{t−1}).
  */
 import type { SatRnn } from '../core/model.js';

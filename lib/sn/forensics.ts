@@ -1,28 +1,32 @@
 /**
- * Forensics for notebook 05 (seed 003, "The SN Export Gap"): for each paper number that we do not
- * reproduce, the candidate rules that might have produced it and what each gives on the run's
- * model and text. The original programs (byte_weight_test*.c, the bias version of sat_sn_full.c)
- * are not public, so every candidate is a rule we can state: another reading of the paper's
- * mapping (α per layer, rounding, clip, biases), another arithmetic (C float32), another start
- * state, another output temperature, or another set of scored positions.
+ * Forensics for notebook 05 ("The SN Export Gap"): for each paper number that we do not reproduce,
+ * the candidate rules that might have produced it and what each gives on the run's model and text.
+ * The programs that printed those numbers (byte_weight_test*.c, the UM runner, the bias version of
+ * sat_sn_full.c) are in no commit of inimino/hutter, so every candidate is a rule we can state:
+ * another reading of the paper's mapping (α per layer, rounding, clip, biases), another arithmetic
+ * (C float32), another start state, another output temperature, another set of scored positions,
+ * or a rule of the public record (lib/sn/original.ts: the public α = 2 inventory of sat_sn_full.c,
+ * the evaluator of sat_train.c, the rounding idiom (int)(x + 0.5f) in float32).
  *
  * Every function returns `Candidate`s, `{ candidate, value }`, with the notebook's adopted reading
  * first; the notebook ranks them against the paper with `candidateRows` (lib/notebook).
  *
- * Float32 arithmetic (`evaluateF32`) follows the C loops of the original tools (e.g.
- * sat_calibrate.c): `float s = bh[i] + Wx[i][x]; s += Wh[i][j] * h[j]; h[i] = tanhf(s)`, each
- * operation rounded to float32, tanhf taken as tanh rounded to float32 (glibc's tanhf may differ
- * in the last bit); logits summed in float32, the softmax in float64.
+ * Float32 arithmetic (`evaluateF32`) follows the forward pass of the public tools (sat_calibrate.c,
+ * sat_train.c): the pre-activation starts from bh + the Wx column, adds the Wh·h products in order
+ * of j, and tanh is applied, every operation rounded to float32 (tanhf taken as tanh rounded to
+ * float32; glibc's may differ in the last bit); logits are summed in float32, the softmax in
+ * float64. `evalBpcOriginal` (lib/sn/original.ts) is the whole public evaluator, softmax included.
  */
 import { VOCAB, TENSOR_NAMES, type SatRnn, type TensorName } from '../core/model.js';
 import { evaluate, run, scoreStates } from '../core/rnn.js';
 import { ISOLATION_READINGS, WEIGHT_MATRICES, logScaleModel, specFor } from './gap.js';
 import { exportPatterns, countPatterns } from './export.js';
 import {
-  MAX_STRENGTH, encodeStrengths, linearQuantizer, linearUm, logQuantizer, magnitudeStats, maxAbs, quantizeModel,
+  MAX_STRENGTH, encodeStrengths, linearQuantizer, logQuantizer, magnitudeStats, maxAbs, quantizeModel,
   sigmoid, strengthStats, umEvaluate, umNet, type QuantSpec, type Quantizer, type Strengths,
 } from './um.js';
 
+import { ORIGINAL_P_FLOOR, snFullStrengths, evalBpcOriginal, cQuantizeModel, cPerLayerAlpha, type CMap } from './original.js';
 import type { Candidate } from '../core/types.js';
 
 
@@ -138,6 +142,19 @@ export function protocolCandidates(label: string, qm: SatRnn, bytes: Uint8Array,
   ];
 }
 
+/**
+ * The public-record candidates of one adopted model `adopted` of the float model `m` (lib/sn/original.ts): the adopted model scored
+ * by the public evaluator (eval_bpc of sat_train.c: float32 throughout, p ≥ 1e-8), and the same map
+ * made in the public programs' arithmetic (strengths (int)(x + 0.5f) in float32, α in float32) and
+ * scored by that evaluator.
+ */
+export function publicRecordCandidates(label: string, m: SatRnn, adopted: SatRnn, maps: Partial<Record<TensorName, CMap>>, bytes: Uint8Array): Candidate[] {
+  return [
+    { candidate: `${label}; scored by the public evaluator (sat_train.c eval_bpc: float32, p ≥ 1e-8)`, value: evalBpcOriginal(adopted, bytes) },
+    { candidate: `${label}; made in the public programs' arithmetic ((int)(x + 0.5f) strengths, float32) and scored by the public evaluator`, value: evalBpcOriginal(cQuantizeModel(m, maps), bytes) },
+  ];
+}
+
 /** The bias that goes with a weight matrix (its layer's bias). */
 const LAYER_BIAS: Record<string, TensorName> = { Wx: 'bh', Wh: 'bh', Wy: 'by' };
 
@@ -165,6 +182,7 @@ export function isolationCandidates(m: SatRnn, bytes: Uint8Array, tensors: reado
     { candidate: 'per-layer α, ceil instead of round', value: evaluate(roundedModel(m, perLayer, 'ceil', true), bytes).bpc },
     { candidate: 'per-layer α, each layer\'s bias (bh or by) quantized with it', value: evaluate(quantizeModel(m, withBias), bytes).bpc },
     ...protocolCandidates('per-layer α', adopted, bytes, perturb),
+    ...publicRecordCandidates('per-layer α', m, adopted, Object.fromEntries(tensors.map((n) => [n, { kind: 'linear', alpha: cPerLayerAlpha(m[n]), clip: true }])), bytes),
   ];
 }
 
@@ -187,6 +205,7 @@ export function alphaCandidates(m: SatRnn, bytes: Uint8Array, alpha: number, cli
     { candidate: `${label}: weights and biases quantized; base-2 output softmax`, value: scoreVariant(all, bytes, { outputGain: Math.LN2 }) },
     { candidate: 'float model (no quantization); base-2 output softmax', value: scoreVariant(m, bytes, { outputGain: Math.LN2 }) },
     ...protocolCandidates(label, adopted, bytes, perturb),
+    ...publicRecordCandidates(label, m, adopted, Object.fromEntries(WEIGHT_MATRICES.map((n) => [n, { kind: 'linear', alpha, clip }])), bytes),
   ];
 }
 
@@ -217,6 +236,7 @@ export function logScaleCandidates(m: SatRnn, bytes: Uint8Array, cWh: number, pe
     { candidate: `${label}, one wmax = max over Wx, Wh, Wy`, value: evaluate(oneWmax, bytes).bpc },
     { candidate: `log-scale, c = ${cWh} for Wx, Wh and Wy`, value: evaluate(logScaleModel(m, cWh, cWh, cWh), bytes).bpc },
     ...protocolCandidates(label, adopted, bytes, perturb),
+    ...publicRecordCandidates(label, m, adopted, { Wx: { kind: 'log', c: 1000 }, Wh: { kind: 'log', c: cWh }, Wy: { kind: 'log', c: 1000 } }, bytes),
   ];
 }
 
@@ -231,18 +251,28 @@ export interface UmRunnerOptions {
   readonly hiddenGain: number;
   /** g_y: P(o) ∝ exp(g_y · A_o). */
   readonly outputGain: number;
+  /**
+   * 'soft' (default): a source event carries its probability P(h+) (or P(h−)); 'hard': each binary
+   * ES is read as a fact, its more probable side active (P(h+) = 1 if D > 0, 0 if D < 0, 1/2 at 0).
+   */
+  readonly activation?: 'soft' | 'hard';
+  /** Probabilities of the next byte below this are raised to it before the log (default 0: none). */
+  readonly pFloor?: number;
 }
 
 /**
  * The UM runner on byte strengths S = sign(w)·s under a wiring and gains (all n − 1 positions,
- * h(−1) = 0, i.e. P(h+) = 1/2). With source 'contrast' this is `umEvaluate` on the same strengths.
+ * h(−1) = 0, i.e. P(h+) = 1/2). With source 'contrast', soft activations and no floor this is
+ * `umEvaluate` on the same strengths.
  */
 export function umRunnerBpc(H: number, S: Strengths, bytes: Uint8Array, o: UmRunnerOptions): number {
-  if (o.source === 'contrast') {
+  const hard = (o.activation ?? 'soft') === 'hard', floor = o.pFloor ?? 0;
+  if (!(floor >= 0 && floor < 1)) throw new RangeError(`pFloor: expected a number in [0, 1), got ${floor}`);
+  if (o.source === 'contrast' && !hard && floor === 0) {
     const zero = (name: TensorName) => (o.biases === 'dropped' && (name === 'bh' || name === 'by') ? new Float64Array(S[name].length) : S[name]);
     return umEvaluate(umNet(H, { Wx: S.Wx, Wh: S.Wh, bh: zero('bh'), Wy: S.Wy, by: zero('by') }, o.hiddenGain, o.outputGain), bytes).bpc;
   }
-  const n = bytes.length, bias = o.biases === 'quantized';
+  const n = bytes.length, bias = o.biases === 'quantized', plus = o.source === 'plus';
   let P = new Float64Array(H).fill(0.5);
   const A = new Float64Array(VOCAB);
   let sum = 0;
@@ -250,8 +280,8 @@ export function umRunnerBpc(H: number, S: Strengths, bytes: Uint8Array, o: UmRun
     const x = bytes[t], next = new Float64Array(H);
     for (let j = 0; j < H; j++) {
       let d = (bias ? S.bh[j] : 0) + S.Wx[j * VOCAB + x];
-      for (let k = 0; k < H; k++) d += S.Wh[j * H + k] * P[k];
-      next[j] = sigmoid(o.hiddenGain * d);
+      for (let k = 0; k < H; k++) d += S.Wh[j * H + k] * (plus ? P[k] : 2 * P[k] - 1);
+      next[j] = hard ? (d > 0 ? 1 : d < 0 ? 0 : 0.5) : sigmoid(o.hiddenGain * d);
     }
     P = next;
     let mx = -Infinity;
@@ -259,37 +289,57 @@ export function umRunnerBpc(H: number, S: Strengths, bytes: Uint8Array, o: UmRun
       let a = bias ? S.by[q] : 0;
       for (let k = 0; k < H; k++) {
         const s = S.Wy[q * H + k];
-        if (s > 0) a += s * P[k];
-        else if (s < 0) a -= s * (1 - P[k]);
+        if (s === 0) continue;
+        if (!plus) a += s * (2 * P[k] - 1);
+        else if (s > 0) a += s * P[k];
+        else a -= s * (1 - P[k]);
       }
       A[q] = o.outputGain * a;
       if (A[q] > mx) mx = A[q];
     }
     let Z = 0;
     for (let q = 0; q < VOCAB; q++) Z += Math.exp(A[q] - mx);
-    sum += -(A[bytes[t + 1]] - mx - Math.log(Z)) / Math.LN2;
+    const lnP = A[bytes[t + 1]] - mx - Math.log(Z);
+    sum += -Math.max(lnP, floor > 0 ? Math.log(floor) : -Infinity) / Math.LN2;
   }
   return sum / (n - 1);
 }
 
+/** Label of the adopted UM-runner reading (the first candidate of `umRunnerCandidates`). */
+export const UM_RUNNER_ADOPTED = 'public sat_sn_full.c inventory (float (int)(2|w| + 0.5) strengths, no bias patterns, sources P(h_k+) / P(h_k±) by sign), soft sources, base-2 support';
+
 /**
- * UM-runner candidates at α = 2 (s = round(2|w|)): source activation (contrast or P(h+)) × bias
- * patterns (quantized or none) × support (base 2, or temperature-compensated g_h = 2/α, g_y = 1/α).
- * The first is the adopted one.
+ * UM-runner candidates at α = 2. First the adopted reading: the public α = 2 inventory of
+ * sat_sn_full.c (lib/sn/original.ts `snFullStrengths`: no bias patterns, Wh read from h_k+, Wy from
+ * h_k+ or h_k− by sign) run with soft sources and base-2 support. Then the same inventory with the
+ * public evaluators' floor p ≥ 1e-8, with temperature compensation (g_h = 2/α, g_y = 1/α), read as
+ * hard events, and read through mirrored pairs; then the paper's eq. 3 wiring on s = round(2|w|)
+ * (contrast sources, mirrored Wh pairs) × bias patterns (quantized or none) × support, our reading
+ * before the public exporter was read.
  */
 export function umRunnerCandidates(m: SatRnn, bytes: Uint8Array): Candidate[] {
+  const H = m.hidden, b2 = Math.LN2, comp = { hiddenGain: 1, outputGain: 0.5 };
+  const pub = snFullStrengths(m);
+  const run = (S: Strengths, o: UmRunnerOptions) => umRunnerBpc(H, S, bytes, o);
+  const base: UmRunnerOptions = { source: 'plus', biases: 'dropped', hiddenGain: b2, outputGain: b2 };
+  const out: Candidate[] = [
+    { candidate: UM_RUNNER_ADOPTED, value: run(pub, base) },
+    { candidate: 'public inventory, soft sources, base-2 support; p ≥ 1e-8 as the public evaluators (sat_train.c, sat_chains.c)', value: run(pub, { ...base, pFloor: ORIGINAL_P_FLOOR }) },
+    { candidate: 'public inventory, soft sources, compensated (D/α before the binary ES and the output)', value: run(pub, { ...base, ...comp }) },
+    { candidate: 'public inventory read as hard events (the more probable side of each binary ES active), base-2 support', value: run(pub, { ...base, activation: 'hard' }) },
+    { candidate: 'public inventory read as hard events, compensated', value: run(pub, { ...base, ...comp, activation: 'hard' }) },
+    { candidate: 'public inventory read through mirrored pairs (source h = P(h+) − P(h−)), base-2 support', value: run(pub, { ...base, source: 'contrast' }) },
+  ];
   const q = linearQuantizer(2, true);
   const S = Object.fromEntries(TENSOR_NAMES.map((n) => [n, encodeStrengths(m[n], q, n)])) as Strengths;
-  const out: Candidate[] = [];
   for (const source of ['contrast', 'plus'] as const) {
     for (const biases of ['quantized', 'dropped'] as const) {
-      for (const [support, hiddenGain, outputGain] of [['base-2 support', Math.LN2, Math.LN2], ['compensated (D/α before tanh)', 1, 0.5]] as const) {
-        const src = source === 'contrast' ? 'source h = P(h+) − P(h−)' : 'source P(h+) only (public sat_sn_full.c wiring)';
-        out.push({ candidate: `${src}; bias patterns ${biases}; ${support}`, value: umRunnerBpc(m.hidden, S, bytes, { source, biases, hiddenGain, outputGain }) });
+      for (const [support, hiddenGain, outputGain] of [['base-2 support', b2, b2], ['compensated (D/α before tanh)', 1, 0.5]] as const) {
+        const src = source === 'contrast' ? 'paper eq. 3 wiring (source h = P(h+) − P(h−), mirrored Wh pairs)' : 'source P(h+) only';
+        out.push({ candidate: `s = round(2|w|) on every tensor; ${src}; bias patterns ${biases}; ${support}`, value: run(S, { source, biases, hiddenGain, outputGain }) });
       }
     }
   }
-  if (out[0].value !== umEvaluate(linearUm(m, q, 'quantized'), bytes).bpc) throw new Error('umRunnerCandidates: the adopted runner does not match umEvaluate');
   return out;
 }
 
