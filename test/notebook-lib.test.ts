@@ -71,6 +71,7 @@ describe('claims ledger', () => {
     const c = makeClaim({ ...differing, cause });
     expect(c.cause).toEqual(cause);
     expect(claimRows([c])[0].because).toBe('x (consulted: inimino/hutter@86fbef8:q5_redux.c, inimino/hutter@86fbef8:synthesis.tex)');
+    expect(differencesMarkdown([makeClaim({ ...differing, paper: 25857, measured: 38272, cause })])).toContain('(paper 25857, measured 38272)'); // a count, never rounded
     expect(differencesMarkdown([c])).toContain('[`inimino/hutter@86fbef8:q5_redux.c`](https://github.com/inimino/hutter/blob/86fbef8327207dd3e510c05118ba5aedd89b32e0/q5_redux.c)');
     // Other kinds may cite files too, and need not.
     expect(makeClaim({ ...differing, cause: { kind: 'typed-constant', because: 'x' } }).cause!.consulted).toBeUndefined();

@@ -261,7 +261,7 @@ export function differencesMarkdown(claims: readonly Claim[]): string {
     lines.push(`- **${kind}** (${of.length}):`);
     for (const c of of) {
       const { because, evidence, consulted } = c.cause!;
-      lines.push(`  - \`${c.id}\` (paper ${c.paper}, measured ${Number.isFinite(c.measured) ? +c.measured.toPrecision(4) : c.measured}): ${because}` +
+      lines.push(`  - \`${c.id}\` (paper ${c.paper}, measured ${Number.isInteger(c.measured) || !Number.isFinite(c.measured) ? c.measured : +c.measured.toPrecision(4)}): ${because}` +
         `${evidence === undefined ? '' : ` Evidence: \`${evidence}\`.`}${consulted === undefined ? '' : ` Consulted: ${consulted.map((r) => `[\`${r}\`](${originalFile(r).url})`).join(', ')}.`}`);
     }
   }
