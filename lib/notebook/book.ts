@@ -3,9 +3,12 @@
  * `index.html`: the study's front page (the source documents, one entry per notebook with its
  * claim counts and run time, the claims dashboard filterable by verdict and notebook, the
  * single-scale comparison of every bpc the notebooks measure, and a gallery of every figure), and
- * every HTML render gets a previous / index / next header. The book is relocatable: MathJax and
- * require.js are copied into assets/ and the renders point there instead of /usr/share, so a copied
- * or zipped folder opens anywhere offline (plotly is embedded in the renders already).
+ * every page gets the book's navigation and search (book-navigation.ts, book-search.ts): a
+ * previous / index / next header on each render, a sidebar of every notebook and the current one's
+ * sections, cross-references as links, and a search box over the whole book. The book is
+ * relocatable: MathJax and require.js are copied into assets/ and the renders point there instead
+ * of /usr/share, the search index is a script beside them (no fetch), so a copied or zipped folder
+ * opens anywhere offline (plotly is embedded in the renders already).
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -18,13 +21,13 @@ import { styleFigure, OKABE_ITO } from './figure.js';
 import type { ReportJson } from './report.js';
 import { projectRoot } from './inputs.js';
 import { ORIGINAL_REPOSITORY, SOURCE_DOCUMENTS, originalFile } from './sources.js';
+import { BOOK_CSS, NAVIGATION_JS, bookChrome, bookPageOf, linkReferences, renderSections, withChrome, withoutChrome, type BookPage } from './book-navigation.js';
+import { buildSearchIndex, searchIndexScript, searchScript } from './book-search.js';
 
 /** Where Debian's packages put the scripts the nbconvert HTML template loads. */
 const SYSTEM_JS = '/usr/share/javascript';
 /** The parts of MathJax 2 that the template's TeX-AMS_CHTML-full configuration loads. */
 const MATHJAX_PARTS = ['MathJax.js', 'config', 'extensions', 'jax/input/TeX', 'jax/output/CommonHTML', 'jax/element', 'fonts/HTML-CSS/TeX/woff', 'localization/en'];
-
-const NAV_START = '<nav class="sat-book-nav"', NAV_END = '</nav><!-- sat-book-nav -->';
 
 /** Copy MathJax and require.js into <outDir>/assets (once). */
 function copyAssets(outDir: string): void {
@@ -37,15 +40,15 @@ function copyAssets(outDir: string): void {
   if (!existsSync(require)) cpSync(join(SYSTEM_JS, 'requirejs', 'require.min.js'), require);
 }
 
-/** Point a render at the copied assets and give it the previous / index / next header. */
-function bookPage(html: string, prev: string | null, next: string | null): string {
-  let out = html.split(`file://${SYSTEM_JS}/`).join('../assets/');
-  const start = out.indexOf(NAV_START);
-  if (start >= 0) out = out.slice(0, start) + out.slice(out.indexOf(NAV_END) + NAV_END.length);
-  const link = (href: string | null, text: string) => (href ? `<a href="${href}">${text}</a>` : `<span style="color:#999">${text}</span>`);
-  const nav = `${NAV_START} style="font-family:'DejaVu Sans',Arial,sans-serif;font-size:14px;padding:8px 16px;border-bottom:1px solid #ccc;display:flex;gap:24px">` +
-    `${link(prev, '← previous')}${link('../index.html', 'index')}${link(next, 'next →')}${NAV_END}`;
-  return out.replace(/<body[^>]*>/, (m) => m + nav);
+/** A render as a page of the book: pointed at the copied assets, its cross-references linked, with the book's chrome. */
+function bookPage(html: string, here: BookPage, book: readonly BookPage[], prev: string | null, next: string | null): string {
+  const page = linkReferences(html.split(`file://${SYSTEM_JS}/`).join('../assets/'), here, book);
+  return withChrome(page, bookChrome(here, book, 'render', prev, next));
+}
+
+/** The front page as a page of the book (the sidebar lists its sections on the front page itself). */
+function studyPage(sections: BookPage['sections']): BookPage {
+  return { file: 'index.html', title: 'The study (index)', sections };
 }
 
 /** Title (the first Markdown heading) and first paragraph of an executed notebook. */
@@ -144,12 +147,19 @@ export async function writeBook(outDir: string, timings: Timings = {}): Promise<
   const results = readResults(outDir);
   copyAssets(outDir);
   const htmlDir = join(outDir, 'html');
-  const pages = existsSync(htmlDir) ? readdirSync(htmlDir).filter((f) => f.endsWith('.html')).sort() : [];
-  pages.forEach((f, i) => {
-    const path = join(htmlDir, f), html = readFileSync(path, 'utf8');
-    const page = bookPage(html, pages[i - 1] ?? null, pages[i + 1] ?? null);
-    if (page !== html) writeFileAtomic(path, page);
+  const files = existsSync(htmlDir) ? readdirSync(htmlDir).filter((f) => f.endsWith('.html')).sort() : [];
+  const renders = files.map((f) => {
+    const html = readFileSync(join(htmlDir, f), 'utf8'), bare = withoutChrome(html);
+    return { file: f, html, bare, page: bookPageOf(f, bare) };
   });
+  const book = [studyPage([]), ...renders.map((r) => r.page)];
+  renders.forEach((r, i) => {
+    const page = bookPage(r.bare, r.page, book, files[i - 1] ?? null, files[i + 1] ?? null);
+    if (page !== r.html) writeFileAtomic(join(htmlDir, r.file), page);
+  });
+  writeFileAtomic(join(outDir, 'assets', 'book.css'), BOOK_CSS);
+  writeFileAtomic(join(outDir, 'assets', 'book.js'), searchScript() + NAVIGATION_JS);
+  writeFileAtomic(join(outDir, 'assets', 'search-index.js'), searchIndexScript(buildSearchIndex(renders.map((r) => ({ href: `html/${r.file}`, html: r.bare })))));
   // The project's account of the original work, at the same place relative to the renders as in the repository (notebooks link ../docs/original-work.md).
   const account = join(projectRoot(), 'docs', 'original-work.md');
   if (existsSync(account)) cpSync(account, join(outDir, 'docs', 'original-work.md'));
@@ -208,11 +218,11 @@ table{border-collapse:collapse;font-size:13px} th,td{padding:3px 8px;border-bott
 <h1>sat-rnn notebooks: the study</h1>
 <p>A small saturated recurrent network (128 tanh units, 82,304 parameters) trained on the first 1024 bytes of enwik8, and how much of it data statistics alone can derive.
 ${first ? `This run: model <code>${escapeHtml(basename(first.model.path))}</code> (sha256 <code>${first.model.sha256}</code>, ${formatCell(first.model.bpc, 4)} bpc) on <code>${escapeHtml(basename(first.data.path))}</code> (${first.data.bytes} bytes, sha256 <code>${first.data.sha256}</code>).` : ''}</p>
-<h2>Source documents</h2>
+<h2 id="sources">Source documents</h2>
 ${sourcesSection(all, existsSync(account))}
-<h2>Notebooks</h2>
+<h2 id="notebooks">Notebooks</h2>
 ${entries}
-<h2>Claims dashboard</h2>
+<h2 id="claims-dashboard">Claims dashboard</h2>
 ${summaryLine}
 <p>Every claim of every notebook: the paper's value (quoted) beside the one this run measured; the verdict is computed from the claim's stated tolerance (hover it for the reason).
 A claim that differs says why, with a cause from a fixed vocabulary: <code>unpublished-input</code> (the paper measured an input we do not have), <code>typed-constant</code> (the program printed a typed-in number),
@@ -223,10 +233,10 @@ notebook <select id="f-notebook"><option value="">all</option>${results.map((r) 
 <table id="claims"><thead><tr><th>claim</th><th>what</th><th>paper</th><th>measured</th><th>unit</th><th>tolerance</th><th>verdict</th><th>cause</th><th>notebook</th></tr></thead><tbody>
 ${claimRows}
 </tbody></table>
-<h2>All configurations on one scale</h2>
+<h2 id="all-configurations">All configurations on one scale</h2>
 <p>Every configuration the notebooks score in bpc (${configurations}; differences between two configurations left out), the seed's section 9 extended: dots are this run, crosses the paper's value where it states one. Also as <a href="figures/index/all-configurations.pdf">PDF</a> and <a href="figures/index/all-configurations.svg">SVG</a>.</p>
 <img src="figures/index/all-configurations.svg" alt="all configurations" style="max-width:100%">
-<h2>Figures</h2>
+<h2 id="figures">Figures</h2>
 <div class="gallery">
 ${gallery}
 </div>
@@ -244,7 +254,7 @@ filter();
 </body></html>
 `;
   const index = join(outDir, 'index.html');
-  writeFileAtomic(index, html);
+  writeFileAtomic(index, withChrome(html, bookChrome(studyPage(renderSections(html)), book, 'index', null, null)));
   return index;
 }
 
