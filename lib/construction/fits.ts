@@ -18,8 +18,8 @@
  * whole text, then scored on the second half, which nothing was fitted or selected on.
  *
  * Every fit is scored under every rule at once (`RuleScores`): one run from h = 0, one pass of
- * per-position bits. `RuleScores.fit`, the mean loss on the fitting positions (what the programs
- * print as their training loss), is the named fit-range variant.
+ * per-position bits. `RuleScores.fit`, the mean loss on the protocol's fitting positions (what the
+ * programs print as their training loss), is the named fit-range variant.
  */
 import { HASHES } from './hash.js';
 import { analyticReadout, carrierStates, logRatioDirections, ANALYTIC_GRID, type CarrierSpec } from './shift-register.js';
@@ -92,11 +92,43 @@ export function ruleScores(states: Float64Array, hidden: number, bytes: Uint8Arr
  * - gd20: the paper's "PI + 20 Newton steps", i.e. 20 gradient steps at lr 0.5/N from `init`
  * - sgdPi: 500 epochs from `init` (SCHEDULES.fromPi)
  * - sgdZero: 1000 epochs from Wy = 0, by = the protocol's marginal bias (SCHEDULES.fromZero)
+ * - sgdSkip: the same start under the earlier skip-pattern constructions' schedule
+ *   (SCHEDULES.skipConstruction), fitted on `skipFitSpan`, every position whose window is full;
+ *   those programs print the lowest training loss met (`bestEpochLoss` of its curve), and
+ *   construct_skip.c also the constructed network's score over the whole text (the `all` rule)
  * - newton: 20 damped block-diagonal Newton iterations from `init` (lib/construction/newton.ts)
  */
-export type Method = 'analytic' | 'pi' | 'gd20' | 'sgdPi' | 'sgdZero' | 'newton';
+export type Method = 'analytic' | 'pi' | 'gd20' | 'sgdPi' | 'sgdZero' | 'sgdSkip' | 'newton';
 
-const DESCENT: Partial<Record<Method, Schedule>> = { gd20: SCHEDULES.paperNewton20, sgdPi: SCHEDULES.fromPi, sgdZero: SCHEDULES.fromZero };
+const DESCENT: Partial<Record<Method, Schedule>> = { gd20: SCHEDULES.paperNewton20, sgdPi: SCHEDULES.fromPi, sgdZero: SCHEDULES.fromZero, sgdSkip: SCHEDULES.skipConstruction };
+
+/**
+ * The fitting positions of inimino/hutter@f808449:construct_skip.c on a register of `groups` groups
+ * over n bytes: from t = groups − 1, the first state whose groups all hold a byte, to the last
+ * position with a next byte, [groups − 1, n − 1).
+ *
+ * @example
+ * skipFitSpan(16, 1024); // → { from: 15, to: 1023 }
+ */
+export function skipFitSpan(groups: number, n: number): Span {
+  if (!(Number.isInteger(groups) && groups >= 1 && Number.isInteger(n) && n > groups)) throw new RangeError(`skipFitSpan: expected integers 1 ≤ groups < n, got ${groups}, ${n}`);
+  return { from: groups - 1, to: n - 1 };
+}
+
+/**
+ * The lowest training loss a descent met before any of its updates (the "best" that
+ * construct_skip.c prints beside its epochs and construct_skip_greedy.c as its train bpc): the
+ * minimum of a curve's points before each update, its last point (after the last update) left out.
+ *
+ * @example
+ * bestEpochLoss(Float64Array.from([3, 1, 2, 0.5])); // → 1
+ */
+export function bestEpochLoss(curve: Float64Array): number {
+  if (curve.length < 2) throw new RangeError('bestEpochLoss: expected a curve of at least one update');
+  let best = Infinity;
+  for (let k = 0; k < curve.length - 1; k++) best = Math.min(best, curve[k]);
+  return best;
+}
 
 /** Newton iterations of the `newton` method (the same count as the paper's "20 Newton steps"). */
 export const NEWTON: NewtonOptions = { iterations: 20 };
@@ -167,9 +199,11 @@ export function constructionTask(job: ConstructionJob): ConstructionFit {
     }
     default: {
       const schedule = DESCENT[job.method];
-      if (!schedule) throw new RangeError(`method: expected analytic, pi, gd20, sgdPi, sgdZero or newton, got ${String(job.method)}`);
-      const fit = problem(pr.fit);
-      const curve = descentCurve(fit, job.method === 'sgdZero' ? zeroReadout(fit, by) : initOf(job), schedule);
+      if (!schedule) throw new RangeError(`method: expected analytic, pi, gd20, sgdPi, sgdZero, sgdSkip or newton, got ${String(job.method)}`);
+      if (job.method === 'sgdSkip' && job.protocol !== 'original') throw new RangeError(`method sgdSkip: defined for the original protocol only, got ${job.protocol}`);
+      const fit = problem(job.method === 'sgdSkip' ? skipFitSpan(spec.groups, bytes.length) : pr.fit);
+      const fromZero = job.method === 'sgdZero' || job.method === 'sgdSkip';
+      const curve = descentCurve(fit, fromZero ? zeroReadout(fit, by) : initOf(job), schedule);
       return done(curve.readout, { curve: curve.bpc });
     }
   }
@@ -183,7 +217,7 @@ function initOf(job: ConstructionJob): Readout {
 /** Relative cost of a job, to start the longest ones first. */
 function cost(job: ConstructionJob): number {
   const H = job.carrier.groups * job.carrier.bits;
-  const epochs = { analytic: 30, pi: 10, gd20: 20, sgdPi: 500, sgdZero: 1000, newton: 1500 }[job.method];
+  const epochs = { analytic: 30, pi: 10, gd20: 20, sgdPi: 500, sgdZero: 1000, sgdSkip: 1000, newton: 1500 }[job.method];
   return epochs * H * (job.protocol === 'heldout' ? 0.5 : 1);
 }
 
@@ -316,6 +350,17 @@ export function analyticGrid(spec: CarrierSpec, bytes: Uint8Array, name: Protoco
     return grid.scales.map((s) => ruleScores(states, H, bytes, { Wy: D.map((v) => v * s), by }, pr.fit));
   });
   return { protocol: name, alphas: [...grid.alphas], scales: [...grid.scales], scores };
+}
+
+/**
+ * `RuleScores` of the analytic readout scale·D(α) at one grid point on the carrier `spec` under
+ * protocol `name` (statistics, by and fitting positions as `analyticGrid`): the score of another
+ * carrier at the point one construction chose, e.g. a bit-extraction variant at the bit-extraction
+ * carrier's (α, s).
+ */
+export function analyticScoresAt(spec: CarrierSpec, bytes: Uint8Array, alpha: number, scale: number, name: ProtocolName = 'original'): RuleScores {
+  const g = analyticGrid(spec, bytes, name, { alphas: [alpha], scales: [scale] });
+  return g.scores[0];
 }
 
 /** The grid point a rule selects: lowest bpc, α-major and scale-minor, the first lowest winning (the original's loop order). */

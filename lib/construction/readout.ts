@@ -94,12 +94,19 @@ export interface Schedule {
 }
 
 /**
- * The original schedules (docs/original-work.md "Readout fits"; inimino/hutter@efbaac3:write_weights2/3/6/8/12.c), learning rates per mean gradient,
- * decays after the update of the 0-based epoch named.
+ * The original schedules (docs/original-work.md "Readout fits"; inimino/hutter@efbaac3:write_weights2.c,
+ * 3.c, 4.c, 6.c, 8.c, 12.c and @f808449:construct_skip.c), learning rates per mean gradient, decays
+ * after the update of the 0-based epoch named.
  */
 export const SCHEDULES = {
-  /** "SGD from zero": 1000 epochs, lr 0.5/N, ×0.3 after epochs 300, 600, 800. */
+  /** "SGD from zero" (write_weights4/6/8/12.c): 1000 epochs, lr 0.5/N, ×0.3 after epochs 300, 600, 800. */
   fromZero: { epochs: 1000, lr: 0.5, decayAfter: [300, 600, 800], decay: 0.3 },
+  /**
+   * The readout descent of the earlier skip-pattern constructions (f808449:construct_skip.c and
+   * construct_skip_greedy.c, the "1000 epochs" of pattern-prior.tex): 1000 epochs from Wy = 0,
+   * lr 0.5/N, ×0.5 after epochs 300, 600, 800.
+   */
+  skipConstruction: { epochs: 1000, lr: 0.5, decayAfter: [300, 600, 800], decay: 0.5 },
   /** "SGD from PI init": 500 epochs, lr 0.3/N, ×0.3 after epochs 150 and 300. */
   fromPi: { epochs: 500, lr: 0.3, decayAfter: [150, 300], decay: 0.3 },
   /** "Optimized Wy" in the substitution table: 500 epochs, lr 0.5/(T−1), ×0.3 after epochs 200 and 350. */
