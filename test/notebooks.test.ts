@@ -26,10 +26,16 @@ import { ROOT, TRAIN_TEXT, checkSliders } from './helpers.js';
 /** Our trained model when present, else the published one (both are valid inputs for notebook 00). */
 const MODEL = join(ROOT, 'data/sat_model.bin');
 
+/**
+ * The runner as `npm run notebooks` starts it: node with tsx's loader, no tsx CLI in between (its
+ * signal relay SIGKILLs a child that does not acknowledge a signal within 30 ms, as on a loaded machine).
+ */
+const RUNNER = ['--import', 'tsx', join(ROOT, 'tools/run-notebooks.ts')];
+
 /** Run the notebook runner without blocking the test worker (vitest's RPC needs its event loop). */
 function runNotebooks(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const p = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'tools/run-notebooks.ts'), ...args], {
+    const p = spawn(process.execPath, [...RUNNER, ...args], {
       cwd: ROOT, env: { ...process.env, INIT_CWD: ROOT },
     });
     let stdout = '', stderr = '';
@@ -42,7 +48,7 @@ function runNotebooks(args: string[]): Promise<{ status: number | null; stdout: 
 
 /** Start the runner; `exited` resolves with its status and output. */
 function startNotebooks(args: string[]) {
-  const p = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'tools/run-notebooks.ts'), ...args], {
+  const p = spawn(process.execPath, [...RUNNER, ...args], {
     cwd: ROOT, env: { ...process.env, INIT_CWD: ROOT },
   });
   let stdout = '', stderr = '';

@@ -81,7 +81,7 @@ describe('a clone with nothing beside it', () => {
 
   it('runs notebook 00, and its book lists the source documents with their public addresses', async () => {
     const out = join(clone, 'build');
-    const r = await run(clone, process.execPath, [join(clone, 'node_modules/tsx/dist/cli.mjs'), 'tools/run-notebooks.ts', '--only', '00', '--jobs', '1', '--out', out]);
+    const r = await run(clone, process.execPath, ['--import', 'tsx', 'tools/run-notebooks.ts', '--only', '00', '--jobs', '1', '--out', out]);
     expect(r.status, r.out).toBe(0);
     const index = readFileSync(join(out, 'index.html'), 'utf8');
     for (const d of SOURCE_DOCUMENTS) expect(index).toContain(`href="${d.url}"`);
