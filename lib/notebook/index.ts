@@ -2,7 +2,7 @@
  * The notebook toolkit, imported in notebooks as `sat-rnn/lib/notebook` (see notebooks/README.md):
  * run inputs, the Report (claims ledger, tables, figures), display helpers and the paper style.
  */
-export { experimentInputs, inputPaths, projectRoot, fromRoot, heldoutPath, trainLogBeside, zooFolder, zoosSha256, DEFAULT_MODEL, DEFAULT_DATA, DEFAULT_HELDOUT, DEFAULT_OUT, ENV, PAPER_TEXT_SHA256, ARCHIVE_MODEL_SHA256, UNPUBLISHED_TEXT_BYTES, PUBLISHED_MODEL, publishedModelMissing, hasPublishedModel, ZOO_TEXTS, type ExperimentInputs, type InputPaths, type ZooText } from './inputs.js';
+export { experimentInputs, inputPaths, projectRoot, fromRoot, heldoutPath, trainLogBeside, zooFolder, zoosSha256, DEFAULT_MODEL, DEFAULT_DATA, DEFAULT_HELDOUT, DEFAULT_OUT, ENV, PAPER_TEXT_SHA256, UNPUBLISHED_TEXT_BYTES, PUBLISHED_MODEL, PUBLISHED_MODEL_SHA256, publishedModelMissing, hasPublishedModel, ZOO_TEXTS, type ExperimentInputs, type InputPaths, type ZooText } from './inputs.js';
 export { Report, type ReportJson } from './report.js';
 export {
   makeClaim, verdict, CAUSE_KINDS, summarize, formatSummary, differencesMarkdown, candidateRows,

@@ -26,10 +26,8 @@ export const PAPER_TEXT_SHA256 = ENWIK_1024_SHA256;
  * "Numbers from an unpublished model or text": the seed's "Overfits to 520 bytes").
  */
 export const UNPUBLISHED_TEXT_BYTES = 521;
-/** sha256 of the original published model, inimino/hutter@efbaac3:sat_model.bin (lib/core/published-model.ts). */
-export const ARCHIVE_MODEL_SHA256 = PUBLISHED_MODEL_SHA256;
-/** Where the published model is installed (`npm run sat -- install-model`), relative to the project root. */
-export { PUBLISHED_MODEL, publishedModelMissing, hasPublishedModel };
+/** The published model: where it is installed (`npm run sat -- install-model`), its sha256, and the skip reason. */
+export { PUBLISHED_MODEL, PUBLISHED_MODEL_SHA256, publishedModelMissing, hasPublishedModel };
 
 /** The held-out text of the paper's text: bytes 1024–2047 of enwik8, relative to the project root. */
 export const DEFAULT_HELDOUT = 'data/enwik_heldout_1024.txt';

@@ -16,7 +16,7 @@ import type { SatRnn } from '../core/model.js';
 import { writeFileAtomic } from '../core/files.js';
 import { loadBytes, sha256 } from '../core/data.js';
 import { evaluate } from '../core/rnn.js';
-import { experimentInputs, fromRoot, heldoutPath, projectRoot, PAPER_TEXT_SHA256, ARCHIVE_MODEL_SHA256, ZOO_TEXTS, type ExperimentInputs, type InputPaths } from './inputs.js';
+import { experimentInputs, fromRoot, heldoutPath, projectRoot, PAPER_TEXT_SHA256, PUBLISHED_MODEL_SHA256, ZOO_TEXTS, type ExperimentInputs, type InputPaths } from './inputs.js';
 import { claimRows, makeClaim, formatTolerance, formatCause, checkEvidence, type Cause, type Claim, type ClaimInput } from './ledger.js';
 import { toDataFrame, dataFrameRows, toCsv, toHtml, toLatex, formatCell, escapeHtml, type Row, type TableFormat } from './table.js';
 import { styleFigure, figureHtml, figureCaption, plotlyScriptTag, plainArrays, type FigureSpec } from './figure.js';
@@ -140,7 +140,7 @@ export class Report {
   get onPaperText(): boolean { return this.textSha256 === PAPER_TEXT_SHA256; }
 
   /** True when this run's model is the original published model (by sha256). */
-  get onArchiveModel(): boolean { return this.modelSha256 === ARCHIVE_MODEL_SHA256; }
+  get onArchiveModel(): boolean { return this.modelSha256 === PUBLISHED_MODEL_SHA256; }
 
   /**
    * The cause for a number that depends on the trained model: `onArchive` when this run's model is
