@@ -20,9 +20,15 @@ export async function compileKernels(): Promise<Uint8Array> {
     writeFile: (name: string, contents: Uint8Array | string) => {
       if (name.endsWith('.wasm') && typeof contents !== 'string') binary = contents;
     },
-    stderr: { write: (s: string | Uint8Array) => { stderr.push(String(s)); return true; } },
+    stderr: {
+      write: (s: string | Uint8Array) => {
+        stderr.push(String(s));
+        return true;
+      },
+    },
   });
-  if (error || binary === null) throw new Error(`asc failed: ${error?.message ?? 'no output'}\n${stderr.join('')}`);
+  if (error || binary === null)
+    throw new Error(`asc failed: ${error?.message ?? 'no output'}\n${stderr.join('')}`);
   return binary;
 }
 

@@ -13,14 +13,35 @@ import { closeSync, existsSync, mkdirSync, openSync, statSync, unlinkSync } from
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { loadModel, saveModel, parameterCount, tensors, TENSOR_NAMES } from '../lib/core/model.js';
-import { lockOutput, realPath, removeStaleTemps, writeFileAtomic, type Lock } from '../lib/core/files.js';
+import {
+  lockOutput,
+  realPath,
+  removeStaleTemps,
+  writeFileAtomic,
+  type Lock,
+} from '../lib/core/files.js';
 import { loadBytes, sha256 } from '../lib/core/data.js';
 import { bpc } from '../lib/core/rnn.js';
 import { type Optimizer } from '../lib/core/train.js';
 import { spectralRadius } from '../lib/math/linalg.js';
 import { parallelMap } from '../lib/core/parallel.js';
-import { MANIFEST, MAX_SEED, logFileFor, parseSeeds, recordRun, runFileName, zooPlan, type ZooRecipe, type ZooRun } from '../lib/core/zoo.js';
-import { installPublishedModel, PUBLISHED_MODEL, PUBLISHED_MODEL_SHA256, PUBLISHED_MODEL_SOURCE } from '../lib/core/published-model.js';
+import {
+  MANIFEST,
+  MAX_SEED,
+  logFileFor,
+  parseSeeds,
+  recordRun,
+  runFileName,
+  zooPlan,
+  type ZooRecipe,
+  type ZooRun,
+} from '../lib/core/zoo.js';
+import {
+  installPublishedModel,
+  PUBLISHED_MODEL,
+  PUBLISHED_MODEL_SHA256,
+  PUBLISHED_MODEL_SOURCE,
+} from '../lib/core/published-model.js';
 import type { TrainTaskInput, TrainTaskResult } from './train-task.js';
 
 const DEFAULT_DATA = 'data/enwik_1024.txt';
@@ -60,7 +81,8 @@ class UsageError extends Error {}
 
 /** A string option that, when given, must not be empty. */
 function given(name: string, v: string | undefined): string | undefined {
-  if (v !== undefined && v.trim() === '') throw new UsageError(`--${name}: empty; expected a value`);
+  if (v !== undefined && v.trim() === '')
+    throw new UsageError(`--${name}: empty; expected a value`);
   return v;
 }
 
@@ -71,18 +93,34 @@ function kernelOption(v: string | undefined): 'fast' | 'reference' {
 }
 
 /** A decimal integer option in [min, max] (digits only: no sign, exponent or fraction). */
-function intOption(name: string, v: string | undefined, dflt: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+function intOption(
+  name: string,
+  v: string | undefined,
+  dflt: number,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   v = given(name, v);
   if (v === undefined) return dflt;
   const n = /^\d+$/.test(v) ? Number(v) : NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name}: expected ${min === 0 ? 'a non-negative' : `an`} integer${max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : min > 0 ? ` of at least ${min}` : ''}, got '${v}'`);
+    throw new UsageError(
+      `--${name}: expected ${min === 0 ? 'a non-negative' : `an`} integer${max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : min > 0 ? ` of at least ${min}` : ''}, got '${v}'`,
+    );
   }
   return n;
 }
 
 function cmdEval(args: string[]): void {
-  const { values } = parseArgs({ args, options: { model: { type: 'string' }, data: { type: 'string' }, json: { type: 'boolean' }, kernel: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: {
+      model: { type: 'string' },
+      data: { type: 'string' },
+      json: { type: 'boolean' },
+      kernel: { type: 'string' },
+    },
+  });
   const model = given('model', values.model);
   if (!model) throw new UsageError('eval: --model <file> is required');
   const kernel = kernelOption(values.kernel);
@@ -92,7 +130,16 @@ function cmdEval(args: string[]): void {
   const value = bpc(m, bytes, { kernel });
   const positions = bytes.length - 1;
   if (values.json) {
-    console.log(JSON.stringify({ model, data: dataPath, data_sha256: sha256(bytes), bpc: value, positions, hidden: m.hidden }));
+    console.log(
+      JSON.stringify({
+        model,
+        data: dataPath,
+        data_sha256: sha256(bytes),
+        bpc: value,
+        positions,
+        hidden: m.hidden,
+      }),
+    );
   } else {
     console.log(`${model} on ${dataPath}: ${value.toFixed(4)} bpc over ${positions} positions`);
   }
@@ -105,7 +152,8 @@ function samePath(a: string, b: string): boolean {
 
 /** Check before any work that `path` (option `name`) can be written as a file. */
 function checkWritable(name: string, path: string): void {
-  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`--${name} ${path}: is a directory; expected a file path`);
+  if (existsSync(path) && statSync(path).isDirectory())
+    throw new UsageError(`--${name} ${path}: is a directory; expected a file path`);
   const dir = dirname(resolve(path));
   if (!existsSync(dir)) throw new UsageError(`--${name} ${path}: folder ${dir} does not exist`);
   // Probe by creating a file beside the target (permission bits alone mislead root and read-only mounts).
@@ -115,7 +163,9 @@ function checkWritable(name: string, path: string): void {
     unlinkSync(probe);
     if (existsSync(path)) closeSync(openSync(path, 'r+'));
   } catch (e) {
-    throw new UsageError(`--${name} ${path}: not writable (${(e as NodeJS.ErrnoException).code ?? String(e)} in folder ${dir})`);
+    throw new UsageError(
+      `--${name} ${path}: not writable (${(e as NodeJS.ErrnoException).code ?? String(e)} in folder ${dir})`,
+    );
   }
 }
 
@@ -123,15 +173,21 @@ async function cmdTrain(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      epochs: { type: 'string' }, optimizer: { type: 'string' }, seed: { type: 'string' },
-      data: { type: 'string' }, out: { type: 'string' }, log: { type: 'string' }, every: { type: 'string' },
+      epochs: { type: 'string' },
+      optimizer: { type: 'string' },
+      seed: { type: 'string' },
+      data: { type: 'string' },
+      out: { type: 'string' },
+      log: { type: 'string' },
+      every: { type: 'string' },
       kernel: { type: 'string' },
     },
   });
   const out = given('out', values.out);
   if (!out) throw new UsageError('train: --out <file> is required');
   const optimizer = (given('optimizer', values.optimizer) ?? 'sgd') as Optimizer;
-  if (optimizer !== 'sgd' && optimizer !== 'adam') throw new UsageError(`--optimizer: expected sgd or adam, got '${values.optimizer}'`);
+  if (optimizer !== 'sgd' && optimizer !== 'adam')
+    throw new UsageError(`--optimizer: expected sgd or adam, got '${values.optimizer}'`);
   const epochs = intOption('epochs', values.epochs, 4000, 1);
   const kernel = kernelOption(values.kernel);
   const seed = intOption('seed', values.seed, 42, 0, MAX_SEED);
@@ -139,16 +195,26 @@ async function cmdTrain(args: string[]): Promise<number> {
   const dataPath = given('data', values.data) ?? DEFAULT_DATA;
   const logPath = given('log', values.log) ?? logFileFor(out);
   // Every output path is checked before the data is read or an epoch runs.
-  if (samePath(out, dataPath)) throw new UsageError(`--out ${out}: is the training text (--data); choose another file`);
-  if (samePath(logPath, out)) throw new UsageError(`--log ${logPath}: is the model file (--out); choose another file`);
-  if (samePath(logPath, dataPath)) throw new UsageError(`--log ${logPath}: is the training text (--data); choose another file`);
+  if (samePath(out, dataPath))
+    throw new UsageError(`--out ${out}: is the training text (--data); choose another file`);
+  if (samePath(logPath, out))
+    throw new UsageError(`--log ${logPath}: is the model file (--out); choose another file`);
+  if (samePath(logPath, dataPath))
+    throw new UsageError(`--log ${logPath}: is the training text (--data); choose another file`);
   checkWritable('out', out);
   checkWritable('log', logPath);
   const bytes = loadBytes(dataPath);
   const lock: Lock = lockOutput(out);
   try {
-    for (const p of [out, logPath]) for (const stale of removeStaleTemps(p)) console.error(`removed ${stale}, a temporary file an interrupted save left`);
-    return await trainToFiles({ bytes, epochs, optimizer, seed, kernel, every }, dataPath, out, logPath);
+    for (const p of [out, logPath])
+      for (const stale of removeStaleTemps(p))
+        console.error(`removed ${stale}, a temporary file an interrupted save left`);
+    return await trainToFiles(
+      { bytes, epochs, optimizer, seed, kernel, every },
+      dataPath,
+      out,
+      logPath,
+    );
   } finally {
     lock.release();
   }
@@ -173,7 +239,10 @@ function stopOnSignals(what: string): StopSignals {
   const stop = new Int32Array(new SharedArrayBuffer(4));
   let stoppedBy: keyof typeof SIGNALS | null = null;
   const request = (why: keyof typeof SIGNALS, message: string) => {
-    if (stoppedBy === null) console.error(`\n${message}: stopping after this epoch and ${what} (Ctrl-C again aborts without saving)`);
+    if (stoppedBy === null)
+      console.error(
+        `\n${message}: stopping after this epoch and ${what} (Ctrl-C again aborts without saving)`,
+      );
     stoppedBy ??= why;
     Atomics.store(stop, 0, 1);
   };
@@ -190,7 +259,9 @@ function stopOnSignals(what: string): StopSignals {
   // A parent killed without passing the signal on (e.g. `kill <npm pid>`) leaves this process
   // orphaned: stop as for SIGTERM instead of training on unseen.
   const parent = process.ppid;
-  const watch = setInterval(() => { if (process.ppid !== parent) request('SIGTERM', `parent process ${parent} exited`); }, 500);
+  const watch = setInterval(() => {
+    if (process.ppid !== parent) request('SIGTERM', `parent process ${parent} exited`);
+  }, 500);
   return {
     stop,
     stoppedBy: () => stoppedBy,
@@ -205,22 +276,43 @@ function stopOnSignals(what: string): StopSignals {
 /** Save a trained model and its log (epoch, lr, train-pass bpc) atomically. */
 function saveRun(out: string, logPath: string, r: TrainTaskResult): void {
   saveModel(out, r.best);
-  writeFileAtomic(logPath, ['epoch,lr,train_bpc', ...r.log.map((e) => `${e.epoch},${e.lr},${e.trainBpc}`)].join('\n') + '\n');
+  writeFileAtomic(
+    logPath,
+    ['epoch,lr,train_bpc', ...r.log.map((e) => `${e.epoch},${e.lr},${e.trainBpc}`)].join('\n') +
+      '\n',
+  );
 }
 
 /** Run the training worker; stop it on a signal or when the parent goes away; save what it kept. */
-async function trainToFiles(task: Omit<TrainTaskInput, 'stop'>, dataPath: string, out: string, logPath: string): Promise<number> {
+async function trainToFiles(
+  task: Omit<TrainTaskInput, 'stop'>,
+  dataPath: string,
+  out: string,
+  logPath: string,
+): Promise<number> {
   const signals = stopOnSignals('saving the best model so far');
-  console.log(`training ${task.optimizer}, ${task.epochs} epochs, seed ${task.seed}, on ${dataPath} (${task.bytes.length} bytes)`);
+  console.log(
+    `training ${task.optimizer}, ${task.epochs} epochs, seed ${task.seed}, on ${dataPath} (${task.bytes.length} bytes)`,
+  );
   try {
-    const [r] = await parallelMap<TrainTaskInput, TrainTaskResult>(TRAIN_TASK, 'trainTask', [{ ...task, stop: signals.stop }], { workers: 1 });
+    const [r] = await parallelMap<TrainTaskInput, TrainTaskResult>(
+      TRAIN_TASK,
+      'trainTask',
+      [{ ...task, stop: signals.stop }],
+      { workers: 1 },
+    );
     saveRun(out, logPath, r);
     const evalBpc = bpc(r.best, task.bytes, { kernel: task.kernel });
     const positions = r.log.length * (task.bytes.length - 1);
     const stoppedBy = signals.stoppedBy();
-    if (stoppedBy !== null) console.log(`stopped by ${stoppedBy} after epoch ${r.log.length} of ${task.epochs}`);
-    console.log(`kept epoch ${r.bestEpoch} (train-pass ${r.bestBpc.toFixed(4)} bpc); evaluated ${evalBpc.toFixed(4)} bpc`);
-    console.log(`${r.log.length} epochs in ${r.seconds.toFixed(1)} s = ${Math.round(positions / r.seconds)} positions/s`);
+    if (stoppedBy !== null)
+      console.log(`stopped by ${stoppedBy} after epoch ${r.log.length} of ${task.epochs}`);
+    console.log(
+      `kept epoch ${r.bestEpoch} (train-pass ${r.bestBpc.toFixed(4)} bpc); evaluated ${evalBpc.toFixed(4)} bpc`,
+    );
+    console.log(
+      `${r.log.length} epochs in ${r.seconds.toFixed(1)} s = ${Math.round(positions / r.seconds)} positions/s`,
+    );
     console.log(`saved ${out} and ${logPath}`);
     return stoppedBy === null ? 0 : 128 + SIGNALS[stoppedBy];
   } finally {
@@ -231,10 +323,14 @@ async function trainToFiles(task: Omit<TrainTaskInput, 'stop'>, dataPath: string
 /** Check before any work that `dir` (option `--out` of zoo) is, or can be created as, a writable folder. */
 function checkZooDir(dir: string): void {
   if (existsSync(dir)) {
-    if (!statSync(dir).isDirectory()) throw new UsageError(`--out ${dir}: is a file; expected a folder (existing or to be created)`);
+    if (!statSync(dir).isDirectory())
+      throw new UsageError(
+        `--out ${dir}: is a file; expected a folder (existing or to be created)`,
+      );
   } else {
     const parent = dirname(resolve(dir));
-    if (!existsSync(parent) || !statSync(parent).isDirectory()) throw new UsageError(`--out ${dir}: folder ${parent} does not exist`);
+    if (!existsSync(parent) || !statSync(parent).isDirectory())
+      throw new UsageError(`--out ${dir}: folder ${parent} does not exist`);
   }
   const probeDir = existsSync(dir) ? dir : dirname(resolve(dir));
   const probe = join(probeDir, `.zoo.${process.pid}.probe`);
@@ -242,7 +338,9 @@ function checkZooDir(dir: string): void {
     closeSync(openSync(probe, 'wx'));
     unlinkSync(probe);
   } catch (e) {
-    throw new UsageError(`--out ${dir}: not writable (${(e as NodeJS.ErrnoException).code ?? String(e)} in folder ${probeDir})`);
+    throw new UsageError(
+      `--out ${dir}: not writable (${(e as NodeJS.ErrnoException).code ?? String(e)} in folder ${probeDir})`,
+    );
   }
 }
 
@@ -250,8 +348,13 @@ async function cmdZoo(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      seeds: { type: 'string' }, epochs: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' },
-      jobs: { type: 'string' }, every: { type: 'string' }, kernel: { type: 'string' },
+      seeds: { type: 'string' },
+      epochs: { type: 'string' },
+      data: { type: 'string' },
+      out: { type: 'string' },
+      jobs: { type: 'string' },
+      every: { type: 'string' },
+      kernel: { type: 'string' },
     },
   });
   const dir = given('out', values.out);
@@ -259,7 +362,11 @@ async function cmdZoo(args: string[]): Promise<number> {
   const spec = given('seeds', values.seeds);
   if (!spec) throw new UsageError('zoo: --seeds <list> is required (e.g. 1..8 or 1..7,42)');
   let seeds: number[];
-  try { seeds = parseSeeds(spec); } catch (e) { throw new UsageError((e as Error).message); }
+  try {
+    seeds = parseSeeds(spec);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const epochs = intOption('epochs', values.epochs, 4000, 1);
   const jobs = intOption('jobs', values.jobs, availableParallelism(), 1, 256);
   const every = intOption('every', values.every, 500, 1);
@@ -268,35 +375,72 @@ async function cmdZoo(args: string[]): Promise<number> {
   checkZooDir(dir);
   const bytes = loadBytes(dataPath);
   mkdirSync(dir, { recursive: true });
-  const recipe: ZooRecipe = { epochs, optimizer: 'sgd', kernel, data: basename(dataPath), dataBytes: bytes.length, dataSha256: sha256(bytes) };
+  const recipe: ZooRecipe = {
+    epochs,
+    optimizer: 'sgd',
+    kernel,
+    data: basename(dataPath),
+    dataBytes: bytes.length,
+    dataSha256: sha256(bytes),
+  };
   const lock = lockOutput(join(dir, MANIFEST));
   try {
     const { done, todo } = zooPlan(dir, recipe, seeds);
-    for (const r of done) console.log(`seed ${r.seed}: finished before (${r.model}, ${r.bpc.toFixed(4)} bpc), not retrained`);
+    for (const r of done)
+      console.log(
+        `seed ${r.seed}: finished before (${r.model}, ${r.bpc.toFixed(4)} bpc), not retrained`,
+      );
     if (todo.length === 0) return 0;
-    console.log(`training ${todo.length} of ${seeds.length} runs (${epochs} epochs each) on ${dataPath} (${bytes.length} bytes), ${Math.min(jobs, todo.length)} at a time, into ${dir}`);
-    const signals = stopOnSignals('keeping the runs that finished (the others are discarded; run again to resume)');
+    console.log(
+      `training ${todo.length} of ${seeds.length} runs (${epochs} epochs each) on ${dataPath} (${bytes.length} bytes), ${Math.min(jobs, todo.length)} at a time, into ${dir}`,
+    );
+    const signals = stopOnSignals(
+      'keeping the runs that finished (the others are discarded; run again to resume)',
+    );
     let saved = 0;
     try {
-      const tasks = todo.map((seed): TrainTaskInput => ({ bytes, epochs, optimizer: 'sgd', seed, kernel, every, label: `[seed ${seed}] `, stop: signals.stop }));
+      const tasks = todo.map((seed): TrainTaskInput => ({
+        bytes,
+        epochs,
+        optimizer: 'sgd',
+        seed,
+        kernel,
+        every,
+        label: `[seed ${seed}] `,
+        stop: signals.stop,
+      }));
       await parallelMap<TrainTaskInput, TrainTaskResult>(TRAIN_TASK, 'trainTask', tasks, {
         workers: jobs,
         // Each run is saved as soon as it finishes, so an interrupt (even a second Ctrl-C) keeps it.
         onResult: (i, _done, _total, r) => {
           const seed = todo[i];
           if (r.log.length < epochs) return; // stopped early: not a run of the recipe
-          const model = runFileName(seed), log = logFileFor(model);
-          for (const p of [model, log]) for (const stale of removeStaleTemps(join(dir, p))) console.error(`removed ${stale}, a temporary file an interrupted save left`);
+          const model = runFileName(seed),
+            log = logFileFor(model);
+          for (const p of [model, log])
+            for (const stale of removeStaleTemps(join(dir, p)))
+              console.error(`removed ${stale}, a temporary file an interrupted save left`);
           saveRun(join(dir, model), join(dir, log), r);
-          const run: ZooRun = { seed, model, log, bpc: bpc(r.best, bytes, { kernel }), bestEpoch: r.bestEpoch, seconds: r.seconds };
+          const run: ZooRun = {
+            seed,
+            model,
+            log,
+            bpc: bpc(r.best, bytes, { kernel }),
+            bestEpoch: r.bestEpoch,
+            seconds: r.seconds,
+          };
           recordRun(dir, recipe, run);
           saved++;
-          console.log(`seed ${seed}: kept epoch ${r.bestEpoch}, ${run.bpc.toFixed(4)} bpc, ${r.seconds.toFixed(1)} s; saved ${join(dir, model)}`);
+          console.log(
+            `seed ${seed}: kept epoch ${r.bestEpoch}, ${run.bpc.toFixed(4)} bpc, ${r.seconds.toFixed(1)} s; saved ${join(dir, model)}`,
+          );
         },
       });
       const stoppedBy = signals.stoppedBy();
       if (stoppedBy !== null) {
-        console.log(`stopped by ${stoppedBy}: ${saved} of ${todo.length} runs finished and saved, ${todo.length - saved} discarded; run the same command again to resume`);
+        console.log(
+          `stopped by ${stoppedBy}: ${saved} of ${todo.length} runs finished and saved, ${todo.length - saved} discarded; run the same command again to resume`,
+        );
         return 128 + SIGNALS[stoppedBy];
       }
       console.log(`zoo ${dir}: ${done.length + saved} runs, manifest ${join(dir, MANIFEST)}`);
@@ -315,26 +459,45 @@ function cmdInfo(args: string[]): void {
   if (!model) throw new UsageError('info: --model <file> is required');
   const m = loadModel(model, null);
   const H = m.hidden;
-  const shapes: Record<string, string> = { Wx: `${H}x256`, Wh: `${H}x${H}`, bh: `${H}`, Wy: `256x${H}`, by: '256' };
+  const shapes: Record<string, string> = {
+    Wx: `${H}x256`,
+    Wh: `${H}x${H}`,
+    bh: `${H}`,
+    Wy: `256x${H}`,
+    by: '256',
+  };
   console.log(`${model}: hidden ${H}, ${parameterCount(H)} parameters`);
   console.log('tensor  shape      mean       std        min        max        max|w|');
   tensors(m).forEach((t, k) => {
-    let s = 0, s2 = 0, min = Infinity, max = -Infinity;
-    for (const v of t) { s += v; s2 += v * v; if (v < min) min = v; if (v > max) max = v; }
+    let s = 0,
+      s2 = 0,
+      min = Infinity,
+      max = -Infinity;
+    for (const v of t) {
+      s += v;
+      s2 += v * v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
     const mean = s / t.length;
     const std = Math.sqrt(Math.max(0, s2 / t.length - mean * mean));
     const f = (v: number) => v.toFixed(5).padStart(10);
-    console.log(`${TENSOR_NAMES[k].padEnd(7)} ${shapes[TENSOR_NAMES[k]].padEnd(9)} ${f(mean)} ${f(std)} ${f(min)} ${f(max)} ${f(Math.max(-min, max))}`);
+    console.log(
+      `${TENSOR_NAMES[k].padEnd(7)} ${shapes[TENSOR_NAMES[k]].padEnd(9)} ${f(mean)} ${f(std)} ${f(min)} ${f(max)} ${f(Math.max(-min, max))}`,
+    );
   });
   console.log(`spectral radius of Wh: ${spectralRadius(Float64Array.from(m.Wh), H).toFixed(4)}`);
 }
 
 function cmdInstallModel(args: string[]): void {
   const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
-  if (positionals.length !== 1) throw new UsageError(`install-model: expected one file or folder, got ${positionals.length}`);
+  if (positionals.length !== 1)
+    throw new UsageError(`install-model: expected one file or folder, got ${positionals.length}`);
   const target = join(PROJECT_ROOT, PUBLISHED_MODEL);
   installPublishedModel(positionals[0]!, target);
-  console.log(`installed the published model (sha256 ${PUBLISHED_MODEL_SHA256}) at ${PUBLISHED_MODEL}`);
+  console.log(
+    `installed the published model (sha256 ${PUBLISHED_MODEL_SHA256}) at ${PUBLISHED_MODEL}`,
+  );
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -351,7 +514,8 @@ async function main(argv: string[]): Promise<number> {
     } else throw new UsageError(`unknown command '${cmd}'`);
     return 0;
   } catch (e) {
-    const usage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const usage =
+      e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     console.error(`sat: ${(e as Error).message}`);
     if (usage) console.error(USAGE);
     return 2;

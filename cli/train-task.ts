@@ -27,15 +27,27 @@ export type TrainTaskResult = Omit<TrainResult, 'last'>;
 export function trainTask(input: TrainTaskInput): TrainTaskResult {
   const { epochs, every, stop } = input;
   const r = train(input.bytes, {
-    epochs, optimizer: input.optimizer, seed: input.seed, kernel: input.kernel === 'reference' ? chunkGradient : undefined,
+    epochs,
+    optimizer: input.optimizer,
+    seed: input.seed,
+    kernel: input.kernel === 'reference' ? chunkGradient : undefined,
     onEpoch: (e: EpochReport) => {
       const stopping = Atomics.load(stop, 0) !== 0;
       if (e.epoch === 1 || e.epoch % every === 0 || e.epoch === epochs || stopping) {
         // Straight to fd 1: a worker's console output is relayed asynchronously and can be cut off.
-        writeSync(1, `${input.label ?? ''}epoch ${e.epoch}/${epochs}  lr ${e.lr.toExponential(3)}  train-pass bpc ${e.trainBpc.toFixed(4)}  best ${e.bestBpc.toFixed(4)}  ${Math.round(e.positionsPerSec)} pos/s\n`);
+        writeSync(
+          1,
+          `${input.label ?? ''}epoch ${e.epoch}/${epochs}  lr ${e.lr.toExponential(3)}  train-pass bpc ${e.trainBpc.toFixed(4)}  best ${e.bestBpc.toFixed(4)}  ${Math.round(e.positionsPerSec)} pos/s\n`,
+        );
       }
       return !stopping;
     },
   });
-  return { best: r.best, bestBpc: r.bestBpc, bestEpoch: r.bestEpoch, log: r.log, seconds: r.seconds };
+  return {
+    best: r.best,
+    bestBpc: r.bestBpc,
+    bestEpoch: r.bestEpoch,
+    log: r.log,
+    seconds: r.seconds,
+  };
 }

@@ -1,6 +1,14 @@
 /** Tests of the notebook-00 library: inventory, byte statistics, saturation, histograms, training log. */
 import { describe, expect, it } from 'vitest';
-import { parameterInventory, byteLabel, byteFrequencies, unigramEntropyBits, fractionAbove, neuronSaturation, tensorStats } from '../lib/prediction/anatomy.js';
+import {
+  parameterInventory,
+  byteLabel,
+  byteFrequencies,
+  unigramEntropyBits,
+  fractionAbove,
+  neuronSaturation,
+  tensorStats,
+} from '../lib/prediction/anatomy.js';
 import { histogram, histogramOfRange, binCentres } from '../lib/math/histogram.js';
 import { parseTrainLog } from '../lib/core/train-log.js';
 import { zeroModel } from '../lib/core/model.js';
@@ -11,8 +19,12 @@ describe('parameter inventory', () => {
   it('counts 82,304 parameters for H = 128, by matrix, in file order', () => {
     const rows = parameterInventory(128);
     expect(rows.map((r) => [r.matrix, r.dims, r.parameters])).toEqual([
-      ['Wx', '128 × 256', 32768], ['Wh', '128 × 128', 16384], ['bh', '128', 128],
-      ['Wy', '256 × 128', 32768], ['by', '256', 256], ['total', '', 82304],
+      ['Wx', '128 × 256', 32768],
+      ['Wh', '128 × 128', 16384],
+      ['bh', '128', 128],
+      ['Wy', '256 × 128', 32768],
+      ['by', '256', 256],
+      ['total', '', 82304],
     ]);
     expect(rows.slice(0, 5).reduce((s, r) => s + r.share, 0)).toBeCloseTo(1, 12);
     expect(parameterInventory(3).at(-1)!.parameters).toBe(9 + 513 * 3 + 256);
@@ -36,7 +48,10 @@ describe('byte statistics', () => {
   it('computes the unigram entropy', () => {
     expect(unigramEntropyBits(new Uint8Array([1, 1, 1, 1]))).toBe(0);
     expect(unigramEntropyBits(new Uint8Array([0, 1, 2, 3]))).toBeCloseTo(2, 12);
-    expect(unigramEntropyBits(new Uint8Array([0, 0, 0, 1]))).toBeCloseTo(-(0.75 * Math.log2(0.75) + 0.25 * Math.log2(0.25)), 12);
+    expect(unigramEntropyBits(new Uint8Array([0, 0, 0, 1]))).toBeCloseTo(
+      -(0.75 * Math.log2(0.75) + 0.25 * Math.log2(0.25)),
+      12,
+    );
   });
 });
 
@@ -57,7 +72,14 @@ describe('saturation', () => {
     const m = zeroModel(2);
     m.Wh.set([4, -1, 0, 1]);
     const wh = tensorStats(m)[1];
-    expect(wh).toMatchObject({ matrix: 'Wh', mean: 1, minimum: -1, maximum: 4, maxAbs: 4, large: 0.25 });
+    expect(wh).toMatchObject({
+      matrix: 'Wh',
+      mean: 1,
+      minimum: -1,
+      maximum: 4,
+      maxAbs: 4,
+      large: 0.25,
+    });
     expect(wh.std).toBeCloseTo(Math.sqrt((9 + 4 + 1 + 0) / 4), 12);
   });
 });
@@ -73,7 +95,7 @@ describe('histograms', () => {
     expect(() => histogram([1], 2, 1, 1)).toThrow(/min < max/);
   });
 
-  it('uses the values\' own range, widened when constant', () => {
+  it("uses the values' own range, widened when constant", () => {
     expect(Array.from(histogramOfRange([2, 4, 3], 2).counts)).toEqual([1, 2]);
     expect(Array.from(histogramOfRange([0, 0], 2).edges)).toEqual([-0.5, 0, 0.5]);
     expect(() => histogramOfRange([NaN], 2)).toThrow(/no finite values/);
@@ -88,9 +110,15 @@ describe('training log', () => {
   });
 
   it('names the line and the problem', () => {
-    expect(() => parseTrainLog('epoch,bpc\n1,2')).toThrow(/expected the header 'epoch,lr,train_bpc'/);
+    expect(() => parseTrainLog('epoch,bpc\n1,2')).toThrow(
+      /expected the header 'epoch,lr,train_bpc'/,
+    );
     expect(() => parseTrainLog('epoch,lr,train_bpc\n')).toThrow(/no epochs/);
-    expect(() => parseTrainLog('epoch,lr,train_bpc\n1,0.01,x', 'log.csv')).toThrow(/log.csv: line 2: expected three numbers/);
-    expect(() => parseTrainLog('epoch,lr,train_bpc\n2,0.01,1\n1,0.01,1')).toThrow(/line 3: epoch 1 does not increase/);
+    expect(() => parseTrainLog('epoch,lr,train_bpc\n1,0.01,x', 'log.csv')).toThrow(
+      /log.csv: line 2: expected three numbers/,
+    );
+    expect(() => parseTrainLog('epoch,lr,train_bpc\n2,0.01,1\n1,0.01,1')).toThrow(
+      /line 3: epoch 1 does not increase/,
+    );
   });
 });

@@ -16,23 +16,40 @@ import { CHROMIUM, CHROMIUM_ARGS } from '../lib/notebook/export.js';
 import { checkSliders } from './helpers.js';
 
 const BOOK = process.env.SAT_BOOK;
-const NOTEBOOKS = ['00-sat-rnn', '03-shift-register', '04-optimization-continuum', '05-sn-export-gap'];
-const ready = BOOK !== undefined && NOTEBOOKS.every((nb) => existsSync(join(BOOK, 'html', `${nb}.html`)));
+const NOTEBOOKS = [
+  '00-sat-rnn',
+  '03-shift-register',
+  '04-optimization-continuum',
+  '05-sn-export-gap',
+];
+const ready =
+  BOOK !== undefined && NOTEBOOKS.every((nb) => existsSync(join(BOOK, 'html', `${nb}.html`)));
 
-describe.skipIf(!ready)(`explorable figures in the book at SAT_BOOK${ready ? '' : ' (unset or without the renders of 00, 03, 04 and 05: skipped)'}`, () => {
-  it('every slider of notebooks 00, 03, 04 and 05 redraws its figure, offline, without errors', async () => {
-    const copy = join(mkdtempSync(join(tmpdir(), 'book-sliders-')), 'moved');
-    cpSync(BOOK!, copy, { recursive: true });
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS], headless: true });
-    try {
-      for (const nb of NOTEBOOKS) {
-        const r = await checkSliders(await browser.newPage({ viewport: { width: 1280, height: 900 } }), copy, nb);
-        expect(r.figures.length, nb).toBeGreaterThanOrEqual(nb.startsWith('03') ? 2 : 1);
-        expect(r.unchanged, nb).toEqual([]);
-        expect(r.problems, nb).toEqual([]);
+describe.skipIf(!ready)(
+  `explorable figures in the book at SAT_BOOK${ready ? '' : ' (unset or without the renders of 00, 03, 04 and 05: skipped)'}`,
+  () => {
+    it('every slider of notebooks 00, 03, 04 and 05 redraws its figure, offline, without errors', async () => {
+      const copy = join(mkdtempSync(join(tmpdir(), 'book-sliders-')), 'moved');
+      cpSync(BOOK!, copy, { recursive: true });
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [...CHROMIUM_ARGS],
+        headless: true,
+      });
+      try {
+        for (const nb of NOTEBOOKS) {
+          const r = await checkSliders(
+            await browser.newPage({ viewport: { width: 1280, height: 900 } }),
+            copy,
+            nb,
+          );
+          expect(r.figures.length, nb).toBeGreaterThanOrEqual(nb.startsWith('03') ? 2 : 1);
+          expect(r.unchanged, nb).toEqual([]);
+          expect(r.problems, nb).toEqual([]);
+        }
+      } finally {
+        await browser.close();
       }
-    } finally {
-      await browser.close();
-    }
-  }, 300_000);
-});
+    }, 300_000);
+  },
+);

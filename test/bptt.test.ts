@@ -16,7 +16,8 @@ describe('truncated BPTT', () => {
     const H = 6;
     const m = randomModel(H, 9, 1.2);
     const h0 = Float64Array.from({ length: H }, (_, i) => Math.sin(i + 1) * 0.7);
-    const start = 100, len = 12;
+    const start = 100,
+      len = 12;
     const g = zeroGrads(H);
     chunkGradient(m, bytes, start, len, h0, g, new Float64Array(H));
     const ts = tensors(m);
@@ -27,11 +28,17 @@ describe('truncated BPTT', () => {
       for (let k = 0; k < t.length; k++) {
         if (gs[ti][k] === 0 && k % 97 !== 0) continue;
         const w = t[k];
-        t[k] = w + 1e-2; const up = t[k]; const lp = loss(m, start, len, h0);
-        t[k] = w - 1e-2; const dn = t[k]; const lm = loss(m, start, len, h0);
+        t[k] = w + 1e-2;
+        const up = t[k];
+        const lp = loss(m, start, len, h0);
+        t[k] = w - 1e-2;
+        const dn = t[k];
+        const lm = loss(m, start, len, h0);
         t[k] = w;
         const fd = (lp - lm) / (up - dn); // float32 steps are not exactly ±1e-2
-        expect(Math.abs(fd - gs[ti][k]), `${TENSOR_NAMES[ti]}[${k}]`).toBeLessThan(2e-3 * Math.max(1, Math.abs(fd)));
+        expect(Math.abs(fd - gs[ti][k]), `${TENSOR_NAMES[ti]}[${k}]`).toBeLessThan(
+          2e-3 * Math.max(1, Math.abs(fd)),
+        );
         checked++;
       }
     });
@@ -51,6 +58,8 @@ describe('truncated BPTT', () => {
 
   it('rejects a chunk that runs past the data', () => {
     const m = randomModel(4, 2, 1);
-    expect(() => chunkGradient(m, bytes, 1000, 50, new Float64Array(4), zeroGrads(4), new Float64Array(4))).toThrow(/chunk/);
+    expect(() =>
+      chunkGradient(m, bytes, 1000, 50, new Float64Array(4), zeroGrads(4), new Float64Array(4)),
+    ).toThrow(/chunk/);
   });
 });

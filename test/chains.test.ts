@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { loadBytes } from '../lib/core/data.js';
 import { countScore, ngramFamily, originalUm, ppmcRule, umRule } from '../lib/counting/models.js';
 import {
-  greedyOffsets, offsetEntropy, patternChainFamily, patternChainInventory, patternChainUm, skipLinkFamily,
+  greedyOffsets,
+  offsetEntropy,
+  patternChainFamily,
+  patternChainInventory,
+  patternChainUm,
+  skipLinkFamily,
 } from '../lib/counting/chains.js';
 import { TRAIN_TEXT } from './helpers.js';
 
@@ -22,17 +27,25 @@ describe('pattern chains as the public record defines them', () => {
 
   it('are the n-gram contexts of one order more without the empty context (no chain without an input event)', () => {
     for (const k of [1, 3, 12]) {
-      for (const t of [0, 1, 5, 11, 12, 500, 1022]) expect(patternChainFamily(k)(text, t)).toEqual(ngramFamily(k + 1)(text, t).slice(0, -1));
+      for (const t of [0, 1, 5, 11, 12, 500, 1022])
+        expect(patternChainFamily(k)(text, t)).toEqual(ngramFamily(k + 1)(text, t).slice(0, -1));
     }
   });
 
   it('count their inventory by hand on a tiny text', () => {
     // 'abab', t = 0 … 2: a→b; b→a, ab→a; a→b, ba→b. Chains a, b, ab, ba; patterns (a,b), (b,a), (ab,a), (ba,b).
     const inv = patternChainInventory(enc('abab'), 2);
-    expect(inv.levels).toEqual([{ events: 1, chains: 2, patterns: 2 }, { events: 2, chains: 2, patterns: 2 }]);
+    expect(inv.levels).toEqual([
+      { events: 1, chains: 2, patterns: 2 },
+      { events: 2, chains: 2, patterns: 2 },
+    ]);
     expect([inv.chains, inv.patterns]).toEqual([4, 4]);
     // 'abcabd', two events at t = 1 … 4: ab→c, bc→a, ca→b, ab→d: three chains, four patterns ('ab' twice)
-    expect(patternChainInventory(enc('abcabd'), 2).levels[1]).toEqual({ events: 2, chains: 3, patterns: 4 });
+    expect(patternChainInventory(enc('abcabd'), 2).levels[1]).toEqual({
+      events: 2,
+      chains: 3,
+      patterns: 4,
+    });
   });
 
   it('have the 6,180 patterns at order 12 that pattern-prior.tex and narrative.tex give the pattern-chain UM, on the first 1024 bytes of enwik8', () => {
@@ -43,7 +56,8 @@ describe('pattern chains as the public record defines them', () => {
     // with the empty chain (the 52 byte values that follow something) it would be 6,232; at order 11 it is 5,511
     expect(patternChainInventory(text, 11).patterns).toBe(5511);
     // every level has at most one pattern per position and at least as many patterns as chains
-    for (const l of inv.levels) expect(l.chains <= l.patterns && l.patterns <= text.length - l.events).toBe(true);
+    for (const l of inv.levels)
+      expect(l.chains <= l.patterns && l.patterns <= text.length - l.events).toBe(true);
   });
 
   it('score by the UM rule as computed by hand on a tiny text', () => {
@@ -53,12 +67,17 @@ describe('pattern chains as the public record defines them', () => {
     expect(s.bpc).toBeCloseTo(0.4, 15);
   });
 
-  it('in-sample, the UM rule always takes the longest chain: its bits are that chain\'s frequency', () => {
-    const k = 12, s = patternChainUm(text, k);
+  it("in-sample, the UM rule always takes the longest chain: its bits are that chain's frequency", () => {
+    const k = 12,
+      s = patternChainUm(text, k);
     const count = (chain: string, next?: number) => {
       let c = 0;
       for (let t = chain.length - 1; t < text.length - 1; t++) {
-        if (String.fromCharCode(...text.subarray(t + 1 - chain.length, t + 1)) === chain && (next === undefined || text[t + 1] === next)) c++;
+        if (
+          String.fromCharCode(...text.subarray(t + 1 - chain.length, t + 1)) === chain &&
+          (next === undefined || text[t + 1] === next)
+        )
+          c++;
       }
       return c;
     };
@@ -68,7 +87,7 @@ describe('pattern chains as the public record defines them', () => {
     }
   });
 
-  it('land near the taxonomy\'s pattern-chain numbers on the first 1024 bytes of enwik8: about 0.067 bpc at order 12, below 0.079 (the sat-rnn) from order 10', () => {
+  it("land near the taxonomy's pattern-chain numbers on the first 1024 bytes of enwik8: about 0.067 bpc at order 12, below 0.079 (the sat-rnn) from order 10", () => {
     const bpc = Array.from({ length: 14 }, (_, i) => patternChainUm(text, i + 1).bpc);
     expect(Math.abs(bpc[11] - 0.067)).toBeLessThan(0.001); // within one unit of the printed last digit (0.06645)
     expect(bpc.findIndex((v) => v < 0.079) + 1).toBe(10);
@@ -76,9 +95,10 @@ describe('pattern chains as the public record defines them', () => {
     for (let k = 1; k < bpc.length; k++) expect(bpc[k]).toBeLessThanOrEqual(bpc[k - 1]);
   });
 
-  it('with sat_ngram_um.c\'s lookup (no chain reaches x_0) they score as the original n-gram UM of one order more, except at t = 0', () => {
+  it("with sat_ngram_um.c's lookup (no chain reaches x_0) they score as the original n-gram UM of one order more, except at t = 0", () => {
     for (const k of [4, 12]) {
-      const a = patternChainUm(text, k, false).bits, b = originalUm(text, k + 1).bits;
+      const a = patternChainUm(text, k, false).bits,
+        b = originalUm(text, k + 1).bits;
       expect(Array.from(a.subarray(1))).toEqual(Array.from(b.subarray(1)));
       expect(a[0]).toBe(8); // no chain at t = 0: the uniform 1/256, where the n-gram UM uses the byte marginal
     }
@@ -88,23 +108,35 @@ describe('pattern chains as the public record defines them', () => {
 describe('our earlier definition: runs plus one skip link', () => {
   it('orders the chains by specificity: the unbroken run, then skip links nearest first, then shorter runs', () => {
     // t = 3, order 4: window x_1..x_3 = 'xyz'; runs of 3, 2, 1 events; skip links d ≤ 2
-    expect(skipLinkFamily(4)(enc('wxyz'), 3)).toEqual(['c3:xyz', 'c2:yz', 's1:2:xz', 'c1:z', 'c0:']);
+    expect(skipLinkFamily(4)(enc('wxyz'), 3)).toEqual([
+      'c3:xyz',
+      'c2:yz',
+      's1:2:xz',
+      'c1:z',
+      'c0:',
+    ]);
   });
 
   it('without room for a skip link (order ≤ 3) is the n-gram family', () => {
     for (const k of [1, 2, 3]) {
-      expect(countScore(text, skipLinkFamily(k), ppmcRule, 'adaptive').bpc).toBe(countScore(text, ngramFamily(k), ppmcRule, 'adaptive').bpc);
+      expect(countScore(text, skipLinkFamily(k), ppmcRule, 'adaptive').bpc).toBe(
+        countScore(text, ngramFamily(k), ppmcRule, 'adaptive').bpc,
+      );
     }
   });
 
   it('under the UM rule in-sample never consults a skip link: at order k + 1 it scores exactly the public definition at order k', () => {
     for (let k = 1; k <= 13; k++) {
-      expect(Array.from(countScore(text, skipLinkFamily(k + 1), umRule, 'in-sample').bits)).toEqual(Array.from(patternChainUm(text, k).bits));
+      expect(Array.from(countScore(text, skipLinkFamily(k + 1), umRule, 'in-sample').bits)).toEqual(
+        Array.from(patternChainUm(text, k).bits),
+      );
     }
   });
 
   it('under PPM-C the skip links do change the code length', () => {
-    expect(countScore(text, skipLinkFamily(6), ppmcRule, 'adaptive').bpc).not.toBe(countScore(text, ngramFamily(6), ppmcRule, 'adaptive').bpc);
+    expect(countScore(text, skipLinkFamily(6), ppmcRule, 'adaptive').bpc).not.toBe(
+      countScore(text, ngramFamily(6), ppmcRule, 'adaptive').bpc,
+    );
   });
 
   it('rejects orders outside 1 … 64', () => {
@@ -117,9 +149,21 @@ describe('our earlier definition: runs plus one skip link', () => {
 describe('the UM of pattern-chains.tex: bytes at chosen offsets', () => {
   it('computes the in-sample conditional entropy by hand on tiny texts', () => {
     // 'aab', offset 1: y = x_1 = 'a' after 'a', y = x_2 = 'b' after 'a': one context, two patterns, 1 bit each
-    expect(offsetEntropy(enc('aab'), [1])).toEqual({ offsets: [1], bpc: 1, patterns: 2, contexts: 1, positions: 2 });
+    expect(offsetEntropy(enc('aab'), [1])).toEqual({
+      offsets: [1],
+      bpc: 1,
+      patterns: 2,
+      contexts: 1,
+      positions: 2,
+    });
     // 'abab', offset 1: a → b twice, b → a once: no uncertainty
-    expect(offsetEntropy(enc('abab'), [1])).toEqual({ offsets: [1], bpc: 0, patterns: 2, contexts: 2, positions: 3 });
+    expect(offsetEntropy(enc('abab'), [1])).toEqual({
+      offsets: [1],
+      bpc: 0,
+      patterns: 2,
+      contexts: 2,
+      positions: 3,
+    });
     // offset 2 on 'abcabd': positions 2 … 5 predict c, a, b, d from a, b, c, a: 'a' → c, d
     expect(offsetEntropy(enc('abcabd'), [2]).bpc).toBeCloseTo(0.5, 15);
     expect(() => offsetEntropy(enc('ab'), [2])).toThrow(/offsets/);
@@ -132,7 +176,15 @@ describe('the UM of pattern-chains.tex: bytes at chosen offsets', () => {
     expect(offsetEntropy(text, [1]).bpc).toBeCloseTo(2.05, 2);
     expect(offsetEntropy(text, [2]).bpc).toBeCloseTo(2.29, 2);
     expect(offsetEntropy(text, [8]).bpc).toBeCloseTo(3.0, 2);
-    const pairs: [number, number, number, number][] = [[1, 7, 496, 0.498], [1, 8, 511, 0.497], [8, 2, 519, 0.608], [1, 12, 551, 0.559], [2, 7, 504, 0.628], [3, 12, 582, 0.658], [1, 20, 591, 0.583]];
+    const pairs: [number, number, number, number][] = [
+      [1, 7, 496, 0.498],
+      [1, 8, 511, 0.497],
+      [8, 2, 519, 0.608],
+      [1, 12, 551, 0.559],
+      [2, 7, 504, 0.628],
+      [3, 12, 582, 0.658],
+      [1, 20, 591, 0.583],
+    ];
     for (const [a, b, patterns, bpc] of pairs) {
       const e = offsetEntropy(text, [a, b]);
       expect(e.patterns, `(${a}, ${b})`).toBe(patterns);
@@ -142,8 +194,22 @@ describe('the UM of pattern-chains.tex: bytes at chosen offsets', () => {
 
   it('selects the offsets of pattern-chains.tex greedily from 1 … 50, reaching 0.000 bpc with six', () => {
     const g = greedyOffsets(text, 6);
-    expect(g.map((e) => e.offsets)).toEqual([[1], [1, 8], [1, 8, 45], [1, 8, 45, 36], [1, 8, 45, 36, 48], [1, 8, 45, 36, 48, 10]]);
-    const printed = [[2.047, 231, 52], [0.497, 511, 379], [0.062, 784, 760], [0.010, 888, 883], [0.002, 898, 897], [0.000, 909, 909]];
+    expect(g.map((e) => e.offsets)).toEqual([
+      [1],
+      [1, 8],
+      [1, 8, 45],
+      [1, 8, 45, 36],
+      [1, 8, 45, 36, 48],
+      [1, 8, 45, 36, 48, 10],
+    ]);
+    const printed = [
+      [2.047, 231, 52],
+      [0.497, 511, 379],
+      [0.062, 784, 760],
+      [0.01, 888, 883],
+      [0.002, 898, 897],
+      [0.0, 909, 909],
+    ];
     g.forEach((e, i) => {
       expect(Math.abs(e.bpc - printed[i][0]), `level ${i + 1}`).toBeLessThanOrEqual(0.0005);
       expect([e.patterns, e.contexts]).toEqual(printed[i].slice(1));

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { booleanSensitivity, jacobianNorms, lyapunovCandidates, signDynamicsSensitivity } from '../lib/sn/chaos.js';
+import {
+  booleanSensitivity,
+  jacobianNorms,
+  lyapunovCandidates,
+  signDynamicsSensitivity,
+} from '../lib/sn/chaos.js';
 import { booleanInfluenceWh } from '../lib/prediction/estimators.js';
 import { eigenvalues, largestSingularValue } from '../lib/math/linalg.js';
 import { lyapunov } from '../lib/sn/dynamics.js';
@@ -13,15 +18,29 @@ const bytes = loadBytes(TRAIN_TEXT).subarray(0, 160);
 describe('largestSingularValue', () => {
   it('is the largest |diagonal entry| of a diagonal matrix and g for g × a rotation', () => {
     expect(largestSingularValue([3, 0, 0, -4], 2)).toBeCloseTo(4, 10);
-    const g = 1.7, th = 0.4;
-    expect(largestSingularValue([g * Math.cos(th), -g * Math.sin(th), g * Math.sin(th), g * Math.cos(th)], 2)).toBeCloseTo(g, 10);
+    const g = 1.7,
+      th = 0.4;
+    expect(
+      largestSingularValue(
+        [g * Math.cos(th), -g * Math.sin(th), g * Math.sin(th), g * Math.cos(th)],
+        2,
+      ),
+    ).toBeCloseTo(g, 10);
   });
 
   it('is the square root of the largest eigenvalue of AᵀA for a random non-normal matrix', () => {
     const n = 9;
-    const a = Float64Array.from({ length: n * n }, (_, k) => Math.sin(1.3 * k + 0.2) * (k % n <= Math.floor(k / n) ? 2 : 0.5));
+    const a = Float64Array.from(
+      { length: n * n },
+      (_, k) => Math.sin(1.3 * k + 0.2) * (k % n <= Math.floor(k / n) ? 2 : 0.5),
+    );
     const ata = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { let s = 0; for (let r = 0; r < n; r++) s += a[r * n + i] * a[r * n + j]; ata[i * n + j] = s; }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let r = 0; r < n; r++) s += a[r * n + i] * a[r * n + j];
+        ata[i * n + j] = s;
+      }
     const top = Math.max(...eigenvalues(ata, n).re);
     expect(largestSingularValue(a, n)).toBeCloseTo(Math.sqrt(top), 8);
   });
@@ -31,7 +50,12 @@ describe('largestSingularValue', () => {
     const a = Float64Array.from({ length: n * n }, (_, k) => Math.cos(0.37 * k * k + 1.1 * k));
     for (let i = 0; i < n; i++) a[i * n + i] += i < 2 ? 6 : 0; // two near-equal large directions
     const ata = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { let s = 0; for (let r = 0; r < n; r++) s += a[r * n + i] * a[r * n + j]; ata[i * n + j] = s; }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let r = 0; r < n; r++) s += a[r * n + i] * a[r * n + j];
+        ata[i * n + j] = s;
+      }
     const top = Math.max(...eigenvalues(ata, n).re);
     expect(largestSingularValue(a, n) / Math.sqrt(top) - 1).toBeCloseTo(0, 9);
   });
@@ -43,7 +67,8 @@ describe('largestSingularValue', () => {
 
 describe('jacobianNorms', () => {
   it('is ‖Wh‖₂ where h = 0 and drops saturated rows', () => {
-    const H = 3, Wh = Float64Array.from([0.5, 1, 0, -2, 0.3, 0.1, 0, 0.4, 1.5]);
+    const H = 3,
+      Wh = Float64Array.from([0.5, 1, 0, -2, 0.3, 0.1, 0, 0.4, 1.5]);
     const states = Float64Array.from([0, 0, 0, 1, 0, 0]); // t = 0: h = 0; t = 1: unit 0 saturated at exactly 1
     const norms = jacobianNorms(Wh, H, states);
     expect(norms[0]).toBeCloseTo(largestSingularValue(Wh, H), 9);
@@ -64,14 +89,15 @@ describe('Boolean sensitivity', () => {
   });
 
   it('over every position equals a brute-force rerun of the step with h_j(t) negated', () => {
-    const H = m.hidden, pre = new Float64Array(H);
+    const H = m.hidden,
+      pre = new Float64Array(H);
     let flips = 0;
     for (let t = 0; t + 1 < bytes.length; t++) {
       for (let j = 0; j < H; j++) {
         const hPrev = traj.h.slice(t * H, (t + 1) * H);
         hPrev[j] = -hPrev[j];
         preActivation(m, hPrev, bytes[t + 1], pre);
-        for (let i = 0; i < H; i++) if ((pre[i] >= 0) !== (traj.pre[(t + 1) * H + i] >= 0)) flips++;
+        for (let i = 0; i < H; i++) if (pre[i] >= 0 !== traj.pre[(t + 1) * H + i] >= 0) flips++;
       }
     }
     expect(booleanSensitivity(m.Wh, traj)).toBeCloseTo(flips / ((bytes.length - 1) * H), 12);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdtempSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HAVE_PUBLISHED, PUBLISHED, needsPublished, ROOT, TRAIN_TEXT } from './helpers.js';
@@ -9,7 +16,12 @@ import { ENWIK_1024_SHA256, loadBytes } from '../lib/core/data.js';
 import { bpc } from '../lib/core/rnn.js';
 import { readManifest } from '../lib/core/zoo.js';
 import { train } from '../lib/core/train.js';
-import { hasPublishedModel, installPublishedModel, PUBLISHED_MODEL, PUBLISHED_MODEL_SHA256 } from '../lib/core/published-model.js';
+import {
+  hasPublishedModel,
+  installPublishedModel,
+  PUBLISHED_MODEL,
+  PUBLISHED_MODEL_SHA256,
+} from '../lib/core/published-model.js';
 
 /** The command `npm run sat` runs: node with tsx's loader on cli/sat.ts. */
 const SAT = ['--import', 'tsx', `${ROOT}cli/sat.ts`];
@@ -21,16 +33,33 @@ function sat(...args: string[]) {
 
 /** Start a long training; resolves once it has printed `epochs` progress lines. */
 function startTraining(args: string[], epochs = 3) {
-  const child = spawn(process.execPath, [...SAT, 'train', '--epochs', '100000', '--every', '1', ...args], { cwd: ROOT });
-  let out = '', err = '';
-  child.stdout.on('data', (d) => { out += d; });
-  child.stderr.on('data', (d) => { err += d; });
-  const exited = new Promise<{ code: number | null; out: string; err: string }>((res) => child.on('exit', (code) => res({ code, out, err })));
+  const child = spawn(
+    process.execPath,
+    [...SAT, 'train', '--epochs', '100000', '--every', '1', ...args],
+    { cwd: ROOT },
+  );
+  let out = '',
+    err = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  child.stderr.on('data', (d) => {
+    err += d;
+  });
+  const exited = new Promise<{ code: number | null; out: string; err: string }>((res) =>
+    child.on('exit', (code) => res({ code, out, err })),
+  );
   const started = new Promise<void>((res, rej) => {
     const poll = setInterval(() => {
-      if ((out.match(/^epoch /gm) ?? []).length >= epochs) { clearInterval(poll); res(); }
+      if ((out.match(/^epoch /gm) ?? []).length >= epochs) {
+        clearInterval(poll);
+        res();
+      }
     }, 20);
-    void exited.then((r) => { clearInterval(poll); rej(new Error(`training exited early (${r.code}): ${r.err}`)); });
+    void exited.then((r) => {
+      clearInterval(poll);
+      rej(new Error(`training exited early (${r.code}): ${r.err}`));
+    });
   });
   return { child, started, exited };
 }
@@ -48,7 +77,9 @@ describe('npm run sat', () => {
     const b = sat('eval');
     expect(b.code).toBe(2);
     expect(b.err).toMatch(/--model <file> is required/);
-    expect(sat('train', '--epochs', 'x', '--out', '/tmp/x.bin').err).toMatch(/--epochs: expected an integer of at least 1, got 'x'/);
+    expect(sat('train', '--epochs', 'x', '--out', '/tmp/x.bin').err).toMatch(
+      /--epochs: expected an integer of at least 1, got 'x'/,
+    );
   });
 
   it('refuses empty values, a seed glibc cannot take, and says that seeds 0 and 1 are the same stream', () => {
@@ -59,7 +90,9 @@ describe('npm run sat', () => {
     }
     const big = sat('train', '--seed', '1e20', '--out', '/tmp/never.bin');
     expect(big.code).toBe(2);
-    expect(big.err).toMatch(/--seed: expected a non-negative integer from 0 to 4294967295, got '1e20'/);
+    expect(big.err).toMatch(
+      /--seed: expected a non-negative integer from 0 to 4294967295, got '1e20'/,
+    );
     expect(big.err).toMatch(/usage: npm run sat/);
     expect(sat('--help').out).toMatch(/seeds 0 and 1 give the same stream/);
   });
@@ -73,8 +106,14 @@ describe('npm run sat', () => {
       [['--out', '/proc/m.bin'], /--out \/proc\/m.bin: not writable/],
       [['--out', dir], /--out .*: is a directory/],
       [['--out', data, '--data', data], /--out .*text.txt: is the training text \(--data\)/],
-      [['--out', join(dir, 'm.bin'), '--log', join(dir, 'm.bin')], /--log .*m.bin: is the model file \(--out\)/],
-      [['--out', join(dir, 'm.bin'), '--log', join(dir, 'nodir', 'log.csv')], /--log .*: folder .* does not exist/],
+      [
+        ['--out', join(dir, 'm.bin'), '--log', join(dir, 'm.bin')],
+        /--log .*m.bin: is the model file \(--out\)/,
+      ],
+      [
+        ['--out', join(dir, 'm.bin'), '--log', join(dir, 'nodir', 'log.csv')],
+        /--log .*: folder .* does not exist/,
+      ],
     ];
     for (const [args, want] of cases) {
       const t0 = Date.now();
@@ -99,10 +138,15 @@ describe('npm run sat', () => {
     const kept = Number(/kept epoch (\d+)/.exec(r.out)?.[1]);
     expect(stopped).toBeGreaterThanOrEqual(3);
     // The same run, stopped after the same epoch, keeps the same model bit for bit.
-    const again = train(loadBytes(TRAIN_TEXT), { epochs: 100000, onEpoch: (e) => e.epoch < stopped });
+    const again = train(loadBytes(TRAIN_TEXT), {
+      epochs: 100000,
+      onEpoch: (e) => e.epoch < stopped,
+    });
     expect(again.bestEpoch).toBe(kept);
     expect(Buffer.from(readFileSync(out)).equals(Buffer.from(encodeModel(again.best)))).toBe(true);
-    expect(readFileSync(join(dir, 'm.train.csv'), 'utf8').trim().split('\n').length).toBe(stopped + 1);
+    expect(readFileSync(join(dir, 'm.train.csv'), 'utf8').trim().split('\n').length).toBe(
+      stopped + 1,
+    );
     expect(readdirSync(dir).sort()).toEqual(['m.bin', 'm.train.csv']); // no lock, no temp file left
   }, 60_000);
 
@@ -117,14 +161,22 @@ describe('npm run sat', () => {
     expect(loadModel(join(dir, 'm.bin')).hidden).toBe(128);
   }, 60_000);
 
-  it('killing the parent (as `kill <npm pid>` kills npm\'s shell) leaves no orphan: the trainer saves and exits', async () => {
+  it("killing the parent (as `kill <npm pid>` kills npm's shell) leaves no orphan: the trainer saves and exits", async () => {
     const dir = tempDir();
     const out = join(dir, 'm.bin');
     // `; true` keeps the shell as the trainer's parent instead of exec-ing it, as npm's shell does.
-    const shell = spawn('sh', ['-c', `"${process.execPath}" ${SAT.join(' ')} train --epochs 100000 --every 1 --out "${out}"; true`], { cwd: ROOT, stdio: 'ignore' });
+    const shell = spawn(
+      'sh',
+      [
+        '-c',
+        `"${process.execPath}" ${SAT.join(' ')} train --epochs 100000 --every 1 --out "${out}"; true`,
+      ],
+      { cwd: ROOT, stdio: 'ignore' },
+    );
     const alive = () => spawnSync('pgrep', ['-f', `train .*out ${out}`]).status === 0;
     const waitFor = async (cond: () => boolean, ms: number) => {
-      for (const t0 = Date.now(); Date.now() - t0 < ms; await new Promise((r) => setTimeout(r, 50))) if (cond()) return true;
+      for (const t0 = Date.now(); Date.now() - t0 < ms; await new Promise((r) => setTimeout(r, 50)))
+        if (cond()) return true;
       return false;
     };
     expect(await waitFor(() => existsSync(`${out}.lock`), 20_000)).toBe(true); // training has started
@@ -141,7 +193,9 @@ describe('npm run sat', () => {
     await first.started;
     const second = sat('train', '--epochs', '1', '--out', out);
     expect(second.code).toBe(2);
-    expect(second.err).toMatch(new RegExp(`m.bin is being written by another run \\(pid ${first.child.pid}`));
+    expect(second.err).toMatch(
+      new RegExp(`m.bin is being written by another run \\(pid ${first.child.pid}`),
+    );
     first.child.kill('SIGINT');
     expect((await first.exited).code).toBe(130);
     // The lock went with the first run: a third run may write the file.
@@ -155,7 +209,9 @@ describe('npm run sat', () => {
     writeFileSync(stale, 'half a model');
     const r = sat('train', '--epochs', '1', '--out', out);
     expect(r.code).toBe(0);
-    expect(r.err).toMatch(/removed .*m.bin.999999999.1700000000000.tmp, a temporary file an interrupted save left/);
+    expect(r.err).toMatch(
+      /removed .*m.bin.999999999.1700000000000.tmp, a temporary file an interrupted save left/,
+    );
     expect(existsSync(stale)).toBe(false);
   });
 
@@ -196,7 +252,11 @@ describe.skipIf(!HAVE_PUBLISHED)(needsPublished('npm run sat on the published mo
 });
 
 describe('npm run bench', () => {
-  const bench = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', `${ROOT}bench/bench.ts`, ...args], { cwd: ROOT, encoding: 'utf8' });
+  const bench = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', `${ROOT}bench/bench.ts`, ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
 
   it('prints its usage for --help and refuses a bad --runs at once, before timing anything', () => {
     const help = bench('--help');
@@ -212,28 +272,56 @@ describe('npm run bench', () => {
 });
 
 describe('npm run sat -- zoo', () => {
-  const seedModel = (seed: number, epochs: number) => encodeModel(train(loadBytes(TRAIN_TEXT), { epochs, seed }).best);
+  const seedModel = (seed: number, epochs: number) =>
+    encodeModel(train(loadBytes(TRAIN_TEXT), { epochs, seed }).best);
   /** `sat` without blocking the event loop (a blocked vitest worker misses its RPC deadline). */
-  const satAsync = (...args: string[]) => new Promise<{ code: number | null; out: string; err: string }>((res) => {
-    const child = spawn(process.execPath, [...SAT, ...args], { cwd: ROOT });
-    let out = '', err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    child.on('exit', (code) => res({ code, out, err }));
-  });
+  const satAsync = (...args: string[]) =>
+    new Promise<{ code: number | null; out: string; err: string }>((res) => {
+      const child = spawn(process.execPath, [...SAT, ...args], { cwd: ROOT });
+      let out = '',
+        err = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+      });
+      child.stderr.on('data', (d) => {
+        err += d;
+      });
+      child.on('exit', (code) => res({ code, out, err }));
+    });
 
   it('trains the seeds in parallel, saves each run with its log, and records them in zoo.json', async () => {
     const dir = join(tempDir(), 'zoo');
-    const r = await satAsync('zoo', '--seeds', '1..2,42', '--epochs', '20', '--every', '1', '--jobs', '2', '--out', dir);
+    const r = await satAsync(
+      'zoo',
+      '--seeds',
+      '1..2,42',
+      '--epochs',
+      '20',
+      '--every',
+      '1',
+      '--jobs',
+      '2',
+      '--out',
+      dir,
+    );
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/training 3 of 3 runs \(20 epochs each\) .*, 2 at a time/);
     // Two workers: the second seed trains before the first has finished.
     expect(r.out.indexOf('[seed 2] epoch 1/20')).toBeLessThan(r.out.indexOf('seed 1: kept'));
     const m = readManifest(dir)!;
-    expect(m.recipe).toMatchObject({ epochs: 20, optimizer: 'sgd', dataBytes: 1024, dataSha256: ENWIK_1024_SHA256 });
+    expect(m.recipe).toMatchObject({
+      epochs: 20,
+      optimizer: 'sgd',
+      dataBytes: 1024,
+      dataSha256: ENWIK_1024_SHA256,
+    });
     expect(m.runs.map((x) => x.seed)).toEqual([1, 2, 42]);
     for (const run of m.runs) {
-      expect(Buffer.from(readFileSync(join(dir, run.model))).equals(Buffer.from(seedModel(run.seed, 20)))).toBe(true);
+      expect(
+        Buffer.from(readFileSync(join(dir, run.model))).equals(
+          Buffer.from(seedModel(run.seed, 20)),
+        ),
+      ).toBe(true);
       expect(run.bpc).toBeCloseTo(bpc(loadModel(join(dir, run.model)), loadBytes(TRAIN_TEXT)), 12);
       expect(readFileSync(join(dir, run.log), 'utf8').trim().split('\n').length).toBe(21);
     }
@@ -261,10 +349,19 @@ describe('npm run sat -- zoo', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'file'), 'x');
     for (const [args, msg] of [
-      [['--seeds', '1..3', '--out', join(dir, 'file')], /--out .*file: is a file; expected a folder/],
-      [['--seeds', '1..3', '--out', join(dir, 'no', 'such', 'zoo')], /--out .*: folder .*no\/such does not exist/],
+      [
+        ['--seeds', '1..3', '--out', join(dir, 'file')],
+        /--out .*file: is a file; expected a folder/,
+      ],
+      [
+        ['--seeds', '1..3', '--out', join(dir, 'no', 'such', 'zoo')],
+        /--out .*: folder .*no\/such does not exist/,
+      ],
       [['--seeds', '3..1', '--out', join(dir, 'z')], /range 3\.\.1 is empty/],
-      [['--seeds', '0,1', '--out', join(dir, 'z')], /seed 1 given twice \(glibc treats seed 0 as 1\)/],
+      [
+        ['--seeds', '0,1', '--out', join(dir, 'z')],
+        /seed 1 given twice \(glibc treats seed 0 as 1\)/,
+      ],
       [['--out', join(dir, 'z')], /--seeds <list> is required/],
     ] as const) {
       const r = sat('zoo', ...args);
@@ -277,21 +374,58 @@ describe('npm run sat -- zoo', () => {
 
   it('Ctrl-C keeps the finished runs, discards the unfinished one and exits 130; a rerun resumes', async () => {
     const dir = join(tempDir(), 'zoo');
-    const child = spawn(process.execPath, [...SAT, 'zoo', '--seeds', '1..40', '--epochs', '3', '--every', '1', '--jobs', '1', '--out', dir], { cwd: ROOT });
+    const child = spawn(
+      process.execPath,
+      [
+        ...SAT,
+        'zoo',
+        '--seeds',
+        '1..40',
+        '--epochs',
+        '3',
+        '--every',
+        '1',
+        '--jobs',
+        '1',
+        '--out',
+        dir,
+      ],
+      { cwd: ROOT },
+    );
     let out = '';
-    child.stdout.on('data', (d) => { out += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
     const exited = new Promise<number | null>((res) => child.on('exit', res));
-    await new Promise<void>((res) => { const poll = setInterval(() => { if (/seed 2: kept/.test(out)) { clearInterval(poll); res(); } }, 20); });
+    await new Promise<void>((res) => {
+      const poll = setInterval(() => {
+        if (/seed 2: kept/.test(out)) {
+          clearInterval(poll);
+          res();
+        }
+      }, 20);
+    });
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     const saved = Number(/stopped by SIGINT: (\d+) of 40 runs finished and saved/.exec(out)?.[1]);
     expect(saved).toBeGreaterThanOrEqual(2);
     const runs = readManifest(dir)!.runs;
     expect(runs.length).toBe(saved);
-    for (const run of runs) expect(Buffer.from(readFileSync(join(dir, run.model))).equals(Buffer.from(seedModel(run.seed, 3)))).toBe(true);
+    for (const run of runs)
+      expect(
+        Buffer.from(readFileSync(join(dir, run.model))).equals(Buffer.from(seedModel(run.seed, 3))),
+      ).toBe(true);
     expect(readdirSync(dir).filter((f) => f.endsWith('.bin')).length).toBe(saved);
     expect(readdirSync(dir).filter((f) => /lock|tmp/.test(f))).toEqual([]);
-    const again = await satAsync('zoo', '--seeds', `1..${saved + 1}`, '--epochs', '3', '--out', dir);
+    const again = await satAsync(
+      'zoo',
+      '--seeds',
+      `1..${saved + 1}`,
+      '--epochs',
+      '3',
+      '--out',
+      dir,
+    );
     expect(again.code).toBe(0);
     expect(again.out).toMatch(new RegExp(`training 1 of ${saved + 1} runs`));
   }, 120_000);
@@ -304,8 +438,15 @@ describe('npm run sat -- install-model', () => {
   it('refuses a wrong, truncated or missing file with exit 2, naming the expected sha256, and writes nothing', () => {
     const dir = tempDir();
     const truncated = join(dir, 'sat_model.bin');
-    writeFileSync(truncated, HAVE_PUBLISHED ? readFileSync(PUBLISHED).subarray(0, 100_000) : new Uint8Array(100_000));
-    for (const [source, what] of [[TRAIN_TEXT, /1,024 bytes \(expected 329,216\)/], [truncated, /100,000 bytes \(expected 329,216\)/], [dir, /100,000 bytes/]] as const) {
+    writeFileSync(
+      truncated,
+      HAVE_PUBLISHED ? readFileSync(PUBLISHED).subarray(0, 100_000) : new Uint8Array(100_000),
+    );
+    for (const [source, what] of [
+      [TRAIN_TEXT, /1,024 bytes \(expected 329,216\)/],
+      [truncated, /100,000 bytes \(expected 329,216\)/],
+      [dir, /100,000 bytes/],
+    ] as const) {
       const r = sat('install-model', source);
       expect(r.code, r.err).toBe(2);
       expect(r.err).toContain(`expected ${PUBLISHED_MODEL_SHA256}`);
@@ -315,26 +456,33 @@ describe('npm run sat -- install-model', () => {
     const ours = sat('install-model', join(ROOT, 'data/sat_model.bin'));
     expect(ours.code).toBe(2);
     expect(ours.err).toMatch(new RegExp(`sha256 [0-9a-f]{64}, expected ${PUBLISHED_MODEL_SHA256}`));
-    expect(sat('install-model', join(dir, 'absent.bin')).err).toMatch(/absent.bin: no such file or folder/);
+    expect(sat('install-model', join(dir, 'absent.bin')).err).toMatch(
+      /absent.bin: no such file or folder/,
+    );
     const empty = tempDir();
     expect(sat('install-model', empty).err).toMatch(/a folder without sat_model.bin/);
     expect(sat('install-model').code).toBe(2);
     expect(existsSync(installed) ? readFileSync(installed) : null).toEqual(before);
   });
 
-  it.runIf(HAVE_PUBLISHED)(needsPublished('installs the published model from the file or from a folder holding it, atomically'), () => {
-    const dir = tempDir();
-    copyFileSync(PUBLISHED, join(dir, 'sat_model.bin'));
-    for (const source of [PUBLISHED, dir]) {
-      const target = join(tempDir(), 'published', 'sat_model.bin');
-      expect(installPublishedModel(source, target)).toBe(target);
-      expect(readFileSync(target)).toEqual(readFileSync(PUBLISHED));
-      expect(readdirSync(join(target, '..'))).toEqual(['sat_model.bin']); // no temporary file left
-      expect(hasPublishedModel(target)).toBe(true);
-    }
-    const wrong = join(tempDir(), 'sat_model.bin');
-    copyFileSync(join(ROOT, 'data/sat_model.bin'), wrong);
-    expect(() => hasPublishedModel(wrong)).toThrow(/not the published model/);
-    expect(hasPublishedModel(join(dir, 'none.bin'))).toBe(false);
-  });
+  it.runIf(HAVE_PUBLISHED)(
+    needsPublished(
+      'installs the published model from the file or from a folder holding it, atomically',
+    ),
+    () => {
+      const dir = tempDir();
+      copyFileSync(PUBLISHED, join(dir, 'sat_model.bin'));
+      for (const source of [PUBLISHED, dir]) {
+        const target = join(tempDir(), 'published', 'sat_model.bin');
+        expect(installPublishedModel(source, target)).toBe(target);
+        expect(readFileSync(target)).toEqual(readFileSync(PUBLISHED));
+        expect(readdirSync(join(target, '..'))).toEqual(['sat_model.bin']); // no temporary file left
+        expect(hasPublishedModel(target)).toBe(true);
+      }
+      const wrong = join(tempDir(), 'sat_model.bin');
+      copyFileSync(join(ROOT, 'data/sat_model.bin'), wrong);
+      expect(() => hasPublishedModel(wrong)).toThrow(/not the published model/);
+      expect(hasPublishedModel(join(dir, 'none.bin'))).toBe(false);
+    },
+  );
 });

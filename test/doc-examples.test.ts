@@ -25,7 +25,12 @@ function examples(file: string): { line: number; code: string[] }[] {
   lines.forEach((l, i) => {
     if (!/^\s*\*\s*@example\s*$/.test(l)) return;
     const code: string[] = [];
-    for (let j = i + 1; j < lines.length && !/\*\//.test(lines[j]) && !/^\s*\*\s*@/.test(lines[j]); j++) code.push(lines[j].replace(/^\s*\*\s?/, ''));
+    for (
+      let j = i + 1;
+      j < lines.length && !/\*\//.test(lines[j]) && !/^\s*\*\s*@/.test(lines[j]);
+      j++
+    )
+      code.push(lines[j].replace(/^\s*\*\s?/, ''));
     out.push({ line: i + 1, code: code.filter((c) => c.trim() !== '') });
   });
   return out;
@@ -37,7 +42,9 @@ function tolerance(literal: string): number {
   return m ? 0.5 * 10 ** -m[1].length : 0;
 }
 
-const blocks = libFiles().flatMap((f) => examples(f).map((e) => ({ file: relative(ROOT, f), path: f, ...e })));
+const blocks = libFiles().flatMap((f) =>
+  examples(f).map((e) => ({ file: relative(ROOT, f), path: f, ...e })),
+);
 
 describe('doc-comment examples', () => {
   it('there are examples to run', () => {
@@ -52,19 +59,27 @@ describe('doc-comment examples', () => {
         ...(await import(pathToFileURL(b.path).href)),
       };
       const checks: { got: () => unknown; want: string; text: string }[] = [];
-      const body = b.code.map((c) => {
-        const m = /^(.*?);?\s*\/\/\s*→\s*(.+)$/.exec(c);
-        if (!m) return c;
-        checks.push({ got: () => undefined, want: m[2].trim(), text: c });
-        return `__got.push(${m[1]});`;
-      }).join('\n');
+      const body = b.code
+        .map((c) => {
+          const m = /^(.*?);?\s*\/\/\s*→\s*(.+)$/.exec(c);
+          if (!m) return c;
+          checks.push({ got: () => undefined, want: m[2].trim(), text: c });
+          return `__got.push(${m[1]});`;
+        })
+        .join('\n');
       const got: unknown[] = [];
       const names = Object.keys(scope).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k));
-      await new Function('__got', ...names, `return (async () => {\n${body}\n})();`)(got, ...names.map((k) => scope[k]));
+      await new Function('__got', ...names, `return (async () => {\n${body}\n})();`)(
+        got,
+        ...names.map((k) => scope[k]),
+      );
       expect(got.length, 'every `// →` line produced a value').toBe(checks.length);
       checks.forEach((c, i) => {
         const want = new Function(`return (${c.want});`)();
-        if (typeof want === 'number') expect(Math.abs((got[i] as number) - want), c.text).toBeLessThanOrEqual(tolerance(c.want) + Number.EPSILON * Math.abs(want));
+        if (typeof want === 'number')
+          expect(Math.abs((got[i] as number) - want), c.text).toBeLessThanOrEqual(
+            tolerance(c.want) + Number.EPSILON * Math.abs(want),
+          );
         else expect(got[i], c.text).toEqual(want);
       });
     });

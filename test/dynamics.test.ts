@@ -11,7 +11,9 @@ describe('Lyapunov exponents', () => {
   it('equal ln|a_i| for a diagonal linear regime (state stays at 0, tanh gain 1)', () => {
     const a = [0.5, -0.3, 0.2, 0.1];
     const m = zeroModel(4); // Wx = 0, bh = 0: h(t) = 0 for all t, J_t = Wh
-    a.forEach((v, i) => { m.Wh[i * 4 + i] = v; });
+    a.forEach((v, i) => {
+      m.Wh[i * 4 + i] = v;
+    });
     const r = lyapunov(m, bytes, { k: 4, warmup: 60 }); // warmup: the start vectors align with the axes
     const want = a.map((v) => Math.log(Math.abs(Math.fround(v)))).sort((x, y) => y - x);
     for (let i = 0; i < 4; i++) expect(r.exponents[i]).toBeCloseTo(want[i], 10);
@@ -20,11 +22,17 @@ describe('Lyapunov exponents', () => {
   });
 
   it('equal ln|a·(1 − h*²)| at a tanh fixed point with a bias', () => {
-    const H = 3, a = 0.8, b = 0.6;
+    const H = 3,
+      a = 0.8,
+      b = 0.6;
     const m = zeroModel(H);
-    for (let i = 0; i < H; i++) { m.Wh[i * H + i] = a; m.bh[i] = b; }
+    for (let i = 0; i < H; i++) {
+      m.Wh[i * H + i] = a;
+      m.bh[i] = b;
+    }
     let hs = 0; // fixed point of h = tanh(b + a h)
-    const af = m.Wh[0], bf = m.bh[0]; // the float32 values the model holds
+    const af = m.Wh[0],
+      bf = m.bh[0]; // the float32 values the model holds
     for (let it = 0; it < 1000; it++) hs = Math.tanh(bf + af * hs);
     const r = lyapunov(m, bytes, { k: 1, warmup: 150 });
     expect(r.exponents[0]).toBeCloseTo(Math.log(af * (1 - hs * hs)), 10);
@@ -32,7 +40,8 @@ describe('Lyapunov exponents', () => {
 
   it('finds a rotation-with-gain exponent from non-normal coupling (2×2 block)', () => {
     // Wh = g·R(θ) on a 2-D block: all directions grow by g, both exponents are ln g.
-    const g = 0.9, th = 0.7;
+    const g = 0.9,
+      th = 0.7;
     const m = zeroModel(2);
     m.Wh.set([g * Math.cos(th), -g * Math.sin(th), g * Math.sin(th), g * Math.cos(th)]);
     const r = lyapunov(m, bytes, { k: 2 });
@@ -46,7 +55,8 @@ describe('Lyapunov exponents', () => {
     const h = run(m, bytes).h;
     expect(() => lyapunovExponents(m.Wh, 3, h, { k: 4 })).toThrow(/k:/);
     expect(() => lyapunovExponents(m.Wh.subarray(1), 3, h)).toThrow(/Wh:/);
-    const bad = m.Wh.slice(); bad[2] = NaN;
+    const bad = m.Wh.slice();
+    bad[2] = NaN;
     expect(() => lyapunovExponents(bad, 3, h)).toThrow(/Wh\[2\]/);
     expect(() => lyapunovExponents(m.Wh, 3, h, { warmup: 1e6 })).toThrow(/warmup/);
   });

@@ -3,11 +3,21 @@ import { zeroModel } from '../lib/core/model.js';
 import { run, type Trajectory } from '../lib/core/rnn.js';
 import { GlibcRand } from '../lib/core/glibc-rand.js';
 import {
-  bigramPmi, booleanInfluenceWh, hebbianWh, hebbianWx, hebbianWy, pmiOutputs, pmiWx, signConditionedWx,
-  signCorrelationWh, signLogOddsBh, signSplitWy,
+  bigramPmi,
+  booleanInfluenceWh,
+  hebbianWh,
+  hebbianWx,
+  hebbianWy,
+  pmiOutputs,
+  pmiWx,
+  signConditionedWx,
+  signCorrelationWh,
+  signLogOddsBh,
+  signSplitWy,
 } from '../lib/prediction/estimators.js';
 
-const A = 97, B = 98; // 'a', 'b'
+const A = 97,
+  B = 98; // 'a', 'b'
 
 /** A trajectory from explicit states ([n][H] rows); pre = h (only signs matter for these tests). */
 function traj(rows: number[][]): Trajectory {
@@ -25,7 +35,8 @@ function randomSigns(n: number, seed: number): number[] {
 describe('Wh estimators on a planted copy / inverter circuit', () => {
   // h0 is random ±1; h1(t+1) = h0(t) (copy); h2(t+1) = −h0(t) (inverter); h3 is independent noise.
   const n = 400;
-  const s0 = randomSigns(n, 1), s3 = randomSigns(n, 2);
+  const s0 = randomSigns(n, 1),
+    s3 = randomSigns(n, 2);
   const rows = s0.map((v, t) => [v, t > 0 ? s0[t - 1] : 1, t > 0 ? -s0[t - 1] : -1, s3[t]]);
   const tr = traj(rows);
   const bytes = new Uint8Array(n).fill(A);
@@ -63,7 +74,9 @@ describe('Wh estimators on a planted copy / inverter circuit', () => {
     expect(Math.abs(inf[1 * 3 + 2])).toBe(0); // ±0: no flips, times the correlation sign
     expect(Math.abs(inf[0 * 3 + 1])).toBe(0);
     expect(() => booleanInfluenceWh(m.Wh, run(m, text), text, 300)).toThrow(/samples/);
-    expect(() => booleanInfluenceWh(new Float32Array(4), run(m, text), text)).toThrow(/Wh: 4 values/);
+    expect(() => booleanInfluenceWh(new Float32Array(4), run(m, text), text)).toThrow(
+      /Wh: 4 values/,
+    );
   });
 });
 
@@ -71,23 +84,41 @@ describe('byte-conditioned estimators on a two-byte alphabet', () => {
   // Text alternates runs of a and b; h0(t) = +1 exactly when the NEXT byte is a,
   // h1(t) = +1 exactly when the CURRENT byte is a.
   const text = Uint8Array.from('aabbbabaaabbaab', (c) => c.charCodeAt(0));
-  const n = text.length, T = n - 1;
-  const rows = Array.from({ length: n }, (_, t) => [t + 1 < n && text[t + 1] === A ? 1 : -1, text[t] === A ? 1 : -1]);
+  const n = text.length,
+    T = n - 1;
+  const rows = Array.from({ length: n }, (_, t) => [
+    t + 1 < n && text[t + 1] === A ? 1 : -1,
+    text[t] === A ? 1 : -1,
+  ]);
   const tr = traj(rows);
 
   it('sign-split Wy gives the smoothed log-ratio with all mass on the predicted byte', () => {
     const wy = signSplitWy(tr, text);
-    const nPos = rows.slice(0, T).filter((r) => r[0] > 0).length, nNeg = T - nPos;
-    expect(wy[A * 2 + 0]).toBeCloseTo(Math.log((nPos + 0.5) / (nPos + 128)) - Math.log(0.5 / (nNeg + 128)), 12);
-    expect(wy[B * 2 + 0]).toBeCloseTo(Math.log(0.5 / (nPos + 128)) - Math.log((nNeg + 0.5) / (nNeg + 128)), 12);
+    const nPos = rows.slice(0, T).filter((r) => r[0] > 0).length,
+      nNeg = T - nPos;
+    expect(wy[A * 2 + 0]).toBeCloseTo(
+      Math.log((nPos + 0.5) / (nPos + 128)) - Math.log(0.5 / (nNeg + 128)),
+      12,
+    );
+    expect(wy[B * 2 + 0]).toBeCloseTo(
+      Math.log(0.5 / (nPos + 128)) - Math.log((nNeg + 0.5) / (nNeg + 128)),
+      12,
+    );
     expect(wy[0 * 2 + 0]).toBeCloseTo(Math.log((nNeg + 128) / (nPos + 128)), 12);
   });
 
   it('sign-conditioned Wx does the same with the current byte', () => {
     const wx = signConditionedWx(tr, text);
-    const nPos = rows.slice(0, T).filter((r) => r[1] > 0).length, nNeg = T - nPos;
-    expect(wx[1 * 256 + A]).toBeCloseTo(Math.log((nPos + 0.5) / (nPos + 128)) - Math.log(0.5 / (nNeg + 128)), 12);
-    expect(wx[1 * 256 + B]).toBeCloseTo(Math.log(0.5 / (nPos + 128)) - Math.log((nNeg + 0.5) / (nNeg + 128)), 12);
+    const nPos = rows.slice(0, T).filter((r) => r[1] > 0).length,
+      nNeg = T - nPos;
+    expect(wx[1 * 256 + A]).toBeCloseTo(
+      Math.log((nPos + 0.5) / (nPos + 128)) - Math.log(0.5 / (nNeg + 128)),
+      12,
+    );
+    expect(wx[1 * 256 + B]).toBeCloseTo(
+      Math.log(0.5 / (nPos + 128)) - Math.log((nNeg + 0.5) / (nNeg + 128)),
+      12,
+    );
   });
 
   it('Hebbian Wx and Wy are conditional means minus the mean, 0 for absent bytes', () => {
@@ -104,7 +135,9 @@ describe('byte-conditioned estimators on a two-byte alphabet', () => {
   });
 
   it('rejects a trajectory of another text by name', () => {
-    expect(() => signSplitWy(tr, text.subarray(1))).toThrow(/trajectory: 15 states but bytes has 14/);
+    expect(() => signSplitWy(tr, text.subarray(1))).toThrow(
+      /trajectory: 15 states but bytes has 14/,
+    );
   });
 });
 
@@ -114,8 +147,8 @@ describe('bigram PMI and the PMI-based Wx', () => {
   it('matches the closed form on an alternating text', () => {
     const pmi = bigramPmi(text);
     // P(a) = P(b) = 1/2; ab occurs 5 times, ba 4 times in n − 1 = 9 bigrams; aa never.
-    expect(pmi[A * 256 + B]).toBeCloseTo(Math.log2((5 / 9) / 0.25), 12);
-    expect(pmi[B * 256 + A]).toBeCloseTo(Math.log2((4 / 9) / 0.25), 12);
+    expect(pmi[A * 256 + B]).toBeCloseTo(Math.log2(5 / 9 / 0.25), 12);
+    expect(pmi[B * 256 + A]).toBeCloseTo(Math.log2(4 / 9 / 0.25), 12);
     expect(pmi[A * 256 + A]).toBe(0);
   });
 
@@ -143,7 +176,13 @@ describe('bigram PMI and the PMI-based Wx', () => {
 describe('sign log-odds bias', () => {
   it('is log(frac⁺) − log(frac⁻), clipped at ±log T for a neuron that never changes sign', () => {
     // T = 4 scored states: neuron 0 positive 3 times, neuron 1 always positive.
-    const tr = traj([[1, 1], [1, 1], [-1, 1], [1, 1], [-1, 1]]);
+    const tr = traj([
+      [1, 1],
+      [1, 1],
+      [-1, 1],
+      [1, 1],
+      [-1, 1],
+    ]);
     const bh = signLogOddsBh(tr, new Uint8Array(5));
     expect(bh[0]).toBeCloseTo(Math.log(3), 12);
     expect(bh[1]).toBeCloseTo(Math.log(4), 12);

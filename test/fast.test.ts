@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { chunkGradient, gradTensors, zeroGrads, type ChunkGradientKernel } from '../lib/core/bptt.js';
+import {
+  chunkGradient,
+  gradTensors,
+  zeroGrads,
+  type ChunkGradientKernel,
+} from '../lib/core/bptt.js';
 import { fastChunkGradient } from '../lib/fast/bptt.js';
 import { chunkGradientFor } from '../lib/core/kernel.js';
 import { fastEvaluate, fastRun, fastScoreStates } from '../lib/fast/rnn.js';
@@ -17,14 +22,25 @@ import { loadBytes } from '../lib/core/data.js';
 import { evaluate, run, scoreStates } from '../lib/core/rnn.js';
 import { readoutLossGrad, readoutProblem } from '../lib/construction/readout.js';
 import { initModel, train } from '../lib/core/train.js';
-import { HAVE_PUBLISHED, PUBLISHED, needsPublished, ROOT, TRAIN_TEXT, randomModel } from './helpers.js';
+import {
+  HAVE_PUBLISHED,
+  PUBLISHED,
+  needsPublished,
+  ROOT,
+  TRAIN_TEXT,
+  randomModel,
+} from './helpers.js';
 
 const bytes = loadBytes(TRAIN_TEXT);
 
 /** Largest |a − b| relative to the largest |a|. */
 function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0, s = 0;
-  for (let k = 0; k < a.length; k++) { d = Math.max(d, Math.abs(a[k] - b[k])); s = Math.max(s, Math.abs(a[k])); }
+  let d = 0,
+    s = 0;
+  for (let k = 0; k < a.length; k++) {
+    d = Math.max(d, Math.abs(a[k] - b[k]));
+    s = Math.max(s, Math.abs(a[k]));
+  }
   return d / s;
 }
 
@@ -40,9 +56,15 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * die out instead of growing chaotically as they would in a random strong network.
  */
 const strong = randomModel(128, 7, 1);
-strong.Wx.forEach((v, k) => { strong.Wx[k] = 6 * v; });
-strong.Wh.forEach((v, k) => { strong.Wh[k] = 0.25 * v; });
-strong.Wy.forEach((v, k) => { strong.Wy[k] = 4 * v; });
+strong.Wx.forEach((v, k) => {
+  strong.Wx[k] = 6 * v;
+});
+strong.Wh.forEach((v, k) => {
+  strong.Wh[k] = 0.25 * v;
+});
+strong.Wy.forEach((v, k) => {
+  strong.Wy[k] = 4 * v;
+});
 
 describe('fast chunk-gradient kernel (wasm f32x4) against the float64 reference', () => {
   const cases: Array<[string, SatRnn, number, number]> = [
@@ -54,8 +76,10 @@ describe('fast chunk-gradient kernel (wasm f32x4) against the float64 reference'
   for (const [name, m, start, len] of cases) {
     it(`agrees on loss, every gradient tensor and the end state: ${name}`, () => {
       const h0 = Float64Array.from({ length: 128 }, (_, i) => Math.tanh(Math.sin(i + 1) * 2));
-      const gr = zeroGrads(128), gf = zeroGrads(128);
-      const er = new Float64Array(128), ef = new Float64Array(128);
+      const gr = zeroGrads(128),
+        gf = zeroGrads(128);
+      const er = new Float64Array(128),
+        ef = new Float64Array(128);
       const lr = chunkGradient(m, bytes, start, len, h0, gr, er);
       const lf = fastChunkGradient(m, bytes, start, len, h0, gf, ef);
       expect(Math.abs(lf - lr) / lr).toBeLessThan(1e-5);
@@ -68,11 +92,19 @@ describe('fast chunk-gradient kernel (wasm f32x4) against the float64 reference'
 
   it('adds into the gradient (the contract) rather than overwriting it', () => {
     const h0 = new Float64Array(128);
-    const once = zeroGrads(128), twice = zeroGrads(128);
+    const once = zeroGrads(128),
+      twice = zeroGrads(128);
     fastChunkGradient(strong, bytes, 200, 50, h0, once, new Float64Array(128));
     fastChunkGradient(strong, bytes, 200, 50, h0, twice, new Float64Array(128));
     fastChunkGradient(strong, bytes, 200, 50, h0, twice, new Float64Array(128));
-    gradTensors(once).forEach((t, i) => expect(relErr(t.map((v) => 2 * v), gradTensors(twice)[i])).toBeLessThan(1e-12));
+    gradTensors(once).forEach((t, i) =>
+      expect(
+        relErr(
+          t.map((v) => 2 * v),
+          gradTensors(twice)[i],
+        ),
+      ).toBeLessThan(1e-12),
+    );
   });
 
   it('is chosen only for hidden sizes that are a multiple of 8: chunkGradientFor gives the reference otherwise', () => {
@@ -80,11 +112,31 @@ describe('fast chunk-gradient kernel (wasm f32x4) against the float64 reference'
     expect(chunkGradientFor(12)).toBe(chunkGradient);
     expect(chunkGradientFor(128)).toBe(fastChunkGradient);
     expect(chunkGradientFor(128, 'reference')).toBe(chunkGradient);
-    expect(() => fastChunkGradient(m, bytes, 40, 30, new Float64Array(12), zeroGrads(12), new Float64Array(12))).toThrow(/hidden 12 is not a multiple of 8/);
+    expect(() =>
+      fastChunkGradient(
+        m,
+        bytes,
+        40,
+        30,
+        new Float64Array(12),
+        zeroGrads(12),
+        new Float64Array(12),
+      ),
+    ).toThrow(/hidden 12 is not a multiple of 8/);
   });
 
   it('rejects a chunk without a target for its last position', () => {
-    expect(() => fastChunkGradient(strong, bytes, 1000, 24, new Float64Array(128), zeroGrads(128), new Float64Array(128))).toThrow(/targets up to byte 1024/);
+    expect(() =>
+      fastChunkGradient(
+        strong,
+        bytes,
+        1000,
+        24,
+        new Float64Array(128),
+        zeroGrads(128),
+        new Float64Array(128),
+      ),
+    ).toThrow(/targets up to byte 1024/);
   });
 });
 
@@ -95,17 +147,27 @@ describe('training with the fast kernel', () => {
 
   it('the default (fused wasm SGD step) reaches the reference bpc after 5 epochs of the recipe', () => {
     expect(fused.log.length).toBe(epochs);
-    fused.log.forEach((e, i) => expect(Math.abs(e.trainBpc - reference.log[i].trainBpc)).toBeLessThan(1e-5));
-    expect(Math.abs(evaluate(fused.best, bytes).bpc - evaluate(reference.best, bytes).bpc)).toBeLessThan(1e-5);
-    tensors(fused.last).forEach((t, i) => expect(maxAbsDiff(t, tensors(reference.last)[i]), TENSOR_NAMES[i]).toBeLessThan(1e-5));
+    fused.log.forEach((e, i) =>
+      expect(Math.abs(e.trainBpc - reference.log[i].trainBpc)).toBeLessThan(1e-5),
+    );
+    expect(
+      Math.abs(evaluate(fused.best, bytes).bpc - evaluate(reference.best, bytes).bpc),
+    ).toBeLessThan(1e-5);
+    tensors(fused.last).forEach((t, i) =>
+      expect(maxAbsDiff(t, tensors(reference.last)[i]), TENSOR_NAMES[i]).toBeLessThan(1e-5),
+    );
   });
 
   it('the fused step equals the generic update loop driven by the same fast kernel', () => {
     const unfused: ChunkGradientKernel = (...args) => fastChunkGradient(...args);
     const generic = train(bytes, { epochs: 2, kernel: unfused });
     const twoEpochs = train(bytes, { epochs: 2 });
-    generic.log.forEach((e, i) => expect(Math.abs(e.trainBpc - twoEpochs.log[i].trainBpc)).toBeLessThan(1e-9));
-    tensors(generic.last).forEach((t, i) => expect(maxAbsDiff(t, tensors(twoEpochs.last)[i])).toBeLessThan(1e-7));
+    generic.log.forEach((e, i) =>
+      expect(Math.abs(e.trainBpc - twoEpochs.log[i].trainBpc)).toBeLessThan(1e-9),
+    );
+    tensors(generic.last).forEach((t, i) =>
+      expect(maxAbsDiff(t, tensors(twoEpochs.last)[i])).toBeLessThan(1e-7),
+    );
   });
 });
 
@@ -124,41 +186,59 @@ describe('fast evaluation (wasm f64x2): bit-identical to the reference', () => {
     }
   });
 
-  it.runIf(HAVE_PUBLISHED)(needsPublished('scores the published model at 0.0792 bpc like the reference'), () => {
-    const m = loadModel(PUBLISHED);
-    const fast = fastEvaluate(m, bytes).bpc;
-    expect(fast).toBe(evaluate(m, bytes, { kernel: 'reference' }).bpc);
-    expect(fast).toBeCloseTo(0.0792, 4);
-  });
+  it.runIf(HAVE_PUBLISHED)(
+    needsPublished('scores the published model at 0.0792 bpc like the reference'),
+    () => {
+      const m = loadModel(PUBLISHED);
+      const fast = fastEvaluate(m, bytes).bpc;
+      expect(fast).toBe(evaluate(m, bytes, { kernel: 'reference' }).bpc);
+      expect(fast).toBeCloseTo(0.0792, 4);
+    },
+  );
 
   it('runs the same trajectories with tanh, sign dynamics, resets and an initial state', () => {
     const h0 = Float64Array.from({ length: 128 }, (_, i) => (i % 3) - 1);
-    for (const opts of [{}, { sign: true }, { resetEvery: 50, h0 }, { sign: true, resetEvery: 7 }]) {
-      const r = run(chaotic, bytes, { ...opts, kernel: 'reference' }), f = fastRun(chaotic, bytes, opts);
+    for (const opts of [
+      {},
+      { sign: true },
+      { resetEvery: 50, h0 },
+      { sign: true, resetEvery: 7 },
+    ]) {
+      const r = run(chaotic, bytes, { ...opts, kernel: 'reference' }),
+        f = fastRun(chaotic, bytes, opts);
       expect(Array.from(f.h)).toEqual(Array.from(r.h));
       expect(Array.from(f.pre)).toEqual(Array.from(r.pre));
       expect(run(chaotic, bytes, opts).h).toEqual(f.h); // run() defaults to the fast kernel
     }
-    expect(run(randomModel(12, 1, 1), bytes).h).toEqual(run(randomModel(12, 1, 1), bytes, { kernel: 'reference' }).h);
+    expect(run(randomModel(12, 1, 1), bytes).h).toEqual(
+      run(randomModel(12, 1, 1), bytes, { kernel: 'reference' }).h,
+    );
   });
 
   it('scores a sub-range of states with a float64 readout like scoreStates', () => {
     const states = run(strong, bytes).h;
-    const Wy = Float64Array.from(strong.Wy, (v) => v * 0.3), by = Float64Array.from(strong.by);
+    const Wy = Float64Array.from(strong.Wy, (v) => v * 0.3),
+      by = Float64Array.from(strong.by);
     const r = scoreStates(Wy, by, 128, states, bytes, 16, 1021, 'reference');
     const f = fastScoreStates(Wy, by, 128, states, bytes, 16, 1021);
     expect(f.positions).toBe(r.positions);
     expect(f.bpc).toBe(r.bpc);
     expect(Array.from(f.bits)).toEqual(Array.from(r.bits));
-    expect(scoreStates(Wy, by, 128, states.subarray(0, 1021 * 128), bytes, 16, 1021).bpc).toBe(r.bpc); // only rows < to are read
+    expect(scoreStates(Wy, by, 128, states.subarray(0, 1021 * 128), bytes, 16, 1021).bpc).toBe(
+      r.bpc,
+    ); // only rows < to are read
     expect(() => fastScoreStates(Wy, by, 128, states, bytes, 10, 1024)).toThrow(/score range/);
   });
 
   it('computes the readout loss and gradient like readoutLossGrad', () => {
     const p = readoutProblem(run(strong, bytes).h, 128, bytes, 16, 1021);
     const r = { Wy: Float64Array.from(strong.Wy), by: Float64Array.from(strong.by) };
-    const g1 = new Float64Array(256 * 128), b1 = new Float64Array(256), g2 = new Float64Array(256 * 128), b2 = new Float64Array(256);
-    const l1 = readoutLossGrad(p, r, g1, b1), l2 = fastReadoutLossGrad(p, r, g2, b2);
+    const g1 = new Float64Array(256 * 128),
+      b1 = new Float64Array(256),
+      g2 = new Float64Array(256 * 128),
+      b2 = new Float64Array(256);
+    const l1 = readoutLossGrad(p, r, g1, b1),
+      l2 = fastReadoutLossGrad(p, r, g2, b2);
     expect(l2).toBe(l1);
     expect(Array.from(g2)).toEqual(Array.from(g1));
     expect(Array.from(b2)).toEqual(Array.from(b1));
@@ -168,10 +248,15 @@ describe('fast evaluation (wasm f64x2): bit-identical to the reference', () => {
 describe('fast ridge solve', () => {
   it('solves the PI normal equations exactly as ridgeSolve does', () => {
     const states = run(strong, bytes).h;
-    const n = 1000, k = 128, m = 256;
+    const n = 1000,
+      k = 128,
+      m = 256;
     const X = Float64Array.from({ length: n * k }, (_, q) => (states[16 * k + q] >= 0 ? 1 : -1));
     const Y = new Float64Array(n * m);
-    for (let t = 0; t < n; t++) { Y.fill(-1 / m, t * m, (t + 1) * m); Y[t * m + bytes[t + 17]] += 1; }
+    for (let t = 0; t < n; t++) {
+      Y.fill(-1 / m, t * m, (t + 1) * m);
+      Y[t * m + bytes[t + 17]] += 1;
+    }
     const ref = ridgeSolve(X, n, k, Y, m, 0.01, 'reference');
     const fast = ridgeSolve(X, n, k, Y, m, 0.01, 'fast');
     expect(Array.from(fast)).toEqual(Array.from(ref));
@@ -180,26 +265,39 @@ describe('fast ridge solve', () => {
 });
 
 describe('weighted Gram matrices (the Newton blocks)', () => {
-  const n = 203, k = 48;
+  const n = 203,
+    k = 48;
   const r = new GlibcRand(21);
-  const X = Float64Array.from({ length: n * k }, () => (r.nextCenteredFloat(1) > 0 ? 1 : -1) * (0.5 + r.nextCenteredFloat(0.5)));
+  const X = Float64Array.from(
+    { length: n * k },
+    () => (r.nextCenteredFloat(1) > 0 ? 1 : -1) * (0.5 + r.nextCenteredFloat(0.5)),
+  );
   const w = Float64Array.from({ length: n }, () => Math.abs(r.nextCenteredFloat(0.25)));
 
   it('the lower-triangle GEMM sums every entry on and below the diagonal exactly as the full GEMM does', () => {
-    const m = newInstance(), a = new Arena(m);
-    const px = a.alloc(n * k * 8), pf = a.alloc(k * k * 8), pl = a.alloc(k * k * 8);
+    const m = newInstance(),
+      a = new Arena(m);
+    const px = a.alloc(n * k * 8),
+      pf = a.alloc(k * k * 8),
+      pl = a.alloc(k * k * 8);
     a.f64(px, n * k).set(X);
     m.gemm64(k, k, n, px, 1, k, px, pf, 0);
     m.gemmLower64(k, n, px, 1, k, px, pl);
-    const full = a.f64(pf, k * k), lower = a.f64(pl, k * k);
-    for (let i = 0; i < k; i++) for (let j = 0; j <= i; j++) expect(Object.is(lower[i * k + j], full[i * k + j])).toBe(true);
+    const full = a.f64(pf, k * k),
+      lower = a.f64(pl, k * k);
+    for (let i = 0; i < k; i++)
+      for (let j = 0; j <= i; j++) expect(Object.is(lower[i * k + j], full[i * k + j])).toBe(true);
   });
 
   it('weightedGramSession is the plain loop Σ_t (w_t·x_ti)·x_tj in t order, bit for bit, mirrored', () => {
     const G = new Float64Array(k * k);
     weightedGramSession(X, n, k)(w, G);
     const ref = new Float64Array(k * k);
-    for (let t = 0; t < n; t++) for (let i = 0; i < k; i++) { const a = w[t] * X[t * k + i]; for (let j = 0; j <= i; j++) ref[i * k + j] += a * X[t * k + j]; }
+    for (let t = 0; t < n; t++)
+      for (let i = 0; i < k; i++) {
+        const a = w[t] * X[t * k + i];
+        for (let j = 0; j <= i; j++) ref[i * k + j] += a * X[t * k + j];
+      }
     for (let i = 0; i < k; i++) for (let j = 0; j < i; j++) ref[j * k + i] = ref[i * k + j];
     expect(Buffer.from(G.buffer).equals(Buffer.from(ref.buffer))).toBe(true);
   });
@@ -215,15 +313,29 @@ describe('parallelMap over worker threads', () => {
   it('reports each result as it arrives: every input index once, done counting up to the total', async () => {
     const models = [1, 2, 3, 4].map((seed) => randomModel(8, seed, 0.5));
     const seen: [number, number, number][] = [];
-    await parallelBpc(models, bytes, { workers: 2, onResult: (i, done, total) => { seen.push([i, done, total]); } });
+    await parallelBpc(models, bytes, {
+      workers: 2,
+      onResult: (i, done, total) => {
+        seen.push([i, done, total]);
+      },
+    });
     expect(seen.map(([i]) => i).sort()).toEqual([0, 1, 2, 3]);
-    expect(seen.map(([, done, total]) => [done, total])).toEqual([[1, 4], [2, 4], [3, 4], [4, 4]]);
+    expect(seen.map(([, done, total]) => [done, total])).toEqual([
+      [1, 4],
+      [2, 4],
+      [3, 4],
+      [4, 4],
+    ]);
   }, 60_000);
 
   it('rejects with the task error, and for a missing export', async () => {
     const tasks = new URL('./parallel-tasks.ts', import.meta.url);
-    await expect(parallelMap(tasks, 'bpcTask', [{ model: randomModel(8, 1, 1), bytes: new Uint8Array(1) }])).rejects.toThrow(/inputs\[0\].*need at least 2/s);
-    await expect(parallelMap(tasks, 'noSuchTask', [1])).rejects.toThrow(/no exported function noSuchTask/);
+    await expect(
+      parallelMap(tasks, 'bpcTask', [{ model: randomModel(8, 1, 1), bytes: new Uint8Array(1) }]),
+    ).rejects.toThrow(/inputs\[0\].*need at least 2/s);
+    await expect(parallelMap(tasks, 'noSuchTask', [1])).rejects.toThrow(
+      /no exported function noSuchTask/,
+    );
     expect(await parallelMap(tasks, 'bpcTask', [])).toEqual([]);
   }, 60_000);
 });

@@ -7,7 +7,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closeExporter, exportFigure, serveFigures, FIGURE_SERVER_ENV } from '../lib/notebook/export.js';
+import {
+  closeExporter,
+  exportFigure,
+  serveFigures,
+  FIGURE_SERVER_ENV,
+} from '../lib/notebook/export.js';
 import { drawPaperFigures, writePaperBundle } from '../lib/notebook/paper.js';
 import { styleFigure, type FigureSpec } from '../lib/notebook/figure.js';
 import type { ReportJson } from '../lib/notebook/report.js';
@@ -16,9 +21,21 @@ import { browserCpuSeconds, cpuSecondsWithChildren } from '../tools/run-timings.
 const t = Array.from({ length: 200 }, (_, i) => i);
 const SPEC: FigureSpec = {
   // A typed array and a NaN gap, as notebooks pass them: the server gets them as JSON.
-  data: [{ type: 'scatter', mode: 'lines', name: 'sin', x: Float64Array.from(t), y: Float64Array.from(t, (i) => (i === 50 ? NaN : Math.sin(i / 9))) }],
-  layout: { xaxis: { title: { text: 'position t (bytes)' } }, yaxis: { title: { text: 'h (state units)' } } },
-  width: 640, height: 360,
+  data: [
+    {
+      type: 'scatter',
+      mode: 'lines',
+      name: 'sin',
+      x: Float64Array.from(t),
+      y: Float64Array.from(t, (i) => (i === 50 ? NaN : Math.sin(i / 9))),
+    },
+  ],
+  layout: {
+    xaxis: { title: { text: 'position t (bytes)' } },
+    yaxis: { title: { text: 'h (state units)' } },
+  },
+  width: 640,
+  height: 360,
 };
 
 /** Run `f` with the figure server named in the environment, as the runner's kernels have it. */
@@ -44,13 +61,21 @@ describe('figure server', () => {
       const remote = await viaServer(server.url, () => exportFigure(fig));
       expect(Buffer.from(remote.png).equals(Buffer.from(local.png))).toBe(true);
       // plotly gives every render fresh random clip-path ids; the SVGs are otherwise the same.
-      const ids = (svg: string) => [...svg.matchAll(/(?:defs-|class="trace scatter trace)([0-9a-f]{6})/g)].reduce((s, m) => s.replaceAll(m[1], 'ID'), svg);
+      const ids = (svg: string) =>
+        [...svg.matchAll(/(?:defs-|class="trace scatter trace)([0-9a-f]{6})/g)].reduce(
+          (s, m) => s.replaceAll(m[1], 'ID'),
+          svg,
+        );
       expect(ids(remote.svg)).toBe(ids(local.svg));
-      const box = (pdf: Uint8Array) => /\/MediaBox \[[^\]]*\]/.exec(Buffer.from(pdf).toString('latin1'))?.[0];
+      const box = (pdf: Uint8Array) =>
+        /\/MediaBox \[[^\]]*\]/.exec(Buffer.from(pdf).toString('latin1'))?.[0];
       expect(box(remote.pdf)).toBe(box(local.pdf));
       expect(box(remote.pdf)).toBe('/MediaBox [0 0 480 270]');
       // A fresh connection per figure: no idle keep-alive socket for a busy kernel to reuse after the server closed it.
-      const direct = await fetch(server.url, { method: 'POST', body: JSON.stringify({ ...fig, data: [{ type: 'scatter', x: [0, 1], y: [1, 0] }] }) });
+      const direct = await fetch(server.url, {
+        method: 'POST',
+        body: JSON.stringify({ ...fig, data: [{ type: 'scatter', x: [0, 1], y: [1, 0] }] }),
+      });
       expect(direct.status).toBe(200);
       expect(direct.headers.get('connection')).toBe('close');
       await direct.text();
@@ -63,7 +88,9 @@ describe('figure server', () => {
       await server.close();
     }
     // Nobody listens there any more: the error names the server and how to do without it.
-    await expect(viaServer(server.url, () => exportFigure(fig))).rejects.toThrow(new RegExp(`figure server ${server.url} \\(${FIGURE_SERVER_ENV}\\) did not answer`));
+    await expect(viaServer(server.url, () => exportFigure(fig))).rejects.toThrow(
+      new RegExp(`figure server ${server.url} \\(${FIGURE_SERVER_ENV}\\) did not answer`),
+    );
   }, 120_000);
 });
 
@@ -74,10 +101,22 @@ describe('paper figures drawn ahead', () => {
       mkdirSync(join(out, 'results'));
       for (const nb of ['00-a', '01-b']) {
         mkdirSync(join(out, 'figures', nb), { recursive: true });
-        writeFileSync(join(out, 'figures', nb, 'curve.json'), JSON.stringify({ ...SPEC, data: [{ ...SPEC.data[0], x: t, y: t.map((i) => Math.cos(i / 7)) }] }));
+        writeFileSync(
+          join(out, 'figures', nb, 'curve.json'),
+          JSON.stringify({
+            ...SPEC,
+            data: [{ ...SPEC.data[0], x: t, y: t.map((i) => Math.cos(i / 7)) }],
+          }),
+        );
         const r: ReportJson = {
-          notebook: nb, model: { path: 'data/m.bin', sha256: '0'.repeat(64), bpc: 1 }, data: { path: 'data/t.txt', sha256: '0'.repeat(64), bytes: 1 },
-          claims: [], tables: {}, figures: { curve: { caption: `A curve of ${nb}.`, files: [`figures/${nb}/curve.json`] } }, run: { key: null, madeAt: '2026-01-01T00:00:00Z' },
+          notebook: nb,
+          model: { path: 'data/m.bin', sha256: '0'.repeat(64), bpc: 1 },
+          data: { path: 'data/t.txt', sha256: '0'.repeat(64), bytes: 1 },
+          claims: [],
+          checks: {},
+          tables: {},
+          figures: { curve: { caption: `A curve of ${nb}.`, files: [`figures/${nb}/curve.json`] } },
+          run: { key: null, madeAt: '2026-01-01T00:00:00Z' },
         };
         writeFileSync(join(out, 'results', `${nb}.json`), JSON.stringify(r));
       }
@@ -86,7 +125,9 @@ describe('paper figures drawn ahead', () => {
       const a = statSync(join(dir, '00-a-curve.pdf')).mtimeMs;
       await drawPaperFigures(out, '01-b');
       const b = statSync(join(dir, '01-b-curve.pdf')).mtimeMs;
-      expect(Object.keys(JSON.parse(readFileSync(join(dir, '.figure-keys.json'), 'utf8'))).sort()).toEqual(['00-a-curve.pdf', '01-b-curve.pdf']);
+      expect(
+        Object.keys(JSON.parse(readFileSync(join(dir, '.figure-keys.json'), 'utf8'))).sort(),
+      ).toEqual(['00-a-curve.pdf', '01-b-curve.pdf']);
       await writePaperBundle(out);
       expect(statSync(join(dir, '00-a-curve.pdf')).mtimeMs).toBe(a);
       expect(statSync(join(dir, '01-b-curve.pdf')).mtimeMs).toBe(b);

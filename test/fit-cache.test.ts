@@ -12,16 +12,34 @@ import { pathToFileURL } from 'node:url';
 import { serialize } from 'node:v8';
 import { HASHES } from '../lib/construction/hash.js';
 import { loadBytes } from '../lib/core/data.js';
-import { carrierJob, constructionTask, fitConstructions, fitKey, FIT_CACHE_ENV, type ConstructionFit, type ConstructionJob } from '../lib/construction/fits.js';
+import {
+  carrierJob,
+  constructionTask,
+  fitConstructions,
+  fitKey,
+  FIT_CACHE_ENV,
+  type ConstructionFit,
+  type ConstructionJob,
+} from '../lib/construction/fits.js';
 import { claimJob, jobKey, jobPath, readJob } from '../lib/core/job-cache.js';
 import { lockHolder, tryLockOutput } from '../lib/core/files.js';
 import { ROOT, TRAIN_TEXT } from './helpers.js';
 
 const bytes = loadBytes(TRAIN_TEXT).subarray(0, 200);
 const carrier = carrierJob({ hash: HASHES.mixed, groups: 4, bits: 8 });
-const job = (method: ConstructionJob['method'], protocol: ConstructionJob['protocol'] = 'original', init?: ConstructionJob['init']): ConstructionJob => ({ carrier, bytes, protocol, method, init });
+const job = (
+  method: ConstructionJob['method'],
+  protocol: ConstructionJob['protocol'] = 'original',
+  init?: ConstructionJob['init'],
+): ConstructionJob => ({ carrier, bytes, protocol, method, init });
 const piInit = constructionTask(job('pi')).readout;
-const JOBS: ConstructionJob[] = [job('analytic'), job('pi'), job('sgdZero', 'heldout'), job('gd20', 'original', piInit), job('newton', 'original', piInit)];
+const JOBS: ConstructionJob[] = [
+  job('analytic'),
+  job('pi'),
+  job('sgdZero', 'heldout'),
+  job('gd20', 'original', piInit),
+  job('newton', 'original', piInit),
+];
 
 /** A fit's every number as the hex of its float64 bits (typed arrays element by element), `seconds` left out. */
 function bits(fit: ConstructionFit): unknown {
@@ -30,7 +48,12 @@ function bits(fit: ConstructionFit): unknown {
     if (typeof v === 'number') return hex(v);
     if (v instanceof Float64Array) return Array.from(v, hex);
     if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'seconds').map(([k, x]) => [k, walk(x)]));
+    if (v && typeof v === 'object')
+      return Object.fromEntries(
+        Object.entries(v)
+          .filter(([k]) => k !== 'seconds')
+          .map(([k, x]) => [k, walk(x)]),
+      );
     return v;
   };
   return walk(fit);
@@ -58,17 +81,22 @@ describe('job keys and claims', () => {
     expect(jobKey(['1'])).not.toBe(jobKey([Uint8Array.of(0x31)]));
     expect(jobKey([Float64Array.of(0)])).not.toBe(jobKey([Float64Array.of(-0)]));
     expect(jobKey([Float64Array.of(1, 2).subarray(1)])).toBe(jobKey([Float64Array.of(2)]));
-    expect(fitKey(JOBS[3])).toBe(fitKey({ ...JOBS[3], init: { Wy: piInit.Wy.slice(), by: piInit.by.slice() } }));
+    expect(fitKey(JOBS[3])).toBe(
+      fitKey({ ...JOBS[3], init: { Wy: piInit.Wy.slice(), by: piInit.by.slice() } }),
+    );
     const nudged = piInit.Wy.slice();
     nudged[7] = nudged[7] + Math.abs(nudged[7]) * Number.EPSILON;
     expect(nudged[7]).not.toBe(piInit.Wy[7]);
-    expect(fitKey(job('gd20', 'original', { Wy: nudged, by: piInit.by }))).not.toBe(fitKey(JOBS[3]));
+    expect(fitKey(job('gd20', 'original', { Wy: nudged, by: piInit.by }))).not.toBe(
+      fitKey(JOBS[3]),
+    );
     expect(new Set(JOBS.map(fitKey)).size).toBe(JOBS.length);
     expect(() => jobPath('/tmp', '../x')).toThrow(/key: expected a hex sha256/);
   });
 
-  it('a lock of a live process (or an empty one just created) is held; a dead pid\'s is taken over', () => {
-    const dir = cacheDir(), path = join(dir, 'x.fit');
+  it("a lock of a live process (or an empty one just created) is held; a dead pid's is taken over", () => {
+    const dir = cacheDir(),
+      path = join(dir, 'x.fit');
     writeFileSync(`${path}.lock`, `${process.pid}\n`);
     expect(tryLockOutput(path)).toBeNull();
     writeFileSync(`${path}.lock`, '');
@@ -82,15 +110,31 @@ describe('job keys and claims', () => {
   });
 
   it('claimJob computes once, writes the result and releases; a claim held elsewhere returns null', () => {
-    const dir = cacheDir(), key = jobKey(['claim']);
+    const dir = cacheDir(),
+      key = jobKey(['claim']);
     let calls = 0;
-    expect(claimJob(dir, key, () => { calls++; return { v: Float64Array.of(0.1, -0) }; })!.value.v).toEqual(Float64Array.of(0.1, -0));
-    expect(claimJob(dir, key, () => { calls++; return { v: Float64Array.of(1) }; })!.value.v).toEqual(Float64Array.of(0.1, -0));
+    expect(
+      claimJob(dir, key, () => {
+        calls++;
+        return { v: Float64Array.of(0.1, -0) };
+      })!.value.v,
+    ).toEqual(Float64Array.of(0.1, -0));
+    expect(
+      claimJob(dir, key, () => {
+        calls++;
+        return { v: Float64Array.of(1) };
+      })!.value.v,
+    ).toEqual(Float64Array.of(0.1, -0));
     expect(calls).toBe(1);
     expect(readdirSync(dir)).toEqual([`${key}.fit`]);
     const other = jobKey(['held']);
     writeFileSync(`${jobPath(dir, other)}.lock`, `${process.pid}\n`);
-    expect(claimJob(dir, other, () => { calls++; return 1; })).toBeNull();
+    expect(
+      claimJob(dir, other, () => {
+        calls++;
+        return 1;
+      }),
+    ).toBeNull();
     expect(calls).toBe(1);
   });
 });
@@ -101,17 +145,26 @@ describe('fitConstructions with a shared fit folder', () => {
     process.env[FIT_CACHE_ENV] = cacheDir();
     const first = await fitConstructions(JOBS, { workers: 2 });
     expect(first.map(bits)).toEqual(fresh.map(bits));
-    expect(readdirSync(process.env[FIT_CACHE_ENV]!).sort()).toEqual(JOBS.map((j) => `${fitKey(j)}.fit`).sort());
+    expect(readdirSync(process.env[FIT_CACHE_ENV]!).sort()).toEqual(
+      JOBS.map((j) => `${fitKey(j)}.fit`).sort(),
+    );
     const again = await fitConstructions(JOBS);
     expect(again.map(bits)).toEqual(fresh.map(bits));
     expect(again.map((f) => f.seconds)).toEqual(first.map((f) => f.seconds)); // read, not refitted
-    for (const [k, j] of JOBS.entries()) expect(bits(readJob<ConstructionFit>(process.env[FIT_CACHE_ENV]!, fitKey(j))!)).toEqual(bits(fresh[k]));
+    for (const [k, j] of JOBS.entries())
+      expect(bits(readJob<ConstructionFit>(process.env[FIT_CACHE_ENV]!, fitKey(j))!)).toEqual(
+        bits(fresh[k]),
+      );
   }, 120_000);
 
   it('two parallel calls sharing the folder fit each shared job once', async () => {
     process.env[FIT_CACHE_ENV] = cacheDir();
-    const a = JOBS.slice(0, 4), b = JOBS.slice(1);
-    const [fa, fb] = await Promise.all([fitConstructions(a, { workers: 1 }), fitConstructions(b, { workers: 1 })]);
+    const a = JOBS.slice(0, 4),
+      b = JOBS.slice(1);
+    const [fa, fb] = await Promise.all([
+      fitConstructions(a, { workers: 1 }),
+      fitConstructions(b, { workers: 1 }),
+    ]);
     // A job fitted twice would show two different timings; a shared one, the fitting call's.
     for (let k = 1; k < 4; k++) expect(fb[k - 1].seconds).toBe(fa[k].seconds);
     expect(fa.map(bits)).toEqual(a.map((j) => bits(constructionTask(j))));
@@ -120,7 +173,9 @@ describe('fitConstructions with a shared fit folder', () => {
 
   it('two processes sharing the folder fit each shared job once, with the same bits', async () => {
     const dir = cacheDir();
-    const fits = pathToFileURL(join(ROOT, 'lib/construction/fits.ts')).href, data = pathToFileURL(join(ROOT, 'lib/core/data.ts')).href, hash = pathToFileURL(join(ROOT, 'lib/construction/hash.ts')).href;
+    const fits = pathToFileURL(join(ROOT, 'lib/construction/fits.ts')).href,
+      data = pathToFileURL(join(ROOT, 'lib/core/data.ts')).href,
+      hash = pathToFileURL(join(ROOT, 'lib/construction/hash.ts')).href;
     const script = `
       const { carrierJob, constructionTask, fitConstructions } = await import(${JSON.stringify(fits)});
       const { loadBytes } = await import(${JSON.stringify(data)});
@@ -135,17 +190,32 @@ describe('fitConstructions with a shared fit folder', () => {
     `;
     const file = join(cacheDir(), 'child.mjs');
     writeFileSync(file, script);
-    const child = () => new Promise<string>((resolve, reject) => {
-      const p = spawn(process.execPath, ['--import', 'tsx', file], { cwd: ROOT, env: { ...process.env, [FIT_CACHE_ENV]: dir } });
-      let out = '', err = '';
-      p.stdout.on('data', (d) => { out += d; });
-      p.stderr.on('data', (d) => { err += d; });
-      p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`child exited ${code}: ${err}`))));
-    });
-    const [x, y] = (await Promise.all([child(), child()])).map((s) => JSON.parse(s) as [number, string, unknown][]);
+    const child = () =>
+      new Promise<string>((resolve, reject) => {
+        const p = spawn(process.execPath, ['--import', 'tsx', file], {
+          cwd: ROOT,
+          env: { ...process.env, [FIT_CACHE_ENV]: dir },
+        });
+        let out = '',
+          err = '';
+        p.stdout.on('data', (d) => {
+          out += d;
+        });
+        p.stderr.on('data', (d) => {
+          err += d;
+        });
+        p.on('close', (code) =>
+          code === 0 ? resolve(out) : reject(new Error(`child exited ${code}: ${err}`)),
+        );
+      });
+    const [x, y] = (await Promise.all([child(), child()])).map(
+      (s) => JSON.parse(s) as [number, string, unknown][],
+    );
     expect(y).toEqual(x); // same seconds: every job fitted by one process and read by the other
     const fresh = JOBS.map(constructionTask);
-    expect(x.map(([, wy, scores]) => [wy, scores])).toEqual(fresh.map((f) => [Buffer.from(f.readout.Wy.buffer).toString('base64'), f.scores]));
+    expect(x.map(([, wy, scores]) => [wy, scores])).toEqual(
+      fresh.map((f) => [Buffer.from(f.readout.Wy.buffer).toString('base64'), f.scores]),
+    );
     expect(readdirSync(dir).length).toBe(JOBS.length);
   }, 180_000);
 
@@ -176,6 +246,8 @@ describe('fitConstructions with a shared fit folder', () => {
 
   it('an empty variable is an error naming it', async () => {
     process.env[FIT_CACHE_ENV] = ' ';
-    await expect(fitConstructions(JOBS.slice(0, 1))).rejects.toThrow(/SAT_FIT_CACHE: set but empty/);
+    await expect(fitConstructions(JOBS.slice(0, 1))).rejects.toThrow(
+      /SAT_FIT_CACHE: set but empty/,
+    );
   });
 });

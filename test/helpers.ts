@@ -2,7 +2,11 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { zeroModel, tensors, type SatRnn } from '../lib/core/model.js';
-import { hasPublishedModel, publishedModelMissing, PUBLISHED_MODEL } from '../lib/core/published-model.js';
+import {
+  hasPublishedModel,
+  publishedModelMissing,
+  PUBLISHED_MODEL,
+} from '../lib/core/published-model.js';
 import { GlibcRand } from '../lib/core/glibc-rand.js';
 import type { Page } from 'playwright-core';
 
@@ -22,7 +26,8 @@ export function needsPublished(title: string): string {
 export function randomModel(hidden: number, seed: number, scale: number): SatRnn {
   const m = zeroModel(hidden);
   const rng = new GlibcRand(seed);
-  for (const t of tensors(m)) for (let k = 0; k < t.length; k++) t[k] = rng.nextCenteredFloat(1) * scale;
+  for (const t of tensors(m))
+    for (let k = 0; k < t.length; k++) t[k] = rng.nextCenteredFloat(1) * scale;
   return m;
 }
 
@@ -35,7 +40,13 @@ export async function moveSlider(page: Page, id: string, at: number): Promise<bo
   const before = await drawn();
   const box = (await fig.locator('.slider-rail-touch-rect').first().boundingBox())!;
   await page.mouse.click(box.x + box.width * at, box.y + box.height / 2);
-  await page.waitForFunction(([sel, html]) => document.querySelector(sel)?.innerHTML !== html, [`#${id} .cartesianlayer`, before] as const, { timeout: 5_000 }).catch(() => undefined);
+  await page
+    .waitForFunction(
+      ([sel, html]) => document.querySelector(sel)?.innerHTML !== html,
+      [`#${id} .cartesianlayer`, before] as const,
+      { timeout: 5_000 },
+    )
+    .catch(() => undefined);
   return (await drawn()) !== before;
 }
 
@@ -45,16 +56,32 @@ export async function moveSlider(page: Page, id: string, at: number): Promise<bo
  * instead); returns the ids of those figures and the figures whose drawing did not change, the
  * failed requests and console errors.
  */
-export async function checkSliders(page: Page, book: string, notebook: string): Promise<{ figures: string[]; unchanged: string[]; problems: string[] }> {
+export async function checkSliders(
+  page: Page,
+  book: string,
+  notebook: string,
+): Promise<{ figures: string[]; unchanged: string[]; problems: string[] }> {
   const problems: string[] = [];
   page.on('requestfailed', (r) => problems.push(`failed: ${r.url()}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
   page.on('pageerror', (e) => problems.push(`page error: ${String(e)}`));
   await page.goto(pathToFileURL(join(book, 'html', `${notebook}.html`)).href);
-  const figures = await page.locator('[id^="satfig-"]:has(.slider-container)').evaluateAll((els) => els.map((e) => e.id));
+  const figures = await page
+    .locator('[id^="satfig-"]:has(.slider-container)')
+    .evaluateAll((els) => els.map((e) => e.id));
   const unchanged: string[] = [];
   for (const id of figures) {
-    const active = await page.evaluate((i) => (document.getElementById(i) as unknown as { layout: { sliders: Array<{ active: number; steps: unknown[] }> } }).layout.sliders[0], id);
+    const active = await page.evaluate(
+      (i) =>
+        (
+          document.getElementById(i) as unknown as {
+            layout: { sliders: Array<{ active: number; steps: unknown[] }> };
+          }
+        ).layout.sliders[0],
+      id,
+    );
     const to = active.active > 0.8 * (active.steps.length - 1) ? 0.02 : 0.98;
     if (!(await moveSlider(page, id, to))) unchanged.push(id);
   }

@@ -13,17 +13,33 @@ import { htmlServer, jupyterPython } from '../tools/html-server.js';
 function notebook(title: string): string {
   return JSON.stringify({
     cells: [
-      { cell_type: 'markdown', id: 'm1', metadata: {}, source: `# ${title}\n\nThe loss $L = -\\log_2 p$.` },
       {
-        cell_type: 'code', id: 'c1', metadata: {}, execution_count: 1, source: 'const x = 1 + 1;',
+        cell_type: 'markdown',
+        id: 'm1',
+        metadata: {},
+        source: `# ${title}\n\nThe loss $L = -\\log_2 p$.`,
+      },
+      {
+        cell_type: 'code',
+        id: 'c1',
+        metadata: {},
+        execution_count: 1,
+        source: 'const x = 1 + 1;',
         outputs: [
           { output_type: 'stream', name: 'stdout', text: `${title}: 2\n` },
-          { output_type: 'display_data', metadata: {}, data: { 'text/html': `<table><tr><td>${title}</td></tr></table>` } },
+          {
+            output_type: 'display_data',
+            metadata: {},
+            data: { 'text/html': `<table><tr><td>${title}</td></tr></table>` },
+          },
         ],
       },
     ],
-    metadata: { kernelspec: { name: 'sat-rnn-tslab', display_name: 'TypeScript', language: 'typescript' } },
-    nbformat: 4, nbformat_minor: 5,
+    metadata: {
+      kernelspec: { name: 'sat-rnn-tslab', display_name: 'TypeScript', language: 'typescript' },
+    },
+    nbformat: 4,
+    nbformat_minor: 5,
   });
 }
 
@@ -36,14 +52,34 @@ describe('HTML server', () => {
       const names = ['alpha', 'beta'];
       for (const n of names) writeFileSync(join(dir, `${n}.ipynb`), notebook(n));
       expect(tracked).toEqual([]); // nothing starts before the first render
-      await Promise.all(names.map((n) => server.render(join(dir, `${n}.ipynb`), join(dir, 'served'), `${n}.html`)));
-      await expect(server.render(join(dir, 'missing.ipynb'), join(dir, 'served'), 'missing.html')).rejects.toThrow(/missing\.ipynb: no such notebook/);
+      await Promise.all(
+        names.map((n) => server.render(join(dir, `${n}.ipynb`), join(dir, 'served'), `${n}.html`)),
+      );
+      await expect(
+        server.render(join(dir, 'missing.ipynb'), join(dir, 'served'), 'missing.html'),
+      ).rejects.toThrow(/missing\.ipynb: no such notebook/);
       for (const n of names) {
-        const r = spawnSync('jupyter', ['nbconvert', '--to', 'html', '--output-dir', join(dir, 'cli'), '--output', `${n}.html`, join(dir, `${n}.ipynb`)], { encoding: 'utf8' });
+        const r = spawnSync(
+          'jupyter',
+          [
+            'nbconvert',
+            '--to',
+            'html',
+            '--output-dir',
+            join(dir, 'cli'),
+            '--output',
+            `${n}.html`,
+            join(dir, `${n}.ipynb`),
+          ],
+          { encoding: 'utf8' },
+        );
         expect(r.status, r.stderr).toBe(0);
         const served = readFileSync(join(dir, 'served', `${n}.html`), 'utf8');
         expect(served).toContain(`${n}: 2`);
-        expect(served === readFileSync(join(dir, 'cli', `${n}.html`), 'utf8'), `${n}.html differs from jupyter nbconvert's`).toBe(true);
+        expect(
+          served === readFileSync(join(dir, 'cli', `${n}.html`), 'utf8'),
+          `${n}.html differs from jupyter nbconvert's`,
+        ).toBe(true);
       }
     } finally {
       await server.close();
@@ -52,12 +88,16 @@ describe('HTML server', () => {
     expect(tracked).toEqual([true, false]);
   }, 60_000);
 
-  it('finds the Python on the jupyter command\'s #! line, and says so when there is none', () => {
+  it("finds the Python on the jupyter command's #! line, and says so when there is none", () => {
     const dir = mkdtempSync(join(tmpdir(), 'jupyter-py-'));
     try {
-      writeFileSync(join(dir, 'jupyter'), '#!/opt/py/bin/python3.11 -I\nprint()\n', { mode: 0o755 });
+      writeFileSync(join(dir, 'jupyter'), '#!/opt/py/bin/python3.11 -I\nprint()\n', {
+        mode: 0o755,
+      });
       expect(jupyterPython(dir)).toBe('/opt/py/bin/python3.11');
-      expect(() => jupyterPython(join(dir, 'none'))).toThrow(/jupyter: not found on PATH; run npm run setup/);
+      expect(() => jupyterPython(join(dir, 'none'))).toThrow(
+        /jupyter: not found on PATH; run npm run setup/,
+      );
       writeFileSync(join(dir, 'jupyter'), 'no shebang\n', { mode: 0o755 });
       expect(() => jupyterPython(dir)).toThrow(/no #! line naming its Python/);
     } finally {

@@ -18,7 +18,10 @@ function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const s = createServer();
     s.on('error', fail);
-    s.listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => done(p)); });
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => done(p));
+    });
   });
 }
 
@@ -33,18 +36,46 @@ describe('npm run lab', () => {
     // A folder outside the project resolves the compiled lib like the project's notebooks/ does.
     symlinkSync(join(ROOT, 'node_modules/sat-rnn'), join(nb, 'node_modules/sat-rnn'));
     const port = await freePort();
-    const lab = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tools/lab.ts'), '--port', String(port), '--token', 't', '--no-browser', '--dir', nb], {
-      cwd: ROOT, env: { ...process.env, SAT_OUT: join(dir, 'out'), INIT_CWD: ROOT },
-    });
+    const lab = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(ROOT, 'tools/lab.ts'),
+        '--port',
+        String(port),
+        '--token',
+        't',
+        '--no-browser',
+        '--dir',
+        nb,
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, SAT_OUT: join(dir, 'out'), INIT_CWD: ROOT },
+      },
+    );
     let log = '';
-    lab.stdout.on('data', (d) => { log += d; });
-    lab.stderr.on('data', (d) => { log += d; });
+    lab.stdout.on('data', (d) => {
+      log += d;
+    });
+    lab.stderr.on('data', (d) => {
+      log += d;
+    });
     const exited = new Promise<number | null>((done) => lab.on('exit', (code) => done(code)));
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS], headless: true });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [...CHROMIUM_ARGS],
+      headless: true,
+    });
     try {
       let specs: { default: string; kernelspecs: Record<string, unknown> } | null = null;
       for (const t0 = Date.now(); specs === null && Date.now() - t0 < 60_000; await sleep(300)) {
-        try { specs = await (await fetch(`http://127.0.0.1:${port}/api/kernelspecs?token=t`)).json(); } catch { /* not up yet */ }
+        try {
+          specs = await (await fetch(`http://127.0.0.1:${port}/api/kernelspecs?token=t`)).json();
+        } catch {
+          /* not up yet */
+        }
       }
       expect(specs, log).not.toBeNull();
       expect(Object.keys(specs!.kernelspecs)).toContain('sat-rnn-tslab');
@@ -53,20 +84,61 @@ describe('npm run lab', () => {
       const pageErrors: string[] = [];
       page.on('pageerror', (e) => pageErrors.push(String(e)));
       await page.goto(`http://127.0.0.1:${port}/notebooks/00-sat-rnn.ipynb?token=t`);
-      type J = { notebook: { kernel: { is_connected(): boolean; name: string }; execute_all_cells(): void; get_cells(): { cell_type: string; input_prompt_number?: number | string; output_area?: { outputs: { output_type: string; name?: string; text?: string }[] } }[] } };
-      await page.waitForFunction(() => (window as unknown as { Jupyter?: J }).Jupyter?.notebook?.kernel?.is_connected(), null, { timeout: 60_000 });
-      expect(await page.evaluate(() => (window as unknown as { Jupyter: J }).Jupyter.notebook.kernel.name)).toBe('sat-rnn-tslab');
-      await page.evaluate(() => (window as unknown as { Jupyter: J }).Jupyter.notebook.execute_all_cells());
+      type J = {
+        notebook: {
+          kernel: { is_connected(): boolean; name: string };
+          execute_all_cells(): void;
+          get_cells(): {
+            cell_type: string;
+            input_prompt_number?: number | string;
+            output_area?: { outputs: { output_type: string; name?: string; text?: string }[] };
+          }[];
+        };
+      };
+      await page.waitForFunction(
+        () => (window as unknown as { Jupyter?: J }).Jupyter?.notebook?.kernel?.is_connected(),
+        null,
+        { timeout: 60_000 },
+      );
+      expect(
+        await page.evaluate(
+          () => (window as unknown as { Jupyter: J }).Jupyter.notebook.kernel.name,
+        ),
+      ).toBe('sat-rnn-tslab');
+      await page.evaluate(() =>
+        (window as unknown as { Jupyter: J }).Jupyter.notebook.execute_all_cells(),
+      );
       // Done when every code cell has its execution number and the kernel is idle.
-      await page.waitForFunction(() => {
-        const cells = (window as unknown as { Jupyter: J }).Jupyter.notebook.get_cells().filter((c) => c.cell_type === 'code');
-        return cells.every((c) => typeof c.input_prompt_number === 'number') && /idle/.test(document.querySelector('#kernel_indicator_icon')?.className ?? '');
-      }, null, { timeout: 180_000, polling: 500 });
-      const outputs = await page.evaluate(() => (window as unknown as { Jupyter: J }).Jupyter.notebook.get_cells().flatMap((c) => c.output_area?.outputs ?? []));
+      await page.waitForFunction(
+        () => {
+          const cells = (window as unknown as { Jupyter: J }).Jupyter.notebook
+            .get_cells()
+            .filter((c) => c.cell_type === 'code');
+          return (
+            cells.every((c) => typeof c.input_prompt_number === 'number') &&
+            /idle/.test(document.querySelector('#kernel_indicator_icon')?.className ?? '')
+          );
+        },
+        null,
+        { timeout: 180_000, polling: 500 },
+      );
+      const outputs = await page.evaluate(() =>
+        (window as unknown as { Jupyter: J }).Jupyter.notebook
+          .get_cells()
+          .flatMap((c) => c.output_area?.outputs ?? []),
+      );
       // tslab reports a failing cell as an error reply with its message on stderr
-      expect(outputs.filter((o) => o.output_type === 'error' || o.name === 'stderr').map((o) => o.text ?? o.output_type)).toEqual([]);
-      const source = JSON.parse(readFileSync(join(nb, '00-sat-rnn.ipynb'), 'utf8')) as { cells: { cell_type: string; source: string[] }[] };
-      const figures = source.cells.filter((c) => c.cell_type === 'code').reduce((n, c) => n + (c.source.join('').match(/report\.figure\(/g) ?? []).length, 0);
+      expect(
+        outputs
+          .filter((o) => o.output_type === 'error' || o.name === 'stderr')
+          .map((o) => o.text ?? o.output_type),
+      ).toEqual([]);
+      const source = JSON.parse(readFileSync(join(nb, '00-sat-rnn.ipynb'), 'utf8')) as {
+        cells: { cell_type: string; source: string[] }[];
+      };
+      const figures = source.cells
+        .filter((c) => c.cell_type === 'code')
+        .reduce((n, c) => n + (c.source.join('').match(/report\.figure\(/g) ?? []).length, 0);
       expect(figures).toBeGreaterThan(0);
       expect(await page.locator('.js-plotly-plot').count()).toBe(figures);
       // The explorable figure works in the lab after running the notebook: its slider redraws it.

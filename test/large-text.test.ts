@@ -27,21 +27,32 @@ describe('texts longer than one kernel block', () => {
   const bytes = text(2 * BLOCK + 1234, 7);
 
   it('evaluate, run and scoreStates are bit-identical to the reference across blocks', () => {
-    for (const opts of [{}, { resetEvery: 50 }, { resetEvery: 3000 }, { sign: true }, { h0: Float64Array.from({ length: 16 }, (_, i) => Math.sin(i)) }]) {
-      const fast = evaluate(m, bytes, opts), ref = evaluate(m, bytes, { ...opts, kernel: 'reference' });
+    for (const opts of [
+      {},
+      { resetEvery: 50 },
+      { resetEvery: 3000 },
+      { sign: true },
+      { h0: Float64Array.from({ length: 16 }, (_, i) => Math.sin(i)) },
+    ]) {
+      const fast = evaluate(m, bytes, opts),
+        ref = evaluate(m, bytes, { ...opts, kernel: 'reference' });
       expect(fast.bpc).toBe(ref.bpc);
       expect(Array.from(fast.bits)).toEqual(Array.from(ref.bits));
-      const fr = run(m, bytes, opts), rr = run(m, bytes, { ...opts, kernel: 'reference' });
+      const fr = run(m, bytes, opts),
+        rr = run(m, bytes, { ...opts, kernel: 'reference' });
       expect(Array.from(fr.h)).toEqual(Array.from(rr.h));
       expect(Array.from(fr.pre)).toEqual(Array.from(rr.pre));
     }
     const states = run(m, bytes).h;
-    const from = BLOCK - 3, to = bytes.length - 1;
-    expect(scoreStates(m.Wy, m.by, 16, states, bytes, from, to).bpc).toBe(scoreStates(m.Wy, m.by, 16, states, bytes, from, to, 'reference').bpc);
+    const from = BLOCK - 3,
+      to = bytes.length - 1;
+    expect(scoreStates(m.Wy, m.by, 16, states, bytes, from, to).bpc).toBe(
+      scoreStates(m.Wy, m.by, 16, states, bytes, from, to, 'reference').bpc,
+    );
     expect(bpc(m, bytes)).toBe(evaluate(m, bytes, { kernel: 'reference' }).bpc);
   });
 
-  it('evaluating a longer text does not grow the kernels\' memory', () => {
+  it("evaluating a longer text does not grow the kernels' memory", () => {
     // A fresh process, so that no earlier test has grown the shared kernel instance.
     const script = `
       import { evaluate } from '${ROOT}lib/core/rnn.ts';
@@ -53,7 +64,11 @@ describe('texts longer than one kernel block', () => {
       const small = mib();
       evaluate(m, new Uint8Array(200000).fill(97));
       console.log(JSON.stringify({ small, large: mib() }));`;
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     const { small, large } = JSON.parse(out.trim().split('\n').pop()!);
     // One pass over 200,000 bytes kept whole would need 200,000 × 16 × 16 bytes = 49 MiB of states.
     expect(large - small).toBeLessThan(4);

@@ -22,15 +22,29 @@ function libFiles(dir = LIB): string[] {
 /** The lib files a file imports (static, re-export and dynamic; type-only included). */
 function importsOf(file: string): string[] {
   const src = readFileSync(join(LIB, file), 'utf8');
-  const specs = [...src.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1]);
-  return specs.map((s) => relative(LIB, resolve(dirname(join(LIB, file)), s.replace(/\.js$/, '.ts'))));
+  const specs = [...src.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map(
+    (m) => m[1],
+  );
+  return specs.map((s) =>
+    relative(LIB, resolve(dirname(join(LIB, file)), s.replace(/\.js$/, '.ts'))),
+  );
 }
 
 /** Layer of a lib file: 0 notebook, 1 sections, 2 core and math, 3 fast. */
 function layer(file: string): number {
   const top = file.split('/')[0];
-  const layers: Record<string, number> = { notebook: 0, prediction: 1, construction: 1, sn: 1, counting: 1, core: 2, math: 2, fast: 3 };
-  if (!(top in layers)) throw new Error(`lib/${file}: not in one of the folders ${Object.keys(layers).join(', ')}`);
+  const layers: Record<string, number> = {
+    notebook: 0,
+    prediction: 1,
+    construction: 1,
+    sn: 1,
+    counting: 1,
+    core: 2,
+    math: 2,
+    fast: 3,
+  };
+  if (!(top in layers))
+    throw new Error(`lib/${file}: not in one of the folders ${Object.keys(layers).join(', ')}`);
   return layers[top];
 }
 
@@ -55,7 +69,10 @@ function cyclesOf(g: Map<string, string[]>): string[] {
   const state = new Map<string, 'open' | 'done'>();
   const visit = (f: string, path: string[]) => {
     if (state.get(f) === 'done') return;
-    if (state.get(f) === 'open') { cycles.push([...path.slice(path.indexOf(f)), f].join(' → ')); return; }
+    if (state.get(f) === 'open') {
+      cycles.push([...path.slice(path.indexOf(f)), f].join(' → '));
+      return;
+    }
     state.set(f, 'open');
     for (const d of g.get(f) ?? []) visit(d, [...path, f]);
     state.set(f, 'done');
@@ -71,7 +88,8 @@ describe('lib/ layout', () => {
   it('every module sits in a folder of an idea, and every import resolves to a lib file', () => {
     for (const [f, deps] of graph) {
       layer(f);
-      for (const d of deps) expect(graph.has(d), `lib/${f} imports lib/${d}, which does not exist`).toBe(true);
+      for (const d of deps)
+        expect(graph.has(d), `lib/${f} imports lib/${d}, which does not exist`).toBe(true);
     }
   });
 
@@ -92,6 +110,9 @@ describe('lib/ layout', () => {
       ['core/bptt.ts', ['core/rnn.ts']],
     ]);
     expect(upwardImports(bad)).toEqual(['lib/fast/k.ts → lib/construction/readout.ts']);
-    expect(cyclesOf(bad).sort()).toEqual(['core/rnn.ts → core/bptt.ts → core/rnn.ts', 'fast/k.ts → construction/readout.ts → core/rnn.ts → fast/k.ts']);
+    expect(cyclesOf(bad).sort()).toEqual([
+      'core/rnn.ts → core/bptt.ts → core/rnn.ts',
+      'fast/k.ts → construction/readout.ts → core/rnn.ts → fast/k.ts',
+    ]);
   });
 });

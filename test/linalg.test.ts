@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { cholesky, choleskySolve, eigenvalues, spectralRadius, transpose } from '../lib/math/linalg.js';
+import {
+  cholesky,
+  choleskySolve,
+  eigenvalues,
+  spectralRadius,
+  transpose,
+} from '../lib/math/linalg.js';
 import { GlibcRand } from '../lib/core/glibc-rand.js';
 
 function randomMatrix(n: number, seed: number): Float64Array {
@@ -13,23 +19,42 @@ describe('eigenvalues', () => {
     const c = [0, 0, 0, -4, 1, 0, 0, 8, 0, 1, 0, -5, 0, 0, 1, 2];
     const { re, im } = eigenvalues(c, 4);
     const got = Array.from(re, (v, k) => [v, im[k]]).sort((a, b) => a[1] - b[1] || a[0] - b[0]);
-    const want = [[0, -2], [1, 0], [1, 0], [0, 2]];
-    got.forEach((z, k) => { expect(z[0]).toBeCloseTo(want[k][0], 6); expect(z[1]).toBeCloseTo(want[k][1], 6); });
+    const want = [
+      [0, -2],
+      [1, 0],
+      [1, 0],
+      [0, 2],
+    ];
+    got.forEach((z, k) => {
+      expect(z[0]).toBeCloseTo(want[k][0], 6);
+      expect(z[1]).toBeCloseTo(want[k][1], 6);
+    });
   });
 
   it('preserves trace and matches Gelfand’s formula ‖A^k‖^(1/k) on a random 64×64 matrix', () => {
     const n = 64;
     const a = randomMatrix(n, 5);
     const { re, im } = eigenvalues(a, n);
-    let trace = 0, sumRe = 0, sumIm = 0;
-    for (let i = 0; i < n; i++) { trace += a[i * n + i]; sumRe += re[i]; sumIm += im[i]; }
+    let trace = 0,
+      sumRe = 0,
+      sumIm = 0;
+    for (let i = 0; i < n; i++) {
+      trace += a[i * n + i];
+      sumRe += re[i];
+      sumIm += im[i];
+    }
     expect(sumRe).toBeCloseTo(trace, 9);
     expect(sumIm).toBeCloseTo(0, 9);
     // Repeated squaring with renormalisation: log‖A^(2^k)‖ / 2^k → log ρ.
-    let p = a.slice(), logScale = 0;
+    let p = a.slice(),
+      logScale = 0;
     for (let it = 0; it < 12; it++) {
       const q = new Float64Array(n * n);
-      for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) { const v = p[i * n + k]; for (let j = 0; j < n; j++) q[i * n + j] += v * p[k * n + j]; }
+      for (let i = 0; i < n; i++)
+        for (let k = 0; k < n; k++) {
+          const v = p[i * n + k];
+          for (let j = 0; j < n; j++) q[i * n + j] += v * p[k * n + j];
+        }
       const norm = Math.sqrt(q.reduce((s, v) => s + v * v, 0));
       logScale = 2 * logScale + Math.log(norm);
       p = q.map((v) => v / norm);
@@ -58,10 +83,17 @@ describe('Cholesky', () => {
     const n = 20;
     const m = randomMatrix(n, 8);
     const a = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { let s = i === j ? 0.5 : 0; for (let k = 0; k < n; k++) s += m[k * n + i] * m[k * n + j]; a[i * n + j] = s; }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let s = i === j ? 0.5 : 0;
+        for (let k = 0; k < n; k++) s += m[k * n + i] * m[k * n + j];
+        a[i * n + j] = s;
+      }
     const x = Float64Array.from({ length: n * 2 }, (_, k) => Math.cos(k));
     const b = new Float64Array(n * 2);
-    for (let i = 0; i < n; i++) for (let c = 0; c < 2; c++) for (let k = 0; k < n; k++) b[i * 2 + c] += a[i * n + k] * x[k * 2 + c];
+    for (let i = 0; i < n; i++)
+      for (let c = 0; c < 2; c++)
+        for (let k = 0; k < n; k++) b[i * 2 + c] += a[i * n + k] * x[k * 2 + c];
     const sol = choleskySolve(cholesky(a.slice(), n), n, b, 2);
     sol.forEach((v, k) => expect(v).toBeCloseTo(x[k], 8));
   });

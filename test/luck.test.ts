@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { spread, zScore, rankAmong } from '../lib/math/stats.js';
 import { fate, headlineSpread, placeIn, CONCLUSIONS, HEADLINES } from '../lib/prediction/luck.js';
 import { parseSeeds, runFileName, logFileFor } from '../lib/core/zoo.js';
-import { heldoutPath, trainLogBeside, fromRoot, DEFAULT_HELDOUT, PAPER_TEXT_SHA256 } from '../lib/notebook/inputs.js';
+import {
+  heldoutPath,
+  trainLogBeside,
+  fromRoot,
+  DEFAULT_HELDOUT,
+  PAPER_TEXT_SHA256,
+} from '../lib/notebook/inputs.js';
 import { byteTickLabel } from '../lib/notebook/figure.js';
 import { errorText } from '../lib/notebook/report.js';
 
@@ -41,7 +47,9 @@ describe('luck helpers', () => {
     const v = Object.fromEntries([...ids].map((id) => [id, NaN]));
     for (const c of CONCLUSIONS) {
       expect(c.paperHolds).toBe(true);
-      expect(typeof c.holds(v, { analytic: { all: 1, test: 1 }, pi: { all: 1, test: 1 } })).toBe('boolean');
+      expect(typeof c.holds(v, { analytic: { all: 1, test: 1 }, pi: { all: 1, test: 1 } })).toBe(
+        'boolean',
+      );
     }
   });
 });
@@ -61,15 +69,22 @@ describe('notebook inputs for any text', () => {
     expect(heldoutPath(PAPER_TEXT_SHA256, {})).toBe(fromRoot(DEFAULT_HELDOUT));
     expect(heldoutPath('0'.repeat(64), {})).toBeNull();
     expect(heldoutPath('0'.repeat(64), { SAT_HELDOUT: 'data/x.txt' })).toBe(fromRoot('data/x.txt'));
-    expect(() => heldoutPath(PAPER_TEXT_SHA256, { SAT_HELDOUT: ' ' })).toThrow(/SAT_HELDOUT: set but empty/);
+    expect(() => heldoutPath(PAPER_TEXT_SHA256, { SAT_HELDOUT: ' ' })).toThrow(
+      /SAT_HELDOUT: set but empty/,
+    );
   });
   it('the log beside a model', () => {
-    expect(trainLogBeside(fromRoot('data/sat_model.bin'))).toBe(fromRoot('data/sat_model.train.csv'));
-    expect(trainLogBeside(fromRoot('data/zoo/enwik_1024/seed-042.bin'))).toBe(fromRoot('data/zoo/enwik_1024/seed-042.train.csv'));
+    expect(trainLogBeside(fromRoot('data/sat_model.bin'))).toBe(
+      fromRoot('data/sat_model.train.csv'),
+    );
+    expect(trainLogBeside(fromRoot('data/zoo/enwik_1024/seed-042.bin'))).toBe(
+      fromRoot('data/zoo/enwik_1024/seed-042.train.csv'),
+    );
     expect(trainLogBeside(fromRoot('data/no-such-model.bin'))).toBeNull();
   });
   it('every byte value is a label without control characters or raw markup', () => {
-    for (let x = 0; x < 256; x++) expect(byteTickLabel(x)).toMatch(/^(?:[\x21-\x7e]|&\w+;|&#\d+;|⏎|␣)+$/);
+    for (let x = 0; x < 256; x++)
+      expect(byteTickLabel(x)).toMatch(/^(?:[\x21-\x7e]|&\w+;|&#\d+;|⏎|␣)+$/);
     expect(byteTickLabel(38)).toBe('&amp;');
     expect(byteTickLabel(0)).toBe('0x00');
   });
@@ -81,12 +96,19 @@ describe('notebook inputs for any text', () => {
   });
 });
 
-describe('the dashboard\'s zoo spread', () => {
+describe("the dashboard's zoo spread", () => {
   it('pairs luck.<id>.mean with .sd and the zoo size, keyed by the claim id', async () => {
     const { zooSpreads } = await import('../lib/notebook/book.js');
     const { makeClaim } = await import('../lib/notebook/ledger.js');
-    const c = (id: string, measured: number) => makeClaim({ id, description: id, paper: null, measured, unit: 'x' });
-    const m = zooSpreads([c('luck.runs', 8), c('luck.satrnn.bpc.mean', 0.4), c('luck.satrnn.bpc.sd', 0.5), c('luck.holds.x', 1), c('satrnn.bpc', 0.08)]);
+    const c = (id: string, measured: number) =>
+      makeClaim({ id, description: id, paper: null, measured, unit: 'x' });
+    const m = zooSpreads([
+      c('luck.runs', 8),
+      c('luck.satrnn.bpc.mean', 0.4),
+      c('luck.satrnn.bpc.sd', 0.5),
+      c('luck.holds.x', 1),
+      c('satrnn.bpc', 0.08),
+    ]);
     expect([...m.entries()]).toEqual([['satrnn.bpc', { mean: 0.4, sd: 0.5, n: 8 }]]);
     expect(zooSpreads([c('luck.satrnn.bpc.mean', 0.4), c('luck.satrnn.bpc.sd', 0.5)]).size).toBe(0);
   });

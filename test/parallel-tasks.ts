@@ -18,6 +18,15 @@ export function bpcTask(input: BpcInput): number {
 }
 
 /** bpc of many models on the same bytes, evaluated in parallel (one worker per core). */
-export function parallelBpc(models: readonly SatRnn[], bytes: Uint8Array, opts: ParallelOptions = {}): Promise<number[]> {
-  return parallelMap<BpcInput, number>(new URL(import.meta.url), 'bpcTask', models.map((model) => ({ model, bytes })), opts);
+export function parallelBpc(
+  models: readonly SatRnn[],
+  bytes: Uint8Array,
+  opts: ParallelOptions = {},
+): Promise<number[]> {
+  return parallelMap<BpcInput, number>(
+    new URL(import.meta.url),
+    'bpcTask',
+    models.map((model) => ({ model, bytes })),
+    opts,
+  );
 }

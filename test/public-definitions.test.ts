@@ -7,13 +7,34 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  bitExtraction, distinctFeatures, distinctPatterns, featureSubsetCounts, HASHES, HUMAN_NATIVE_CLASSES, humanNativeClass,
-  mixedHash, parityHash, SEMANTIC_FEATURE_POOL, type ByteFeature,
+  bitExtraction,
+  distinctFeatures,
+  distinctPatterns,
+  featureSubsetCounts,
+  HASHES,
+  HUMAN_NATIVE_CLASSES,
+  humanNativeClass,
+  mixedHash,
+  parityHash,
+  SEMANTIC_FEATURE_POOL,
+  type ByteFeature,
 } from '../lib/construction/hash.js';
 import { carrierStates, type CarrierSpec } from '../lib/construction/shift-register.js';
-import { analyticScoresAt, bestEpochLoss, carrierJob, constructionTask, skipFitSpan } from '../lib/construction/fits.js';
+import {
+  analyticScoresAt,
+  bestEpochLoss,
+  carrierJob,
+  constructionTask,
+  skipFitSpan,
+} from '../lib/construction/fits.js';
 import { piReadout } from '../lib/construction/pinv.js';
-import { fitReadout, readoutBpc, readoutProblem, zeroReadout, SCHEDULES } from '../lib/construction/readout.js';
+import {
+  fitReadout,
+  readoutBpc,
+  readoutProblem,
+  zeroReadout,
+  SCHEDULES,
+} from '../lib/construction/readout.js';
 import { marginalBias } from '../lib/core/data.js';
 import { loadBytes } from '../lib/core/data.js';
 import { TRAIN_TEXT } from './helpers.js';
@@ -23,8 +44,10 @@ const BYTES = Array.from({ length: 256 }, (_, x) => x);
 const members = (f: ByteFeature) => BYTES.filter((x) => f.test(x));
 
 describe('the human-native byte classes of es-isomorphism.tex', () => {
-  it('partition the 256 bytes into the table\'s 26, 26, 10, 3, 4, 13, 15 and 159 bytes', () => {
-    expect(HUMAN_NATIVE_CLASSES.map((c) => members(c).length)).toEqual([26, 26, 10, 3, 4, 13, 15, 159]);
+  it("partition the 256 bytes into the table's 26, 26, 10, 3, 4, 13, 15 and 159 bytes", () => {
+    expect(HUMAN_NATIVE_CLASSES.map((c) => members(c).length)).toEqual([
+      26, 26, 10, 3, 4, 13, 15, 159,
+    ]);
     for (const x of BYTES) expect(HUMAN_NATIVE_CLASSES.filter((c) => c.test(x)).length).toBe(1);
     expect(BYTES.every((x) => HUMAN_NATIVE_CLASSES[humanNativeClass(x)].test(x))).toBe(true);
   });
@@ -40,8 +63,13 @@ describe('the human-native byte classes of es-isomorphism.tex', () => {
 
   it('as eight indicator features tell exactly eight kinds of byte apart; the hybrid adds the mixed hash', () => {
     expect(distinctPatterns(HASHES.humanClasses, 8)).toBe(8);
-    for (const x of BYTES) expect(Array.from({ length: 8 }, (_, j) => HASHES.humanClasses.sign(x, j)).filter((s) => s > 0).length).toBe(1);
-    for (const x of [0, 65, 200]) for (const j of [8, 9, 15]) expect(HASHES.humanHybrid.sign(x, j)).toBe(mixedHash(x, j - 8));
+    for (const x of BYTES)
+      expect(
+        Array.from({ length: 8 }, (_, j) => HASHES.humanClasses.sign(x, j)).filter((s) => s > 0)
+          .length,
+      ).toBe(1);
+    for (const x of [0, 65, 200])
+      for (const j of [8, 9, 15]) expect(HASHES.humanHybrid.sign(x, j)).toBe(mixedHash(x, j - 8));
     const [row] = featureSubsetCounts(HUMAN_NATIVE_CLASSES, 8, 8, [0]);
     expect(row.distinct).toBe(8);
     expect(row.hybrid[0]).toBe(distinctPatterns(HASHES.humanHybrid, 16));
@@ -50,7 +78,8 @@ describe('the human-native byte classes of es-isomorphism.tex', () => {
 
   it('carry through the shift register like every other hash (each group holds the class of the byte g steps back)', () => {
     const spec: CarrierSpec = { hash: HASHES.humanClasses, groups: 4, bits: 8 };
-    const bytes = text.subarray(0, 64), states = carrierStates(spec, bytes);
+    const bytes = text.subarray(0, 64),
+      states = carrierStates(spec, bytes);
     for (let t = 3; t < bytes.length; t++) {
       for (let g = 0; g < 4; g++) {
         const signs = Array.from({ length: 8 }, (_, j) => (states[t * 32 + g * 8 + j] > 0 ? 1 : 0));
@@ -76,7 +105,10 @@ describe('the hash of write_weights4.c and write_weights5.c', () => {
 });
 
 describe('bit extraction in any bit order and polarity', () => {
-  const reversed = bitExtraction([7, 6, 5, 4, 3, 2, 1, 0], [true, false, true, false, false, true, true, false]);
+  const reversed = bitExtraction(
+    [7, 6, 5, 4, 3, 2, 1, 0],
+    [true, false, true, false, false, true, true, false],
+  );
   const bits: CarrierSpec = { hash: HASHES.bits, groups: 4, bits: 8 };
   const variant: CarrierSpec = { hash: reversed, groups: 4, bits: 8 };
   const bytes = text.subarray(0, 300);
@@ -85,17 +117,28 @@ describe('bit extraction in any bit order and polarity', () => {
     expect(distinctPatterns(reversed, 8)).toBe(256);
     expect(reversed.sign(1, 7)).toBe(1);
     expect(reversed.sign(1, 0)).toBe(1); // bit 7 of 1 is clear, and unit 0 is flipped
-    expect(() => bitExtraction([0, 0, 1, 2, 3, 4, 5, 6], new Array(8).fill(false))).toThrow(/permutation/);
+    expect(() => bitExtraction([0, 0, 1, 2, 3, 4, 5, 6], new Array(8).fill(false))).toThrow(
+      /permutation/,
+    );
     expect(() => bitExtraction([0, 1, 2, 3, 4, 5, 6, 7], [true])).toThrow(/flip/);
   });
 
   it('gives the analytic readout the same score at every grid point tried (the log-ratio and the state change sign together)', () => {
-    for (const [alpha, scale] of [[0.5, 0.05], [1, 0.5], [3, 2]] as const) {
-      const a = analyticScoresAt(bits, bytes, alpha, scale), b = analyticScoresAt(variant, bytes, alpha, scale);
-      for (const rule of ['all', 'train', 'test', 'fit'] as const) expect(b[rule]).toBeCloseTo(a[rule], 10);
+    for (const [alpha, scale] of [
+      [0.5, 0.05],
+      [1, 0.5],
+      [3, 2],
+    ] as const) {
+      const a = analyticScoresAt(bits, bytes, alpha, scale),
+        b = analyticScoresAt(variant, bytes, alpha, scale);
+      for (const rule of ['all', 'train', 'test', 'fit'] as const)
+        expect(b[rule]).toBeCloseTo(a[rule], 10);
     }
     // A hash that does tell bytes apart differently scores differently at the same point.
-    expect(analyticScoresAt({ ...bits, hash: HASHES.mixed }, bytes, 1, 0.5).all).not.toBeCloseTo(analyticScoresAt(bits, bytes, 1, 0.5).all, 3);
+    expect(analyticScoresAt({ ...bits, hash: HASHES.mixed }, bytes, 1, 0.5).all).not.toBeCloseTo(
+      analyticScoresAt(bits, bytes, 1, 0.5).all,
+      3,
+    );
   });
 
   it('gives the pseudo-inverse readout the same scale and score', () => {
@@ -103,7 +146,8 @@ describe('bit extraction in any bit order and polarity', () => {
       const p = readoutProblem(carrierStates(spec, bytes), 32, bytes, 16, bytes.length - 2);
       return piReadout(p, { by: marginalBias(bytes) });
     };
-    const a = pi(bits), b = pi(variant);
+    const a = pi(bits),
+      b = pi(variant);
     expect(b.scale).toBe(a.scale);
     expect(b.bpc).toBeCloseTo(a.bpc, 9);
   });
@@ -115,7 +159,12 @@ describe('the readout descent of construct_skip.c (sgdSkip)', () => {
   const skip = constructionTask({ carrier, bytes, protocol: 'original', method: 'sgdSkip' });
 
   it('halves the rate after epochs 300, 600 and 800, from Wy = 0, on every position whose window is full', () => {
-    expect(SCHEDULES.skipConstruction).toEqual({ epochs: 1000, lr: 0.5, decayAfter: [300, 600, 800], decay: 0.5 });
+    expect(SCHEDULES.skipConstruction).toEqual({
+      epochs: 1000,
+      lr: 0.5,
+      decayAfter: [300, 600, 800],
+      decay: 0.5,
+    });
     expect(skipFitSpan(4, bytes.length)).toEqual({ from: 3, to: bytes.length - 1 });
     const states = carrierStates({ ...carrier, hash: HASHES.mixed }, bytes);
     const p = readoutProblem(states, 32, bytes, 3, bytes.length - 1);
@@ -123,7 +172,9 @@ describe('the readout descent of construct_skip.c (sgdSkip)', () => {
     expect(skip.curve!.length).toBe(1001);
     expect(skip.curve![0]).toBeCloseTo(readoutBpc(p, start), 12);
     const direct = fitReadout(p, start, SCHEDULES.skipConstruction);
-    expect(Array.from(skip.readout.Wy.subarray(0, 64))).toEqual(Array.from(direct.Wy.subarray(0, 64)));
+    expect(Array.from(skip.readout.Wy.subarray(0, 64))).toEqual(
+      Array.from(direct.Wy.subarray(0, 64)),
+    );
     expect(skip.curve![1000]).toBeCloseTo(readoutBpc(p, direct), 12);
   }, 60_000);
 
@@ -136,8 +187,12 @@ describe('the readout descent of construct_skip.c (sgdSkip)', () => {
     // On the same positions, the ×0.5 decay keeps a larger rate and fits further than ×0.3.
     const states = carrierStates({ ...carrier, hash: HASHES.mixed }, bytes);
     const p = readoutProblem(states, 32, bytes, 3, bytes.length - 1);
-    expect(best).toBeLessThan(readoutBpc(p, fitReadout(p, zeroReadout(p, marginalBias(bytes)), SCHEDULES.fromZero)));
-    expect(() => constructionTask({ carrier, bytes, protocol: 'heldout', method: 'sgdSkip' })).toThrow(/original protocol/);
+    expect(best).toBeLessThan(
+      readoutBpc(p, fitReadout(p, zeroReadout(p, marginalBias(bytes)), SCHEDULES.fromZero)),
+    );
+    expect(() =>
+      constructionTask({ carrier, bytes, protocol: 'heldout', method: 'sgdSkip' }),
+    ).toThrow(/original protocol/);
     expect(() => bestEpochLoss(Float64Array.from([1]))).toThrow(/update/);
   }, 60_000);
 });
@@ -145,27 +200,40 @@ describe('the readout descent of construct_skip.c (sgdSkip)', () => {
 describe('the subset search over feature pools', () => {
   const naive = (pool: readonly ByteFeature[], picks: number[], hashBits: number, off: number) => ({
     distinct: new Set(BYTES.map((x) => picks.map((f) => (pool[f].test(x) ? 1 : 0)).join(''))).size,
-    hybrid: new Set(BYTES.map((x) => `${picks.map((f) => (pool[f].test(x) ? 1 : 0)).join('')}/${Array.from({ length: hashBits }, (_, b) => mixedHash(x, off + b)).join(',')}`)).size,
+    hybrid: new Set(
+      BYTES.map(
+        (x) =>
+          `${picks.map((f) => (pool[f].test(x) ? 1 : 0)).join('')}/${Array.from({ length: hashBits }, (_, b) => mixedHash(x, off + b)).join(',')}`,
+      ),
+    ).size,
   });
 
   it('counts every subset as a direct count does, with the hash bits from 0 or from 8, and with a wide hash', () => {
-    const pool = distinctFeatures(SEMANTIC_FEATURE_POOL.slice(0, 6), HUMAN_NATIVE_CLASSES.slice(3, 6));
+    const pool = distinctFeatures(
+      SEMANTIC_FEATURE_POOL.slice(0, 6),
+      HUMAN_NATIVE_CLASSES.slice(3, 6),
+    );
     for (const hashBits of [8, 13]) {
       const rows = featureSubsetCounts(pool, 3, hashBits, [0, 8]);
       expect(rows.length).toBe((pool.length * (pool.length - 1) * (pool.length - 2)) / 6);
       let k = 0;
-      for (let a = 0; a < pool.length; a++) for (let b = a + 1; b < pool.length; b++) for (let c = b + 1; c < pool.length; c++, k++) {
-        const want0 = naive(pool, [a, b, c], hashBits, 0), want8 = naive(pool, [a, b, c], hashBits, 8);
-        expect(rows[k].distinct).toBe(want0.distinct);
-        expect(rows[k].hybrid).toEqual([want0.hybrid, want8.hybrid]);
-      }
+      for (let a = 0; a < pool.length; a++)
+        for (let b = a + 1; b < pool.length; b++)
+          for (let c = b + 1; c < pool.length; c++, k++) {
+            const want0 = naive(pool, [a, b, c], hashBits, 0),
+              want8 = naive(pool, [a, b, c], hashBits, 8);
+            expect(rows[k].distinct).toBe(want0.distinct);
+            expect(rows[k].hybrid).toEqual([want0.hybrid, want8.hybrid]);
+          }
     }
   });
 
   it('drops a feature that accepts exactly the bytes of an earlier one', () => {
     const pool = distinctFeatures(SEMANTIC_FEATURE_POOL, HUMAN_NATIVE_CLASSES);
     const names = pool.map((f) => f.name);
-    expect(names.slice(0, SEMANTIC_FEATURE_POOL.length)).toEqual(SEMANTIC_FEATURE_POOL.map((f) => f.name));
+    expect(names.slice(0, SEMANTIC_FEATURE_POOL.length)).toEqual(
+      SEMANTIC_FEATURE_POOL.map((f) => f.name),
+    );
     // Lower case, upper case and digits are already in the pool under our names.
     expect(names).not.toContain('H0 lower case');
     expect(names).not.toContain('H1 upper case');

@@ -4,7 +4,14 @@ import { loadModel } from '../lib/core/model.js';
 import { loadBytes, sha256, ENWIK_1024_SHA256 } from '../lib/core/data.js';
 import { evaluate, run } from '../lib/core/rnn.js';
 import { initModel } from '../lib/core/train.js';
-import { HAVE_PUBLISHED, PUBLISHED, needsPublished, ROOT, TRAIN_TEXT, randomModel } from './helpers.js';
+import {
+  HAVE_PUBLISHED,
+  PUBLISHED,
+  needsPublished,
+  ROOT,
+  TRAIN_TEXT,
+  randomModel,
+} from './helpers.js';
 
 const bytes = loadBytes(TRAIN_TEXT);
 
@@ -18,9 +25,13 @@ describe('data', () => {
   it('the held-out text is bytes 1024–2047 of enwik8 (sha256 recorded when it was cut from enwik8, data/README.md)', () => {
     const heldout = loadBytes(`${ROOT}data/enwik_heldout_1024.txt`);
     expect(heldout.length).toBe(1024);
-    expect(sha256(heldout)).toBe('d7d0cf6775633195a64e2d97b4515b400b20f8aacc265338cf79eb14c73f3f23');
+    expect(sha256(heldout)).toBe(
+      'd7d0cf6775633195a64e2d97b4515b400b20f8aacc265338cf79eb14c73f3f23',
+    );
     // enwik8 bytes 0–2047 are the training text followed by the held-out text (sha256 of that prefix).
-    expect(sha256(Uint8Array.from([...bytes, ...heldout]))).toBe('bc51ea2c32cc92722855012d7db27fe653c5d363676f632284291dfcfd267456');
+    expect(sha256(Uint8Array.from([...bytes, ...heldout]))).toBe(
+      'bc51ea2c32cc92722855012d7db27fe653c5d363676f632284291dfcfd267456',
+    );
   });
 
   it('rejects an empty or missing data file by name', () => {
@@ -43,7 +54,10 @@ describe('forward pass', () => {
       }
       h.set(next);
       if (t < x.length - 1) {
-        const logits = Array.from({ length: 256 }, (_, o) => m.by[o] + [0, 1, 2, 3, 4].reduce((a, j) => a + m.Wy[o * 5 + j] * h[j], 0));
+        const logits = Array.from(
+          { length: 256 },
+          (_, o) => m.by[o] + [0, 1, 2, 3, 4].reduce((a, j) => a + m.Wy[o * 5 + j] * h[j], 0),
+        );
         const z = logits.reduce((a, v) => a + Math.exp(v), 0);
         bits += -Math.log2(Math.exp(logits[x[t + 1]]) / z);
       }
@@ -98,7 +112,8 @@ describe.skipIf(!HAVE_PUBLISHED)(needsPublished('the published model'), () => {
     let compared = 0;
     for (let x = 0; x < 256; x++) {
       if (present.has(x)) continue;
-      for (let i = 0; i < 128; i++, compared++) expect(Object.is(init.Wx[i * 256 + x], archive.Wx[i * 256 + x])).toBe(true);
+      for (let i = 0; i < 128; i++, compared++)
+        expect(Object.is(init.Wx[i * 256 + x], archive.Wx[i * 256 + x])).toBe(true);
     }
     expect(compared).toBe(204 * 128);
   });

@@ -5,10 +5,31 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  REDUX_RULES, inputOnlyFloor, rankByImportance, readoutKnockout, redux, reduxMaskFor, reduxParameterCount, whKept, whThresholdForCount,
+  REDUX_RULES,
+  inputOnlyFloor,
+  rankByImportance,
+  readoutKnockout,
+  redux,
+  reduxMaskFor,
+  reduxParameterCount,
+  whKept,
+  whThresholdForCount,
 } from '../lib/construction/redux.js';
-import { SCAFFOLD_READINGS, maskCount, randomMask, trainScaffold, type ParamMask } from '../lib/construction/scaffold.js';
-import { cloneModel, loadModel, parameterCount, zeroModel, VOCAB, type SatRnn } from '../lib/core/model.js';
+import {
+  SCAFFOLD_READINGS,
+  maskCount,
+  randomMask,
+  trainScaffold,
+  type ParamMask,
+} from '../lib/construction/scaffold.js';
+import {
+  cloneModel,
+  loadModel,
+  parameterCount,
+  zeroModel,
+  VOCAB,
+  type SatRnn,
+} from '../lib/core/model.js';
 import { evaluate } from '../lib/core/rnn.js';
 import { train } from '../lib/core/train.js';
 import { loadBytes } from '../lib/core/data.js';
@@ -21,8 +42,10 @@ const ones = (a: Uint8Array) => a.reduce((s, v) => s + v, 0);
  * to float32), float64 readout and softmax, p floored at 1e-30 (a test oracle for the float64 lib).
  */
 function bpcFloat32State(m: SatRnn, bytes: Uint8Array): number {
-  const H = m.hidden, f = Math.fround;
-  let h = new Float32Array(H), next = new Float32Array(H);
+  const H = m.hidden,
+    f = Math.fround;
+  let h = new Float32Array(H),
+    next = new Float32Array(H);
   const logits = new Float64Array(VOCAB);
   let bits = 0;
   for (let t = 0; t < bytes.length - 1; t++) {
@@ -49,7 +72,8 @@ function bpcFloat32State(m: SatRnn, bytes: Uint8Array): number {
 
 /** The units whose W_y column the mask keeps, and whether every column is all kept or all dropped. */
 function keptColumns(mask: ParamMask): { units: number[]; whole: boolean } {
-  const H = mask.hidden, units: number[] = [];
+  const H = mask.hidden,
+    units: number[] = [];
   let whole = true;
   for (let j = 0; j < H; j++) {
     let c = 0;
@@ -82,9 +106,13 @@ describe('the redux rule (q5_redux.c), by hand', () => {
 
   it('refuses a ranking that is not a permutation and a rule outside the model', () => {
     const m = zeroModel(4);
-    expect(() => reduxMaskFor(m, [0, 0, 1, 2], { neurons: 1, whThreshold: 1 })).toThrow(/permutation/);
+    expect(() => reduxMaskFor(m, [0, 0, 1, 2], { neurons: 1, whThreshold: 1 })).toThrow(
+      /permutation/,
+    );
     expect(() => reduxMaskFor(m, [0, 1, 2, 3], { neurons: 5, whThreshold: 1 })).toThrow(/neurons/);
-    expect(() => reduxMaskFor(m, [0, 1, 2, 3], { neurons: 1, whThreshold: -1 })).toThrow(/whThreshold/);
+    expect(() => reduxMaskFor(m, [0, 1, 2, 3], { neurons: 1, whThreshold: -1 })).toThrow(
+      /whThreshold/,
+    );
   });
 
   it('counts every input weight, so no setting of the rule counts fewer than 33,152 parameters at H = 128', () => {
@@ -104,9 +132,13 @@ describe('the redux rule (q5_redux.c), by hand', () => {
     for (const j of [0, 5]) {
       const probe = cloneModel(m);
       for (let o = 0; o < VOCAB; o++) probe.Wy[o * 8 + j] = 0;
-      expect(ko.importance[j]).toBeCloseTo(evaluate(probe, bytes, { kernel: 'reference' }).bpc - ko.baseline, 12);
+      expect(ko.importance[j]).toBeCloseTo(
+        evaluate(probe, bytes, { kernel: 'reference' }).bpc - ko.baseline,
+        12,
+      );
     }
-    for (let a = 1; a < 8; a++) expect(ko.importance[ko.ranking[a - 1]]).toBeGreaterThanOrEqual(ko.importance[ko.ranking[a]]);
+    for (let a = 1; a < 8; a++)
+      expect(ko.importance[ko.ranking[a - 1]]).toBeGreaterThanOrEqual(ko.importance[ko.ranking[a]]);
     const r = redux(m, bytes, { neurons: 3, whThreshold: 0.3 }, ko);
     expect(r.neurons).toEqual([...ko.ranking.slice(0, 3)].sort((a, b) => a - b));
     expect(keptColumns(r.mask).units).toEqual(r.neurons);
@@ -138,65 +170,83 @@ describe('the floor of a state from the current byte alone', () => {
       m.Wh.fill(0);
       expect(evaluate(m, bytes).bpc).toBeGreaterThanOrEqual(floor);
     }
-    const mask = reduxMaskFor(randomModel(8, 3, 0.1), [0, 1, 2, 3, 4, 5, 6, 7], { neurons: 8, whThreshold: 10 });
+    const mask = reduxMaskFor(randomModel(8, 3, 0.1), [0, 1, 2, 3, 4, 5, 6, 7], {
+      neurons: 8,
+      whThreshold: 10,
+    });
     const r = trainScaffold(bytes, { mask, reading: SCAFFOLD_READINGS[2], epochs: 30 });
     expect(r.last.Wh.every((w) => w === 0)).toBe(true);
     expect(r.evalBpc).toBeGreaterThanOrEqual(floor);
   });
 });
 
-describe.skipIf(!HAVE_PUBLISHED)(needsPublished('the redux of the published model on its text'), () => {
-  let m: SatRnn, ko: ReturnType<typeof readoutKnockout>;
-  beforeAll(() => { m = loadModel(PUBLISHED); ko = readoutKnockout(m, text); });
-
-  it('keeps no recurrent weight: the largest |W_h| is below 1.5, so θ = 2.0 and θ = 3.0 keep nothing', () => {
-    expect(Math.max(...Array.from(m.Wh, Math.abs))).toBeLessThan(1.5);
-    expect(whKept(m, REDUX_RULES.printed.whThreshold)).toBe(0);
-    expect(whKept(m, REDUX_RULES.synthesis.whThreshold)).toBe(0);
-    expect(whKept(m, 1.0)).toBe(10);
-  });
-
-  it('counts 36,992 parameters under q5_redux.c\'s printed setting and 38,272 under synthesis.tex\'s (all of W_x, 15 or 20 readout columns)', () => {
-    const printed = redux(m, text, REDUX_RULES.printed, ko), best = redux(m, text, REDUX_RULES.synthesis, ko);
-    expect(printed.count).toBe(36992);
-    expect(best.count).toBe(38272);
-    expect(maskCount(best.mask)).toBe(38272);
-    expect(ones(best.mask.Wh)).toBe(0);
-    expect(keptColumns(best.mask)).toEqual({ units: [...best.neurons], whole: true });
-    expect(best.neurons).toEqual([8, 15, 17, 20, 26, 50, 52, 53, 56, 59, 61, 68, 73, 76, 80, 90, 99, 101, 106, 113]);
-    expect(printed.neurons.every((j) => best.neurons.includes(j))).toBe(true);
-    expect(ko.ranking[0]).toBe(8);
-  });
-
-  it('its top-15 and top-20 cuts are the same under the original programs\' float32 state (knockouts of the units ranked 12–23)', () => {
-    const imp = (a: number) => ko.importance[ko.ranking[a]];
-    expect(imp(14) - imp(15)).toBeGreaterThan(1e-4);
-    expect(imp(19) - imp(20)).toBeGreaterThan(1e-4);
-    const base32 = bpcFloat32State(m, text);
-    expect(Math.abs(base32 - ko.baseline)).toBeLessThan(1e-4);
-    const near = ko.ranking.slice(12, 24);
-    const f32 = near.map((j) => {
-      const probe = cloneModel(m);
-      for (let o = 0; o < VOCAB; o++) probe.Wy[o * 128 + j] = 0;
-      return bpcFloat32State(probe, text) - base32;
+describe.skipIf(!HAVE_PUBLISHED)(
+  needsPublished('the redux of the published model on its text'),
+  () => {
+    let m: SatRnn, ko: ReturnType<typeof readoutKnockout>;
+    beforeAll(() => {
+      m = loadModel(PUBLISHED);
+      ko = readoutKnockout(m, text);
     });
-    for (const k of [15, 20]) expect(Math.min(...f32.slice(0, k - 12))).toBeGreaterThan(Math.max(...f32.slice(k - 12)));
-  });
 
-  it('the seed\'s 5,887 recurrent entries (|w| ≥ 3.0 on its model) are the published model\'s |w| ≥ 0.07 or so', () => {
-    const theta = whThresholdForCount(m, 5887);
-    expect(whKept(m, theta)).toBe(5887);
-    expect(theta).toBeGreaterThan(0.05);
-    expect(theta).toBeLessThan(0.1);
-  });
-});
+    it('keeps no recurrent weight: the largest |W_h| is below 1.5, so θ = 2.0 and θ = 3.0 keep nothing', () => {
+      expect(Math.max(...Array.from(m.Wh, Math.abs))).toBeLessThan(1.5);
+      expect(whKept(m, REDUX_RULES.printed.whThreshold)).toBe(0);
+      expect(whKept(m, REDUX_RULES.synthesis.whThreshold)).toBe(0);
+      expect(whKept(m, 1.0)).toBe(10);
+    });
+
+    it("counts 36,992 parameters under q5_redux.c's printed setting and 38,272 under synthesis.tex's (all of W_x, 15 or 20 readout columns)", () => {
+      const printed = redux(m, text, REDUX_RULES.printed, ko),
+        best = redux(m, text, REDUX_RULES.synthesis, ko);
+      expect(printed.count).toBe(36992);
+      expect(best.count).toBe(38272);
+      expect(maskCount(best.mask)).toBe(38272);
+      expect(ones(best.mask.Wh)).toBe(0);
+      expect(keptColumns(best.mask)).toEqual({ units: [...best.neurons], whole: true });
+      expect(best.neurons).toEqual([
+        8, 15, 17, 20, 26, 50, 52, 53, 56, 59, 61, 68, 73, 76, 80, 90, 99, 101, 106, 113,
+      ]);
+      expect(printed.neurons.every((j) => best.neurons.includes(j))).toBe(true);
+      expect(ko.ranking[0]).toBe(8);
+    });
+
+    it("its top-15 and top-20 cuts are the same under the original programs' float32 state (knockouts of the units ranked 12–23)", () => {
+      const imp = (a: number) => ko.importance[ko.ranking[a]];
+      expect(imp(14) - imp(15)).toBeGreaterThan(1e-4);
+      expect(imp(19) - imp(20)).toBeGreaterThan(1e-4);
+      const base32 = bpcFloat32State(m, text);
+      expect(Math.abs(base32 - ko.baseline)).toBeLessThan(1e-4);
+      const near = ko.ranking.slice(12, 24);
+      const f32 = near.map((j) => {
+        const probe = cloneModel(m);
+        for (let o = 0; o < VOCAB; o++) probe.Wy[o * 128 + j] = 0;
+        return bpcFloat32State(probe, text) - base32;
+      });
+      for (const k of [15, 20])
+        expect(Math.min(...f32.slice(0, k - 12))).toBeGreaterThan(Math.max(...f32.slice(k - 12)));
+    });
+
+    it("the seed's 5,887 recurrent entries (|w| ≥ 3.0 on its model) are the published model's |w| ≥ 0.07 or so", () => {
+      const theta = whThresholdForCount(m, 5887);
+      expect(whKept(m, theta)).toBe(5887);
+      expect(theta).toBeGreaterThan(0.05);
+      expect(theta).toBeLessThan(0.1);
+    });
+  },
+);
 
 describe('scaffold training readings', () => {
   const bytes = text.subarray(0, 150);
   const byKey = Object.fromEntries(SCAFFOLD_READINGS.map((r) => [r.key, r]));
 
-  it('the dense run is the recipe\'s train() from srand(42)', () => {
-    const a = trainScaffold(bytes, { mask: null, reading: byKey['sgd-cos50'], epochs: 3, hidden: 8 });
+  it("the dense run is the recipe's train() from srand(42)", () => {
+    const a = trainScaffold(bytes, {
+      mask: null,
+      reading: byKey['sgd-cos50'],
+      epochs: 3,
+      hidden: 8,
+    });
     const b = train(bytes, { epochs: 3, seed: 42, hidden: 8 });
     expect(a.evalBpc).toBe(evaluate(b.last, bytes).bpc);
     expect(a.parameters).toBe(parameterCount(8));
@@ -204,8 +254,18 @@ describe('scaffold training readings', () => {
   });
 
   it('a run asked for its epochs anneals to the floor at the last one; the epoch line of a long run stays near 0.01', () => {
-    const short = trainScaffold(bytes, { mask: null, reading: byKey['sgd-cos50'], epochs: 3, hidden: 8 });
-    const long = trainScaffold(bytes, { mask: null, reading: byKey['sgd-long'], epochs: 3, hidden: 8 });
+    const short = trainScaffold(bytes, {
+      mask: null,
+      reading: byKey['sgd-cos50'],
+      epochs: 3,
+      hidden: 8,
+    });
+    const long = trainScaffold(bytes, {
+      mask: null,
+      reading: byKey['sgd-long'],
+      epochs: 3,
+      hidden: 8,
+    });
     expect(short.log.length).toBe(3);
     expect(short.log[2].lr).toBe(1e-4);
     expect(long.log.length).toBe(3);
@@ -230,7 +290,21 @@ describe('scaffold training readings', () => {
   });
 
   it('refuses more epochs than the schedule spans and a hidden size the mask does not have', () => {
-    expect(() => trainScaffold(bytes, { mask: null, reading: { ...byKey['sgd-long'], scheduleEpochs: 2 }, epochs: 3, hidden: 8 })).toThrow(/epochs/);
-    expect(() => trainScaffold(bytes, { mask: randomMask(8, 0.5, 1), reading: byKey['sgd-cos50'], epochs: 1, hidden: 16 })).toThrow(/hidden/);
+    expect(() =>
+      trainScaffold(bytes, {
+        mask: null,
+        reading: { ...byKey['sgd-long'], scheduleEpochs: 2 },
+        epochs: 3,
+        hidden: 8,
+      }),
+    ).toThrow(/epochs/);
+    expect(() =>
+      trainScaffold(bytes, {
+        mask: randomMask(8, 0.5, 1),
+        reading: byKey['sgd-cos50'],
+        epochs: 1,
+        hidden: 16,
+      }),
+    ).toThrow(/hidden/);
   });
 });

@@ -12,8 +12,12 @@ describe('SN-gap drivers', () => {
   it('resync with a period ≥ n is the free-running score of the reference kernel; resync to itself changes nothing', () => {
     const qm = quantizeModel(m, { Wh: linearQuantizer(4, true) });
     const ref = run(m, bytes).h;
-    expect(gap.resyncScore(qm, bytes, ref, bytes.length).bpc).toBe(evaluate(qm, bytes, { kernel: 'reference' }).bpc);
-    expect(gap.resyncScore(m, bytes, ref, 50).bpc).toBe(evaluate(m, bytes, { kernel: 'reference' }).bpc);
+    expect(gap.resyncScore(qm, bytes, ref, bytes.length).bpc).toBe(
+      evaluate(qm, bytes, { kernel: 'reference' }).bpc,
+    );
+    expect(gap.resyncScore(m, bytes, ref, 50).bpc).toBe(
+      evaluate(m, bytes, { kernel: 'reference' }).bpc,
+    );
   });
 
   it('survival rows add up and the total covers the three weight matrices', () => {
@@ -35,13 +39,17 @@ describe('SN-gap drivers', () => {
   it('alpha sweep reports the largest strength and its bits', () => {
     const [r] = gap.alphaSweep(m, bytes, [10], false);
     let mx = 0;
-    for (const t of [m.Wx, m.Wh, m.Wy]) for (const v of t) mx = Math.max(mx, Math.round(10 * Math.abs(v)));
+    for (const t of [m.Wx, m.Wh, m.Wy])
+      for (const v of t) mx = Math.max(mx, Math.round(10 * Math.abs(v)));
     expect(r.maxStrength).toBe(mx);
     expect(r.bits).toBeCloseTo(Math.log2(mx + 1), 12);
   });
 
   it('log sweep computes the resync column at the requested stride only', () => {
-    const rows = gap.logScaleSweep(m, bytes, [100, 200, 300], { reference: run(m, bytes).h, resyncStride: 2 });
+    const rows = gap.logScaleSweep(m, bytes, [100, 200, 300], {
+      reference: run(m, bytes).h,
+      resyncStride: 2,
+    });
     expect(rows.map((r) => r.resync === null)).toEqual([false, true, false]);
     expect(() => gap.logScaleSweep(m, bytes, [100], { resyncStride: 0 })).toThrow(/resyncStride/);
   });

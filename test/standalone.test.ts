@@ -9,7 +9,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { SOURCE_DOCUMENTS, ORIGINAL_REPOSITORY } from '../lib/notebook/sources.js';
@@ -23,7 +31,10 @@ const OUTSIDE = /DESIGN\.md|\.\.\/shared|shared\/seeds/;
 
 /** The repository's files as a clone gets them (tracked, plus untracked files git does not ignore). */
 function repositoryFiles(): string[] {
-  const r = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`git ls-files failed: ${r.stderr}`);
   return r.stdout.split('\0').filter((f) => f !== '' && existsSync(join(ROOT, f)));
 }
@@ -43,14 +54,23 @@ function standaloneCopy(): string {
 }
 
 /** Run a command in `cwd` without blocking the test worker. */
-function run(cwd: string, cmd: string, args: string[]): Promise<{ status: number | null; out: string }> {
+function run(
+  cwd: string,
+  cmd: string,
+  args: string[],
+): Promise<{ status: number | null; out: string }> {
   return new Promise((done, fail) => {
     const env: NodeJS.ProcessEnv = { ...process.env, INIT_CWD: cwd };
-    for (const k of Object.keys(env)) if (k.startsWith('VITEST') || k.startsWith('SAT_')) delete env[k];
+    for (const k of Object.keys(env))
+      if (k.startsWith('VITEST') || k.startsWith('SAT_')) delete env[k];
     const p = spawn(cmd, args, { cwd, env });
     let out = '';
-    p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    p.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    p.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    p.stderr.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     p.on('error', fail);
     p.on('close', (status) => done({ status, out }));
   });
@@ -65,23 +85,47 @@ describe('a clone with nothing beside it', () => {
   });
 
   it('names nothing outside the repository in notebooks, lib, tools, cli, docs, README.md and environment.md', () => {
-    const offending = repositoryFiles().filter((f) => READER_FACING.test(f) && OUTSIDE.test(readFileSync(join(clone, f), 'utf8')));
+    const offending = repositoryFiles().filter(
+      (f) => READER_FACING.test(f) && OUTSIDE.test(readFileSync(join(clone, f), 'utf8')),
+    );
     expect(offending).toEqual([]);
   });
 
   it('skips the tests that need the published model, naming why and the install command', async () => {
     // Only the tests about the published model (the others run in this suite already, and the CLI's
     // signal tests are slow on a loaded machine).
-    const r = await run(clone, process.execPath, [join(clone, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=verbose', '-t', 'published model', 'test/rnn.test.ts', 'test/cli.test.ts', 'test/fast.test.ts', 'test/sn.test.ts']);
+    const r = await run(clone, process.execPath, [
+      join(clone, 'node_modules/vitest/vitest.mjs'),
+      'run',
+      '--reporter=verbose',
+      '-t',
+      'published model',
+      'test/rnn.test.ts',
+      'test/cli.test.ts',
+      'test/fast.test.ts',
+      'test/sn.test.ts',
+    ]);
     expect(r.status, r.out).toBe(0);
-    expect(r.out).toMatch(/published model.*skipped: the published model is not installed at data\/published\/sat_model\.bin/);
+    expect(r.out).toMatch(
+      /published model.*skipped: the published model is not installed at data\/published\/sat_model\.bin/,
+    );
     expect(r.out).toContain(INSTALL_COMMAND);
     expect(r.out).not.toMatch(/\bfailed\b/i);
   }, 300_000);
 
   it('runs notebook 00, and its book lists the source documents with their public addresses', async () => {
     const out = join(clone, 'build');
-    const r = await run(clone, process.execPath, ['--import', 'tsx', 'tools/run-notebooks.ts', '--only', '00', '--jobs', '1', '--out', out]);
+    const r = await run(clone, process.execPath, [
+      '--import',
+      'tsx',
+      'tools/run-notebooks.ts',
+      '--only',
+      '00',
+      '--jobs',
+      '1',
+      '--out',
+      out,
+    ]);
     expect(r.status, r.out).toBe(0);
     const index = readFileSync(join(out, 'index.html'), 'utf8');
     for (const d of SOURCE_DOCUMENTS) expect(index).toContain(`href="${d.url}"`);

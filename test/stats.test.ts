@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { corr } from 'mathjs';
 import {
-  agreement, indicesAbsAtLeast, leastSquaresScale, mean, meanAbsFinite, pearson, pearsonAt, pearsonPer, pick, topAbs,
+  agreement,
+  indicesAbsAtLeast,
+  leastSquaresScale,
+  mean,
+  meanAbsFinite,
+  pearson,
+  pearsonAt,
+  pearsonPer,
+  pick,
+  topAbs,
 } from '../lib/math/stats.js';
 import { GlibcRand } from '../lib/core/glibc-rand.js';
 
@@ -12,15 +21,26 @@ function noise(n: number, seed: number): Float64Array {
 
 describe('pearson', () => {
   it('agrees with mathjs corr on random data', () => {
-    const x = noise(500, 1), e = noise(500, 2);
+    const x = noise(500, 1),
+      e = noise(500, 2);
     const y = x.map((v, k) => 0.7 * v + 0.3 * e[k]);
     expect(pearson(x, y)).toBeCloseTo(corr(Array.from(x), Array.from(y)) as number, 12);
   });
 
   it('is ±1 for exact linear relations and invariant to affine maps', () => {
     const x = noise(50, 3);
-    expect(pearson(x, x.map((v) => 3 * v - 2))).toBeCloseTo(1, 12);
-    expect(pearson(x, x.map((v) => -0.5 * v + 7))).toBeCloseTo(-1, 12);
+    expect(
+      pearson(
+        x,
+        x.map((v) => 3 * v - 2),
+      ),
+    ).toBeCloseTo(1, 12);
+    expect(
+      pearson(
+        x,
+        x.map((v) => -0.5 * v + 7),
+      ),
+    ).toBeCloseTo(-1, 12);
   });
 
   it('matches the closed form for a small example', () => {
@@ -76,7 +96,12 @@ describe('subsets and per-neuron r', () => {
 describe('leastSquaresScale', () => {
   it('recovers a planted scale exactly and minimises the squared error', () => {
     const est = noise(100, 4);
-    expect(leastSquaresScale(est.map((v) => 2.5 * v), est)).toBeCloseTo(2.5, 12);
+    expect(
+      leastSquaresScale(
+        est.map((v) => 2.5 * v),
+        est,
+      ),
+    ).toBeCloseTo(2.5, 12);
     const trained = noise(100, 5).map((v, k) => v + 3 * est[k]);
     const s = leastSquaresScale(trained, est);
     const sse = (c: number) => trained.reduce((a, t, k) => a + (t - c * est[k]) ** 2, 0);

@@ -3,17 +3,27 @@ import { run, evaluate } from '../lib/core/rnn.js';
 import { leastSquaresScale } from '../lib/math/stats.js';
 import { hebbianWh, hebbianWx, hebbianWy, signLogOddsBh } from '../lib/prediction/estimators.js';
 import {
-  BLEND_ALPHAS, blend, hebbianConstruction, optimizeReadout, pipelineBpc, readoutFeatures,
-  signConditionedConstruction, withBlend, withTensor,
+  BLEND_ALPHAS,
+  blend,
+  hebbianConstruction,
+  optimizeReadout,
+  pipelineBpc,
+  readoutFeatures,
+  signConditionedConstruction,
+  withBlend,
+  withTensor,
 } from '../lib/prediction/substitution.js';
 import { marginalBias } from '../lib/core/data.js';
 import { randomModel } from './helpers.js';
 
-const text = Uint8Array.from('the cat sat on the mat; the rat sat on the cat. ', (c) => c.charCodeAt(0));
+const text = Uint8Array.from('the cat sat on the mat; the rat sat on the cat. ', (c) =>
+  c.charCodeAt(0),
+);
 
 describe('blend and replacement', () => {
   it('is the trained tensor at α = 1, the estimate at α = 0 and their mean at α = 0.5', () => {
-    const t = [1, -2, 4], e = [3, 2, 0];
+    const t = [1, -2, 4],
+      e = [3, 2, 0];
     expect(Array.from(blend(t, e, 1))).toEqual(t);
     expect(Array.from(blend(t, e, 0))).toEqual(e);
     expect(Array.from(blend(t, e, 0.5))).toEqual([2, 0, 2]);
@@ -78,18 +88,25 @@ describe('readout on fixed dynamics', () => {
     for (let k = 0; k < h.length; k++) expect(s[k]).toBe(h[k] >= 0 ? 1 : -1);
   });
 
-  it('a pipeline with the model\'s own readout scores what evaluate() scores', () => {
-    const p = { dynamics: m, readout: { Wy: Float64Array.from(m.Wy), by: Float64Array.from(m.by) }, signFeatures: false };
+  it("a pipeline with the model's own readout scores what evaluate() scores", () => {
+    const p = {
+      dynamics: m,
+      readout: { Wy: Float64Array.from(m.Wy), by: Float64Array.from(m.by) },
+      signFeatures: false,
+    };
     expect(pipelineBpc(p, text)).toBeCloseTo(evaluate(m, text).bpc, 10);
   });
 
   it('the optimized readout is fitted on t = 0 … n − 3: the last byte does not change it, the one before does', () => {
-    const bytes = text, n = bytes.length;
+    const bytes = text,
+      n = bytes.length;
     const init = { Wy: new Float64Array(256 * 6), by: Float64Array.from(m.by) };
     const fit = (b: Uint8Array) => optimizeReadout(m, b, { init }).readout;
     const base = fit(bytes);
-    const lastChanged = bytes.slice(); lastChanged[n - 1] ^= 1;
-    const beforeChanged = bytes.slice(); beforeChanged[n - 2] ^= 1;
+    const lastChanged = bytes.slice();
+    lastChanged[n - 1] ^= 1;
+    const beforeChanged = bytes.slice();
+    beforeChanged[n - 2] ^= 1;
     expect(fit(lastChanged).Wy).toEqual(base.Wy);
     expect(fit(beforeChanged).Wy).not.toEqual(base.Wy);
   });

@@ -25,7 +25,7 @@ describe('the original recipe', () => {
 
   it('initialises Wx row by row then Wh, then Wy, from srand(42), biases zero', () => {
     const m = initModel(42);
-    expect(m.Wx[0]).toBe(-0x1ddba0e / 2 ** 33) // gcc: -0x1.ddba0ep-9;
+    expect(m.Wx[0]).toBe(-0x1ddba0e / 2 ** 33); // gcc: -0x1.ddba0ep-9;
     expect(m.bh.every((v) => v === 0) && m.by.every((v) => v === 0)).toBe(true);
     expect(Math.max(...m.Wh.map(Math.abs))).toBeLessThanOrEqual(0.5 / 128);
   });
@@ -34,7 +34,8 @@ describe('the original recipe', () => {
     const data = bytes.subarray(0, 121); // chunks of 50, 50, 20
     const lr = cosineLr(1, 3, 0.01, 1e-4);
     const manual = initModel(42, 16);
-    const h = new Float64Array(16), hNext = new Float64Array(16);
+    const h = new Float64Array(16),
+      hNext = new Float64Array(16);
     let clipped = 0;
     for (const [start, len] of chunks(data.length, 50)) {
       const g = zeroGrads(16);
@@ -43,11 +44,21 @@ describe('the original recipe', () => {
       const norm = Math.hypot(...gradTensors(g).flatMap((t) => Array.from(t)));
       const s = norm > 5 ? 5 / norm : 1;
       if (s < 1) clipped++;
-      tensors(manual).forEach((w, i) => { const d = gradTensors(g)[i]; for (let k = 0; k < w.length; k++) w[k] -= lr * s * d[k]; });
+      tensors(manual).forEach((w, i) => {
+        const d = gradTensors(g)[i];
+        for (let k = 0; k < w.length; k++) w[k] -= lr * s * d[k];
+      });
     }
-    const r = train(data, { epochs: 3, hidden: 16, kernel: chunkGradient, onEpoch: (e) => e.epoch < 1 });
+    const r = train(data, {
+      epochs: 3,
+      hidden: 16,
+      kernel: chunkGradient,
+      onEpoch: (e) => e.epoch < 1,
+    });
     expect(clipped).toBeGreaterThan(0); // the check exercises the clip
-    tensors(r.last).forEach((t, i) => expect(Array.from(t)).toEqual(Array.from(tensors(manual)[i])));
+    tensors(r.last).forEach((t, i) =>
+      expect(Array.from(t)).toEqual(Array.from(tensors(manual)[i])),
+    );
   });
 
   it('keeps the best train-pass model and lowers the loss', () => {
@@ -62,7 +73,13 @@ describe('the original recipe', () => {
   it('Adam also trains, and the epoch callback can stop early', () => {
     const data = bytes.subarray(0, 200);
     const init = initModel(42, 16);
-    const r = train(data, { epochs: 50, hidden: 16, optimizer: 'adam', init, onEpoch: (e) => e.epoch < 4 });
+    const r = train(data, {
+      epochs: 50,
+      hidden: 16,
+      optimizer: 'adam',
+      init,
+      onEpoch: (e) => e.epoch < 4,
+    });
     expect(r.log.length).toBe(4);
     expect(r.bestBpc).toBeLessThan(r.log[0].trainBpc);
     expect(Array.from(init.Wh)).toEqual(Array.from(cloneModel(initModel(42, 16)).Wh)); // init untouched

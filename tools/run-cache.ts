@@ -3,7 +3,7 @@
  * its results (`run.key` of results/<nb>.json, written by Report.finish from SAT_RUN_KEY) and every
  * output is still there. The key covers everything a notebook's outputs are made from: its source,
  * the lib snapshot it imports (named by the hash of the compiled lib), the model, the text and the
- * held-out text (by sha256), the zoo manifests (notebook 07), whether the published model is installed and the nbconvert configuration. It lives only in the output folder, so a deleted or fresh
+ * held-out text (by sha256), the zoo manifests (notebook 07), whether the published model is installed, the edition and the nbconvert configuration. It lives only in the output folder, so a deleted or fresh
  * folder is always a cold run.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -27,24 +27,31 @@ export interface RunInputs {
   readonly zoosSha256: string;
   /** Whether the published model is installed (notebooks 03 and 07 show it beside the run's model when it is). */
   readonly publishedModel: boolean;
+  /** The book's edition (default, or student: without worked answers). */
+  readonly edition: string;
   /** The nbconvert configuration file the runner executes with. */
   readonly configPath: string;
 }
 
 /** The cache key of one notebook execution (hex sha256). */
 export function runKey(inputs: RunInputs): string {
-  return sha256(Buffer.from(JSON.stringify({
-    format: KEY_FORMAT,
-    notebook: basename(inputs.notebookPath),
-    source: fileSha256(inputs.notebookPath),
-    lib: basename(inputs.snapshot),
-    model: inputs.modelSha256,
-    data: inputs.dataSha256,
-    heldout: inputs.heldoutSha256,
-    zoos: inputs.zoosSha256,
-    published: inputs.publishedModel,
-    config: fileSha256(inputs.configPath),
-  })));
+  return sha256(
+    Buffer.from(
+      JSON.stringify({
+        format: KEY_FORMAT,
+        notebook: basename(inputs.notebookPath),
+        source: fileSha256(inputs.notebookPath),
+        lib: basename(inputs.snapshot),
+        model: inputs.modelSha256,
+        data: inputs.dataSha256,
+        heldout: inputs.heldoutSha256,
+        zoos: inputs.zoosSha256,
+        published: inputs.publishedModel,
+        edition: inputs.edition,
+        config: fileSha256(inputs.configPath),
+      }),
+    ),
+  );
 }
 
 /** sha256 of a file's bytes. */
@@ -54,7 +61,14 @@ export function fileSha256(path: string): string {
 
 /** A notebook's outputs, relative to the output folder. */
 export function outputsOf(name: string): string[] {
-  return [`notebooks/${name}.ipynb`, `html/${name}.html`, `pdf/${name}.pdf`, `results/${name}.json`, `results/${name}`, `figures/${name}`];
+  return [
+    `notebooks/${name}.ipynb`,
+    `html/${name}.html`,
+    `pdf/${name}.pdf`,
+    `results/${name}.json`,
+    `results/${name}`,
+    `figures/${name}`,
+  ];
 }
 
 /** The record of a cached result: when it was made (ISO time). */
@@ -68,11 +82,18 @@ export interface CachedRun {
  */
 export function cachedRun(outDir: string, name: string, key: string): CachedRun | null {
   const results = join(outDir, 'results', `${name}.json`);
-  if (!outputsOf(name).slice(0, 4).every((rel) => existsSync(join(outDir, rel)))) return null;
+  if (
+    !outputsOf(name)
+      .slice(0, 4)
+      .every((rel) => existsSync(join(outDir, rel)))
+  )
+    return null;
   try {
-    const run = (JSON.parse(readFileSync(results, 'utf8')) as { run?: { key?: unknown; madeAt?: unknown } }).run;
+    const run = (
+      JSON.parse(readFileSync(results, 'utf8')) as { run?: { key?: unknown; madeAt?: unknown } }
+    ).run;
     return run?.key === key && typeof run.madeAt === 'string' ? { madeAt: run.madeAt } : null;
   } catch {
-    return null;  // unreadable results are made again
+    return null; // unreadable results are made again
   }
 }

@@ -22,27 +22,66 @@
  * went (tools/run-timings.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { experimentInputs, fromRoot, hasPublishedModel, heldoutPath, inputPaths, projectRoot, zoosSha256, ENV, PUBLISHED_MODEL } from '../lib/notebook/inputs.js';
+import {
+  experimentInputs,
+  fromRoot,
+  hasPublishedModel,
+  heldoutPath,
+  inputPaths,
+  projectRoot,
+  zoosSha256,
+  ENV,
+  PUBLISHED_MODEL,
+} from '../lib/notebook/inputs.js';
 import { loadBytes } from '../lib/core/data.js';
 import { PROGRESS_ENV } from '../lib/notebook/display.js';
 import { processAlive, realPath, writeFileAtomic } from '../lib/core/files.js';
-import { closeExporter, printHtmlToPdf, serveFigures, warmExporter, FIGURE_SERVER_ENV } from '../lib/notebook/export.js';
+import {
+  closeExporter,
+  printHtmlToPdf,
+  serveFigures,
+  warmExporter,
+  FIGURE_SERVER_ENV,
+} from '../lib/notebook/export.js';
 import { drawPaperFigures, writePaperBundle } from '../lib/notebook/paper.js';
-import { figurePreset, FIGURE_PRESETS, DEFAULT_FIGURE_PRESET, type FigurePreset } from '../lib/notebook/figure-preset.js';
+import {
+  figurePreset,
+  FIGURE_PRESETS,
+  DEFAULT_FIGURE_PRESET,
+  type FigurePreset,
+} from '../lib/notebook/figure-preset.js';
 import { writeBook } from '../lib/notebook/book.js';
 import { RUN_KEY_ENV, FIGURE_TIMES_ENV } from '../lib/notebook/report.js';
+import { EDITION_ENV, EDITIONS, type Edition } from '../lib/notebook/answers.js';
 import { FIT_CACHE_ENV } from '../lib/construction/fits.js';
 import { ensureLibBuilt, ensureKernelSpec, makeRunFolder, KERNEL_NAME } from './toolchain.js';
 import { htmlServer, type HtmlServer } from './html-server.js';
 import { cachedRun, fileSha256, outputsOf, runKey } from './run-cache.js';
-import { browserCpuSeconds, cpuSecondsWithChildren, formatTimings, TIMINGS_FILE, type ExecutedTimings, type NotebookTimings, type RunTimings } from './run-timings.js';
+import {
+  browserCpuSeconds,
+  cpuSecondsWithChildren,
+  formatTimings,
+  TIMINGS_FILE,
+  type ExecutedTimings,
+  type NotebookTimings,
+  type RunTimings,
+} from './run-timings.js';
 
-const USAGE = `usage: npm run notebooks -- [--only <id>[,<id>...]] [--model <file>] [--data <file>] [--heldout <file>] [--out <dir>] [--dir <folder>] [--jobs N] [--force] [--figure-style <preset>]
+const USAGE = `usage: npm run notebooks -- [--only <id>[,<id>...]] [--model <file>] [--data <file>] [--heldout <file>] [--out <dir>] [--dir <folder>] [--jobs N] [--force] [--figure-style <preset>] [--edition default|student]
 
   --only   run only notebooks whose file name starts with <id> followed by '-' (e.g. 00)
   --model  model file for every experiment (default data/sat_model.bin)
@@ -53,21 +92,48 @@ const USAGE = `usage: npm run notebooks -- [--only <id>[,<id>...]] [--model <fil
   --dir    folder holding the notebooks (default notebooks/)
   --jobs   notebooks executed at once (default: the number of CPUs, ${availableParallelism()} here)
   --force  execute every notebook, also those whose outputs are up to date (cached)
+  --edition  default: the book with every exercise's worked answer (folded); student: the same book
+           without them, the checks kept (default --out build-student/)
   --figure-style  the preset the paper bundle's figures are drawn in: ${Object.keys(FIGURE_PRESETS).join(', ')} (default ${DEFAULT_FIGURE_PRESET});
            the notebooks' own figures keep their screen style, so the preset never re-runs a notebook`;
 
 class UsageError extends Error {}
 
-interface Options { only: string[] | null; modelPath: string; dataPath: string; heldoutPath: string | null; outDir: string; dir: string; jobs: number; force: boolean; figureStyle: FigurePreset }
+/** The student edition's output folder when --out is not given (git-ignored). */
+const STUDENT_OUT = 'build-student';
+
+interface Options {
+  only: string[] | null;
+  modelPath: string;
+  dataPath: string;
+  heldoutPath: string | null;
+  outDir: string;
+  dir: string;
+  jobs: number;
+  force: boolean;
+  figureStyle: FigurePreset;
+  edition: Edition;
+}
 
 function parseOptions(argv: string[]): Options {
   let values;
   try {
     ({ values } = parseArgs({
-      args: argv, strict: true, allowPositionals: false,
+      args: argv,
+      strict: true,
+      allowPositionals: false,
       options: {
-        only: { type: 'string' }, model: { type: 'string' }, data: { type: 'string' }, heldout: { type: 'string' }, out: { type: 'string' }, dir: { type: 'string' },
-        jobs: { type: 'string' }, force: { type: 'boolean' }, 'figure-style': { type: 'string' }, help: { type: 'boolean' },
+        only: { type: 'string' },
+        model: { type: 'string' },
+        data: { type: 'string' },
+        heldout: { type: 'string' },
+        out: { type: 'string' },
+        dir: { type: 'string' },
+        jobs: { type: 'string' },
+        force: { type: 'boolean' },
+        'figure-style': { type: 'string' },
+        edition: { type: 'string' },
+        help: { type: 'boolean' },
       },
     }));
   } catch (e) {
@@ -77,52 +143,112 @@ function parseOptions(argv: string[]): Options {
     console.log(USAGE);
     process.exit(0);
   }
-  for (const k of ['only', 'model', 'data', 'heldout', 'out', 'dir', 'jobs', 'figure-style'] as const) {
-    if (values[k] !== undefined && values[k]!.trim() === '') throw new UsageError(`--${k}: empty; expected a value`);
+  for (const k of [
+    'only',
+    'model',
+    'data',
+    'heldout',
+    'out',
+    'dir',
+    'jobs',
+    'figure-style',
+    'edition',
+  ] as const) {
+    if (values[k] !== undefined && values[k]!.trim() === '')
+      throw new UsageError(`--${k}: empty; expected a value`);
   }
   // Resolve against the caller's directory (npm runs scripts from the project root).
   const cwd = process.env.INIT_CWD ?? process.cwd();
   const abs = (p: string | undefined) => (p === undefined ? undefined : resolve(cwd, p));
-  const choice = { modelPath: abs(values.model), dataPath: abs(values.data), outDir: abs(values.out) };
+  const edition = (values.edition ?? 'default') as Edition;
+  if (!EDITIONS.includes(edition))
+    throw new UsageError(
+      `--edition: expected one of ${EDITIONS.join(', ')}, got '${values.edition}'`,
+    );
+  const choice = {
+    modelPath: abs(values.model),
+    dataPath: abs(values.data),
+    // The student edition has a folder of its own, so it never replaces the default book.
+    outDir: abs(values.out ?? (edition === 'student' ? STUDENT_OUT : undefined)),
+  };
   const defaultModel = inputPaths(choice, {}).modelPath;
   if (values.model === undefined && !existsSync(defaultModel)) {
-    throw new UsageError(`the default model ${defaultModel} does not exist yet: train it (see data/README.md) or pass --model <file>`);
+    throw new UsageError(
+      `the default model ${defaultModel} does not exist yet: train it (see data/README.md) or pass --model <file>`,
+    );
   }
   const inputs = experimentInputs(choice, {});
-  const heldout = values.heldout === undefined ? heldoutPath(fileSha256(inputs.dataPath), {}) : abs(values.heldout)!;
+  const heldout =
+    values.heldout === undefined
+      ? heldoutPath(fileSha256(inputs.dataPath), {})
+      : abs(values.heldout)!;
   if (heldout !== null) loadBytes(heldout); // a bad --heldout fails here, naming the file, before any notebook runs
-  const only = values.only === undefined ? null : values.only.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (only !== null && only.length === 0) throw new UsageError('--only: expected a notebook id such as 00');
-  const dir = values.dir === undefined ? join(projectRoot(), 'notebooks') : resolve(cwd, values.dir);
+  const only =
+    values.only === undefined
+      ? null
+      : values.only
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
+  if (only !== null && only.length === 0)
+    throw new UsageError('--only: expected a notebook id such as 00');
+  const dir =
+    values.dir === undefined ? join(projectRoot(), 'notebooks') : resolve(cwd, values.dir);
   if (!existsSync(dir)) throw new UsageError(`--dir ${dir}: no such folder`);
   checkOutDir(inputs.outDir, dir);
-  const jobs = values.jobs === undefined ? availableParallelism() : /^\d+$/.test(values.jobs) ? Number(values.jobs) : NaN;
-  if (!(Number.isInteger(jobs) && jobs >= 1 && jobs <= 64)) throw new UsageError(`--jobs: expected an integer from 1 to 64, got '${values.jobs}'`);
+  const jobs =
+    values.jobs === undefined
+      ? availableParallelism()
+      : /^\d+$/.test(values.jobs)
+        ? Number(values.jobs)
+        : NaN;
+  if (!(Number.isInteger(jobs) && jobs >= 1 && jobs <= 64))
+    throw new UsageError(`--jobs: expected an integer from 1 to 64, got '${values.jobs}'`);
   let figureStyle: FigurePreset;
   try {
     figureStyle = figurePreset(values['figure-style'] ?? DEFAULT_FIGURE_PRESET, '--figure-style');
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  return { only, modelPath: inputs.modelPath, dataPath: inputs.dataPath, heldoutPath: heldout, outDir: inputs.outDir, dir, jobs, force: values.force ?? false, figureStyle };
+  return {
+    only,
+    modelPath: inputs.modelPath,
+    dataPath: inputs.dataPath,
+    heldoutPath: heldout,
+    outDir: inputs.outDir,
+    dir,
+    jobs,
+    force: values.force ?? false,
+    figureStyle,
+    edition,
+  };
 }
 
 /** Refuse an output folder whose notebooks/ would be the sources, or that lies inside them. */
 function checkOutDir(outDir: string, sources: string): void {
-  const out = realPath(outDir), src = realPath(sources);
+  const out = realPath(outDir),
+    src = realPath(sources);
   if (realPath(join(outDir, 'notebooks')) === src || out === src || out.startsWith(src + sep)) {
-    throw new UsageError(`--out ${outDir}: the executed notebooks would overwrite the sources in ${sources}; choose another folder (default build/)`);
+    throw new UsageError(
+      `--out ${outDir}: the executed notebooks would overwrite the sources in ${sources}; choose another folder (default build/)`,
+    );
   }
 }
 
 /** Notebooks in run order (file name order), filtered by --only. */
 function selectNotebooks(dir: string, only: string[] | null): string[] {
-  const all = readdirSync(dir).filter((f) => f.endsWith('.ipynb') && !f.startsWith('.')).sort();
+  const all = readdirSync(dir)
+    .filter((f) => f.endsWith('.ipynb') && !f.startsWith('.'))
+    .sort();
   if (only === null) return all;
-  const picked = all.filter((f) => only.some((id) => f.startsWith(`${id}-`) || f === `${id}.ipynb`));
+  const picked = all.filter((f) =>
+    only.some((id) => f.startsWith(`${id}-`) || f === `${id}.ipynb`),
+  );
   for (const id of only) {
     if (!picked.some((f) => f.startsWith(`${id}-`) || f === `${id}.ipynb`)) {
-      throw new UsageError(`--only ${id}: no notebook ${id}-*.ipynb in ${dir} (have: ${all.join(', ') || 'none'})`);
+      throw new UsageError(
+        `--only ${id}: no notebook ${id}-*.ipynb in ${dir} (have: ${all.join(', ') || 'none'})`,
+      );
     }
   }
   return picked;
@@ -152,9 +278,20 @@ function removeFolders(folders: Iterable<string>): void {
 function stopChildren(sig: NodeJS.Signals): void {
   for (const child of active.children) {
     if (!child.pid) continue;
-    const kids = spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.trim() !== '').map(Number);
+    const kids = spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter((l) => l.trim() !== '')
+      .map(Number);
     for (const pid of kids) {
-      try { process.kill(-pid, 'SIGTERM'); } catch { try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ } }
+      try {
+        process.kill(-pid, 'SIGTERM');
+      } catch {
+        try {
+          process.kill(pid, 'SIGTERM');
+        } catch {
+          /* gone */
+        }
+      }
     }
     child.kill(sig);
   }
@@ -170,18 +307,29 @@ function fail(message: string): never {
 
 /** Copy a stream to `to` line by line, each line prefixed (concurrent notebooks stay readable). */
 function relayLines(from: NodeJS.ReadableStream, to: NodeJS.WriteStream, prefix: string): void {
-  createInterface({ input: from, crlfDelay: Infinity }).on('line', (l) => to.write(`${prefix} ${l}\n`));
+  createInterface({ input: from, crlfDelay: Infinity }).on('line', (l) =>
+    to.write(`${prefix} ${l}\n`),
+  );
 }
 
 /** Run a command, its output prefixed; resolves to its exit status (the event loop stays free for signals). */
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, prefix: string): Promise<number> {
+function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  prefix: string,
+): Promise<number> {
   return new Promise((done, failed) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env, cwd });
     active.children.add(child);
     relayLines(child.stdout, process.stdout, prefix);
     relayLines(child.stderr, process.stderr, prefix);
     child.on('error', (e) => failed(new Error(`${cmd}: ${e.message}`)));
-    child.on('close', (code, signal) => { active.children.delete(child); done(code ?? (signal ? 128 : 1)); });
+    child.on('close', (code, signal) => {
+      active.children.delete(child);
+      done(code ?? (signal ? 128 : 1));
+    });
   });
 }
 
@@ -190,14 +338,21 @@ function relayProgress(file: string, prefix: string): () => void {
   let offset = 0;
   const flush = () => {
     let text: string;
-    try { text = readFileSync(file, 'utf8'); } catch { return; }
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return;
+    }
     const lines = text.slice(offset).split('\n');
     const complete = lines.slice(0, -1);
     offset += complete.reduce((n, l) => n + l.length + 1, 0);
     for (const l of complete) if (l.trim() !== '') console.log(`${prefix} ${l}`);
   };
   const timer = setInterval(flush, 1000);
-  return () => { clearInterval(timer); flush(); };
+  return () => {
+    clearInterval(timer);
+    flush();
+  };
 }
 
 /** Remove staging folders (`.tmp-<pid>-*`) in `outDir` whose runner is gone. */
@@ -215,7 +370,8 @@ function removeStaleStaging(outDir: string): void {
 /** Replace the notebook's outputs in `outDir` by the staged ones (an output not staged is removed). */
 function swapIn(stage: string, outDir: string, name: string): void {
   for (const rel of outputsOf(name)) {
-    const from = join(stage, rel), to = join(outDir, rel);
+    const from = join(stage, rel),
+      to = join(outDir, rel);
     rmSync(to, { recursive: true, force: true });
     if (existsSync(from)) {
       mkdirSync(dirname(to), { recursive: true });
@@ -229,8 +385,13 @@ function semaphore(n: number): { acquire(): Promise<void>; release(): void } {
   let free = n;
   const waiting: (() => void)[] = [];
   return {
-    acquire: () => (free > 0 ? (free--, Promise.resolve()) : new Promise<void>((r) => waiting.push(r))),
-    release: () => { const next = waiting.shift(); if (next) next(); else free++; },
+    acquire: () =>
+      free > 0 ? (free--, Promise.resolve()) : new Promise<void>((r) => waiting.push(r)),
+    release: () => {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    },
   };
 }
 
@@ -253,13 +414,23 @@ interface Context {
  * after releasing the slot, so the next notebook executes meanwhile; its outputs are moved into
  * place only when all of this succeeded. Returns its timings.
  */
-async function runNotebook(ctx: Context, file: string, key: string, slot: ReturnType<typeof semaphore>): Promise<ExecutedTimings> {
+async function runNotebook(
+  ctx: Context,
+  file: string,
+  key: string,
+  slot: ReturnType<typeof semaphore>,
+): Promise<ExecutedTimings> {
   const { opts, root } = ctx;
   const name = basename(file, '.ipynb');
   const prefix = `[${name.slice(0, 2)}]`;
   await slot.acquire();
   let released = false;
-  const release = () => { if (!released) { released = true; slot.release(); } };
+  const release = () => {
+    if (!released) {
+      released = true;
+      slot.release();
+    }
+  };
   console.log(`${prefix} ${name}: executing`);
   const t0 = performance.now();
   // Everything this notebook writes goes to the staging folder first.
@@ -269,53 +440,98 @@ async function runNotebook(ctx: Context, file: string, key: string, slot: Return
   const runDir = makeRunFolder(root, ctx.snapshot, name);
   active.folders.add(runDir);
   copyFileSync(join(opts.dir, file), join(runDir, file));
-  const progressFile = join(stage, 'progress.log'), figureTimes = join(stage, 'figure-times.jsonl');
+  const progressFile = join(stage, 'progress.log'),
+    figureTimes = join(stage, 'figure-times.jsonl');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     JUPYTER_PATH: [ctx.jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(':'),
-    [ENV.model]: opts.modelPath, [ENV.data]: opts.dataPath, [ENV.out]: stage, [PROGRESS_ENV]: progressFile,
+    [ENV.model]: opts.modelPath,
+    [ENV.data]: opts.dataPath,
+    [ENV.out]: stage,
+    [PROGRESS_ENV]: progressFile,
     // The runner decides the held-out text; unset, a notebook has none (on a text other than the paper's).
-    [RUN_KEY_ENV]: key, [FIGURE_TIMES_ENV]: figureTimes, [FIGURE_SERVER_ENV]: ctx.figureServer,
+    [RUN_KEY_ENV]: key,
+    [FIGURE_TIMES_ENV]: figureTimes,
+    [FIGURE_SERVER_ENV]: ctx.figureServer,
+    [EDITION_ENV]: opts.edition,
     PYDEVD_DISABLE_FILE_VALIDATION: '1',
   };
   if (opts.heldoutPath !== null) env[ENV.heldout] = opts.heldoutPath;
   else delete env[ENV.heldout];
   // One shared construction-fit folder per invocation (lib/construction/fits.ts), emptied when first used and removed at exit.
   const fitCache = join(opts.outDir, `.tmp-${process.pid}-fits`);
-  if (!active.folders.has(fitCache)) { rmSync(fitCache, { recursive: true, force: true }); active.folders.add(fitCache); }
+  if (!active.folders.has(fitCache)) {
+    rmSync(fitCache, { recursive: true, force: true });
+    active.folders.add(fitCache);
+  }
   env[FIT_CACHE_ENV] = fitCache;
   const stopRelay = relayProgress(progressFile, prefix);
   try {
-    const status = await run('jupyter', [
-      'nbconvert', '--config', ctx.config, '--to', 'notebook', '--execute',
-      `--ExecutePreprocessor.kernel_name=${KERNEL_NAME}`, '--ExecutePreprocessor.timeout=3600',
-      '--output-dir', join(stage, 'notebooks'), '--output', `${name}.ipynb`, join(runDir, file),
-    ], env, runDir, prefix);
+    const status = await run(
+      'jupyter',
+      [
+        'nbconvert',
+        '--config',
+        ctx.config,
+        '--to',
+        'notebook',
+        '--execute',
+        `--ExecutePreprocessor.kernel_name=${KERNEL_NAME}`,
+        '--ExecutePreprocessor.timeout=3600',
+        '--output-dir',
+        join(stage, 'notebooks'),
+        '--output',
+        `${name}.ipynb`,
+        join(runDir, file),
+      ],
+      env,
+      runDir,
+      prefix,
+    );
     stopRelay();
-    if (status !== 0) fail(`FAILED: notebook ${file} (nbconvert exit ${status}) after ${seconds(t0)}; see the failing cell above. The outputs of earlier runs are kept.`);
+    if (status !== 0)
+      fail(
+        `FAILED: notebook ${file} (nbconvert exit ${status}) after ${seconds(t0)}; see the failing cell above. The outputs of earlier runs are kept.`,
+      );
     if (!existsSync(join(stage, 'results', `${name}.json`))) {
-      fail(`FAILED: notebook ${file} ran but did not write results/${name}.json; its last cell must call await report.finish()`);
+      fail(
+        `FAILED: notebook ${file} ran but did not write results/${name}.json; its last cell must call await report.finish()`,
+      );
     }
     const execute = since(t0);
     release();
     const figures = existsSync(figureTimes)
-      ? readFileSync(figureTimes, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { figure: string; seconds: number })
+      ? readFileSync(figureTimes, 'utf8')
+          .split('\n')
+          .filter((l) => l !== '')
+          .map((l) => JSON.parse(l) as { figure: string; seconds: number })
       : [];
-    console.log(`${prefix} ${name}: executed in ${execute.toFixed(1)} s (${figures.length} figures, ${figures.reduce((a, f) => a + f.seconds, 0).toFixed(1)} s exporting them); rendering HTML`);
+    console.log(
+      `${prefix} ${name}: executed in ${execute.toFixed(1)} s (${figures.length} figures, ${figures.reduce((a, f) => a + f.seconds, 0).toFixed(1)} s exporting them); rendering HTML`,
+    );
     const t1 = performance.now();
     try {
-      await ctx.html.render(join(stage, 'notebooks', `${name}.ipynb`), join(stage, 'html'), `${name}.html`);
+      await ctx.html.render(
+        join(stage, 'notebooks', `${name}.ipynb`),
+        join(stage, 'html'),
+        `${name}.html`,
+      );
     } catch (e) {
       fail(`FAILED: ${(e as Error).message}; the outputs of earlier runs are kept`);
     }
     const html = since(t1);
     const t2 = performance.now();
     mkdirSync(join(stage, 'pdf'), { recursive: true });
-    writeFileAtomic(join(stage, 'pdf', `${name}.pdf`), await printHtmlToPdf(join(stage, 'html', `${name}.html`)));
+    writeFileAtomic(
+      join(stage, 'pdf', `${name}.pdf`),
+      await printHtmlToPdf(join(stage, 'html', `${name}.html`)),
+    );
     const handout = since(t2);
     swapIn(stage, opts.outDir, name);
     ctx.onDone(name);
-    console.log(`${prefix} ${name}: done (HTML ${html.toFixed(1)} s, handout ${handout.toFixed(1)} s, total ${seconds(t0)})`);
+    console.log(
+      `${prefix} ${name}: done (HTML ${html.toFixed(1)} s, handout ${handout.toFixed(1)} s, total ${seconds(t0)})`,
+    );
     return { cached: false, key, execute, figures, html, handout, total: since(t0) };
   } finally {
     release();
@@ -328,7 +544,9 @@ async function runNotebook(ctx: Context, file: string, key: string, slot: Return
 function previousSeconds(outDir: string): Record<string, number> {
   try {
     const t = JSON.parse(readFileSync(join(outDir, TIMINGS_FILE), 'utf8')) as RunTimings;
-    return Object.fromEntries(Object.entries(t.notebooks).flatMap(([k, n]) => (n.cached ? [] : [[k, n.total]])));
+    return Object.fromEntries(
+      Object.entries(t.notebooks).flatMap(([k, n]) => (n.cached ? [] : [[k, n.total]])),
+    );
   } catch {
     return {};
   }
@@ -340,7 +558,11 @@ function previousSeconds(outDir: string): Record<string, number> {
  */
 function hintSeconds(dir: string, file: string): number {
   try {
-    const v = (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { metadata?: { sat?: { seconds?: unknown } } }).metadata?.sat?.seconds;
+    const v = (
+      JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+        metadata?: { sat?: { seconds?: unknown } };
+      }
+    ).metadata?.sat?.seconds;
     return typeof v === 'number' && v > 0 ? v : 0;
   } catch {
     return 0;
@@ -352,8 +574,13 @@ async function main(): Promise<void> {
   const root = projectRoot();
   const notebooks = selectNotebooks(opts.dir, opts.only);
   const tAll = performance.now();
-  console.log(`model ${opts.modelPath}\ndata  ${opts.dataPath}\nheldout ${opts.heldoutPath ?? 'none (a text other than the paper\'s; --heldout sets one)'}\nout   ${opts.outDir}\njobs  ${opts.jobs}${opts.force ? ' (--force: every notebook runs)' : ''}`);
-  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  console.log(
+    `model ${opts.modelPath}\ndata  ${opts.dataPath}\nheldout ${opts.heldoutPath ?? "none (a text other than the paper's; --heldout sets one)"}\nout   ${opts.outDir}\njobs  ${opts.jobs}${opts.force ? ' (--force: every notebook runs)' : ''}`,
+  );
+  for (const [sig, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     process.on(sig, () => {
       console.error(`\n${sig}: stopping; the outputs of earlier runs are kept`);
       stopChildren(sig);
@@ -367,15 +594,22 @@ async function main(): Promise<void> {
   const snapshot = ensureLibBuilt(root);
   const jupyterPath = ensureKernelSpec(root);
   const libBuild = since(t0);
-  console.log(`lib built (${relative(root, snapshot)}) and kernel ${KERNEL_NAME} ready (${seconds(t0)})`);
+  console.log(
+    `lib built (${relative(root, snapshot)}) and kernel ${KERNEL_NAME} ready (${seconds(t0)})`,
+  );
 
   mkdirSync(opts.outDir, { recursive: true });
   removeStaleStaging(opts.outDir);
   const config = join(root, 'tools', 'nbconvert_config.py');
   const inputs = {
-    snapshot, modelSha256: fileSha256(opts.modelPath), dataSha256: fileSha256(opts.dataPath), configPath: config,
-    heldoutSha256: opts.heldoutPath === null ? null : fileSha256(opts.heldoutPath), zoosSha256: zoosSha256(),
+    snapshot,
+    modelSha256: fileSha256(opts.modelPath),
+    dataSha256: fileSha256(opts.dataPath),
+    configPath: config,
+    heldoutSha256: opts.heldoutPath === null ? null : fileSha256(opts.heldoutPath),
+    zoosSha256: zoosSha256(),
     publishedModel: hasPublishedModel(fromRoot(PUBLISHED_MODEL)),
+    edition: opts.edition,
   };
   const timings: Record<string, NotebookTimings> = {};
   const stale: { file: string; key: string }[] = [];
@@ -385,7 +619,9 @@ async function main(): Promise<void> {
     const cached = opts.force ? null : cachedRun(opts.outDir, name, key);
     if (cached) {
       timings[name] = { cached: true, key, madeAt: cached.madeAt };
-      console.log(`[${name.slice(0, 2)}] ${name}: cached (made ${cached.madeAt}, key ${key.slice(0, 12)}…)`);
+      console.log(
+        `[${name.slice(0, 2)}] ${name}: cached (made ${cached.madeAt}, key ${key.slice(0, 12)}…)`,
+      );
     } else {
       stale.push({ file, key });
     }
@@ -393,49 +629,88 @@ async function main(): Promise<void> {
   // Longest first (by the previous run's times, else the notebooks' own estimates), so the last
   // notebook to finish is a short one.
   const previous = previousSeconds(opts.outDir);
-  const expected = (file: string) => previous[basename(file, '.ipynb')] ?? hintSeconds(opts.dir, file);
+  const expected = (file: string) =>
+    previous[basename(file, '.ipynb')] ?? hintSeconds(opts.dir, file);
   const order = [...stale].sort((a, b) => expected(b.file) - expected(a.file));
   // One warm browser for every figure of the run (none when every notebook is cached): the kernels
   // render through it, and each notebook's paper figures are drawn in it as soon as that notebook
   // is done, while the others still execute.
   if (stale.length > 0) warmExporter(); // chromium starts and evaluates plotly.js while the first kernels start
   const figureServer = await serveFigures();
-  const html = htmlServer(root, process.env, (child, running) => { if (running) active.children.add(child); else active.children.delete(child); });
+  const html = htmlServer(root, process.env, (child, running) => {
+    if (running) active.children.add(child);
+    else active.children.delete(child);
+  });
   let paperFigures: Promise<void> = Promise.resolve();
   const onDone = (name: string) => {
-    paperFigures = paperFigures.then(() => drawPaperFigures(opts.outDir, name, { figureStyle: opts.figureStyle }));
+    paperFigures = paperFigures.then(() =>
+      drawPaperFigures(opts.outDir, name, { figureStyle: opts.figureStyle }),
+    );
     paperFigures.catch(() => undefined); // handled where the bundle awaits it (an error then stops the run)
   };
-  const ctx: Context = { opts, root, snapshot, jupyterPath, config, figureServer: figureServer.url, html, onDone };
+  const ctx: Context = {
+    opts,
+    root,
+    snapshot,
+    jupyterPath,
+    config,
+    figureServer: figureServer.url,
+    html,
+    onDone,
+  };
   const slot = semaphore(opts.jobs);
-  const ran = await Promise.all(order.map(async ({ file, key }) => [basename(file, '.ipynb'), await runNotebook(ctx, file, key, slot)] as const));
+  const ran = await Promise.all(
+    order.map(
+      async ({ file, key }) =>
+        [basename(file, '.ipynb'), await runNotebook(ctx, file, key, slot)] as const,
+    ),
+  );
   for (const [name, t] of ran) timings[name] = t;
   await figureServer.close();
   await html.close();
 
   t0 = performance.now();
-  const index = await writeBook(opts.outDir, Object.fromEntries(ran.map(([name, t]) => [name, t.total])));
+  const index = await writeBook(
+    opts.outDir,
+    Object.fromEntries(ran.map(([name, t]) => [name, t.total])),
+  );
   const book = since(t0);
   console.log(`book: ${index}`);
   t0 = performance.now();
   await paperFigures; // the drawings begun while notebooks ran: the bundle only checks their keys
   const paper = await writePaperBundle(opts.outDir, { figureStyle: opts.figureStyle });
   // Every process but the browser has been reaped by now; the browser is read while it still runs.
-  const browserCpu = browserCpuSeconds(), cpu = cpuSecondsWithChildren() + browserCpu;
+  const browserCpu = browserCpuSeconds(),
+    cpu = cpuSecondsWithChildren() + browserCpu;
   await closeExporter();
   const paperSeconds = since(t0);
-  console.log(`paper bundle (figures drawn for ${opts.figureStyle}, tables, claims, macros, main.tex) in ${paper}; compile it with npm run paper`);
+  console.log(
+    `paper bundle (figures drawn for ${opts.figureStyle}, tables, claims, macros, main.tex) in ${paper}; compile it with npm run paper`,
+  );
   const summary: RunTimings = {
-    jobs: opts.jobs, force: opts.force, cpus: availableParallelism(),
-    notebooks: Object.fromEntries(notebooks.map((f) => basename(f, '.ipynb')).map((n) => [n, timings[n]])),
-    libBuild, book, paper: paperSeconds, wall: since(tAll), cpu, browserCpu,
+    jobs: opts.jobs,
+    force: opts.force,
+    cpus: availableParallelism(),
+    notebooks: Object.fromEntries(
+      notebooks.map((f) => basename(f, '.ipynb')).map((n) => [n, timings[n]]),
+    ),
+    libBuild,
+    book,
+    paper: paperSeconds,
+    wall: since(tAll),
+    cpu,
+    browserCpu,
   };
   writeFileAtomic(join(opts.outDir, TIMINGS_FILE), JSON.stringify(summary, null, 2) + '\n');
   console.log(formatTimings(summary));
-  console.log(`all ${notebooks.length} notebook(s) done in ${seconds(tAll)} (${stale.length} executed, ${notebooks.length - stale.length} cached); outputs in ${opts.outDir}`);
+  console.log(
+    `all ${notebooks.length} notebook(s) done in ${seconds(tAll)} (${stale.length} executed, ${notebooks.length - stale.length} cached); outputs in ${opts.outDir}`,
+  );
 }
 
 main().catch((e) => {
-  console.error(e instanceof UsageError ? `${e.message}\n\n${USAGE}` : `error: ${(e as Error).message}`);
+  console.error(
+    e instanceof UsageError ? `${e.message}\n\n${USAGE}` : `error: ${(e as Error).message}`,
+  );
   process.exit(e instanceof UsageError ? 2 : 1);
 });

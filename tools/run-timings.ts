@@ -27,7 +27,8 @@ export interface ExecutedTimings {
 }
 
 /** A notebook executed in this run, or one whose outputs were reused (cached). */
-export type NotebookTimings = ExecutedTimings | { readonly cached: true; readonly key: string; readonly madeAt: string };
+export type NotebookTimings =
+  ExecutedTimings | { readonly cached: true; readonly key: string; readonly madeAt: string };
 
 export interface RunTimings {
   readonly jobs: number;
@@ -46,14 +47,25 @@ export interface RunTimings {
 }
 
 /** One /proc/<pid>/stat line: the fields this module reads (CPU in clock ticks). */
-interface ProcStat { readonly pid: number; readonly comm: string; readonly ppid: number; readonly pgrp: number; readonly ticks: number; readonly childTicks: number }
+interface ProcStat {
+  readonly pid: number;
+  readonly comm: string;
+  readonly ppid: number;
+  readonly pgrp: number;
+  readonly ticks: number;
+  readonly childTicks: number;
+}
 
 function parseStat(pid: number, text: string): ProcStat {
   const close = text.lastIndexOf(')'); // comm may hold spaces and parentheses
   const f = text.slice(close + 2).split(' '); // f[0] is the state, f[1] ppid, ...
   return {
-    pid, comm: text.slice(text.indexOf('(') + 1, close), ppid: Number(f[1]), pgrp: Number(f[2]),
-    ticks: Number(f[11]) + Number(f[12]), childTicks: Number(f[13]) + Number(f[14]),
+    pid,
+    comm: text.slice(text.indexOf('(') + 1, close),
+    ppid: Number(f[1]),
+    pgrp: Number(f[2]),
+    ticks: Number(f[11]) + Number(f[12]),
+    childTicks: Number(f[13]) + Number(f[14]),
   };
 }
 
@@ -62,14 +74,19 @@ function processes(): ProcStat[] {
   const out: ProcStat[] = [];
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
-    try { out.push(parseStat(Number(d), readFileSync(`/proc/${d}/stat`, 'utf8'))); } catch { /* exited */ }
+    try {
+      out.push(parseStat(Number(d), readFileSync(`/proc/${d}/stat`, 'utf8')));
+    } catch {
+      /* exited */
+    }
   }
   return out;
 }
 
 let clockTicks = 0;
 function ticksPerSecond(): number {
-  clockTicks ||= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+  clockTicks ||=
+    Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
   return clockTicks;
 }
 
@@ -87,8 +104,13 @@ export function cpuSecondsWithChildren(): number {
  */
 export function browserCpuSeconds(): number {
   const all = processes();
-  const groups = new Set(all.filter((p) => p.ppid === process.pid && /^chrom/.test(p.comm)).map((p) => p.pgrp));
-  return all.filter((p) => groups.has(p.pgrp)).reduce((a, p) => a + p.ticks + p.childTicks, 0) / ticksPerSecond();
+  const groups = new Set(
+    all.filter((p) => p.ppid === process.pid && /^chrom/.test(p.comm)).map((p) => p.pgrp),
+  );
+  return (
+    all.filter((p) => groups.has(p.pgrp)).reduce((a, p) => a + p.ticks + p.childTicks, 0) /
+    ticksPerSecond()
+  );
 }
 
 /** Median of a non-empty list. */
@@ -110,11 +132,17 @@ export function formatTimings(t: RunTimings): string {
     }
     const fig = n.figures.reduce((a, x) => a + x.seconds, 0);
     figureSeconds.push(...n.figures.map((x) => x.seconds));
-    lines.push(`${name.padEnd(26)}${f(n.execute)}  ${`${n.figures.length}, ${fig.toFixed(1)}`.padStart(14)}  ${f(n.html)}  ${f(n.handout)}  ${f(n.total)}`);
+    lines.push(
+      `${name.padEnd(26)}${f(n.execute)}  ${`${n.figures.length}, ${fig.toFixed(1)}`.padStart(14)}  ${f(n.html)}  ${f(n.handout)}  ${f(n.total)}`,
+    );
   }
-  lines.push(`lib build ${t.libBuild.toFixed(1)} s · book ${t.book.toFixed(1)} s · paper bundle ${t.paper.toFixed(1)} s · whole run ${t.wall.toFixed(1)} s wall, ${t.cpu.toFixed(1)} s CPU (of it chromium ${t.browserCpu.toFixed(1)} s; jobs ${t.jobs})`);
+  lines.push(
+    `lib build ${t.libBuild.toFixed(1)} s · book ${t.book.toFixed(1)} s · paper bundle ${t.paper.toFixed(1)} s · whole run ${t.wall.toFixed(1)} s wall, ${t.cpu.toFixed(1)} s CPU (of it chromium ${t.browserCpu.toFixed(1)} s; jobs ${t.jobs})`,
+  );
   if (figureSeconds.length > 0) {
-    lines.push(`report.figure: median ${median(figureSeconds).toFixed(2)} s, max ${Math.max(...figureSeconds).toFixed(2)} s over ${figureSeconds.length} figures (all drawn in the runner's browser; the first may wait for it to start)`);
+    lines.push(
+      `report.figure: median ${median(figureSeconds).toFixed(2)} s, max ${Math.max(...figureSeconds).toFixed(2)} s over ${figureSeconds.length} figures (all drawn in the runner's browser; the first may wait for it to start)`,
+    );
   }
   return lines.join('\n');
 }

@@ -18,7 +18,16 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { processAlive, writeFileAtomic } from '../lib/core/files.js';
@@ -46,15 +55,22 @@ function files(dir: string, tsOnly: boolean, prefix = ''): string[] {
 /** A fingerprint of the lib sources: file list and modification times. */
 function sourceStamp(root: string): string {
   const list = files(join(root, 'lib'), true);
-  const times = [...list.map((f) => join(root, 'lib', f)), join(root, 'tsconfig.json'), join(root, 'tsconfig.build.json')]
-    .map((p) => statSync(p).mtimeMs);
+  const times = [
+    ...list.map((f) => join(root, 'lib', f)),
+    join(root, 'tsconfig.json'),
+    join(root, 'tsconfig.build.json'),
+  ].map((p) => statSync(p).mtimeMs);
   return JSON.stringify({ files: list, times });
 }
 
 /** sha256 over the relative paths and contents of every file under `dir`. */
 function treeHash(dir: string): string {
   const h = createHash('sha256');
-  for (const f of files(dir, false)) h.update(f).update('\0').update(readFileSync(join(dir, f))).update('\0');
+  for (const f of files(dir, false))
+    h.update(f)
+      .update('\0')
+      .update(readFileSync(join(dir, f)))
+      .update('\0');
   return h.digest('hex').slice(0, 16);
 }
 
@@ -72,7 +88,8 @@ function prune(dir: string, keep: string | null): void {
   if (!existsSync(dir)) return;
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
-    if (p !== keep && Date.now() - statSync(p).mtimeMs > MAX_AGE_MS) rmSync(p, { recursive: true, force: true });
+    if (p !== keep && Date.now() - statSync(p).mtimeMs > MAX_AGE_MS)
+      rmSync(p, { recursive: true, force: true });
   }
 }
 
@@ -85,28 +102,39 @@ export function ensureLibBuilt(root: string = projectRoot()): string {
   const snapshots = join(root, 'dist', 'snapshots');
   mkdirSync(snapshots, { recursive: true });
   const stamp = sourceStamp(root);
-  let snapshot = readdirSync(snapshots).map((n) => join(snapshots, n))
-    .find((d) => existsSync(join(d, STAMP)) && readFileSync(join(d, STAMP), 'utf8') === stamp) ?? null;
+  let snapshot =
+    readdirSync(snapshots)
+      .map((n) => join(snapshots, n))
+      .find((d) => existsSync(join(d, STAMP)) && readFileSync(join(d, STAMP), 'utf8') === stamp) ??
+    null;
   if (snapshot === null) {
     const fresh = join(root, 'dist', `.build-${process.pid}-${Date.now()}`);
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-    const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', join(fresh, 'lib')], { cwd: root, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', join(fresh, 'lib')],
+      { cwd: root, encoding: 'utf8' },
+    );
     if (r.status !== 0) {
       rmSync(fresh, { recursive: true, force: true });
       throw new Error(`lib does not compile (tsc -p tsconfig.build.json):\n${r.stdout}${r.stderr}`);
     }
-    if (!existsSync(join(fresh, 'lib', 'notebook', 'index.js'))) throw new Error(`tsc emitted no lib/notebook/index.js into ${fresh}`);
-    writeFileAtomic(join(fresh, 'package.json'), JSON.stringify({ name: LIB_PACKAGE, private: true, type: 'module' }, null, 2) + '\n');
+    if (!existsSync(join(fresh, 'lib', 'notebook', 'index.js')))
+      throw new Error(`tsc emitted no lib/notebook/index.js into ${fresh}`);
+    writeFileAtomic(
+      join(fresh, 'package.json'),
+      JSON.stringify({ name: LIB_PACKAGE, private: true, type: 'module' }, null, 2) + '\n',
+    );
     snapshot = join(snapshots, treeHash(fresh));
     writeFileAtomic(join(fresh, STAMP), stamp);
     if (existsSync(snapshot)) {
       rmSync(fresh, { recursive: true, force: true });
-      writeFileAtomic(join(snapshot, STAMP), stamp);  // same output from newer sources (e.g. touched files)
+      writeFileAtomic(join(snapshot, STAMP), stamp); // same output from newer sources (e.g. touched files)
     } else {
       try {
         renameSync(fresh, snapshot);
       } catch (e) {
-        if (!existsSync(snapshot)) throw e;  // a concurrent build produced the same snapshot
+        if (!existsSync(snapshot)) throw e; // a concurrent build produced the same snapshot
         rmSync(fresh, { recursive: true, force: true });
       }
     }
@@ -127,7 +155,8 @@ export function makeRunFolder(root: string, snapshot: string, name: string): str
   if (existsSync(runs)) {
     for (const entry of readdirSync(runs)) {
       const m = /-(\d+)-\d+$/.exec(entry);
-      if (m && !processAlive(Number(m[1]))) rmSync(join(runs, entry), { recursive: true, force: true });
+      if (m && !processAlive(Number(m[1])))
+        rmSync(join(runs, entry), { recursive: true, force: true });
     }
   }
   const dir = join(runs, `${name}-${process.pid}-${Date.now()}`);
@@ -167,9 +196,15 @@ export async function checkToolchain(root: string = projectRoot()): Promise<stri
     }
   };
   await part('node', () => process.version);
-  await part('zeromq (tslab kernel sockets)', () => { require('zeromq'); return 'native binding loads'; });
+  await part('zeromq (tslab kernel sockets)', () => {
+    require('zeromq');
+    return 'native binding loads';
+  });
   await part('esbuild (tsx)', () => {
-    const esbuild = require('esbuild') as { version: string; transformSync(s: string, o: object): { code: string } };
+    const esbuild = require('esbuild') as {
+      version: string;
+      transformSync(s: string, o: object): { code: string };
+    };
     esbuild.transformSync('const x: number = 1', { loader: 'ts' });
     return `${esbuild.version}, binary runs`;
   });
@@ -187,8 +222,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   try {
     const root = projectRoot();
     const snapshot = ensureLibBuilt(root);
-    console.log(`lib compiled to ${relative(root, snapshot)} (import as ${LIB_PACKAGE}/lib/<module>); kernelspec in ${ensureKernelSpec(root)}/kernels/${KERNEL_NAME}`);
-    if (process.argv.includes('--check')) for (const line of await checkToolchain(root)) console.log(line);
+    console.log(
+      `lib compiled to ${relative(root, snapshot)} (import as ${LIB_PACKAGE}/lib/<module>); kernelspec in ${ensureKernelSpec(root)}/kernels/${KERNEL_NAME}`,
+    );
+    if (process.argv.includes('--check'))
+      for (const line of await checkToolchain(root)) console.log(line);
   } catch (e) {
     console.error((e as Error).message);
     process.exit(1);

@@ -22,12 +22,36 @@
  * programs print as their training loss), is the named fit-range variant.
  */
 import { HASHES } from './hash.js';
-import { analyticReadout, carrierStates, logRatioDirections, ANALYTIC_GRID, type CarrierSpec } from './shift-register.js';
+import {
+  analyticReadout,
+  carrierStates,
+  logRatioDirections,
+  ANALYTIC_GRID,
+  type CarrierSpec,
+} from './shift-register.js';
 import { piReadout } from './pinv.js';
 import { marginalBias, smoothedMarginal } from '../core/data.js';
 import { newtonReadout, type NewtonOptions, type NewtonStep } from './newton.js';
-import { fitReadout, readoutBpc, readoutProblem, zeroReadout, SCHEDULES, type Readout, type ReadoutProblem, type Schedule } from './readout.js';
-import { ALL, fitSpan, halves, meanBits, positionBits, scoredSpan, type ReadoutLike, type Span } from './score-rules.js';
+import {
+  fitReadout,
+  readoutBpc,
+  readoutProblem,
+  zeroReadout,
+  SCHEDULES,
+  type Readout,
+  type ReadoutProblem,
+  type Schedule,
+} from './readout.js';
+import {
+  ALL,
+  fitSpan,
+  halves,
+  meanBits,
+  positionBits,
+  scoredSpan,
+  type ReadoutLike,
+  type Span,
+} from './score-rules.js';
 import { parallelMap, type ParallelOptions } from '../core/parallel.js';
 import { awaitJob, claimJob, jobKey, readJob } from '../core/job-cache.js';
 import { mkdirSync } from 'node:fs';
@@ -50,14 +74,38 @@ export interface Protocol {
 
 /** The protocol `name` on `bytes` (see the module comment). */
 export function protocol(name: ProtocolName, bytes: Uint8Array): Protocol {
-  const n = bytes.length, m = Math.floor(n / 2);
+  const n = bytes.length,
+    m = Math.floor(n / 2);
   const { train, test } = halves(n);
   switch (name) {
-    case 'original': return { name, stats: { from: 0, to: n - 1 }, fit: fitSpan(n), counts: bytes, select: scoredSpan(ALL, n) };
-    case 'original-halves': return { name, stats: { from: 0, to: m - 1 }, fit: fitSpan(m), counts: bytes, select: scoredSpan(test, n) };
-    case 'heldout': return { name, stats: { from: 0, to: m - 1 }, fit: fitSpan(m), counts: bytes.subarray(0, m), select: scoredSpan(train, n) };
+    case 'original':
+      return {
+        name,
+        stats: { from: 0, to: n - 1 },
+        fit: fitSpan(n),
+        counts: bytes,
+        select: scoredSpan(ALL, n),
+      };
+    case 'original-halves':
+      return {
+        name,
+        stats: { from: 0, to: m - 1 },
+        fit: fitSpan(m),
+        counts: bytes,
+        select: scoredSpan(test, n),
+      };
+    case 'heldout':
+      return {
+        name,
+        stats: { from: 0, to: m - 1 },
+        fit: fitSpan(m),
+        counts: bytes.subarray(0, m),
+        select: scoredSpan(train, n),
+      };
   }
-  throw new RangeError(`protocol: expected original, original-halves or heldout, got ${String(name)}`);
+  throw new RangeError(
+    `protocol: expected original, original-halves or heldout, got ${String(name)}`,
+  );
 }
 
 /**
@@ -72,7 +120,13 @@ export interface RuleScores {
 }
 
 /** `RuleScores` of a readout on the states [n][H] of a run from h = 0 over `bytes`. */
-export function ruleScores(states: Float64Array, hidden: number, bytes: Uint8Array, r: ReadoutLike, fit: Span): RuleScores {
+export function ruleScores(
+  states: Float64Array,
+  hidden: number,
+  bytes: Uint8Array,
+  r: ReadoutLike,
+  fit: Span,
+): RuleScores {
   const n = bytes.length;
   const bits = positionBits(states, hidden, bytes, r);
   const { train, test } = halves(n);
@@ -100,7 +154,12 @@ export function ruleScores(states: Float64Array, hidden: number, bytes: Uint8Arr
  */
 export type Method = 'analytic' | 'pi' | 'gd20' | 'sgdPi' | 'sgdZero' | 'sgdSkip' | 'newton';
 
-const DESCENT: Partial<Record<Method, Schedule>> = { gd20: SCHEDULES.paperNewton20, sgdPi: SCHEDULES.fromPi, sgdZero: SCHEDULES.fromZero, sgdSkip: SCHEDULES.skipConstruction };
+const DESCENT: Partial<Record<Method, Schedule>> = {
+  gd20: SCHEDULES.paperNewton20,
+  sgdPi: SCHEDULES.fromPi,
+  sgdZero: SCHEDULES.fromZero,
+  sgdSkip: SCHEDULES.skipConstruction,
+};
 
 /**
  * The fitting positions of inimino/hutter@f808449:construct_skip.c on a register of `groups` groups
@@ -111,7 +170,8 @@ const DESCENT: Partial<Record<Method, Schedule>> = { gd20: SCHEDULES.paperNewton
  * skipFitSpan(16, 1024); // → { from: 15, to: 1023 }
  */
 export function skipFitSpan(groups: number, n: number): Span {
-  if (!(Number.isInteger(groups) && groups >= 1 && Number.isInteger(n) && n > groups)) throw new RangeError(`skipFitSpan: expected integers 1 ≤ groups < n, got ${groups}, ${n}`);
+  if (!(Number.isInteger(groups) && groups >= 1 && Number.isInteger(n) && n > groups))
+    throw new RangeError(`skipFitSpan: expected integers 1 ≤ groups < n, got ${groups}, ${n}`);
   return { from: groups - 1, to: n - 1 };
 }
 
@@ -124,7 +184,8 @@ export function skipFitSpan(groups: number, n: number): Span {
  * bestEpochLoss(Float64Array.from([3, 1, 2, 0.5])); // → 1
  */
 export function bestEpochLoss(curve: Float64Array): number {
-  if (curve.length < 2) throw new RangeError('bestEpochLoss: expected a curve of at least one update');
+  if (curve.length < 2)
+    throw new RangeError('bestEpochLoss: expected a curve of at least one update');
   let best = Infinity;
   for (let k = 0; k < curve.length - 1; k++) best = Math.min(best, curve[k]);
   return best;
@@ -141,7 +202,10 @@ export interface CarrierJob extends Omit<CarrierSpec, 'hash'> {
 /** The `CarrierJob` of a spec whose hash is one of `HASHES`. */
 export function carrierJob(spec: CarrierSpec): CarrierJob {
   const key = (Object.keys(HASHES) as (keyof typeof HASHES)[]).find((k) => HASHES[k] === spec.hash);
-  if (!key) throw new RangeError(`hash: ${spec.hash.name} is not one of HASHES; only those can be fitted in parallel`);
+  if (!key)
+    throw new RangeError(
+      `hash: ${spec.hash.name} is not one of HASHES; only those can be fitted in parallel`,
+    );
   return { ...spec, hash: key };
 }
 
@@ -173,16 +237,22 @@ export interface ConstructionFit {
 export function constructionTask(job: ConstructionJob): ConstructionFit {
   const t0 = performance.now();
   const spec: CarrierSpec = { ...job.carrier, hash: HASHES[job.carrier.hash] };
-  const H = spec.groups * spec.bits, bytes = job.bytes;
+  const H = spec.groups * spec.bits,
+    bytes = job.bytes;
   const states = carrierStates(spec, bytes);
   const pr = protocol(job.protocol, bytes);
   const problem = (s: Span): ReadoutProblem => readoutProblem(states, H, bytes, s.from, s.to);
   const by = Float64Array.from(marginalBias(pr.counts));
   const done = (r: Readout, extra: Partial<ConstructionFit> = {}): ConstructionFit => ({
-    readout: { Wy: r.Wy, by: r.by }, ...extra, scores: ruleScores(states, H, bytes, r, pr.fit), seconds: (performance.now() - t0) / 1000,
+    readout: { Wy: r.Wy, by: r.by },
+    ...extra,
+    scores: ruleScores(states, H, bytes, r, pr.fit),
+    seconds: (performance.now() - t0) / 1000,
   });
   if (job.protocol === 'original-halves' && job.method !== 'analytic') {
-    throw new RangeError(`method ${job.method}: the original-halves protocol only defines the analytic readout`);
+    throw new RangeError(
+      `method ${job.method}: the original-halves protocol only defines the analytic readout`,
+    );
   }
   switch (job.method) {
     case 'analytic': {
@@ -190,7 +260,11 @@ export function constructionTask(job: ConstructionJob): ConstructionFit {
       return done(a, { alpha: a.alpha, scale: a.scale });
     }
     case 'pi': {
-      const p = piReadout(problem(pr.fit), { marginal: smoothedMarginal(pr.counts), by, select: problem(pr.select) });
+      const p = piReadout(problem(pr.fit), {
+        marginal: smoothedMarginal(pr.counts),
+        by,
+        select: problem(pr.select),
+      });
       return done(p, { scale: p.scale });
     }
     case 'newton': {
@@ -199,9 +273,17 @@ export function constructionTask(job: ConstructionJob): ConstructionFit {
     }
     default: {
       const schedule = DESCENT[job.method];
-      if (!schedule) throw new RangeError(`method: expected analytic, pi, gd20, sgdPi, sgdZero, sgdSkip or newton, got ${String(job.method)}`);
-      if (job.method === 'sgdSkip' && job.protocol !== 'original') throw new RangeError(`method sgdSkip: defined for the original protocol only, got ${job.protocol}`);
-      const fit = problem(job.method === 'sgdSkip' ? skipFitSpan(spec.groups, bytes.length) : pr.fit);
+      if (!schedule)
+        throw new RangeError(
+          `method: expected analytic, pi, gd20, sgdPi, sgdZero, sgdSkip or newton, got ${String(job.method)}`,
+        );
+      if (job.method === 'sgdSkip' && job.protocol !== 'original')
+        throw new RangeError(
+          `method sgdSkip: defined for the original protocol only, got ${job.protocol}`,
+        );
+      const fit = problem(
+        job.method === 'sgdSkip' ? skipFitSpan(spec.groups, bytes.length) : pr.fit,
+      );
       const fromZero = job.method === 'sgdZero' || job.method === 'sgdSkip';
       const curve = descentCurve(fit, fromZero ? zeroReadout(fit, by) : initOf(job), schedule);
       return done(curve.readout, { curve: curve.bpc });
@@ -210,14 +292,23 @@ export function constructionTask(job: ConstructionJob): ConstructionFit {
 }
 
 function initOf(job: ConstructionJob): Readout {
-  if (!job.init) throw new RangeError(`method ${job.method}: needs init, the ${job.protocol} PI readout`);
+  if (!job.init)
+    throw new RangeError(`method ${job.method}: needs init, the ${job.protocol} PI readout`);
   return job.init;
 }
 
 /** Relative cost of a job, to start the longest ones first. */
 function cost(job: ConstructionJob): number {
   const H = job.carrier.groups * job.carrier.bits;
-  const epochs = { analytic: 30, pi: 10, gd20: 20, sgdPi: 500, sgdZero: 1000, sgdSkip: 1000, newton: 1500 }[job.method];
+  const epochs = {
+    analytic: 30,
+    pi: 10,
+    gd20: 20,
+    sgdPi: 500,
+    sgdZero: 1000,
+    sgdSkip: 1000,
+    newton: 1500,
+  }[job.method];
   return epochs * H * (job.protocol === 'heldout' ? 0.5 : 1);
 }
 
@@ -230,8 +321,19 @@ const FIT_CODE_VERSION = 'construction-fits/1';
 /** The shared-fit key of a job: sha256 over the code version, carrier, protocol, method, bytes and the init readout's exact bits. */
 export function fitKey(job: ConstructionJob): string {
   const c = job.carrier as unknown as Record<string, unknown>;
-  const carrier = JSON.stringify(Object.keys(c).sort().map((k) => [k, c[k]]));
-  return jobKey([FIT_CODE_VERSION, carrier, job.protocol, job.method, job.bytes, ...(job.init ? ['init', job.init.Wy, job.init.by] : ['no init'])]);
+  const carrier = JSON.stringify(
+    Object.keys(c)
+      .sort()
+      .map((k) => [k, c[k]]),
+  );
+  return jobKey([
+    FIT_CODE_VERSION,
+    carrier,
+    job.protocol,
+    job.method,
+    job.bytes,
+    ...(job.init ? ['init', job.init.Wy, job.init.by] : ['no init']),
+  ]);
 }
 
 /** Input of `sharedConstructionTask`: a job, the shared folder and the job's `fitKey`. */
@@ -245,7 +347,11 @@ export interface SharedConstructionJob {
  * `constructionTask` through the shared folder (a `parallelMap` task): a finished fit is read, an
  * unclaimed job is claimed, fitted and written; null when another claim holds the job.
  */
-export function sharedConstructionTask({ job, dir, key }: SharedConstructionJob): ConstructionFit | null {
+export function sharedConstructionTask({
+  job,
+  dir,
+  key,
+}: SharedConstructionJob): ConstructionFit | null {
   return claimJob(dir, key, () => constructionTask(job))?.value ?? null;
 }
 
@@ -253,7 +359,10 @@ export function sharedConstructionTask({ job, dir, key }: SharedConstructionJob)
 function fitCacheDir(): string | null {
   const dir = process.env[FIT_CACHE_ENV];
   if (dir === undefined) return null;
-  if (dir.trim() === '') throw new RangeError(`${FIT_CACHE_ENV}: set but empty; expected a folder for the run's shared fits`);
+  if (dir.trim() === '')
+    throw new RangeError(
+      `${FIT_CACHE_ENV}: set but empty; expected a folder for the run's shared fits`,
+    );
   mkdirSync(dir, { recursive: true });
   return dir;
 }
@@ -264,7 +373,10 @@ function fitCacheDir(): string | null {
  */
 export function fitConstruction(job: ConstructionJob): ConstructionFit {
   const dir = fitCacheDir();
-  return (dir === null ? undefined : claimJob(dir, fitKey(job), () => constructionTask(job))?.value) ?? constructionTask(job);
+  return (
+    (dir === null ? undefined : claimJob(dir, fitKey(job), () => constructionTask(job))?.value) ??
+    constructionTask(job)
+  );
 }
 
 /**
@@ -273,15 +385,27 @@ export function fitConstruction(job: ConstructionJob): ConstructionFit {
  * other process (or call) using that folder: each is fitted once, by whoever starts it first, and
  * read back by the others bit for bit (its `seconds` are those of the process that fitted it).
  */
-export async function fitConstructions(jobs: readonly ConstructionJob[], opts: ParallelOptions = {}): Promise<ConstructionFit[]> {
+export async function fitConstructions(
+  jobs: readonly ConstructionJob[],
+  opts: ParallelOptions = {},
+): Promise<ConstructionFit[]> {
   const url = new URL(import.meta.url);
   const out = new Array<ConstructionFit>(jobs.length);
   let done = 0;
-  const deliver = (i: number, fit: ConstructionFit) => { out[i] = fit; done++; opts.onResult?.(i, done, jobs.length, fit); };
+  const deliver = (i: number, fit: ConstructionFit) => {
+    out[i] = fit;
+    done++;
+    opts.onResult?.(i, done, jobs.length, fit);
+  };
   const order = jobs.map((job, i) => ({ job, i })).sort((a, b) => cost(b.job) - cost(a.job));
   const dir = fitCacheDir();
   if (dir === null) {
-    await parallelMap<ConstructionJob, ConstructionFit>(url, 'constructionTask', order.map((o) => o.job), { workers: opts.workers, onResult: (k, _d, _t, fit) => deliver(order[k].i, fit) });
+    await parallelMap<ConstructionJob, ConstructionFit>(
+      url,
+      'constructionTask',
+      order.map((o) => o.job),
+      { workers: opts.workers, onResult: (k, _d, _t, fit) => deliver(order[k].i, fit) },
+    );
     return out;
   }
   const keys = jobs.map(fitKey);
@@ -292,12 +416,24 @@ export async function fitConstructions(jobs: readonly ConstructionJob[], opts: P
     return fit === undefined;
   });
   const claimed: number[] = [];
-  await parallelMap<SharedConstructionJob, ConstructionFit | null>(url, 'sharedConstructionTask', todo.map(({ job, i }) => ({ job, dir, key: keys[i] })), {
-    workers: opts.workers,
-    onResult: (k, _d, _t, fit) => { if (fit) deliver(todo[k].i, fit); else claimed.push(todo[k].i); },
-  });
+  await parallelMap<SharedConstructionJob, ConstructionFit | null>(
+    url,
+    'sharedConstructionTask',
+    todo.map(({ job, i }) => ({ job, dir, key: keys[i] })),
+    {
+      workers: opts.workers,
+      onResult: (k, _d, _t, fit) => {
+        if (fit) deliver(todo[k].i, fit);
+        else claimed.push(todo[k].i);
+      },
+    },
+  );
   // Jobs claimed elsewhere: wait for their fits, taking over a claim that ended without one.
-  await Promise.all(claimed.map((i) => awaitJob(dir, keys[i], () => constructionTask(jobs[i])).then((fit) => deliver(i, fit))));
+  await Promise.all(
+    claimed.map((i) =>
+      awaitJob(dir, keys[i], () => constructionTask(jobs[i])).then((fit) => deliver(i, fit)),
+    ),
+  );
   return out;
 }
 
@@ -312,13 +448,19 @@ export interface DescentCurve {
 /** Full-batch gradient descent (`fitReadout`) from `init`, recording bpc after every update. */
 export function descentCurve(p: ReadoutProblem, init: Readout, s: Schedule): DescentCurve {
   const bpc: number[] = [];
-  const readout = fitReadout(p, init, s, (_epoch, loss) => { bpc.push(loss / Math.LN2); });
+  const readout = fitReadout(p, init, s, (_epoch, loss) => {
+    bpc.push(loss / Math.LN2);
+  });
   bpc.push(readoutBpc(p, readout));
   return { readout, bpc: Float64Array.from(bpc), steps: [] };
 }
 
 /** Damped block-diagonal Newton (lib/construction/newton.ts) from `init`, recording bpc after every iteration. */
-export function newtonCurve(p: ReadoutProblem, init: Readout, opts: NewtonOptions = NEWTON): DescentCurve {
+export function newtonCurve(
+  p: ReadoutProblem,
+  init: Readout,
+  opts: NewtonOptions = NEWTON,
+): DescentCurve {
   const res = newtonReadout(p, init, opts);
   const bpc = Float64Array.from([res.loss0, ...res.steps.map((s) => s.loss)], (l) => l / Math.LN2);
   return { readout: { Wy: res.Wy, by: res.by }, bpc, steps: res.steps };
@@ -338,8 +480,14 @@ export interface AnalyticGrid {
  * directions D(α) from the protocol's statistics, by from its counts, each readout scored by
  * `ruleScores` (the constructed net run from h = 0). The point each rule would select is `gridChoice`.
  */
-export function analyticGrid(spec: CarrierSpec, bytes: Uint8Array, name: ProtocolName, grid: { alphas: readonly number[]; scales: readonly number[] } = ANALYTIC_GRID): AnalyticGrid {
-  if (grid.alphas.length === 0 || grid.scales.length === 0) throw new RangeError('analyticGrid: expected at least one α and one scale');
+export function analyticGrid(
+  spec: CarrierSpec,
+  bytes: Uint8Array,
+  name: ProtocolName,
+  grid: { alphas: readonly number[]; scales: readonly number[] } = ANALYTIC_GRID,
+): AnalyticGrid {
+  if (grid.alphas.length === 0 || grid.scales.length === 0)
+    throw new RangeError('analyticGrid: expected at least one α and one scale');
   const H = spec.groups * spec.bits;
   const states = carrierStates(spec, bytes);
   const pr = protocol(name, bytes);
@@ -347,7 +495,9 @@ export function analyticGrid(spec: CarrierSpec, bytes: Uint8Array, name: Protoco
   const stats = readoutProblem(states, H, bytes, pr.stats.from, pr.stats.to);
   const scores = grid.alphas.flatMap((alpha) => {
     const D = logRatioDirections(spec, stats, alpha);
-    return grid.scales.map((s) => ruleScores(states, H, bytes, { Wy: D.map((v) => v * s), by }, pr.fit));
+    return grid.scales.map((s) =>
+      ruleScores(states, H, bytes, { Wy: D.map((v) => v * s), by }, pr.fit),
+    );
   });
   return { protocol: name, alphas: [...grid.alphas], scales: [...grid.scales], scores };
 }
@@ -358,17 +508,33 @@ export function analyticGrid(spec: CarrierSpec, bytes: Uint8Array, name: Protoco
  * carrier at the point one construction chose, e.g. a bit-extraction variant at the bit-extraction
  * carrier's (α, s).
  */
-export function analyticScoresAt(spec: CarrierSpec, bytes: Uint8Array, alpha: number, scale: number, name: ProtocolName = 'original'): RuleScores {
+export function analyticScoresAt(
+  spec: CarrierSpec,
+  bytes: Uint8Array,
+  alpha: number,
+  scale: number,
+  name: ProtocolName = 'original',
+): RuleScores {
   const g = analyticGrid(spec, bytes, name, { alphas: [alpha], scales: [scale] });
   return g.scores[0];
 }
 
 /** The grid point a rule selects: lowest bpc, α-major and scale-minor, the first lowest winning (the original's loop order). */
-export function gridChoice(g: AnalyticGrid, rule: keyof RuleScores): { alpha: number; scale: number; index: number; scores: RuleScores } {
+export function gridChoice(
+  g: AnalyticGrid,
+  rule: keyof RuleScores,
+): { alpha: number; scale: number; index: number; scores: RuleScores } {
   let best = 0;
-  g.scores.forEach((s, k) => { if (s[rule] < g.scores[best][rule]) best = k; });
+  g.scores.forEach((s, k) => {
+    if (s[rule] < g.scores[best][rule]) best = k;
+  });
   const S = g.scales.length;
-  return { alpha: g.alphas[Math.floor(best / S)], scale: g.scales[best % S], index: best, scores: g.scores[best] };
+  return {
+    alpha: g.alphas[Math.floor(best / S)],
+    scale: g.scales[best % S],
+    index: best,
+    scores: g.scores[best],
+  };
 }
 
 /** Where each learning curve is after `k` updates (the slider figure of notebook 04). */
@@ -388,11 +554,19 @@ export interface ContinuumFrame {
  * const curves = [Float64Array.from([3, 2, 1]), Float64Array.from([4, 3])];
  * continuumFrames(curves, [1, 2]).map((f) => f.points.map((p) => p.bpc)); // → [[2, 3], [1, 3]]
  */
-export function continuumFrames(curves: readonly Float64Array[], steps: readonly number[]): ContinuumFrame[] {
-  if (curves.some((c) => c.length < 1)) throw new RangeError('continuumFrames: every curve needs its starting point');
+export function continuumFrames(
+  curves: readonly Float64Array[],
+  steps: readonly number[],
+): ContinuumFrame[] {
+  if (curves.some((c) => c.length < 1))
+    throw new RangeError('continuumFrames: every curve needs its starting point');
   return steps.map((k) => {
-    if (!(Number.isInteger(k) && k >= 0)) throw new RangeError(`steps: expected non-negative integers, got ${k}`);
-    return { k, points: curves.map((c) => ({ bpc: c[Math.min(k, c.length - 1)], stopped: k > c.length - 1 })) };
+    if (!(Number.isInteger(k) && k >= 0))
+      throw new RangeError(`steps: expected non-negative integers, got ${k}`);
+    return {
+      k,
+      points: curves.map((c) => ({ bpc: c[Math.min(k, c.length - 1)], stopped: k > c.length - 1 })),
+    };
   });
 }
 
@@ -404,10 +578,20 @@ export function continuumFrames(curves: readonly Float64Array[], steps: readonly
  * continuumSteps(100, 5, 4); // → [0, 1, 2, 3, 4, 5, 9, 16, 28, 50, 89, 100]
  */
 export function continuumSteps(last: number, dense = 20, perDecade = 12): number[] {
-  if (!(Number.isInteger(last) && last >= 1 && Number.isInteger(dense) && dense >= 0 && perDecade > 0)) throw new RangeError(`continuumSteps: expected integers last ≥ 1, dense ≥ 0 and perDecade > 0, got ${last}, ${dense}, ${perDecade}`);
+  if (!(
+    Number.isInteger(last) &&
+    last >= 1 &&
+    Number.isInteger(dense) &&
+    dense >= 0 &&
+    perDecade > 0
+  ))
+    throw new RangeError(
+      `continuumSteps: expected integers last ≥ 1, dense ≥ 0 and perDecade > 0, got ${last}, ${dense}, ${perDecade}`,
+    );
   const out = new Set<number>();
   for (let k = 0; k <= Math.min(dense, last); k++) out.add(k);
-  for (let e = Math.log10(Math.max(dense, 1)); e < Math.log10(last); e += 1 / perDecade) out.add(Math.min(last, Math.round(10 ** e)));
+  for (let e = Math.log10(Math.max(dense, 1)); e < Math.log10(last); e += 1 / perDecade)
+    out.add(Math.min(last, Math.round(10 ** e)));
   out.add(last);
   return [...out].sort((a, b) => a - b);
 }

@@ -60,9 +60,14 @@ export function bitHash(x: number, j: number): number {
  */
 export function bitExtraction(order: readonly number[], flip: readonly boolean[]): ByteHash {
   const sorted = [...order].sort((a, b) => a - b);
-  if (order.length !== 8 || sorted.some((b, k) => b !== k)) throw new RangeError(`order: expected a permutation of 0..7, got [${order.join(', ')}]`);
+  if (order.length !== 8 || sorted.some((b, k) => b !== k))
+    throw new RangeError(`order: expected a permutation of 0..7, got [${order.join(', ')}]`);
   if (flip.length !== 8) throw new RangeError(`flip: expected 8 flags, got ${flip.length}`);
-  return { name: `bit extraction (order ${order.join('')})`, maxBits: 8, sign: (x, j) => bitHash(x, order[j]) * (flip[j] ? -1 : 1) };
+  return {
+    name: `bit extraction (order ${order.join('')})`,
+    maxBits: 8,
+    sign: (x, j) => bitHash(x, order[j]) * (flip[j] ? -1 : 1),
+  };
 }
 
 /**
@@ -79,14 +84,20 @@ export function parityHash(x: number, j: number): number {
 }
 
 /** The eight semantic features, in bit order; each is a predicate on a byte. */
-export const SEMANTIC_FEATURES: ReadonlyArray<{ readonly name: string; readonly test: (x: number) => boolean }> = [
+export const SEMANTIC_FEATURES: ReadonlyArray<{
+  readonly name: string;
+  readonly test: (x: number) => boolean;
+}> = [
   { name: 'letter', test: (x) => (x >= 65 && x <= 90) || (x >= 97 && x <= 122) },
   { name: 'upper case', test: (x) => x >= 65 && x <= 90 },
   { name: 'vowel', test: (x) => 'aeiouAEIOU'.includes(String.fromCharCode(x)) },
   { name: 'digit', test: (x) => x >= 48 && x <= 57 },
   { name: 'whitespace', test: (x) => x === 32 || x === 9 || x === 10 || x === 13 },
   { name: 'markup <>/="', test: (x) => '<>/="'.includes(String.fromCharCode(x)) },
-  { name: 'other punctuation', test: (x) => x >= 33 && x <= 126 && !/[A-Za-z0-9<>/="]/.test(String.fromCharCode(x)) },
+  {
+    name: 'other punctuation',
+    test: (x) => x >= 33 && x <= 126 && !/[A-Za-z0-9<>/="]/.test(String.fromCharCode(x)),
+  },
   { name: 'non-ASCII', test: (x) => x >= 128 },
 ];
 
@@ -97,10 +108,15 @@ export function semanticHash(x: number, j: number): number {
 
 /** Hybrid: semantic features in bits 0..7, then the mixed hash (bit j − 8). */
 export function hybridHash(x: number, j: number): number {
-  return j < SEMANTIC_FEATURES.length ? semanticHash(x, j) : mixedHash(x, j - SEMANTIC_FEATURES.length);
+  return j < SEMANTIC_FEATURES.length
+    ? semanticHash(x, j)
+    : mixedHash(x, j - SEMANTIC_FEATURES.length);
 }
 
-const inSet = (chars: string) => { const set = new Set(Array.from(chars, (c) => c.charCodeAt(0))); return (x: number) => set.has(x); };
+const inSet = (chars: string) => {
+  const set = new Set(Array.from(chars, (c) => c.charCodeAt(0)));
+  return (x: number) => set.has(x);
+};
 
 /** The rules of the human-native classes, in order: a byte belongs to the first rule that accepts it. */
 const HUMAN_CLASS_RULES: ReadonlyArray<readonly [string, (x: number) => boolean]> = [
@@ -134,7 +150,10 @@ const HUMAN_CLASS = Uint8Array.from({ length: 256 }, (_, x) => humanNativeClass(
  * The eight human-native classes as byte features, one indicator per class (es-isomorphism.tex's
  * table gives them 26, 26, 10, 3, 4, 13, 15 and 159 bytes).
  */
-export const HUMAN_NATIVE_CLASSES: readonly ByteFeature[] = HUMAN_CLASS_RULES.map(([name], j) => ({ name, test: (x: number) => HUMAN_CLASS[x] === j }));
+export const HUMAN_NATIVE_CLASSES: readonly ByteFeature[] = HUMAN_CLASS_RULES.map(([name], j) => ({
+  name,
+  test: (x: number) => HUMAN_CLASS[x] === j,
+}));
 
 /** Human-native class indicators: +1 if byte x belongs to class j (one feature per class). */
 export function humanClassHash(x: number, j: number): number {
@@ -143,7 +162,9 @@ export function humanClassHash(x: number, j: number): number {
 
 /** Hybrid of the human-native classes: the eight class indicators in bits 0..7, then the mixed hash (bit j − 8). */
 export function humanHybridHash(x: number, j: number): number {
-  return j < HUMAN_NATIVE_CLASSES.length ? humanClassHash(x, j) : mixedHash(x, j - HUMAN_NATIVE_CLASSES.length);
+  return j < HUMAN_NATIVE_CLASSES.length
+    ? humanClassHash(x, j)
+    : mixedHash(x, j - HUMAN_NATIVE_CLASSES.length);
 }
 
 export const HASHES = {
@@ -152,14 +173,24 @@ export const HASHES = {
   parity: { name: 'write_weights4/5 parity hash', maxBits: Infinity, sign: parityHash },
   semantic: { name: 'semantic features', maxBits: SEMANTIC_FEATURES.length, sign: semanticHash },
   hybrid: { name: 'semantic + mixed hash', maxBits: Infinity, sign: hybridHash },
-  humanClasses: { name: 'human-native classes', maxBits: HUMAN_NATIVE_CLASSES.length, sign: humanClassHash },
-  humanHybrid: { name: 'human-native classes + mixed hash', maxBits: Infinity, sign: humanHybridHash },
+  humanClasses: {
+    name: 'human-native classes',
+    maxBits: HUMAN_NATIVE_CLASSES.length,
+    sign: humanClassHash,
+  },
+  humanHybrid: {
+    name: 'human-native classes + mixed hash',
+    maxBits: Infinity,
+    sign: humanHybridHash,
+  },
 } as const satisfies Record<string, ByteHash>;
 
 /** Check that `bits` is usable with hash `h`; throws naming the parameter. */
 export function checkBits(h: ByteHash, bits: number): void {
   if (!(Number.isInteger(bits) && bits >= 1 && bits <= h.maxBits)) {
-    throw new RangeError(`bits: expected an integer in [1, ${h.maxBits}] for the ${h.name}, got ${bits}`);
+    throw new RangeError(
+      `bits: expected an integer in [1, ${h.maxBits}] for the ${h.name}, got ${bits}`,
+    );
   }
 }
 
@@ -177,7 +208,11 @@ export function pattern(h: ByteHash, x: number, bits: number): string {
  * distinctPatterns(HASHES.mixed, 8); // → 170
  * distinctPatterns(HASHES.bits, 8); // → 256
  */
-export function distinctPatterns(h: ByteHash, bits: number, bytes: Iterable<number> = Array.from({ length: 256 }, (_, x) => x)): number {
+export function distinctPatterns(
+  h: ByteHash,
+  bits: number,
+  bytes: Iterable<number> = Array.from({ length: 256 }, (_, x) => x),
+): number {
   checkBits(h, bits);
   const seen = new Set<string>();
   for (const x of bytes) seen.add(pattern(h, x, bits));
@@ -227,31 +262,48 @@ export interface FeatureSubsetCount {
  * @example
  * featureSubsetCounts(SEMANTIC_FEATURE_POOL.slice(0, 8), 8, 8, [0])[0].hybrid[0]; // → 221
  */
-export function featureSubsetCounts(pool: readonly ByteFeature[], size: number, hashBits: number, offsets: readonly number[]): FeatureSubsetCount[] {
-  if (!(Number.isInteger(size) && size >= 1 && size <= pool.length && size <= 30)) throw new RangeError(`size: expected an integer in [1, ${Math.min(pool.length, 30)}], got ${size}`);
-  if (!(Number.isInteger(hashBits) && hashBits >= 0 && hashBits <= 20)) throw new RangeError(`hashBits: expected an integer in [0, 20], got ${hashBits}`);
+export function featureSubsetCounts(
+  pool: readonly ByteFeature[],
+  size: number,
+  hashBits: number,
+  offsets: readonly number[],
+): FeatureSubsetCount[] {
+  if (!(Number.isInteger(size) && size >= 1 && size <= pool.length && size <= 30))
+    throw new RangeError(
+      `size: expected an integer in [1, ${Math.min(pool.length, 30)}], got ${size}`,
+    );
+  if (!(Number.isInteger(hashBits) && hashBits >= 0 && hashBits <= 20))
+    throw new RangeError(`hashBits: expected an integer in [0, 20], got ${hashBits}`);
   const has = pool.map((f) => Uint8Array.from({ length: 256 }, (_, x) => (f.test(x) ? 1 : 0)));
-  const hashKey = offsets.map((off) => Uint32Array.from({ length: 256 }, (_, x) => {
-    let k = 0;
-    for (let b = 0; b < hashBits; b++) if (mixedHash(x, off + b) > 0) k |= 1 << b;
-    return k;
-  }));
+  const hashKey = offsets.map((off) =>
+    Uint32Array.from({ length: 256 }, (_, x) => {
+      let k = 0;
+      for (let b = 0; b < hashBits; b++) if (mixedHash(x, off + b) > 0) k |= 1 << b;
+      return k;
+    }),
+  );
   // The bytes' classes after each pick, numbered densely (a byte's class splits by the next
   // feature), so a class number stays below 256 whatever the subset size. Counting distinct values
   // marks a table with a fresh stamp per count instead of clearing it.
   const classes = Array.from({ length: size + 1 }, () => new Int32Array(256));
   const nClasses = new Int32Array(size + 1);
   nClasses[0] = 1;
-  const relabel = new Int32Array(512), relabelStamp = new Uint32Array(512);
+  const relabel = new Int32Array(512),
+    relabelStamp = new Uint32Array(512);
   const wide = hashBits <= 12 ? new Uint32Array(256 << hashBits) : null;
   let stamp = 0;
   const split = (d: number, f: number): void => {
     stamp++;
     let next = 0;
-    const from = classes[d], to = classes[d + 1], bit = has[f];
+    const from = classes[d],
+      to = classes[d + 1],
+      bit = has[f];
     for (let x = 0; x < 256; x++) {
       const raw = from[x] * 2 + bit[x];
-      if (relabelStamp[raw] !== stamp) { relabelStamp[raw] = stamp; relabel[raw] = next++; }
+      if (relabelStamp[raw] !== stamp) {
+        relabelStamp[raw] = stamp;
+        relabel[raw] = next++;
+      }
       to[x] = relabel[raw];
     }
     nClasses[d + 1] = next;
@@ -262,7 +314,10 @@ export function featureSubsetCounts(pool: readonly ByteFeature[], size: number, 
     let n = 0;
     for (let x = 0; x < 256; x++) {
       const k = (cls[x] << hashBits) | hk[x];
-      if (wide[k] !== stamp) { wide[k] = stamp; n++; }
+      if (wide[k] !== stamp) {
+        wide[k] = stamp;
+        n++;
+      }
     }
     return n;
   };
@@ -271,10 +326,19 @@ export function featureSubsetCounts(pool: readonly ByteFeature[], size: number, 
   const visit = (from: number): void => {
     const d = pick.length;
     if (d === size) {
-      out.push({ features: pick.map((f) => pool[f].name), distinct: nClasses[d], hybrid: hashKey.map((hk) => hybridCount(classes[d], hk)) });
+      out.push({
+        features: pick.map((f) => pool[f].name),
+        distinct: nClasses[d],
+        hybrid: hashKey.map((hk) => hybridCount(classes[d], hk)),
+      });
       return;
     }
-    for (let f = from; f <= pool.length - (size - d); f++) { pick.push(f); split(d, f); visit(f + 1); pick.pop(); }
+    for (let f = from; f <= pool.length - (size - d); f++) {
+      pick.push(f);
+      split(d, f);
+      visit(f + 1);
+      pick.pop();
+    }
   };
   visit(0);
   return out;

@@ -38,25 +38,42 @@ export interface MemoryCurve {
 }
 
 /** Decode x_{t−d} from sign(h(t)) for d = 0..maxDelay; `states` is [n][H] for `bytes`. */
-export function memoryCurve(states: Float64Array, hidden: number, bytes: Uint8Array, opts: MemoryOptions = {}): MemoryCurve {
-  const n = bytes.length, H = hidden, K = H + 1;
-  if (states.length !== n * H) throw new RangeError(`states: ${states.length} values, expected ${n} × ${H}`);
-  const maxDelay = opts.maxDelay ?? 24, from = opts.from ?? 0, split = opts.split ?? Math.floor(n / 2);
-  const ridge = opts.ridge ?? 0.01, threshold = opts.threshold ?? 0.5;
-  if (!(Number.isInteger(maxDelay) && maxDelay >= 0)) throw new RangeError(`maxDelay: expected a non-negative integer, got ${maxDelay}`);
+export function memoryCurve(
+  states: Float64Array,
+  hidden: number,
+  bytes: Uint8Array,
+  opts: MemoryOptions = {},
+): MemoryCurve {
+  const n = bytes.length,
+    H = hidden,
+    K = H + 1;
+  if (states.length !== n * H)
+    throw new RangeError(`states: ${states.length} values, expected ${n} × ${H}`);
+  const maxDelay = opts.maxDelay ?? 24,
+    from = opts.from ?? 0,
+    split = opts.split ?? Math.floor(n / 2);
+  const ridge = opts.ridge ?? 0.01,
+    threshold = opts.threshold ?? 0.5;
+  if (!(Number.isInteger(maxDelay) && maxDelay >= 0))
+    throw new RangeError(`maxDelay: expected a non-negative integer, got ${maxDelay}`);
   if (!(Number.isInteger(split) && split > from + maxDelay && split < n)) {
-    throw new RangeError(`split: expected an integer in (${from + maxDelay}, ${n}) so every delay has fitting and held-out positions, got ${split}`);
+    throw new RangeError(
+      `split: expected an integer in (${from + maxDelay}, ${n}) so every delay has fitting and held-out positions, got ${split}`,
+    );
   }
   const phi = (t: number, out: Float64Array, off: number): void => {
     for (let j = 0; j < H; j++) out[off + j] = states[t * H + j] >= 0 ? 1 : -1;
     out[off + H] = 1;
   };
   const delays = Array.from({ length: maxDelay + 1 }, (_, d) => d);
-  const accuracy = new Float64Array(delays.length), chance = new Float64Array(delays.length);
+  const accuracy = new Float64Array(delays.length),
+    chance = new Float64Array(delays.length);
   const row = new Float64Array(K);
   for (const d of delays) {
-    const t0 = Math.max(from, d), m = split - t0;
-    const X = new Float64Array(m * K), Y = new Float64Array(m * VOCAB);
+    const t0 = Math.max(from, d),
+      m = split - t0;
+    const X = new Float64Array(m * K),
+      Y = new Float64Array(m * VOCAB);
     const counts = new Float64Array(VOCAB);
     for (let r = 0; r < m; r++) {
       phi(t0 + r, X, r * K);
@@ -67,14 +84,19 @@ export function memoryCurve(states: Float64Array, hidden: number, bytes: Uint8Ar
     const W = ridgeSolve(X, m, K, Y, VOCAB, ridge);
     let majority = 0;
     for (let x = 1; x < VOCAB; x++) if (counts[x] > counts[majority]) majority = x;
-    let hit = 0, base = 0;
+    let hit = 0,
+      base = 0;
     for (let t = split; t < n; t++) {
       phi(t, row, 0);
-      let best = 0, bestScore = -Infinity;
+      let best = 0,
+        bestScore = -Infinity;
       for (let x = 0; x < VOCAB; x++) {
         let s = 0;
         for (let j = 0; j < K; j++) s += row[j] * W[j * VOCAB + x];
-        if (s > bestScore) { bestScore = s; best = x; }
+        if (s > bestScore) {
+          bestScore = s;
+          best = x;
+        }
       }
       if (best === bytes[t - d]) hit++;
       if (majority === bytes[t - d]) base++;

@@ -57,7 +57,10 @@ function probabilities(p: ReadoutProblem, r: Readout): Float64Array {
     let max = -Infinity;
     for (let o = 0; o < VOCAB; o++) if (z[o] > max) max = z[o];
     let s = 0;
-    for (let o = 0; o < VOCAB; o++) { z[o] = Math.exp(z[o] - max); s += z[o]; }
+    for (let o = 0; o < VOCAB; o++) {
+      z[o] = Math.exp(z[o] - max);
+      s += z[o];
+    }
     for (let o = 0; o < VOCAB; o++) P[k * VOCAB + o] = z[o] / s;
   }
   return P;
@@ -68,9 +71,11 @@ function referenceGram(X: Float64Array, n: number, k: number): WeightedGram {
   return (w, out) => {
     out.fill(0);
     for (let t = 0; t < n; t++) {
-      const wt = w[t], row = t * k;
+      const wt = w[t],
+        row = t * k;
       for (let i = 0; i < k; i++) {
-        const a = wt * X[row + i], oi = i * k;
+        const a = wt * X[row + i],
+          oi = i * k;
         for (let j = 0; j <= i; j++) out[oi + j] += a * X[row + j];
       }
     }
@@ -83,22 +88,37 @@ function referenceGram(X: Float64Array, n: number, k: number): WeightedGram {
  * block A_o is a weighted Gram matrix of the states (`kernel` 'fast': lib/fast/gram.ts when the
  * hidden size allows it); its bias row and column are Σ w h and Σ w.
  */
-export function newtonDirection(p: ReadoutProblem, r: Readout, damping: number, kernel: Kernel = 'fast'): Readout {
-  const H = p.hidden, K = H + 1, n = p.to - p.from;
+export function newtonDirection(
+  p: ReadoutProblem,
+  r: Readout,
+  damping: number,
+  kernel: Kernel = 'fast',
+): Readout {
+  const H = p.hidden,
+    K = H + 1,
+    n = p.to - p.from;
   const P = probabilities(p, r);
   const X = p.states.subarray(p.from * H, p.to * H);
   const gram = useFast(H, kernel) ? weightedGramSession(X, n, H) : referenceGram(X, n, H);
-  const dWy = new Float64Array(VOCAB * H), dby = new Float64Array(VOCAB);
-  const w = new Float64Array(n), G = new Float64Array(H * H), A = new Float64Array(K * K), g = new Float64Array(K);
+  const dWy = new Float64Array(VOCAB * H),
+    dby = new Float64Array(VOCAB);
+  const w = new Float64Array(n),
+    G = new Float64Array(H * H),
+    A = new Float64Array(K * K),
+    g = new Float64Array(K);
   for (let o = 0; o < VOCAB; o++) {
     g.fill(0);
     A.fill(0);
     for (let k = 0; k < n; k++) {
-      const po = P[k * VOCAB + o], row = k * H;
+      const po = P[k * VOCAB + o],
+        row = k * H;
       const resid = (po - (p.bytes[p.from + k + 1] === o ? 1 : 0)) / n;
       const wk = (po * (1 - po)) / n;
       w[k] = wk;
-      for (let j = 0; j < H; j++) { g[j] += resid * X[row + j]; A[H * K + j] += wk * X[row + j]; }
+      for (let j = 0; j < H; j++) {
+        g[j] += resid * X[row + j];
+        A[H * K + j] += wk * X[row + j];
+      }
       g[H] += resid;
       A[H * K + H] += wk;
     }
@@ -116,14 +136,25 @@ export function newtonDirection(p: ReadoutProblem, r: Readout, damping: number, 
 }
 
 /** Damped block-diagonal Newton with backtracking from `init` (not modified). */
-export function newtonReadout(p: ReadoutProblem, init: Readout, opts: NewtonOptions, onStep?: (s: NewtonStep) => void): NewtonResult {
-  if (!(Number.isInteger(opts.iterations) && opts.iterations >= 0)) throw new RangeError(`iterations: expected a non-negative integer, got ${opts.iterations}`);
-  const damping = opts.damping ?? 1e-3, c = opts.armijo ?? 1e-4, maxHalvings = opts.maxHalvings ?? 30;
+export function newtonReadout(
+  p: ReadoutProblem,
+  init: Readout,
+  opts: NewtonOptions,
+  onStep?: (s: NewtonStep) => void,
+): NewtonResult {
+  if (!(Number.isInteger(opts.iterations) && opts.iterations >= 0))
+    throw new RangeError(`iterations: expected a non-negative integer, got ${opts.iterations}`);
+  const damping = opts.damping ?? 1e-3,
+    c = opts.armijo ?? 1e-4,
+    maxHalvings = opts.maxHalvings ?? 30;
   if (!(damping > 0)) throw new RangeError(`damping: expected a positive number, got ${damping}`);
   const lossGrad = useFast(p.hidden) ? fastReadoutLossGrad : readoutLossGrad;
-  let Wy = init.Wy.slice(), by = init.by.slice();
-  const gWy = new Float64Array(Wy.length), gby = new Float64Array(by.length);
-  const scratchW = new Float64Array(Wy.length), scratchB = new Float64Array(by.length);
+  let Wy = init.Wy.slice(),
+    by = init.by.slice();
+  const gWy = new Float64Array(Wy.length),
+    gby = new Float64Array(by.length);
+  const scratchW = new Float64Array(Wy.length),
+    scratchB = new Float64Array(by.length);
   let loss = lossGrad(p, { Wy, by }, gWy, gby);
   const loss0 = loss;
   const steps: NewtonStep[] = [];
@@ -132,14 +163,18 @@ export function newtonReadout(p: ReadoutProblem, init: Readout, opts: NewtonOpti
     let slope = 0;
     for (let k = 0; k < Wy.length; k++) slope += gWy[k] * d.Wy[k];
     for (let o = 0; o < VOCAB; o++) slope += gby[o] * d.by[o];
-    let eta = 1, accepted = false;
+    let eta = 1,
+      accepted = false;
     for (let h = 0; h <= maxHalvings; h++, eta /= 2) {
       const tW = Wy.map((v, k) => v + eta * d.Wy[k]);
       const tB = by.map((v, o) => v + eta * d.by[o]);
       const trial = lossGrad(p, { Wy: tW, by: tB }, scratchW, scratchB);
       if (trial <= loss + c * eta * slope) {
-        Wy = tW; by = tB; loss = trial;
-        gWy.set(scratchW); gby.set(scratchB);
+        Wy = tW;
+        by = tB;
+        loss = trial;
+        gWy.set(scratchW);
+        gby.set(scratchB);
         accepted = true;
         break;
       }

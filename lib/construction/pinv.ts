@@ -26,7 +26,15 @@ const LN_P_FLOOR = Math.log(P_FLOOR);
  * 8 and 4) forms the Gram matrices in WebAssembly (lib/fast/ridge.ts) and solves all right-hand
  * sides row by row; 'reference' runs the loops below. The two are bit-identical (tested).
  */
-export function ridgeSolve(X: ArrayLike<number>, n: number, k: number, Y: ArrayLike<number>, m: number, lambda: number, kernel: Kernel = 'fast'): Float64Array {
+export function ridgeSolve(
+  X: ArrayLike<number>,
+  n: number,
+  k: number,
+  Y: ArrayLike<number>,
+  m: number,
+  lambda: number,
+  kernel: Kernel = 'fast',
+): Float64Array {
   if (X.length !== n * k) throw new RangeError(`X: ${X.length} values, expected ${n}×${k}`);
   if (Y.length !== n * m) throw new RangeError(`Y: ${Y.length} values, expected ${n}×${m}`);
   if (!(lambda >= 0)) throw new RangeError(`lambda: expected a non-negative ridge, got ${lambda}`);
@@ -38,7 +46,8 @@ export function ridgeSolve(X: ArrayLike<number>, n: number, k: number, Y: ArrayL
   const A = new Float64Array(k * k);
   const B = new Float64Array(k * m);
   for (let t = 0; t < n; t++) {
-    const xr = t * k, yr = t * m;
+    const xr = t * k,
+      yr = t * m;
     for (let i = 0; i < k; i++) {
       const xi = X[xr + i];
       if (xi === 0) continue;
@@ -72,30 +81,57 @@ export interface ScaleSweep {
  * of lib/core/rnn.ts on the products (the same operations in the same order), floored at ln 1e-30.
  * The first scale with the lowest bpc wins (the original's strict `<`).
  */
-export function scaleSweep(p: ReadoutProblem, D: Float64Array, by: Float64Array, scales: readonly number[]): ScaleSweep {
+export function scaleSweep(
+  p: ReadoutProblem,
+  D: Float64Array,
+  by: Float64Array,
+  scales: readonly number[],
+): ScaleSweep {
   if (scales.length === 0) throw new RangeError('scales: expected at least one value');
-  if (D.length !== VOCAB * p.hidden) throw new RangeError(`D: ${D.length} values, expected 256×${p.hidden}`);
-  const n = p.to - p.from, H = p.hidden, S = p.states, K = scales.length, bytes = p.bytes, from = p.from;
+  if (D.length !== VOCAB * p.hidden)
+    throw new RangeError(`D: ${D.length} values, expected 256×${p.hidden}`);
+  const n = p.to - p.from,
+    H = p.hidden,
+    S = p.states,
+    K = scales.length,
+    bytes = p.bytes,
+    from = p.from;
   // Z[r][o] = D[o]·h(from + r), summed from 0 in j order (the reference `readout` with by = 0);
   // four outputs at a time share the loads of h, each its own sum in the same order.
   const Z = new Float64Array(n * VOCAB);
   for (let r = 0; r < n; r++) {
-    const h = (from + r) * H, zr = r * VOCAB;
+    const h = (from + r) * H,
+      zr = r * VOCAB;
     for (let o = 0; o < VOCAB; o += 4) {
-      const d0 = o * H, d1 = d0 + H, d2 = d1 + H, d3 = d2 + H;
-      let z0 = 0, z1 = 0, z2 = 0, z3 = 0;
+      const d0 = o * H,
+        d1 = d0 + H,
+        d2 = d1 + H,
+        d3 = d2 + H;
+      let z0 = 0,
+        z1 = 0,
+        z2 = 0,
+        z3 = 0;
       for (let j = 0; j < H; j++) {
         const x = S[h + j];
-        z0 += D[d0 + j] * x; z1 += D[d1 + j] * x; z2 += D[d2 + j] * x; z3 += D[d3 + j] * x;
+        z0 += D[d0 + j] * x;
+        z1 += D[d1 + j] * x;
+        z2 += D[d2 + j] * x;
+        z3 += D[d3 + j] * x;
       }
-      Z[zr + o] = z0; Z[zr + o + 1] = z1; Z[zr + o + 2] = z2; Z[zr + o + 3] = z3;
+      Z[zr + o] = z0;
+      Z[zr + o + 1] = z1;
+      Z[zr + o + 2] = z2;
+      Z[zr + o + 3] = z3;
     }
   }
   // Per position, per scale: −log softmax(by + s·Z[r])[x], the operations of `logSoftmaxAt`, in its
   // order; each scale's bits summed over the positions in order.
-  const s = Float64Array.from(scales), bits = new Float64Array(K), logits = new Float64Array(VOCAB);
+  const s = Float64Array.from(scales),
+    bits = new Float64Array(K),
+    logits = new Float64Array(VOCAB);
   for (let r = 0; r < n; r++) {
-    const zr = r * VOCAB, next = bytes[from + r + 1];
+    const zr = r * VOCAB,
+      next = bytes[from + r + 1];
     for (let k = 0; k < K; k++) {
       const sk = s[k];
       let max = -Infinity;
@@ -151,11 +187,14 @@ export interface PiOptions {
  * scale is chosen by bpc on `select`.
  */
 export function piReadout(fit: ReadoutProblem, opts: PiOptions = {}): PiReadout {
-  const H = fit.hidden, n = fit.to - fit.from;
+  const H = fit.hidden,
+    n = fit.to - fit.from;
   const F = new Float64Array(n * H);
-  for (let r = 0; r < n; r++) for (let j = 0; j < H; j++) F[r * H + j] = fit.states[(fit.from + r) * H + j] > 0 ? 1 : -1;
+  for (let r = 0; r < n; r++)
+    for (let j = 0; j < H; j++) F[r * H + j] = fit.states[(fit.from + r) * H + j] > 0 ? 1 : -1;
   const marginal = opts.marginal ?? smoothedMarginal(fit.bytes);
-  if (marginal.length !== VOCAB) throw new RangeError(`marginal: ${marginal.length} values, expected ${VOCAB}`);
+  if (marginal.length !== VOCAB)
+    throw new RangeError(`marginal: ${marginal.length} values, expected ${VOCAB}`);
   const T = new Float64Array(n * VOCAB);
   for (let r = 0; r < n; r++) {
     for (let o = 0; o < VOCAB; o++) T[r * VOCAB + o] = -marginal[o];

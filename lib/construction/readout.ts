@@ -16,12 +16,28 @@ import { fastReadoutLossGrad } from '../fast/readout.js';
 import { useFast } from '../core/kernel.js';
 
 /** Build a problem, checking shapes and the range (default: all n − 1 positions). */
-export function readoutProblem(states: Float64Array, hidden: number, bytes: Uint8Array, from = 0, to = bytes.length - 1): ReadoutProblem {
+export function readoutProblem(
+  states: Float64Array,
+  hidden: number,
+  bytes: Uint8Array,
+  from = 0,
+  to = bytes.length - 1,
+): ReadoutProblem {
   if (states.length !== bytes.length * hidden) {
-    throw new RangeError(`states: ${states.length} values, expected ${bytes.length} positions × ${hidden} hidden`);
+    throw new RangeError(
+      `states: ${states.length} values, expected ${bytes.length} positions × ${hidden} hidden`,
+    );
   }
-  if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && to <= bytes.length - 1 && to > from)) {
-    throw new RangeError(`positions [${from}, ${to}): expected 0 ≤ from < to ≤ ${bytes.length - 1}`);
+  if (!(
+    Number.isInteger(from) &&
+    Number.isInteger(to) &&
+    from >= 0 &&
+    to <= bytes.length - 1 &&
+    to > from
+  )) {
+    throw new RangeError(
+      `positions [${from}, ${to}): expected 0 ≤ from < to ≤ ${bytes.length - 1}`,
+    );
   }
   return { states, hidden, bytes, from, to };
 }
@@ -48,7 +64,12 @@ export function readoutBpc(p: ReadoutProblem, r: Readout): number {
 /**
  * Mean cross-entropy (nats) and, into gWy [256][H] and gby [256] (overwritten), its gradient.
  */
-export function readoutLossGrad(p: ReadoutProblem, r: Readout, gWy: Float64Array, gby: Float64Array): number {
+export function readoutLossGrad(
+  p: ReadoutProblem,
+  r: Readout,
+  gWy: Float64Array,
+  gby: Float64Array,
+): number {
   const H = p.hidden;
   const n = p.to - p.from;
   gWy.fill(0);
@@ -61,7 +82,10 @@ export function readoutLossGrad(p: ReadoutProblem, r: Readout, gWy: Float64Array
     let max = -Infinity;
     for (let o = 0; o < VOCAB; o++) if (z[o] > max) max = z[o];
     let sum = 0;
-    for (let o = 0; o < VOCAB; o++) { z[o] = Math.exp(z[o] - max); sum += z[o]; }
+    for (let o = 0; o < VOCAB; o++) {
+      z[o] = Math.exp(z[o] - max);
+      sum += z[o];
+    }
     const y = p.bytes[t + 1];
     loss -= Math.log(z[y] / sum);
     for (let o = 0; o < VOCAB; o++) {
@@ -119,11 +143,19 @@ export const SCHEDULES = {
  * Full-batch gradient descent on the readout from `init` (not modified). `onEpoch(epoch, loss)`
  * receives the update's number (1-based) and the mean loss in nats before it; return false to stop.
  */
-export function fitReadout(p: ReadoutProblem, init: Readout, s: Schedule, onEpoch?: (epoch: number, loss: number) => boolean | void): Readout {
-  if (!(Number.isInteger(s.epochs) && s.epochs >= 0)) throw new RangeError(`epochs: expected a non-negative integer, got ${s.epochs}`);
+export function fitReadout(
+  p: ReadoutProblem,
+  init: Readout,
+  s: Schedule,
+  onEpoch?: (epoch: number, loss: number) => boolean | void,
+): Readout {
+  if (!(Number.isInteger(s.epochs) && s.epochs >= 0))
+    throw new RangeError(`epochs: expected a non-negative integer, got ${s.epochs}`);
   if (!(s.lr > 0)) throw new RangeError(`lr: expected a positive number, got ${s.lr}`);
-  const Wy = init.Wy.slice(), by = init.by.slice();
-  const gWy = new Float64Array(Wy.length), gby = new Float64Array(by.length);
+  const Wy = init.Wy.slice(),
+    by = init.by.slice();
+  const gWy = new Float64Array(Wy.length),
+    gby = new Float64Array(by.length);
   const fitBias = s.fitBias ?? true;
   const lossGrad = useFast(p.hidden, s.kernel) ? fastReadoutLossGrad : readoutLossGrad;
   let lr = s.lr;

@@ -83,7 +83,8 @@ export function readoutKnockout(m: SatRnn, bytes: Uint8Array): Knockout {
  */
 export function rankByImportance(importance: ArrayLike<number>): number[] {
   const idx = Array.from({ length: importance.length }, (_, j) => j);
-  for (const j of idx) if (Number.isNaN(importance[j])) throw new RangeError(`importance[${j}] is NaN`);
+  for (const j of idx)
+    if (Number.isNaN(importance[j])) throw new RangeError(`importance[${j}] is NaN`);
   return idx.sort((a, b) => importance[b] - importance[a] || a - b);
 }
 
@@ -103,7 +104,8 @@ export function whKept(m: SatRnn, whThreshold: number): number {
  * whThresholdForCount({ ...zeroModel(2), Wh: Float32Array.of(0.5, -2, 1, 0.25) }, 2); // → 1
  */
 export function whThresholdForCount(m: SatRnn, entries: number): number {
-  if (!(Number.isInteger(entries) && entries >= 1 && entries <= m.Wh.length)) throw new RangeError(`entries: expected an integer in [1, ${m.Wh.length}], got ${entries}`);
+  if (!(Number.isInteger(entries) && entries >= 1 && entries <= m.Wh.length))
+    throw new RangeError(`entries: expected an integer in [1, ${m.Wh.length}], got ${entries}`);
   const mags = Float64Array.from(m.Wh, Math.abs).sort();
   return mags[mags.length - entries];
 }
@@ -123,7 +125,8 @@ function checkRule(rule: ReduxRule, hidden: number): void {
   if (!(Number.isInteger(rule.neurons) && rule.neurons >= 0 && rule.neurons <= hidden)) {
     throw new RangeError(`neurons: expected an integer in [0, ${hidden}], got ${rule.neurons}`);
   }
-  if (!(rule.whThreshold >= 0 && Number.isFinite(rule.whThreshold))) throw new RangeError(`whThreshold: expected a finite number ≥ 0, got ${rule.whThreshold}`);
+  if (!(rule.whThreshold >= 0 && Number.isFinite(rule.whThreshold)))
+    throw new RangeError(`whThreshold: expected a finite number ≥ 0, got ${rule.whThreshold}`);
 }
 
 /**
@@ -134,7 +137,11 @@ function checkRule(rule: ReduxRule, hidden: number): void {
 export function reduxMaskFor(m: SatRnn, ranking: readonly number[], rule: ReduxRule): ParamMask {
   const H = m.hidden;
   checkRule(rule, H);
-  if (ranking.length !== H || new Set(ranking).size !== H || ranking.some((j) => !(Number.isInteger(j) && j >= 0 && j < H))) {
+  if (
+    ranking.length !== H ||
+    new Set(ranking).size !== H ||
+    ranking.some((j) => !(Number.isInteger(j) && j >= 0 && j < H))
+  ) {
     throw new RangeError(`ranking: expected a permutation of the ${H} unit indices`);
   }
   const Wx = new Uint8Array(H * VOCAB).fill(1);
@@ -161,11 +168,19 @@ export interface Redux {
  * The redux of `m` on `bytes` under `rule` (knockout ranking computed here unless given, e.g. to
  * share it between rules).
  */
-export function redux(m: SatRnn, bytes: Uint8Array, rule: ReduxRule, knockout: Knockout = readoutKnockout(m, bytes)): Redux {
+export function redux(
+  m: SatRnn,
+  bytes: Uint8Array,
+  rule: ReduxRule,
+  knockout: Knockout = readoutKnockout(m, bytes),
+): Redux {
   const mask = reduxMaskFor(m, knockout.ranking, rule);
   const whEntries = whKept(m, rule.whThreshold);
   return {
-    rule, knockout, mask, whEntries,
+    rule,
+    knockout,
+    mask,
+    whEntries,
     neurons: knockout.ranking.slice(0, rule.neurons).sort((a, b) => a - b),
     count: reduxParameterCount(m.hidden, rule.neurons, whEntries),
   };
@@ -181,10 +196,16 @@ export function redux(m: SatRnn, bytes: Uint8Array, rule: ReduxRule, knockout: K
  * inputOnlyFloor(new TextEncoder().encode('aab')); // → 1
  */
 export function inputOnlyFloor(bytes: Uint8Array): number {
-  if (bytes.length < 2) throw new RangeError(`data: ${bytes.length} bytes, need at least 2 to score a position`);
-  const pair = new Float64Array(VOCAB * VOCAB), ctx = new Float64Array(VOCAB);
-  for (let t = 0; t + 1 < bytes.length; t++) { pair[bytes[t] * VOCAB + bytes[t + 1]]++; ctx[bytes[t]]++; }
+  if (bytes.length < 2)
+    throw new RangeError(`data: ${bytes.length} bytes, need at least 2 to score a position`);
+  const pair = new Float64Array(VOCAB * VOCAB),
+    ctx = new Float64Array(VOCAB);
+  for (let t = 0; t + 1 < bytes.length; t++) {
+    pair[bytes[t] * VOCAB + bytes[t + 1]]++;
+    ctx[bytes[t]]++;
+  }
   let bits = 0;
-  for (let k = 0; k < pair.length; k++) if (pair[k] > 0) bits -= pair[k] * Math.log2(pair[k] / ctx[Math.floor(k / VOCAB)]);
+  for (let k = 0; k < pair.length; k++)
+    if (pair[k] > 0) bits -= pair[k] * Math.log2(pair[k] / ctx[Math.floor(k / VOCAB)]);
   return bits / (bytes.length - 1);
 }

@@ -36,17 +36,24 @@ export interface ParamMask {
 
 /** Bernoulli(density) mask over Wx, Wh and Wy from glibc `srand(seed)` (in that order). */
 export function randomMask(hidden: number, density: number, seed: number): ParamMask {
-  if (!(Number.isInteger(hidden) && hidden >= 1)) throw new RangeError(`hidden: expected a positive integer, got ${hidden}`);
-  if (!(density > 0 && density <= 1)) throw new RangeError(`density: expected a number in (0, 1], got ${density}`);
+  if (!(Number.isInteger(hidden) && hidden >= 1))
+    throw new RangeError(`hidden: expected a positive integer, got ${hidden}`);
+  if (!(density > 0 && density <= 1))
+    throw new RangeError(`density: expected a number in (0, 1], got ${density}`);
   const rng = new GlibcRand(seed);
-  const draw = (n: number) => Uint8Array.from({ length: n }, () => (rng.next() / RAND_MAX < density ? 1 : 0));
+  const draw = (n: number) =>
+    Uint8Array.from({ length: n }, () => (rng.next() / RAND_MAX < density ? 1 : 0));
   return { hidden, Wx: draw(hidden * VOCAB), Wh: draw(hidden * hidden), Wy: draw(VOCAB * hidden) };
 }
 
 /** Density for which a random mask has `target` trainable parameters in expectation (biases included). */
 export function densityForCount(hidden: number, target: number): number {
-  const weights = 2 * hidden * VOCAB + hidden * hidden, biases = hidden + VOCAB;
-  if (!(target > biases && target <= weights + biases)) throw new RangeError(`target: expected a count in (${biases}, ${weights + biases}], got ${target}`);
+  const weights = 2 * hidden * VOCAB + hidden * hidden,
+    biases = hidden + VOCAB;
+  if (!(target > biases && target <= weights + biases))
+    throw new RangeError(
+      `target: expected a count in (${biases}, ${weights + biases}], got ${target}`,
+    );
   return (target - biases) / weights;
 }
 
@@ -57,7 +64,8 @@ export function maskCount(mask: ParamMask): number {
 }
 
 function checkHidden(mask: ParamMask, hidden: number): void {
-  if (mask.hidden !== hidden) throw new RangeError(`mask: built for hidden=${mask.hidden}, model has hidden=${hidden}`);
+  if (mask.hidden !== hidden)
+    throw new RangeError(`mask: built for hidden=${mask.hidden}, model has hidden=${hidden}`);
 }
 
 /** A copy of `m` with the masked weights set to zero. */
@@ -65,7 +73,8 @@ export function applyMask(m: SatRnn, mask: ParamMask): SatRnn {
   checkHidden(mask, m.hidden);
   const out = cloneModel(m);
   for (const k of ['Wx', 'Wh', 'Wy'] as const) {
-    const w = out[k], keep = mask[k];
+    const w = out[k],
+      keep = mask[k];
     for (let i = 0; i < w.length; i++) if (!keep[i]) w[i] = 0;
   }
   return out;
@@ -77,7 +86,8 @@ export function maskedKernel(base: ChunkGradientKernel, mask: ParamMask): ChunkG
     checkHidden(mask, m.hidden);
     const loss = base(m, bytes, start, len, h0, g, hEnd);
     for (const k of ['Wx', 'Wh', 'Wy'] as const) {
-      const d = g[k], keep = mask[k];
+      const d = g[k],
+        keep = mask[k];
       for (let i = 0; i < d.length; i++) if (!keep[i]) d[i] = 0;
     }
     return loss;
@@ -105,10 +115,30 @@ export interface ScaffoldReading {
  * max_epochs ≥ 1000, lr stays within 1% of 0.01 up to epoch 50.
  */
 export const SCAFFOLD_READINGS: readonly ScaffoldReading[] = [
-  { key: 'sgd-cos50', label: 'SGD, cosine lr over the epochs trained', optimizer: 'sgd', scheduleEpochs: null },
-  { key: 'sgd-long', label: 'SGD, epoch line of a 4000-epoch run', optimizer: 'sgd', scheduleEpochs: 4000 },
-  { key: 'adam-cos50', label: 'Adam (lr 0.002), cosine lr over the epochs trained', optimizer: 'adam', scheduleEpochs: null },
-  { key: 'adam-long', label: 'Adam (lr 0.002), epoch line of a 4000-epoch run', optimizer: 'adam', scheduleEpochs: 4000 },
+  {
+    key: 'sgd-cos50',
+    label: 'SGD, cosine lr over the epochs trained',
+    optimizer: 'sgd',
+    scheduleEpochs: null,
+  },
+  {
+    key: 'sgd-long',
+    label: 'SGD, epoch line of a 4000-epoch run',
+    optimizer: 'sgd',
+    scheduleEpochs: 4000,
+  },
+  {
+    key: 'adam-cos50',
+    label: 'Adam (lr 0.002), cosine lr over the epochs trained',
+    optimizer: 'adam',
+    scheduleEpochs: null,
+  },
+  {
+    key: 'adam-long',
+    label: 'Adam (lr 0.002), epoch line of a 4000-epoch run',
+    optimizer: 'adam',
+    scheduleEpochs: 4000,
+  },
 ];
 
 /** What a scaffolding run reports after its last epoch (sat_train.c prints both bpc). */
@@ -143,18 +173,26 @@ export function trainScaffold(bytes: Uint8Array, opts: ScaffoldOptions): Scaffol
   const epochs = opts.epochs ?? 50;
   const mask = opts.mask;
   const hidden = mask?.hidden ?? opts.hidden ?? 128;
-  if (mask !== null && opts.hidden !== undefined && opts.hidden !== hidden) throw new RangeError(`hidden: ${opts.hidden}, but the mask is for hidden=${hidden}`);
+  if (mask !== null && opts.hidden !== undefined && opts.hidden !== hidden)
+    throw new RangeError(`hidden: ${opts.hidden}, but the mask is for hidden=${hidden}`);
   const span = opts.reading.scheduleEpochs ?? epochs;
-  if (!(Number.isInteger(epochs) && epochs >= 1 && span >= epochs)) throw new RangeError(`epochs: expected an integer in [1, ${span}], got ${epochs}`);
+  if (!(Number.isInteger(epochs) && epochs >= 1 && span >= epochs))
+    throw new RangeError(`epochs: expected an integer in [1, ${span}], got ${epochs}`);
   const init = initModel(opts.seed ?? 42, hidden);
   const r = train(bytes, {
-    epochs: span, optimizer: opts.reading.optimizer, hidden,
-    ...(mask === null ? { init } : { init: applyMask(init, mask), kernel: maskedKernel(chunkGradientFor(hidden), mask) }),
+    epochs: span,
+    optimizer: opts.reading.optimizer,
+    hidden,
+    ...(mask === null
+      ? { init }
+      : { init: applyMask(init, mask), kernel: maskedKernel(chunkGradientFor(hidden), mask) }),
     onEpoch: (e) => e.epoch < epochs,
   });
   return {
-    evalBpc: evaluate(r.last, bytes).bpc, trainBpc: r.log[r.log.length - 1].trainBpc,
+    evalBpc: evaluate(r.last, bytes).bpc,
+    trainBpc: r.log[r.log.length - 1].trainBpc,
     parameters: mask === null ? parameterCount(hidden) : maskCount(mask),
-    log: r.log, last: r.last,
+    log: r.log,
+    last: r.last,
   };
 }

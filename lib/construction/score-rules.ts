@@ -31,7 +31,9 @@ export const P_FLOOR = 1e-30;
 export const MAX_BITS = -Math.log2(P_FLOOR);
 
 /** Which positions of a run from h = 0 a score averages. */
-export type ScoreRule = { readonly kind: 'all' } | { readonly kind: 'range'; readonly start: number; readonly end: number };
+export type ScoreRule =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'range'; readonly start: number; readonly end: number };
 
 /** Every position t = 0 … n − 2. */
 export const ALL: ScoreRule = { kind: 'all' };
@@ -39,7 +41,9 @@ export const ALL: ScoreRule = { kind: 'all' };
 /** x_0 … x_{start−1} read unscored, t = start … end − 2 scored. */
 export function range(start: number, end: number): ScoreRule {
   if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end - 2 >= start)) {
-    throw new RangeError(`range(${start}, ${end}): expected integers with 0 ≤ start ≤ end − 2 (at least one scored position)`);
+    throw new RangeError(
+      `range(${start}, ${end}): expected integers with 0 ≤ start ≤ end − 2 (at least one scored position)`,
+    );
   }
   return { kind: 'range', start, end };
 }
@@ -58,9 +62,11 @@ export interface Span {
  * scoredSpan(halves(1024).test, 1024); // → { from: 512, to: 1023 }
  */
 export function scoredSpan(rule: ScoreRule, n: number): Span {
-  if (!(Number.isInteger(n) && n >= 2)) throw new RangeError(`n: a text of ${n} bytes has no position to score`);
+  if (!(Number.isInteger(n) && n >= 2))
+    throw new RangeError(`n: a text of ${n} bytes has no position to score`);
   if (rule.kind === 'all') return { from: 0, to: n - 1 };
-  if (rule.end > n) throw new RangeError(`range(${rule.start}, ${rule.end}): ends beyond the text's ${n} bytes`);
+  if (rule.end > n)
+    throw new RangeError(`range(${rule.start}, ${rule.end}): ends beyond the text's ${n} bytes`);
   return { from: rule.start, to: rule.end - 1 };
 }
 
@@ -78,14 +84,19 @@ export function halves(n: number): { readonly train: ScoreRule; readonly test: S
  * fitSpan(1024); // → { from: 16, to: 1022 }
  */
 export function fitSpan(end: number): Span {
-  if (!(Number.isInteger(end) && end - 2 > WARMUP)) throw new RangeError(`end: a text of ${end} bytes leaves no fitting position after the ${WARMUP}-step warm-up`);
+  if (!(Number.isInteger(end) && end - 2 > WARMUP))
+    throw new RangeError(
+      `end: a text of ${end} bytes leaves no fitting position after the ${WARMUP}-step warm-up`,
+    );
   return { from: WARMUP, to: end - 2 };
 }
 
 /** Mean of per-position bits over [from, to) (bits[k] belongs to position k; `positionBits` floors them). */
 export function meanBits(bits: Float64Array, span: Span): number {
   if (!(span.from >= 0 && span.to <= bits.length && span.to > span.from)) {
-    throw new RangeError(`span [${span.from}, ${span.to}): outside the ${bits.length} scored positions`);
+    throw new RangeError(
+      `span [${span.from}, ${span.to}): outside the ${bits.length} scored positions`,
+    );
   }
   let sum = 0;
   for (let t = span.from; t < span.to; t++) sum += bits[t];
@@ -96,14 +107,25 @@ export function meanBits(bits: Float64Array, span: Span): number {
  * Per-position bits −log2 p(x_{t+1}) of a readout on a run's states, for every t = 0 … n − 2
  * (floored as the original: at most MAX_BITS). `states` [n][H] must be the run from h(−1) = 0.
  */
-export function positionBits(states: Float64Array, hidden: number, bytes: Uint8Array, r: ReadoutLike): Float64Array {
+export function positionBits(
+  states: Float64Array,
+  hidden: number,
+  bytes: Uint8Array,
+  r: ReadoutLike,
+): Float64Array {
   const bits = scoreStates(r.Wy, r.by, hidden, states, bytes).bits;
   for (let t = 0; t < bits.length; t++) if (bits[t] > MAX_BITS) bits[t] = MAX_BITS;
   return bits;
 }
 
 /** bpc of a readout on a run's states (from h = 0) under a rule. */
-export function ruleBpc(states: Float64Array, hidden: number, bytes: Uint8Array, r: ReadoutLike, rule: ScoreRule): number {
+export function ruleBpc(
+  states: Float64Array,
+  hidden: number,
+  bytes: Uint8Array,
+  r: ReadoutLike,
+  rule: ScoreRule,
+): number {
   return meanBits(positionBits(states, hidden, bytes, r), scoredSpan(rule, bytes.length));
 }
 

@@ -30,7 +30,8 @@ export interface CarrierSpec {
 }
 
 function checkSpec(s: CarrierSpec): void {
-  if (!(Number.isInteger(s.groups) && s.groups >= 1)) throw new RangeError(`groups: expected a positive integer, got ${s.groups}`);
+  if (!(Number.isInteger(s.groups) && s.groups >= 1))
+    throw new RangeError(`groups: expected a positive integer, got ${s.groups}`);
   checkBits(s.hash, s.bits);
 }
 
@@ -42,9 +43,12 @@ export function buildShiftRegister(s: CarrierSpec, bytes: Uint8Array): SatRnn {
   const { groups: G, bits: B } = s;
   const H = G * B;
   const m = zeroModel(H);
-  const win = s.inputWeight ?? 10, carry = s.carryWeight ?? 5;
-  for (let j = 0; j < B; j++) for (let x = 0; x < VOCAB; x++) m.Wx[j * VOCAB + x] = win * s.hash.sign(x, j);
-  for (let g = 1; g < G; g++) for (let j = 0; j < B; j++) m.Wh[(g * B + j) * H + (g - 1) * B + j] = carry;
+  const win = s.inputWeight ?? 10,
+    carry = s.carryWeight ?? 5;
+  for (let j = 0; j < B; j++)
+    for (let x = 0; x < VOCAB; x++) m.Wx[j * VOCAB + x] = win * s.hash.sign(x, j);
+  for (let g = 1; g < G; g++)
+    for (let j = 0; j < B; j++) m.Wh[(g * B + j) * H + (g - 1) * B + j] = carry;
   m.by.set(marginalBias(bytes));
   return m;
 }
@@ -61,12 +65,18 @@ export interface EncodingCheck {
  * Check sign(h_{g·B+j}(t)) = hash(x_{t−g}, j) for every t ≥ g, every group g and bit j, on the
  * tanh trajectory `states` ([n][G·B]) of the carrier over `bytes`.
  */
-export function encodingAccuracy(s: CarrierSpec, states: Float64Array, bytes: Uint8Array): EncodingCheck {
+export function encodingAccuracy(
+  s: CarrierSpec,
+  states: Float64Array,
+  bytes: Uint8Array,
+): EncodingCheck {
   checkSpec(s);
   const { groups: G, bits: B } = s;
   const H = G * B;
-  if (states.length !== bytes.length * H) throw new RangeError(`states: ${states.length} values, expected ${bytes.length} × ${H}`);
-  let checked = 0, correct = 0;
+  if (states.length !== bytes.length * H)
+    throw new RangeError(`states: ${states.length} values, expected ${bytes.length} × ${H}`);
+  let checked = 0,
+    correct = 0;
   for (let t = 0; t < bytes.length; t++) {
     for (let g = 0; g <= Math.min(t, G - 1); g++) {
       for (let j = 0; j < B; j++) {
@@ -93,20 +103,32 @@ export function logRatioDirections(s: CarrierSpec, p: ReadoutProblem, alpha: num
   if (!(alpha > 0)) throw new RangeError(`alpha: expected a positive smoothing, got ${alpha}`);
   const { groups: G, bits: B } = s;
   const H = G * B;
-  if (p.hidden !== H) throw new RangeError(`problem has ${p.hidden} hidden units, the carrier has ${H}`);
+  if (p.hidden !== H)
+    throw new RangeError(`problem has ${p.hidden} hidden units, the carrier has ${H}`);
   const D = new Float64Array(VOCAB * H);
-  const plus = new Float64Array(VOCAB), minus = new Float64Array(VOCAB);
+  const plus = new Float64Array(VOCAB),
+    minus = new Float64Array(VOCAB);
   for (let g = 0; g < G; g++) {
     for (let j = 0; j < B; j++) {
-      plus.fill(0); minus.fill(0);
-      let np = 0, nm = 0;
+      plus.fill(0);
+      minus.fill(0);
+      let np = 0,
+        nm = 0;
       for (let t = Math.max(p.from, g); t < p.to; t++) {
         const dst = p.bytes[t + 1];
-        if (s.hash.sign(p.bytes[t - g], j) > 0) { plus[dst]++; np++; } else { minus[dst]++; nm++; }
+        if (s.hash.sign(p.bytes[t - g], j) > 0) {
+          plus[dst]++;
+          np++;
+        } else {
+          minus[dst]++;
+          nm++;
+        }
       }
       const k = g * B + j;
       for (let o = 0; o < VOCAB; o++) {
-        D[o * H + k] = Math.log((plus[o] + alpha) / (np + VOCAB * alpha)) - Math.log((minus[o] + alpha) / (nm + VOCAB * alpha));
+        D[o * H + k] =
+          Math.log((plus[o] + alpha) / (np + VOCAB * alpha)) -
+          Math.log((minus[o] + alpha) / (nm + VOCAB * alpha));
       }
     }
   }
@@ -123,7 +145,10 @@ export interface AnalyticReadout extends Readout {
 
 /** inclusive grid start, start + step, …, stop (rounded to 1e-9 to keep decimals exact). */
 export function grid(start: number, stop: number, step: number): number[] {
-  if (!(step > 0 && stop >= start)) throw new RangeError(`grid: expected step > 0 and stop ≥ start, got ${start}..${stop} step ${step}`);
+  if (!(step > 0 && stop >= start))
+    throw new RangeError(
+      `grid: expected step > 0 and stop ≥ start, got ${start}..${stop} step ${step}`,
+    );
   const n = Math.round((stop - start) / step) + 1;
   return Array.from({ length: n }, (_, k) => Math.round((start + k * step) * 1e9) / 1e9);
 }
@@ -139,14 +164,25 @@ export const ANALYTIC_GRID = { alphas: grid(0.5, 5, 0.5), scales: grid(0.05, 3, 
  * points, within 2·10⁻⁶ of the decimal ones used here.
  */
 export function analyticReadout(
-  s: CarrierSpec, stats: ReadoutProblem,
-  opts: { alphas?: readonly number[]; scales?: readonly number[]; select?: ReadoutProblem; by?: ArrayLike<number> } = {},
+  s: CarrierSpec,
+  stats: ReadoutProblem,
+  opts: {
+    alphas?: readonly number[];
+    scales?: readonly number[];
+    select?: ReadoutProblem;
+    by?: ArrayLike<number>;
+  } = {},
 ): AnalyticReadout {
   const by = Float64Array.from(opts.by ?? marginalBias(stats.bytes));
   let best: AnalyticReadout | null = null;
   for (const alpha of opts.alphas ?? ANALYTIC_GRID.alphas) {
     const D = logRatioDirections(s, stats, alpha);
-    const sw: ScaleSweep = scaleSweep(opts.select ?? stats, D, by, opts.scales ?? ANALYTIC_GRID.scales);
+    const sw: ScaleSweep = scaleSweep(
+      opts.select ?? stats,
+      D,
+      by,
+      opts.scales ?? ANALYTIC_GRID.scales,
+    );
     if (!best || sw.bpc < best.bpc) {
       best = { Wy: D.map((v) => v * sw.scale), by, alpha, scale: sw.scale, bpc: sw.bpc };
     }
@@ -163,7 +199,9 @@ export function analyticReadout(
  * registerContents(3, Uint8Array.from([65, 66, 67]), 1); // → [66, 65, null]
  */
 export function registerContents(groups: number, bytes: Uint8Array, t: number): (number | null)[] {
-  if (!(Number.isInteger(groups) && groups >= 1)) throw new RangeError(`groups: expected a positive integer, got ${groups}`);
-  if (!(Number.isInteger(t) && t >= 0 && t < bytes.length)) throw new RangeError(`t: ${t} is outside the text's 0..${bytes.length - 1}`);
+  if (!(Number.isInteger(groups) && groups >= 1))
+    throw new RangeError(`groups: expected a positive integer, got ${groups}`);
+  if (!(Number.isInteger(t) && t >= 0 && t < bytes.length))
+    throw new RangeError(`t: ${t} is outside the text's 0..${bytes.length - 1}`);
   return Array.from({ length: groups }, (_, g) => (t - g >= 0 ? bytes[t - g] : null));
 }

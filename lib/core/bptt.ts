@@ -27,13 +27,14 @@ export function gradTensors(g: Grads): Float64Array[] {
   return [g.Wx, g.Wh, g.bh, g.Wy, g.by];
 }
 
-
 /** Reference kernel: plain loops, float64 activations. */
 export const chunkGradient: ChunkGradientKernel = (m, bytes, start, len, h0, g, hEnd) => {
   const H = m.hidden;
   const { Wx, Wh, bh, Wy, by } = m;
   if (start < 0 || len < 1 || start + len >= bytes.length) {
-    throw new RangeError(`chunk [${start}, ${start + len}) needs targets up to byte ${start + len}, data has ${bytes.length}`);
+    throw new RangeError(
+      `chunk [${start}, ${start + len}) needs targets up to byte ${start + len}, data has ${bytes.length}`,
+    );
   }
   // hs[(t+1)·H ..] = h_t for t = 0..len−1; hs[0..H) = h0.
   const hs = new Float64Array((len + 1) * H);

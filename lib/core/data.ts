@@ -16,15 +16,25 @@ export function loadBytes(path: string, minBytes = 2): Uint8Array {
   let buf: Buffer;
   try {
     const st = statSync(path);
-    if (!st.isFile()) throw new RangeError(`data file ${path}: not a regular file; expected a text file of at most ${MAX_TEXT_BYTES.toLocaleString('en')} bytes`);
-    if (st.size > MAX_TEXT_BYTES) throw new RangeError(`data file ${path}: ${st.size.toLocaleString('en')} bytes, more than the limit of ${MAX_TEXT_BYTES.toLocaleString('en')} (the whole of enwik8)`);
+    if (!st.isFile())
+      throw new RangeError(
+        `data file ${path}: not a regular file; expected a text file of at most ${MAX_TEXT_BYTES.toLocaleString('en')} bytes`,
+      );
+    if (st.size > MAX_TEXT_BYTES)
+      throw new RangeError(
+        `data file ${path}: ${st.size.toLocaleString('en')} bytes, more than the limit of ${MAX_TEXT_BYTES.toLocaleString('en')} (the whole of enwik8)`,
+      );
     buf = readFileSync(path);
   } catch (e) {
     if (e instanceof RangeError) throw e;
-    throw new Error(`data file ${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new Error(
+      `data file ${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    );
   }
   if (buf.byteLength < minBytes) {
-    throw new RangeError(`data file ${path}: ${buf.byteLength} bytes, expected at least ${minBytes}`);
+    throw new RangeError(
+      `data file ${path}: ${buf.byteLength} bytes, expected at least ${minBytes}`,
+    );
   }
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }

@@ -5,7 +5,19 @@
  *
  * A temporary file is named `<target>.<pid>.<time>.tmp`; one whose process is gone is stale.
  */
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** Write `data` to `path` atomically: a temporary file in the same folder, then rename. */
@@ -15,7 +27,11 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (e) {
-    try { unlinkSync(tmp); } catch { /* the temp file may not exist */ }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* the temp file may not exist */
+    }
     throw e;
   }
 }
@@ -46,7 +62,8 @@ export function processAlive(pid: number): boolean {
 
 /** Remove the temporary files of `path` left by processes that are gone; returns their paths. */
 export function removeStaleTemps(path: string): string[] {
-  const dir = dirname(path), prefix = `${basename(path)}.`;
+  const dir = dirname(path),
+    prefix = `${basename(path)}.`;
   const removed: string[] = [];
   let names: string[];
   try {
@@ -57,7 +74,12 @@ export function removeStaleTemps(path: string): string[] {
   for (const name of names) {
     const m = name.startsWith(prefix) ? /^(\d+)\.\d+\.tmp$/.exec(name.slice(prefix.length)) : null;
     if (m && !processAlive(Number(m[1]))) {
-      try { unlinkSync(join(dir, name)); removed.push(join(dir, name)); } catch { /* already gone */ }
+      try {
+        unlinkSync(join(dir, name));
+        removed.push(join(dir, name));
+      } catch {
+        /* already gone */
+      }
     }
   }
   return removed;
@@ -84,9 +106,16 @@ export function tryLockOutput(path: string): Lock | null {
     try {
       fd = openSync(lock, 'wx');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`${lock}: cannot create the lock for ${path} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new Error(
+          `${lock}: cannot create the lock for ${path} (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+        );
       if (lockHolder(lock) !== null) return null;
-      try { unlinkSync(lock); } catch { /* another run took it over first */ }
+      try {
+        unlinkSync(lock);
+      } catch {
+        /* another run took it over first */
+      }
       continue;
     }
     writeSync(fd, `${process.pid}\n`);
@@ -97,7 +126,11 @@ export function tryLockOutput(path: string): Lock | null {
       release() {
         if (!held) return;
         held = false;
-        try { unlinkSync(lock); } catch { /* already removed */ }
+        try {
+          unlinkSync(lock);
+        } catch {
+          /* already removed */
+        }
       },
     };
   }
@@ -128,5 +161,7 @@ export function lockHolder(lock: string): number | null {
 export function lockOutput(path: string): Lock {
   const lock = tryLockOutput(path);
   if (lock) return lock;
-  throw new Error(`${path} is being written by another run (pid ${lockHolder(`${path}.lock`) ?? '?'}, lock ${path}.lock); wait for it, or remove the lock if that process is not a sat-rnn run`);
+  throw new Error(
+    `${path} is being written by another run (pid ${lockHolder(`${path}.lock`) ?? '?'}, lock ${path}.lock); wait for it, or remove the lock if that process is not a sat-rnn run`,
+  );
 }

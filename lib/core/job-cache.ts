@@ -22,7 +22,10 @@ import { tryLockOutput, writeFileAtomic } from './files.js';
 export function jobKey(parts: ReadonlyArray<string | ArrayBufferView>): string {
   const h = createHash('sha256');
   for (const p of parts) {
-    const bytes = typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p.buffer, p.byteOffset, p.byteLength);
+    const bytes =
+      typeof p === 'string'
+        ? Buffer.from(p, 'utf8')
+        : Buffer.from(p.buffer, p.byteOffset, p.byteLength);
     h.update(`${typeof p === 'string' ? 's' : 'b'}${bytes.length}:`);
     h.update(bytes);
   }
@@ -67,7 +70,12 @@ export function claimJob<T>(dir: string, key: string, compute: () => T): { value
  * Wait for job `key` that another claim holds: poll for its result every `pollMs`; once the claim
  * is gone without a result (its process died, or its computation failed), compute it here.
  */
-export async function awaitJob<T>(dir: string, key: string, compute: () => T, pollMs = 100): Promise<T> {
+export async function awaitJob<T>(
+  dir: string,
+  key: string,
+  compute: () => T,
+  pollMs = 100,
+): Promise<T> {
   for (;;) {
     const got = claimJob(dir, key, compute);
     if (got) return got.value;

@@ -77,12 +77,20 @@ export function tensors(m: SatRnn): Float32Array[] {
 
 /** A deep copy of a model. */
 export function cloneModel(m: SatRnn): SatRnn {
-  return { hidden: m.hidden, Wx: m.Wx.slice(), Wh: m.Wh.slice(), bh: m.bh.slice(), Wy: m.Wy.slice(), by: m.by.slice() };
+  return {
+    hidden: m.hidden,
+    Wx: m.Wx.slice(),
+    Wh: m.Wh.slice(),
+    bh: m.bh.slice(),
+    Wy: m.Wy.slice(),
+    by: m.by.slice(),
+  };
 }
 
 /** Copy every parameter of `src` into `dst` (same hidden size). */
 export function copyModelInto(dst: SatRnn, src: SatRnn): void {
-  if (dst.hidden !== src.hidden) throw new RangeError(`copyModelInto: hidden ${dst.hidden} != ${src.hidden}`);
+  if (dst.hidden !== src.hidden)
+    throw new RangeError(`copyModelInto: hidden ${dst.hidden} != ${src.hidden}`);
   const d = tensors(dst);
   tensors(src).forEach((t, i) => d[i].set(t));
 }
@@ -95,7 +103,9 @@ export function validateModel(m: SatRnn, label = 'model'): void {
   for (const name of TENSOR_NAMES) {
     const t = m[name];
     if (t.length !== s[name]) {
-      throw new RangeError(`${label}: ${name} has ${t.length} values, expected ${s[name]} for hidden=${m.hidden}`);
+      throw new RangeError(
+        `${label}: ${name} has ${t.length} values, expected ${s[name]} for hidden=${m.hidden}`,
+      );
     }
     for (let k = 0; k < t.length; k++) {
       if (!Number.isFinite(t[k])) {
@@ -115,15 +125,23 @@ export function hiddenForFileSize(bytes: number): number | null {
 }
 
 /** Parse a `sat_model.bin` image. `expectedHidden` defaults to 128; pass null to infer H from the size. */
-export function decodeModel(buf: Uint8Array, label = 'model', expectedHidden: number | null = HIDDEN): SatRnn {
+export function decodeModel(
+  buf: Uint8Array,
+  label = 'model',
+  expectedHidden: number | null = HIDDEN,
+): SatRnn {
   const hidden = expectedHidden ?? hiddenForFileSize(buf.byteLength);
   if (hidden === null || buf.byteLength !== parameterCount(hidden) * 4) {
-    const bytesFor = (h: number) => `${(parameterCount(h) * 4).toLocaleString('en')} bytes for H = ${h}`;
-    const want = expectedHidden === null
-      ? `${bytesFor(HIDDEN)} (or 4·(H² + 513·H + 256) bytes for another hidden size H)`
-      : `${bytesFor(expectedHidden)} (Wx, Wh, bh, Wy, by as float32)`;
+    const bytesFor = (h: number) =>
+      `${(parameterCount(h) * 4).toLocaleString('en')} bytes for H = ${h}`;
+    const want =
+      expectedHidden === null
+        ? `${bytesFor(HIDDEN)} (or 4·(H² + 513·H + 256) bytes for another hidden size H)`
+        : `${bytesFor(expectedHidden)} (Wx, Wh, bh, Wy, by as float32)`;
     const what = buf.byteLength < parameterCount(hidden ?? HIDDEN) * 4 ? 'truncated' : 'wrong size';
-    throw new RangeError(`${label}: ${what}: ${buf.byteLength.toLocaleString('en')} bytes, expected ${want}`);
+    throw new RangeError(
+      `${label}: ${what}: ${buf.byteLength.toLocaleString('en')} bytes, expected ${want}`,
+    );
   }
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const m = zeroModel(hidden);
@@ -153,7 +171,9 @@ export function loadModel(path: string, expectedHidden: number | null = HIDDEN):
   try {
     buf = readFileSync(path);
   } catch (e) {
-    throw new Error(`model file ${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new Error(
+      `model file ${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    );
   }
   return decodeModel(buf, `model file ${path}`, expectedHidden);
 }

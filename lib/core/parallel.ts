@@ -35,29 +35,48 @@ const { parentPort, workerData } = require('node:worker_threads');
 
 /** File URL of tsx's ESM API (its `register()` lets a worker import TypeScript). */
 function tsxApiUrl(): string {
-  return pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  return pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
 }
 
-type Reply = { ready: true } | { fatal: string } | { i: number; output: unknown } | { i: number; error: string };
+type Reply =
+  | { ready: true }
+  | { fatal: string }
+  | { i: number; output: unknown }
+  | { i: number; error: string };
 
 /**
  * Map `inputs` through the function exported as `name` by the module at `moduleUrl` (a file URL,
  * e.g. `new URL('../fast/task.ts', import.meta.url)`), in parallel. Rejects with the first error.
  */
-export async function parallelMap<I, O>(moduleUrl: string | URL, name: string, inputs: readonly I[], opts: ParallelOptions<O> = {}): Promise<O[]> {
+export async function parallelMap<I, O>(
+  moduleUrl: string | URL,
+  name: string,
+  inputs: readonly I[],
+  opts: ParallelOptions<O> = {},
+): Promise<O[]> {
   const url = String(moduleUrl);
-  if (!url.startsWith('file:')) throw new RangeError(`parallelMap: moduleUrl must be a file: URL, got ${url}`);
+  if (!url.startsWith('file:'))
+    throw new RangeError(`parallelMap: moduleUrl must be a file: URL, got ${url}`);
   const count = Math.min(opts.workers ?? availableParallelism(), inputs.length);
-  if (!Number.isInteger(count) || (count < 1 && inputs.length > 0)) throw new RangeError(`workers: expected a positive integer, got ${opts.workers}`);
+  if (!Number.isInteger(count) || (count < 1 && inputs.length > 0))
+    throw new RangeError(`workers: expected a positive integer, got ${opts.workers}`);
   if (inputs.length === 0) return [];
   const tsx = /\.[cm]?ts$/.test(url) ? tsxApiUrl() : null;
   const outputs = new Array<O>(inputs.length);
   const workers: Worker[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
-      let next = 0, done = 0;
+      let next = 0,
+        done = 0;
       const feed = (w: Worker) => {
-        if (next < inputs.length) { w.postMessage({ i: next, input: inputs[next] }); next++; }
+        if (next < inputs.length) {
+          w.postMessage({ i: next, input: inputs[next] });
+          next++;
+        }
       };
       for (let k = 0; k < count; k++) {
         const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: url, name, tsx } });
@@ -66,7 +85,8 @@ export async function parallelMap<I, O>(moduleUrl: string | URL, name: string, i
         w.on('message', (msg: Reply) => {
           if ('fatal' in msg) reject(new Error(`parallelMap worker could not start: ${msg.fatal}`));
           else if ('ready' in msg) feed(w);
-          else if ('error' in msg) reject(new Error(`parallelMap: ${name}(inputs[${msg.i}]) failed: ${msg.error}`));
+          else if ('error' in msg)
+            reject(new Error(`parallelMap: ${name}(inputs[${msg.i}]) failed: ${msg.error}`));
           else {
             outputs[msg.i] = msg.output as O;
             done++; // not inside the optional call below: its arguments are skipped without a callback

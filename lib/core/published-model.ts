@@ -15,13 +15,15 @@ import { decodeModel } from './model.js';
 /** Where the installed published model lives, relative to the project root (ignored by git). */
 export const PUBLISHED_MODEL = 'data/published/sat_model.bin';
 /** sha256 of the published model file. */
-export const PUBLISHED_MODEL_SHA256 = '239036a0c2319f6835f56ee54bbc3ae8d19a10ab1224c26c77a3f66e59d2b68b';
+export const PUBLISHED_MODEL_SHA256 =
+  '239036a0c2319f6835f56ee54bbc3ae8d19a10ab1224c26c77a3f66e59d2b68b';
 /** Its size: 82,304 float32 parameters. */
 export const PUBLISHED_MODEL_BYTES = 329_216;
 /** Where it is public. */
 export const PUBLISHED_MODEL_SOURCE = 'inimino/hutter@efbaac3:sat_model.bin';
 /** The command that installs it, as the skip reasons and errors print it. */
-export const INSTALL_COMMAND = 'npm run sat -- install-model <sat_model.bin, or a clone of inimino/hutter at efbaac3>';
+export const INSTALL_COMMAND =
+  'npm run sat -- install-model <sat_model.bin, or a clone of inimino/hutter at efbaac3>';
 
 /** Why something that needs the published model is skipped when it is not installed at `path`. */
 export function publishedModelMissing(path: string): string {
@@ -35,8 +37,13 @@ export function publishedModelMissing(path: string): string {
 export function checkPublishedModel(bytes: Uint8Array, label: string): void {
   const got = sha256(bytes);
   if (got !== PUBLISHED_MODEL_SHA256) {
-    const size = bytes.byteLength === PUBLISHED_MODEL_BYTES ? '' : `${bytes.byteLength.toLocaleString('en')} bytes (expected ${PUBLISHED_MODEL_BYTES.toLocaleString('en')}), `;
-    throw new RangeError(`${label}: not the published model: ${size}sha256 ${got}, expected ${PUBLISHED_MODEL_SHA256} (${PUBLISHED_MODEL_SOURCE})`);
+    const size =
+      bytes.byteLength === PUBLISHED_MODEL_BYTES
+        ? ''
+        : `${bytes.byteLength.toLocaleString('en')} bytes (expected ${PUBLISHED_MODEL_BYTES.toLocaleString('en')}), `;
+    throw new RangeError(
+      `${label}: not the published model: ${size}sha256 ${got}, expected ${PUBLISHED_MODEL_SHA256} (${PUBLISHED_MODEL_SOURCE})`,
+    );
   }
   decodeModel(bytes, label);
 }
@@ -48,9 +55,15 @@ export function checkPublishedModel(bytes: Uint8Array, label: string): void {
  * expected sha256 when it is not the published model.
  */
 export function installPublishedModel(source: string, target: string): string {
-  if (!existsSync(source)) throw new Error(`${source}: no such file or folder; expected sat_model.bin from ${PUBLISHED_MODEL_SOURCE}`);
+  if (!existsSync(source))
+    throw new Error(
+      `${source}: no such file or folder; expected sat_model.bin from ${PUBLISHED_MODEL_SOURCE}`,
+    );
   const file = statSync(source).isDirectory() ? join(source, 'sat_model.bin') : source;
-  if (!existsSync(file)) throw new Error(`${source}: a folder without sat_model.bin; expected a clone of inimino/hutter at efbaac3, or the file itself`);
+  if (!existsSync(file))
+    throw new Error(
+      `${source}: a folder without sat_model.bin; expected a clone of inimino/hutter at efbaac3, or the file itself`,
+    );
   const bytes = readFileSync(file);
   checkPublishedModel(bytes, file);
   mkdirSync(dirname(target), { recursive: true });

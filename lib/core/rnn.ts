@@ -37,7 +37,8 @@ export function run(m: SatRnn, bytes: Uint8Array, opts: RunOptions = {}): Trajec
   const pre = new Float64Array(n * H);
   const resetEvery = opts.resetEvery ?? 0;
   const zero = new Float64Array(H);
-  if (opts.h0 && opts.h0.length !== H) throw new RangeError(`h0: expected ${H} values, got ${opts.h0.length}`);
+  if (opts.h0 && opts.h0.length !== H)
+    throw new RangeError(`h0: expected ${H} values, got ${opts.h0.length}`);
   let prev = opts.h0 ?? zero;
   for (let t = 0; t < n; t++) {
     if (resetEvery > 0 && t > 0 && t % resetEvery === 0) prev = zero;
@@ -52,7 +53,14 @@ export function run(m: SatRnn, bytes: Uint8Array, opts: RunOptions = {}): Trajec
 }
 
 /** logits = by + Wy · h, written into `out` ([256]). `Wy` is [256][H]. */
-export function readout(Wy: ArrayLike<number>, by: ArrayLike<number>, hidden: number, h: ArrayLike<number>, hOff: number, out: Float64Array): void {
+export function readout(
+  Wy: ArrayLike<number>,
+  by: ArrayLike<number>,
+  hidden: number,
+  h: ArrayLike<number>,
+  hOff: number,
+  out: Float64Array,
+): void {
   for (let o = 0; o < VOCAB; o++) {
     let s = by[o];
     const row = o * hidden;
@@ -75,11 +83,19 @@ export function logSoftmaxAt(logits: Float64Array, target: number): number {
  * for t in [from, to) (default: all n − 1 positions).
  */
 export function scoreStates(
-  Wy: ArrayLike<number>, by: ArrayLike<number>, hidden: number,
-  states: Float64Array, bytes: Uint8Array, from = 0, to = bytes.length - 1, kernel: Kernel = 'fast',
+  Wy: ArrayLike<number>,
+  by: ArrayLike<number>,
+  hidden: number,
+  states: Float64Array,
+  bytes: Uint8Array,
+  from = 0,
+  to = bytes.length - 1,
+  kernel: Kernel = 'fast',
 ): Score {
   if (from < 0 || to > bytes.length - 1 || to <= from) {
-    throw new RangeError(`score range [${from}, ${to}) is empty or outside the ${bytes.length - 1} scorable positions`);
+    throw new RangeError(
+      `score range [${from}, ${to}) is empty or outside the ${bytes.length - 1} scorable positions`,
+    );
   }
   if (useFast(hidden, kernel)) return fastScoreStates(Wy, by, hidden, states, bytes, from, to);
   const logits = new Float64Array(VOCAB);
@@ -102,7 +118,8 @@ export function scoreStates(
  * evaluate(zeroModel(8), new Uint8Array([104, 105, 33])).bpc; // → 8
  */
 export function evaluate(m: SatRnn, bytes: Uint8Array, opts: RunOptions = {}): Score {
-  if (bytes.length < 2) throw new RangeError(`data: ${bytes.length} bytes, need at least 2 to score a position`);
+  if (bytes.length < 2)
+    throw new RangeError(`data: ${bytes.length} bytes, need at least 2 to score a position`);
   if (useFast(m.hidden, opts.kernel)) return fastEvaluate(m, bytes, opts);
   const traj = run(m, bytes, opts);
   return scoreStates(m.Wy, m.by, m.hidden, traj.h, bytes, 0, bytes.length - 1, opts.kernel);
@@ -113,7 +130,8 @@ export function evaluate(m: SatRnn, bytes: Uint8Array, opts: RunOptions = {}): S
  * bits: with the fast kernels the memory used is the same for any text length.
  */
 export function bpc(m: SatRnn, bytes: Uint8Array, opts: RunOptions = {}): number {
-  if (bytes.length < 2) throw new RangeError(`data: ${bytes.length} bytes, need at least 2 to score a position`);
+  if (bytes.length < 2)
+    throw new RangeError(`data: ${bytes.length} bytes, need at least 2 to score a position`);
   if (useFast(m.hidden, opts.kernel)) return fastEvaluate(m, bytes, opts, false).bpc;
   return evaluate(m, bytes, opts).bpc;
 }

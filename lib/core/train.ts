@@ -88,7 +88,8 @@ export function chunks(n: number, chunk: number): Array<[number, number]> {
 }
 
 function checkPositiveInt(name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name}: expected a positive integer, got ${v}`);
+  if (!Number.isInteger(v) || v < 1)
+    throw new RangeError(`${name}: expected a positive integer, got ${v}`);
 }
 
 /** Train with the original recipe (or Adam). */
@@ -102,7 +103,8 @@ export function train(bytes: Uint8Array, opts: TrainOptions = {}): TrainResult {
   checkPositiveInt('epochs', epochs);
   checkPositiveInt('chunk', chunkLen);
   if (!(clip > 0)) throw new RangeError(`clip: expected a positive number, got ${clip}`);
-  if (optimizer !== 'sgd' && optimizer !== 'adam') throw new RangeError(`optimizer: expected sgd or adam, got ${optimizer}`);
+  if (optimizer !== 'sgd' && optimizer !== 'adam')
+    throw new RangeError(`optimizer: expected sgd or adam, got ${optimizer}`);
   if (bytes.length < 2) throw new RangeError(`data: ${bytes.length} bytes, need at least 2`);
 
   const m = opts.init ? cloneModel(opts.init) : initModel(opts.seed ?? 42, opts.hidden ?? 128);
@@ -115,11 +117,16 @@ export function train(bytes: Uint8Array, opts: TrainOptions = {}): TrainResult {
   // Adam moments, one pair per tensor.
   const mom1 = optimizer === 'adam' ? params.map((p) => new Float64Array(p.length)) : [];
   const mom2 = optimizer === 'adam' ? params.map((p) => new Float64Array(p.length)) : [];
-  const beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+  const beta1 = 0.9,
+    beta2 = 0.999,
+    eps = 1e-8;
   let adamStep = 0;
 
   const plan = chunks(bytes.length, chunkLen);
-  const fused = optimizer === 'sgd' && kernel === fastChunkGradient ? fastSgdSession(m, bytes, plan, clip) : null;
+  const fused =
+    optimizer === 'sgd' && kernel === fastChunkGradient
+      ? fastSgdSession(m, bytes, plan, clip)
+      : null;
   const h = new Float64Array(H);
   const hNext = new Float64Array(H);
   let bestBpc = Infinity;
@@ -142,14 +149,20 @@ export function train(bytes: Uint8Array, opts: TrainOptions = {}): TrainResult {
       const scale = norm > clip ? clip / norm : 1;
       if (optimizer === 'sgd') {
         for (let p = 0; p < params.length; p++) {
-          const w = params[p], d = grads[p], s = lr * scale;
+          const w = params[p],
+            d = grads[p],
+            s = lr * scale;
           for (let k = 0; k < w.length; k++) w[k] -= s * d[k];
         }
       } else {
         adamStep++;
-        const c1 = 1 - beta1 ** adamStep, c2 = 1 - beta2 ** adamStep;
+        const c1 = 1 - beta1 ** adamStep,
+          c2 = 1 - beta2 ** adamStep;
         for (let p = 0; p < params.length; p++) {
-          const w = params[p], d = grads[p], a = mom1[p], b = mom2[p];
+          const w = params[p],
+            d = grads[p],
+            a = mom1[p],
+            b = mom2[p];
           for (let k = 0; k < w.length; k++) {
             const gk = d[k] * scale;
             a[k] = beta1 * a[k] + (1 - beta1) * gk;
@@ -166,7 +179,10 @@ export function train(bytes: Uint8Array, opts: TrainOptions = {}): TrainResult {
       copyModelInto(best, m);
     }
     const report: EpochReport = {
-      epoch, lr, trainBpc, bestBpc,
+      epoch,
+      lr,
+      trainBpc,
+      bestBpc,
       positionsPerSec: (bytes.length - 1) / ((performance.now() - te) / 1000),
     };
     log.push(report);

@@ -71,8 +71,13 @@ export interface Grads {
  * last position into `hEnd` ([H]), and returns L (nats). Fast kernels implement the same contract.
  */
 export type ChunkGradientKernel = (
-  m: SatRnn, bytes: Uint8Array, start: number, len: number,
-  h0: Float64Array, g: Grads, hEnd: Float64Array,
+  m: SatRnn,
+  bytes: Uint8Array,
+  start: number,
+  len: number,
+  h0: Float64Array,
+  g: Grads,
+  hEnd: Float64Array,
 ) => number;
 
 /** A rule tried to explain a paper number, and the value it gives (the forensics of lib/sn and lib/notebook's `candidateRows`). */

@@ -59,22 +59,32 @@ export function parseSeeds(spec: string): number[] {
   const seeds: number[] = [];
   const int = (s: string) => {
     const n = /^\d+$/.test(s) ? Number(s) : NaN;
-    if (!Number.isSafeInteger(n) || n > MAX_SEED) throw new RangeError(`--seeds '${spec}': '${s}' is not a seed (an integer from 0 to ${MAX_SEED})`);
+    if (!Number.isSafeInteger(n) || n > MAX_SEED)
+      throw new RangeError(
+        `--seeds '${spec}': '${s}' is not a seed (an integer from 0 to ${MAX_SEED})`,
+      );
     return n;
   };
   for (const part of spec.split(',')) {
     const m = /^(.*)\.\.(.*)$/.exec(part.trim());
     if (m) {
       const [a, b] = [int(m[1].trim()), int(m[2].trim())];
-      if (b < a) throw new RangeError(`--seeds '${spec}': range ${part.trim()} is empty (expected a..b with a ≤ b)`);
-      if (b - a >= 10000) throw new RangeError(`--seeds '${spec}': range ${part.trim()} has more than 10,000 seeds`);
+      if (b < a)
+        throw new RangeError(
+          `--seeds '${spec}': range ${part.trim()} is empty (expected a..b with a ≤ b)`,
+        );
+      if (b - a >= 10000)
+        throw new RangeError(`--seeds '${spec}': range ${part.trim()} has more than 10,000 seeds`);
       for (let s = a; s <= b; s++) seeds.push(s);
     } else seeds.push(int(part.trim()));
   }
   seeds.sort((x, y) => x - y);
   const glibc = seeds.map((s) => (s === 0 ? 1 : s));
   for (let k = 1; k < glibc.length; k++) {
-    if (glibc[k] === glibc[k - 1]) throw new RangeError(`--seeds '${spec}': seed ${seeds[k]} given twice${seeds[k - 1] === 0 ? ' (glibc treats seed 0 as 1)' : ''}`);
+    if (glibc[k] === glibc[k - 1])
+      throw new RangeError(
+        `--seeds '${spec}': seed ${seeds[k]} given twice${seeds[k - 1] === 0 ? ' (glibc treats seed 0 as 1)' : ''}`,
+      );
   }
   return seeds;
 }
@@ -99,11 +109,18 @@ export function readManifest(dir: string): ZooManifest | null {
   } catch (e) {
     throw new Error(`${path}: not a zoo manifest (${(e as Error).message})`);
   }
-  if (!m || typeof m !== 'object' || !m.recipe || !Array.isArray(m.runs) || typeof m.recipe.dataSha256 !== 'string') {
+  if (
+    !m ||
+    typeof m !== 'object' ||
+    !m.recipe ||
+    !Array.isArray(m.runs) ||
+    typeof m.recipe.dataSha256 !== 'string'
+  ) {
     throw new Error(`${path}: not a zoo manifest (expected {recipe, runs})`);
   }
   for (const r of m.runs) {
-    if (!Number.isInteger(r.seed) || typeof r.model !== 'string' || !Number.isFinite(r.bpc)) throw new Error(`${path}: run ${JSON.stringify(r)} lacks seed, model or bpc`);
+    if (!Number.isInteger(r.seed) || typeof r.model !== 'string' || !Number.isFinite(r.bpc))
+      throw new Error(`${path}: run ${JSON.stringify(r)} lacks seed, model or bpc`);
   }
   return m;
 }
@@ -120,20 +137,34 @@ function sameRecipe(a: ZooRecipe, b: ZooRecipe): string | null {
  * The seeds of `seeds` still to train in `dir` for `recipe`: those without a finished run (listed
  * in the manifest with its model file present). A manifest of another recipe or text is refused.
  */
-export function zooPlan(dir: string, recipe: ZooRecipe, seeds: readonly number[]): { done: ZooRun[]; todo: number[] } {
+export function zooPlan(
+  dir: string,
+  recipe: ZooRecipe,
+  seeds: readonly number[],
+): { done: ZooRun[]; todo: number[] } {
   const m = readManifest(dir);
   if (m) {
     const diff = sameRecipe(m.recipe, recipe);
-    if (diff) throw new Error(`${join(dir, MANIFEST)}: a zoo of another recipe or text (${diff}); choose another --out`);
+    if (diff)
+      throw new Error(
+        `${join(dir, MANIFEST)}: a zoo of another recipe or text (${diff}); choose another --out`,
+      );
   }
-  const finished = new Map((m?.runs ?? []).filter((r) => existsSync(join(dir, r.model))).map((r) => [r.seed, r]));
-  return { done: seeds.filter((s) => finished.has(s)).map((s) => finished.get(s)!), todo: seeds.filter((s) => !finished.has(s)) };
+  const finished = new Map(
+    (m?.runs ?? []).filter((r) => existsSync(join(dir, r.model))).map((r) => [r.seed, r]),
+  );
+  return {
+    done: seeds.filter((s) => finished.has(s)).map((s) => finished.get(s)!),
+    todo: seeds.filter((s) => !finished.has(s)),
+  };
 }
 
 /** Add (or replace) a finished run in `<dir>/zoo.json`, written atomically; returns the new manifest. */
 export function recordRun(dir: string, recipe: ZooRecipe, run: ZooRun): ZooManifest {
   const old = readManifest(dir);
-  const runs = [...(old?.runs ?? []).filter((r) => r.seed !== run.seed), run].sort((a, b) => a.seed - b.seed);
+  const runs = [...(old?.runs ?? []).filter((r) => r.seed !== run.seed), run].sort(
+    (a, b) => a.seed - b.seed,
+  );
   const m: ZooManifest = { recipe: old?.recipe ?? recipe, runs };
   writeFileAtomic(join(dir, MANIFEST), JSON.stringify(m, null, 1) + '\n');
   return m;
@@ -150,6 +181,12 @@ export interface LoadedRun extends ZooRun {
  */
 export function loadZoo(dir: string): { manifest: ZooManifest; runs: LoadedRun[] } {
   const manifest = readManifest(dir);
-  if (!manifest) throw new Error(`${dir}: no zoo manifest ${MANIFEST}; train one with npm run sat -- zoo --out ${dir}`);
-  return { manifest, runs: manifest.runs.map((r) => ({ ...r, net: loadModel(join(dir, r.model)) })) };
+  if (!manifest)
+    throw new Error(
+      `${dir}: no zoo manifest ${MANIFEST}; train one with npm run sat -- zoo --out ${dir}`,
+    );
+  return {
+    manifest,
+    runs: manifest.runs.map((r) => ({ ...r, net: loadModel(join(dir, r.model)) })),
+  };
 }

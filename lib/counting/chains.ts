@@ -28,11 +28,13 @@
 import { countScore, umRule, type ContextFamily, type CountScore } from './models.js';
 
 function checkOrder(order: number): void {
-  if (!(Number.isInteger(order) && order >= 1 && order <= 64)) throw new RangeError(`order: expected an integer from 1 to 64, got ${order}`);
+  if (!(Number.isInteger(order) && order >= 1 && order <= 64))
+    throw new RangeError(`order: expected an integer from 1 to 64, got ${order}`);
 }
 
 /** The key of the run bytes[from … to − 1], in the key space of `ngramFamily` (so counts coincide). */
-const runKey = (bytes: Uint8Array, from: number, to: number) => 'n' + String.fromCharCode(...bytes.subarray(from, to));
+const runKey = (bytes: Uint8Array, from: number, to: number) =>
+  'n' + String.fromCharCode(...bytes.subarray(from, to));
 
 /**
  * Pattern chains of `order` (see the module comment): the runs of j input events ending at x_t,
@@ -48,7 +50,8 @@ export function patternChainFamily(order: number, reachStart = true): ContextFam
   checkOrder(order);
   return (bytes, t) => {
     const out: string[] = [];
-    for (let j = Math.min(order, reachStart ? t + 1 : t); j >= 1; j--) out.push(runKey(bytes, t + 1 - j, t + 1));
+    for (let j = Math.min(order, reachStart ? t + 1 : t); j >= 1; j--)
+      out.push(runKey(bytes, t + 1 - j, t + 1));
     return out;
   };
 }
@@ -85,7 +88,8 @@ export function patternChainInventory(bytes: Uint8Array, order: number): ChainIn
   checkOrder(order);
   const levels: ChainLevel[] = [];
   for (let j = 1; j <= order; j++) {
-    const chains = new Set<string>(), patterns = new Set<string>();
+    const chains = new Set<string>(),
+      patterns = new Set<string>();
     for (let t = j - 1; t < bytes.length - 1; t++) {
       const chain = String.fromCharCode(...bytes.subarray(t + 1 - j, t + 1));
       chains.add(chain);
@@ -94,7 +98,8 @@ export function patternChainInventory(bytes: Uint8Array, order: number): ChainIn
     levels.push({ events: j, chains: chains.size, patterns: patterns.size });
   }
   return {
-    order, levels,
+    order,
+    levels,
     patterns: levels.reduce((s, l) => s + l.patterns, 0),
     chains: levels.reduce((s, l) => s + l.chains, 0),
   };
@@ -112,7 +117,14 @@ export function patternChainInventory(bytes: Uint8Array, order: number): ChainIn
  */
 export function patternChainUm(text: Uint8Array, order: number, reachStart = true): CountScore {
   // Counted with every chain (as sat_ngram_um.c counts every context); only the lookup may stop short of x_0.
-  return countScore(text, patternChainFamily(order), umRule, 'in-sample', undefined, patternChainFamily(order, reachStart));
+  return countScore(
+    text,
+    patternChainFamily(order),
+    umRule,
+    'in-sample',
+    undefined,
+    patternChainFamily(order, reachStart),
+  );
 }
 
 /**
@@ -138,7 +150,8 @@ export function skipLinkFamily(order: number): ContextFamily {
       // j events in a run; with a skip link, j + 1 events
       const run = String.fromCharCode(...bytes.subarray(t + 1 - j, t + 1));
       (levels[j] ??= []).unshift(`c${j}:` + run); // the unbroken run first among j events
-      for (let d = j + 1; d <= maxD; d++) (levels[j + 1] ??= []).push(`s${j}:${d}:` + String.fromCharCode(bytes[t - d]) + run);
+      for (let d = j + 1; d <= maxD; d++)
+        (levels[j + 1] ??= []).push(`s${j}:${d}:` + String.fromCharCode(bytes[t - d]) + run);
     }
     const out: string[] = [];
     for (let m = levels.length - 1; m >= 1; m--) if (levels[m]) out.push(...levels[m]);
@@ -172,9 +185,13 @@ export interface OffsetEntropy {
  * offsetEntropy(new TextEncoder().encode('aab'), [1]).bpc; // → 1
  */
 export function offsetEntropy(bytes: Uint8Array, offsets: readonly number[]): OffsetEntropy {
-  if (offsets.length === 0 || offsets.some((d) => !(Number.isInteger(d) && d >= 1))) throw new RangeError(`offsets: expected integers ≥ 1, got [${offsets.join(', ')}]`);
+  if (offsets.length === 0 || offsets.some((d) => !(Number.isInteger(d) && d >= 1)))
+    throw new RangeError(`offsets: expected integers ≥ 1, got [${offsets.join(', ')}]`);
   const maxOff = Math.max(...offsets);
-  if (maxOff >= bytes.length) throw new RangeError(`offsets: the largest, ${maxOff}, leaves no position in ${bytes.length} bytes`);
+  if (maxOff >= bytes.length)
+    throw new RangeError(
+      `offsets: the largest, ${maxOff}, leaves no position in ${bytes.length} bytes`,
+    );
   const table = new Map<string, { total: number; next: Map<number, number> }>();
   for (let t = maxOff; t < bytes.length; t++) {
     const k = String.fromCharCode(...offsets.map((d) => bytes[t - d]));
@@ -184,14 +201,21 @@ export function offsetEntropy(bytes: Uint8Array, offsets: readonly number[]): Of
     e.next.set(bytes[t], (e.next.get(bytes[t]) ?? 0) + 1);
   }
   const positions = bytes.length - maxOff;
-  let bits = 0, patterns = 0;
+  let bits = 0,
+    patterns = 0;
   for (const e of table.values()) {
     for (const c of e.next.values()) {
       patterns++;
       bits -= c * Math.log2(c / e.total);
     }
   }
-  return { offsets: [...offsets], bpc: bits / positions, patterns, contexts: table.size, positions };
+  return {
+    offsets: [...offsets],
+    bpc: bits / positions,
+    patterns,
+    contexts: table.size,
+    positions,
+  };
 }
 
 /**
@@ -201,7 +225,8 @@ export function offsetEntropy(bytes: Uint8Array, offsets: readonly number[]): Of
  * every level, 1 … `levels` offsets.
  */
 export function greedyOffsets(bytes: Uint8Array, levels: number, maxOffset = 50): OffsetEntropy[] {
-  if (!(Number.isInteger(levels) && levels >= 1 && levels <= maxOffset)) throw new RangeError(`levels: expected an integer from 1 to ${maxOffset}, got ${levels}`);
+  if (!(Number.isInteger(levels) && levels >= 1 && levels <= maxOffset))
+    throw new RangeError(`levels: expected an integer from 1 to ${maxOffset}, got ${levels}`);
   const out = [offsetEntropy(bytes, [1])];
   while (out.length < levels) {
     const chosen = out[out.length - 1].offsets;

@@ -27,10 +27,12 @@
 /** Contexts predicting x_{t+1}, most specific first; each a key into the counts. */
 export type ContextFamily = (bytes: Uint8Array, t: number) => string[];
 
-const key = (tag: string, bytes: Uint8Array, from: number, to: number) => tag + String.fromCharCode(...bytes.subarray(from, to));
+const key = (tag: string, bytes: Uint8Array, from: number, to: number) =>
+  tag + String.fromCharCode(...bytes.subarray(from, to));
 
 function checkOrder(order: number): void {
-  if (!(Number.isInteger(order) && order >= 1 && order <= 64)) throw new RangeError(`order: expected an integer from 1 to 64, got ${order}`);
+  if (!(Number.isInteger(order) && order >= 1 && order <= 64))
+    throw new RangeError(`order: expected an integer from 1 to 64, got ${order}`);
 }
 
 /**
@@ -43,7 +45,8 @@ export function ngramFamily(order: number, originalStart = false): ContextFamily
   checkOrder(order);
   return (bytes, t) => {
     const out: string[] = [];
-    for (let L = Math.min(order - 1, originalStart ? t : t + 1); L >= 0; L--) out.push(key('n', bytes, t + 1 - L, t + 1));
+    for (let L = Math.min(order - 1, originalStart ? t : t + 1); L >= 0; L--)
+      out.push(key('n', bytes, t + 1 - L, t + 1));
     return out;
   };
 }
@@ -96,8 +99,12 @@ export class ContextCounts {
     return this;
   }
 
-  get(k: string): Node | undefined { return this.table.get(k); }
-  getCont(k: string): Node | undefined { return this.cont.get(k); }
+  get(k: string): Node | undefined {
+    return this.table.get(k);
+  }
+  getCont(k: string): Node | undefined {
+    return this.cont.get(k);
+  }
 }
 
 /** Counts of the whole text (every position t = 0 … n − 2). */
@@ -120,16 +127,26 @@ export const umRule: Rule = (counts, contexts, c) => {
 /** PPM-C with exclusions (see the module comment). */
 export const ppmcRule: Rule = (counts, contexts, c) => {
   const excluded = new Uint8Array(256);
-  let nExcluded = 0, mass = 1;
+  let nExcluded = 0,
+    mass = 1;
   for (const k of contexts) {
     const node = counts.get(k);
     if (!node) continue;
-    let total = 0, types = 0;
-    for (const s of node.symbols) if (!excluded[s]) { total += node.counts[s]; types++; }
+    let total = 0,
+      types = 0;
+    for (const s of node.symbols)
+      if (!excluded[s]) {
+        total += node.counts[s];
+        types++;
+      }
     if (total === 0) continue;
     if (!excluded[c] && node.counts[c] > 0) return (mass * node.counts[c]) / (total + types);
     mass *= types / (total + types);
-    for (const s of node.symbols) if (!excluded[s]) { excluded[s] = 1; nExcluded++; }
+    for (const s of node.symbols)
+      if (!excluded[s]) {
+        excluded[s] = 1;
+        nExcluded++;
+      }
   }
   return mass / (256 - nExcluded);
 };
@@ -143,7 +160,9 @@ export const knRule: Rule = (counts, contexts, c) => {
   for (let i = contexts.length - 1; i >= 0; i--) {
     const node = i === 0 ? counts.get(contexts[i]) : counts.getCont(contexts[i]);
     if (!node || node.total === 0) continue;
-    p = Math.max(node.counts[c] - KN_DISCOUNT, 0) / node.total + ((KN_DISCOUNT * node.symbols.length) / node.total) * p;
+    p =
+      Math.max(node.counts[c] - KN_DISCOUNT, 0) / node.total +
+      ((KN_DISCOUNT * node.symbols.length) / node.total) * p;
   }
   return p;
 };
@@ -175,7 +194,14 @@ export type CountProtocol = 'in-sample' | 'adaptive' | 'heldout';
  * counts positions 0 … t − 1 before predicting x_{t+1} (so every count comes from x_0 … x_t);
  * held out counts all of `train` and predicts `text`.
  */
-export function countScore(text: Uint8Array, family: ContextFamily, rule: Rule, protocol: CountProtocol, train?: Uint8Array, lookup: ContextFamily = family): CountScore {
+export function countScore(
+  text: Uint8Array,
+  family: ContextFamily,
+  rule: Rule,
+  protocol: CountProtocol,
+  train?: Uint8Array,
+  lookup: ContextFamily = family,
+): CountScore {
   if (protocol === 'adaptive') {
     const counts = new ContextCounts(family);
     return score(text, (t) => {
@@ -184,7 +210,8 @@ export function countScore(text: Uint8Array, family: ContextFamily, rule: Rule, 
       return p;
     });
   }
-  if (protocol === 'heldout' && !train) throw new RangeError('train: the held-out protocol needs the training text');
+  if (protocol === 'heldout' && !train)
+    throw new RangeError('train: the held-out protocol needs the training text');
   const counts = countText(protocol === 'heldout' ? train! : text, family);
   return score(text, (t) => rule(counts, lookup(text, t), text[t + 1]));
 }
@@ -199,14 +226,26 @@ export function countScore(text: Uint8Array, family: ContextFamily, rule: Rule, 
  * originalUm(new TextEncoder().encode('abcabd'), 3).bpc; // → 0.66439
  */
 export function originalUm(text: Uint8Array, order: number): CountScore {
-  return countScore(text, ngramFamily(order), umRule, 'in-sample', undefined, ngramFamily(order, true));
+  return countScore(
+    text,
+    ngramFamily(order),
+    umRule,
+    'in-sample',
+    undefined,
+    ngramFamily(order, true),
+  );
 }
 
 /**
  * The probabilities a rule gives to all 256 bytes at each position (counts fixed), summed: 1 for
  * a distribution, more for the original UM rule. Returns the sums per position, t = 0 … n − 2.
  */
-export function ruleMass(text: Uint8Array, counts: ContextCounts, rule: Rule, lookup: ContextFamily = counts.family): Float64Array {
+export function ruleMass(
+  text: Uint8Array,
+  counts: ContextCounts,
+  rule: Rule,
+  lookup: ContextFamily = counts.family,
+): Float64Array {
   const mass = new Float64Array(text.length - 1);
   for (let t = 0; t < text.length - 1; t++) {
     const contexts = lookup(text, t);

@@ -13,9 +13,14 @@ import { Arena, kernels, simdHidden, type KernelExports } from './wasm.js';
 /** Fast kernel with the reference contract, for hidden sizes that are a multiple of 8 (see `chunkGradientFor`). */
 export const fastChunkGradient: ChunkGradientKernel = (m, bytes, start, len, h0, g, hEnd) => {
   const H = m.hidden;
-  if (!simdHidden(H)) throw new RangeError(`fastChunkGradient: hidden ${H} is not a multiple of 8; use chunkGradientFor(${H}) (lib/core/kernel.ts)`);
+  if (!simdHidden(H))
+    throw new RangeError(
+      `fastChunkGradient: hidden ${H} is not a multiple of 8; use chunkGradientFor(${H}) (lib/core/kernel.ts)`,
+    );
   if (start < 0 || len < 1 || start + len >= bytes.length) {
-    throw new RangeError(`chunk [${start}, ${start + len}) needs targets up to byte ${start + len}, data has ${bytes.length}`);
+    throw new RangeError(
+      `chunk [${start}, ${start + len}) needs targets up to byte ${start + len}, data has ${bytes.length}`,
+    );
   }
   const k = kernels();
   const a = new Arena(k);
@@ -47,10 +52,22 @@ export const fastChunkGradient: ChunkGradientKernel = (m, bytes, start, len, h0,
  * fills, states hs [L+1][H], logits z [L][256], backward scratch, and the Wh, Wy, by gradients.
  */
 export interface ChunkBuffers {
-  readonly wx: number; readonly wxT: number; readonly wh: number; readonly bh: number;
-  readonly wy: number; readonly by: number; readonly whT: number; readonly wyT: number;
-  readonly hs: number; readonly z: number; readonly dh: number; readonly dpre: number; readonly dhNext: number;
-  readonly gWh: number; readonly gWy: number; readonly gby: number;
+  readonly wx: number;
+  readonly wxT: number;
+  readonly wh: number;
+  readonly bh: number;
+  readonly wy: number;
+  readonly by: number;
+  readonly whT: number;
+  readonly wyT: number;
+  readonly hs: number;
+  readonly z: number;
+  readonly dh: number;
+  readonly dpre: number;
+  readonly dhNext: number;
+  readonly gWh: number;
+  readonly gWy: number;
+  readonly gby: number;
 }
 
 /** Allocate the chunk-step buffers in `a` for chunks of up to L positions and load `m` into them. */
@@ -58,11 +75,22 @@ export function chunkBuffers(k: KernelExports, a: Arena, m: SatRnn, L: number): 
   const H = m.hidden;
   const F = 4;
   const b: ChunkBuffers = {
-    wx: a.alloc(H * VOCAB * F), wxT: a.alloc(VOCAB * H * F), wh: a.alloc(H * H * F), bh: a.alloc(H * F),
-    wy: a.alloc(VOCAB * H * F), by: a.alloc(VOCAB * F), whT: a.alloc(H * H * F), wyT: a.alloc(H * VOCAB * F),
-    hs: a.alloc((L + 1) * H * F), z: a.alloc(L * VOCAB * F),
-    dh: a.alloc(L * H * F), dpre: a.alloc(L * H * F), dhNext: a.alloc(H * F),
-    gWh: a.alloc(H * H * F), gWy: a.alloc(VOCAB * H * F), gby: a.alloc(VOCAB * F),
+    wx: a.alloc(H * VOCAB * F),
+    wxT: a.alloc(VOCAB * H * F),
+    wh: a.alloc(H * H * F),
+    bh: a.alloc(H * F),
+    wy: a.alloc(VOCAB * H * F),
+    by: a.alloc(VOCAB * F),
+    whT: a.alloc(H * H * F),
+    wyT: a.alloc(H * VOCAB * F),
+    hs: a.alloc((L + 1) * H * F),
+    z: a.alloc(L * VOCAB * F),
+    dh: a.alloc(L * H * F),
+    dpre: a.alloc(L * H * F),
+    dhNext: a.alloc(H * F),
+    gWh: a.alloc(H * H * F),
+    gWy: a.alloc(VOCAB * H * F),
+    gby: a.alloc(VOCAB * F),
   };
   a.f32(b.wx, H * VOCAB).set(m.Wx);
   a.f32(b.wh, H * H).set(m.Wh);
@@ -74,8 +102,33 @@ export function chunkBuffers(k: KernelExports, a: Arena, m: SatRnn, L: number): 
 }
 
 /** `chunkGrad32` over `len` positions whose bytes start at pointer `x`; returns the loss (nats). */
-export function chunkGradAt(k: KernelExports, H: number, len: number, x: number, b: ChunkBuffers): number {
-  return k.chunkGrad32(H, len, x, b.wxT, b.wh, b.bh, b.wy, b.by, b.whT, b.wyT, b.hs, b.z, b.dh, b.dpre, b.dhNext, b.gWh, b.gWy, b.gby);
+export function chunkGradAt(
+  k: KernelExports,
+  H: number,
+  len: number,
+  x: number,
+  b: ChunkBuffers,
+): number {
+  return k.chunkGrad32(
+    H,
+    len,
+    x,
+    b.wxT,
+    b.wh,
+    b.bh,
+    b.wy,
+    b.by,
+    b.whT,
+    b.wyT,
+    b.hs,
+    b.z,
+    b.dh,
+    b.dpre,
+    b.dhNext,
+    b.gWh,
+    b.gWy,
+    b.gby,
+  );
 }
 
 function addInto(dst: Float64Array, src: Float32Array): void {

@@ -14,19 +14,27 @@ export type WeightedGram = (w: Float64Array, out: Float64Array) => void;
 
 /** A weighted-Gram kernel over the rows X [n][k] (k % 4 == 0). */
 export function weightedGramSession(X: Float64Array, n: number, k: number): WeightedGram {
-  if (!(Number.isInteger(n) && n >= 1 && Number.isInteger(k) && k >= 4 && k % 4 === 0)) throw new RangeError(`weightedGramSession: expected n ≥ 1 and k a multiple of 4, got n = ${n}, k = ${k}`);
+  if (!(Number.isInteger(n) && n >= 1 && Number.isInteger(k) && k >= 4 && k % 4 === 0))
+    throw new RangeError(
+      `weightedGramSession: expected n ≥ 1 and k a multiple of 4, got n = ${n}, k = ${k}`,
+    );
   if (X.length !== n * k) throw new RangeError(`X: ${X.length} values, expected ${n}×${k}`);
   const w = newInstance();
   const a = new Arena(w);
-  const px = a.alloc(n * k * F), pxw = a.alloc(n * k * F), pg = a.alloc(k * k * F);
+  const px = a.alloc(n * k * F),
+    pxw = a.alloc(n * k * F),
+    pg = a.alloc(k * k * F);
   // Views are taken after the last allocation (growing the memory detaches earlier ones).
-  const x = a.f64(px, n * k), xw = a.f64(pxw, n * k), g = a.f64(pg, k * k);
+  const x = a.f64(px, n * k),
+    xw = a.f64(pxw, n * k),
+    g = a.f64(pg, k * k);
   x.set(X);
   return (weights, out) => {
     if (weights.length !== n) throw new RangeError(`w: ${weights.length} weights, expected ${n}`);
     if (out.length !== k * k) throw new RangeError(`out: ${out.length} values, expected ${k}×${k}`);
     for (let t = 0; t < n; t++) {
-      const wt = weights[t], row = t * k;
+      const wt = weights[t],
+        row = t * k;
       for (let j = 0; j < k; j++) xw[row + j] = wt * x[row + j];
     }
     w.gemmLower64(k, n, pxw, 1, k, px, pg); // G[i][j] = Σ_t xw[t][i]·x[t][j], j ≤ i

@@ -8,13 +8,23 @@ import { Arena, kernels } from './wasm.js';
 const F = 8;
 
 /** A = XᵀX [k][k] and B = XᵀY [k][m] for X [n][k], Y [n][m]; k and m multiples of 4. */
-export function fastGrams(X: ArrayLike<number>, n: number, k: number, Y: ArrayLike<number>, m: number): { A: Float64Array; B: Float64Array } {
+export function fastGrams(
+  X: ArrayLike<number>,
+  n: number,
+  k: number,
+  Y: ArrayLike<number>,
+  m: number,
+): { A: Float64Array; B: Float64Array } {
   if (X.length !== n * k) throw new RangeError(`X: ${X.length} values, expected ${n}×${k}`);
   if (Y.length !== n * m) throw new RangeError(`Y: ${Y.length} values, expected ${n}×${m}`);
-  if (k % 4 !== 0 || m % 4 !== 0) throw new RangeError(`fastGrams: k = ${k} and m = ${m} must be multiples of 4`);
+  if (k % 4 !== 0 || m % 4 !== 0)
+    throw new RangeError(`fastGrams: k = ${k} and m = ${m} must be multiples of 4`);
   const w = kernels();
   const a = new Arena(w);
-  const px = a.alloc(n * k * F), py = a.alloc(n * m * F), pA = a.alloc(k * k * F), pB = a.alloc(k * m * F);
+  const px = a.alloc(n * k * F),
+    py = a.alloc(n * m * F),
+    pA = a.alloc(k * k * F),
+    pB = a.alloc(k * m * F);
   a.f64(px, n * k).set(X);
   a.f64(py, n * m).set(Y);
   w.gemm64(k, k, n, px, 1, k, px, pA, 0); // XᵀX

@@ -22,7 +22,12 @@ export interface SgdSession {
  * as `chunks()` in lib/core/train.ts makes) with global clip norm `clip`; null when the hidden size
  * has no SIMD kernel (use the chunk kernel then).
  */
-export function fastSgdSession(m: SatRnn, bytes: Uint8Array, plan: ReadonlyArray<readonly [number, number]>, clip: number): SgdSession | null {
+export function fastSgdSession(
+  m: SatRnn,
+  bytes: Uint8Array,
+  plan: ReadonlyArray<readonly [number, number]>,
+  clip: number,
+): SgdSession | null {
   const H = m.hidden;
   if (!simdHidden(H)) return null;
   const k: KernelExports = newInstance();
@@ -33,7 +38,8 @@ export function fastSgdSession(m: SatRnn, bytes: Uint8Array, plan: ReadonlyArray
   const px = a.alloc(n);
   a.u8(px, n).set(bytes);
   const b = chunkBuffers(k, a, m, L);
-  const pgWxT = a.alloc(VOCAB * H * F), pgbh = a.alloc(H * F);
+  const pgWxT = a.alloc(VOCAB * H * F),
+    pgbh = a.alloc(H * F);
   const h0 = a.f32(b.hs, H);
   return {
     epoch(lr: number, out: SatRnn): number {
@@ -44,7 +50,23 @@ export function fastSgdSession(m: SatRnn, bytes: Uint8Array, plan: ReadonlyArray
         const x = px + start;
         loss += chunkGradAt(k, H, len, x, b);
         k.inputGrad32(H, len, x, b.dpre, pgWxT, pgbh);
-        k.sgdStep32(H, len, x, lr, clip, b.wxT, b.wh, b.bh, b.wy, b.by, pgWxT, b.gWh, pgbh, b.gWy, b.gby);
+        k.sgdStep32(
+          H,
+          len,
+          x,
+          lr,
+          clip,
+          b.wxT,
+          b.wh,
+          b.bh,
+          b.wy,
+          b.by,
+          pgWxT,
+          b.gWh,
+          pgbh,
+          b.gWy,
+          b.gby,
+        );
         h0.set(a.f32(b.hs + len * H * F, H)); // h after the chunk carries into the next one
       }
       k.transpose32(b.wxT, VOCAB, H, b.wx);

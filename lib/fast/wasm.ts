@@ -13,25 +13,102 @@ export interface KernelExports {
   readonly memory: WebAssembly.Memory;
   heapBase(): number;
   chunkGrad32(
-    H: number, L: number, x: number,
-    wxT: number, wh: number, bh: number, wy: number, by: number,
-    whT: number, wyT: number, hs: number, z: number, dh: number, dpre: number, dhNext: number,
-    gWh: number, gWy: number, gby: number,
+    H: number,
+    L: number,
+    x: number,
+    wxT: number,
+    wh: number,
+    bh: number,
+    wy: number,
+    by: number,
+    whT: number,
+    wyT: number,
+    hs: number,
+    z: number,
+    dh: number,
+    dpre: number,
+    dhNext: number,
+    gWh: number,
+    gWy: number,
+    gby: number,
   ): number;
   inputGrad32(H: number, L: number, x: number, dpre: number, gWxT: number, gbh: number): void;
   sgdStep32(
-    H: number, L: number, x: number, lr: number, clip: number,
-    wxT: number, wh: number, bh: number, wy: number, by: number,
-    gWxT: number, gWh: number, gbh: number, gWy: number, gby: number,
+    H: number,
+    L: number,
+    x: number,
+    lr: number,
+    clip: number,
+    wxT: number,
+    wh: number,
+    bh: number,
+    wy: number,
+    by: number,
+    gWxT: number,
+    gWh: number,
+    gbh: number,
+    gWy: number,
+    gby: number,
   ): number;
   transpose32(src: number, R: number, C: number, dst: number): void;
-  run64(H: number, n: number, x: number, wx: number, whT: number, bh: number, h0: number, zero: number,
-    hs: number, pre: number, sign: number, resetEvery: number): void;
-  score64(H: number, from: number, to: number, x: number, hs: number, wyT: number, by: number, z: number, bits: number): number;
-  readoutGrad64(H: number, from: number, to: number, x: number, hs: number, wyT: number, by: number, z: number, gWy: number, gby: number): number;
+  run64(
+    H: number,
+    n: number,
+    x: number,
+    wx: number,
+    whT: number,
+    bh: number,
+    h0: number,
+    zero: number,
+    hs: number,
+    pre: number,
+    sign: number,
+    resetEvery: number,
+  ): void;
+  score64(
+    H: number,
+    from: number,
+    to: number,
+    x: number,
+    hs: number,
+    wyT: number,
+    by: number,
+    z: number,
+    bits: number,
+  ): number;
+  readoutGrad64(
+    H: number,
+    from: number,
+    to: number,
+    x: number,
+    hs: number,
+    wyT: number,
+    by: number,
+    z: number,
+    gWy: number,
+    gby: number,
+  ): number;
   transpose64(src: number, R: number, C: number, dst: number): void;
-  gemm64(M: number, N: number, K: number, a: number, sai: number, sak: number, b: number, c: number, accumulate: number): void;
-  gemmLower64(N: number, K: number, a: number, sai: number, sak: number, b: number, c: number): void;
+  gemm64(
+    M: number,
+    N: number,
+    K: number,
+    a: number,
+    sai: number,
+    sak: number,
+    b: number,
+    c: number,
+    accumulate: number,
+  ): void;
+  gemmLower64(
+    N: number,
+    K: number,
+    a: number,
+    sai: number,
+    sak: number,
+    b: number,
+    c: number,
+  ): void;
 }
 
 let compiled: WebAssembly.Module | null = null;

@@ -15,17 +15,21 @@ export interface Eigenvalues {
  * (the classical EISPACK `elmhes` + `hqr` pair).
  */
 export function eigenvalues(a: ArrayLike<number>, n: number): Eigenvalues {
-  if (a.length !== n * n) throw new RangeError(`eigenvalues: matrix has ${a.length} values, expected ${n}×${n}`);
+  if (a.length !== n * n)
+    throw new RangeError(`eigenvalues: matrix has ${a.length} values, expected ${n}×${n}`);
   // 1-based working copy keeps the classical index arithmetic readable.
   const A: Float64Array[] = [];
   for (let i = 0; i <= n; i++) A.push(new Float64Array(n + 1));
-  for (let i = 1; i <= n; i++) for (let j = 1; j <= n; j++) {
-    const v = a[(i - 1) * n + (j - 1)];
-    if (!Number.isFinite(v)) throw new RangeError(`eigenvalues: entry (${i - 1}, ${j - 1}) is ${v}`);
-    A[i][j] = v;
-  }
+  for (let i = 1; i <= n; i++)
+    for (let j = 1; j <= n; j++) {
+      const v = a[(i - 1) * n + (j - 1)];
+      if (!Number.isFinite(v))
+        throw new RangeError(`eigenvalues: entry (${i - 1}, ${j - 1}) is ${v}`);
+      A[i][j] = v;
+    }
   toHessenberg(A, n);
-  const wr = new Float64Array(n + 1), wi = new Float64Array(n + 1);
+  const wr = new Float64Array(n + 1),
+    wi = new Float64Array(n + 1);
   hessenbergQr(A, n, wr, wi);
   return { re: wr.slice(1), im: wi.slice(1) };
 }
@@ -45,11 +49,24 @@ export function spectralRadius(a: ArrayLike<number>, n: number): number {
 
 function toHessenberg(A: Float64Array[], n: number): void {
   for (let m = 2; m < n; m++) {
-    let x = 0, piv = m;
-    for (let j = m; j <= n; j++) if (Math.abs(A[j][m - 1]) > Math.abs(x)) { x = A[j][m - 1]; piv = j; }
+    let x = 0,
+      piv = m;
+    for (let j = m; j <= n; j++)
+      if (Math.abs(A[j][m - 1]) > Math.abs(x)) {
+        x = A[j][m - 1];
+        piv = j;
+      }
     if (piv !== m) {
-      for (let j = m - 1; j <= n; j++) { const t = A[piv][j]; A[piv][j] = A[m][j]; A[m][j] = t; }
-      for (let j = 1; j <= n; j++) { const t = A[j][piv]; A[j][piv] = A[j][m]; A[j][m] = t; }
+      for (let j = m - 1; j <= n; j++) {
+        const t = A[piv][j];
+        A[piv][j] = A[m][j];
+        A[m][j] = t;
+      }
+      for (let j = 1; j <= n; j++) {
+        const t = A[j][piv];
+        A[j][piv] = A[j][m];
+        A[j][m] = t;
+      }
     }
     if (x !== 0) {
       for (let i = m + 1; i <= n; i++) {
@@ -70,25 +87,40 @@ function toHessenberg(A: Float64Array[], n: number): void {
 function hessenbergQr(a: Float64Array[], n: number, wr: Float64Array, wi: Float64Array): void {
   const sign = (x: number, y: number) => (y >= 0 ? Math.abs(x) : -Math.abs(x));
   let anorm = 0;
-  for (let i = 1; i <= n; i++) for (let j = Math.max(i - 1, 1); j <= n; j++) anorm += Math.abs(a[i][j]);
-  let nn = n, t = 0;
-  let p = 0, q = 0, r = 0, s = 0, w = 0, x = 0, y = 0, z = 0;
+  for (let i = 1; i <= n; i++)
+    for (let j = Math.max(i - 1, 1); j <= n; j++) anorm += Math.abs(a[i][j]);
+  let nn = n,
+    t = 0;
+  let p = 0,
+    q = 0,
+    r = 0,
+    s = 0,
+    w = 0,
+    x = 0,
+    y = 0,
+    z = 0;
   while (nn >= 1) {
-    let its = 0, l: number;
+    let its = 0,
+      l: number;
     do {
       // Look for a single small subdiagonal element.
       for (l = nn; l >= 2; l--) {
         s = Math.abs(a[l - 1][l - 1]) + Math.abs(a[l][l]);
         if (s === 0) s = anorm;
-        if (Math.abs(a[l][l - 1]) + s === s) { a[l][l - 1] = 0; break; }
+        if (Math.abs(a[l][l - 1]) + s === s) {
+          a[l][l - 1] = 0;
+          break;
+        }
       }
       x = a[nn][nn];
       if (l === nn) {
-        wr[nn] = x + t; wi[nn--] = 0; // one root found
+        wr[nn] = x + t;
+        wi[nn--] = 0; // one root found
       } else {
         y = a[nn - 1][nn - 1];
         w = a[nn][nn - 1] * a[nn - 1][nn];
-        if (l === nn - 1) { // two roots found
+        if (l === nn - 1) {
+          // two roots found
           p = 0.5 * (y - x);
           q = p * p + w;
           z = Math.sqrt(Math.abs(q));
@@ -105,7 +137,8 @@ function hessenbergQr(a: Float64Array[], n: number, wr: Float64Array, wi: Float6
           nn -= 2;
         } else {
           if (its === 60) throw new Error(`eigenvalues: QR iteration did not converge (n = ${n})`);
-          if (its === 10 || its === 20 || its === 40) { // exceptional shift
+          if (its === 10 || its === 20 || its === 40) {
+            // exceptional shift
             t += x;
             for (let i = 1; i <= nn; i++) a[i][i] -= x;
             s = Math.abs(a[nn][nn - 1]) + Math.abs(a[nn - 1][nn - 2]);
@@ -114,7 +147,8 @@ function hessenbergQr(a: Float64Array[], n: number, wr: Float64Array, wi: Float6
           }
           ++its;
           let m: number;
-          for (m = nn - 2; m >= l; m--) { // two consecutive small subdiagonal elements
+          for (m = nn - 2; m >= l; m--) {
+            // two consecutive small subdiagonal elements
             z = a[m][m];
             r = x - z;
             s = y - z;
@@ -122,40 +156,57 @@ function hessenbergQr(a: Float64Array[], n: number, wr: Float64Array, wi: Float6
             q = a[m + 1][m + 1] - z - r - s;
             r = a[m + 2][m + 1];
             s = Math.abs(p) + Math.abs(q) + Math.abs(r);
-            p /= s; q /= s; r /= s;
+            p /= s;
+            q /= s;
+            r /= s;
             if (m === l) break;
             const u = Math.abs(a[m][m - 1]) * (Math.abs(q) + Math.abs(r));
-            const v = Math.abs(p) * (Math.abs(a[m - 1][m - 1]) + Math.abs(z) + Math.abs(a[m + 1][m + 1]));
+            const v =
+              Math.abs(p) * (Math.abs(a[m - 1][m - 1]) + Math.abs(z) + Math.abs(a[m + 1][m + 1]));
             if (u + v === v) break;
           }
           for (let i = m + 2; i <= nn; i++) {
             a[i][i - 2] = 0;
             if (i !== m + 2) a[i][i - 3] = 0;
           }
-          for (let k = m; k <= nn - 1; k++) { // double-shift QR step on rows l..nn, columns m..nn
+          for (let k = m; k <= nn - 1; k++) {
+            // double-shift QR step on rows l..nn, columns m..nn
             if (k !== m) {
               p = a[k][k - 1];
               q = a[k + 1][k - 1];
               r = k !== nn - 1 ? a[k + 2][k - 1] : 0;
-              if ((x = Math.abs(p) + Math.abs(q) + Math.abs(r)) !== 0) { p /= x; q /= x; r /= x; }
+              if ((x = Math.abs(p) + Math.abs(q) + Math.abs(r)) !== 0) {
+                p /= x;
+                q /= x;
+                r /= x;
+              }
             }
             if ((s = sign(Math.sqrt(p * p + q * q + r * r), p)) !== 0) {
               if (k === m) {
                 if (l !== m) a[k][k - 1] = -a[k][k - 1];
               } else a[k][k - 1] = -s * x;
               p += s;
-              x = p / s; y = q / s; z = r / s;
-              q /= p; r /= p;
+              x = p / s;
+              y = q / s;
+              z = r / s;
+              q /= p;
+              r /= p;
               for (let j = k; j <= nn; j++) {
                 p = a[k][j] + q * a[k + 1][j];
-                if (k !== nn - 1) { p += r * a[k + 2][j]; a[k + 2][j] -= p * z; }
+                if (k !== nn - 1) {
+                  p += r * a[k + 2][j];
+                  a[k + 2][j] -= p * z;
+                }
                 a[k + 1][j] -= p * y;
                 a[k][j] -= p * x;
               }
               const mmin = nn < k + 3 ? nn : k + 3;
               for (let i = l; i <= mmin; i++) {
                 p = x * a[i][k] + y * a[i][k + 1];
-                if (k !== nn - 1) { p += z * a[i][k + 2]; a[i][k + 2] -= p * r; }
+                if (k !== nn - 1) {
+                  p += z * a[i][k + 2];
+                  a[i][k + 2] -= p * r;
+                }
                 a[i][k + 1] -= p * q;
                 a[i][k] -= p;
               }
@@ -172,11 +223,13 @@ function hessenbergQr(a: Float64Array[], n: number, wr: Float64Array, wi: Float6
  * on return the lower triangle holds L with A = L·Lᵀ. Throws if A is not positive definite.
  */
 export function cholesky(a: Float64Array, n: number): Float64Array {
-  if (a.length !== n * n) throw new RangeError(`cholesky: matrix has ${a.length} values, expected ${n}×${n}`);
+  if (a.length !== n * n)
+    throw new RangeError(`cholesky: matrix has ${a.length} values, expected ${n}×${n}`);
   for (let j = 0; j < n; j++) {
     let d = a[j * n + j];
     for (let k = 0; k < j; k++) d -= a[j * n + k] * a[j * n + k];
-    if (!(d > 0)) throw new RangeError(`cholesky: matrix is not positive definite (pivot ${j} is ${d})`);
+    if (!(d > 0))
+      throw new RangeError(`cholesky: matrix is not positive definite (pivot ${j} is ${d})`);
     const ljj = Math.sqrt(d);
     a[j * n + j] = ljj;
     for (let i = j + 1; i < n; i++) {
@@ -192,15 +245,25 @@ export function cholesky(a: Float64Array, n: number): Float64Array {
  * Solve L·Lᵀ·X = B for X given the factor from `cholesky` (lower triangle of `l`), with B an
  * n×m row-major right-hand side; B is overwritten by X and returned.
  */
-export function choleskySolve(l: Float64Array, n: number, b: Float64Array, m: number): Float64Array {
-  if (b.length !== n * m) throw new RangeError(`choleskySolve: right-hand side has ${b.length} values, expected ${n}×${m}`);
+export function choleskySolve(
+  l: Float64Array,
+  n: number,
+  b: Float64Array,
+  m: number,
+): Float64Array {
+  if (b.length !== n * m)
+    throw new RangeError(
+      `choleskySolve: right-hand side has ${b.length} values, expected ${n}×${m}`,
+    );
   for (let c = 0; c < m; c++) {
-    for (let i = 0; i < n; i++) { // forward: L y = b
+    for (let i = 0; i < n; i++) {
+      // forward: L y = b
       let s = b[i * m + c];
       for (let k = 0; k < i; k++) s -= l[i * n + k] * b[k * m + c];
       b[i * m + c] = s / l[i * n + i];
     }
-    for (let i = n - 1; i >= 0; i--) { // backward: Lᵀ x = y
+    for (let i = n - 1; i >= 0; i--) {
+      // backward: Lᵀ x = y
       let s = b[i * m + c];
       for (let k = i + 1; k < n; k++) s -= l[k * n + i] * b[k * m + c];
       b[i * m + c] = s / l[i * n + i];
@@ -214,21 +277,33 @@ export function choleskySolve(l: Float64Array, n: number, b: Float64Array, m: nu
  * rows instead of one strided column at a time), L from `cholesky`. Each value sees the same
  * operations in the same order as in `choleskySolve`, so W is bit-identical to it.
  */
-export function choleskySolveRows(L: Float64Array, n: number, B: Float64Array, m: number): Float64Array {
-  if (B.length !== n * m) throw new RangeError(`choleskySolveRows: right-hand side has ${B.length} values, expected ${n}×${m}`);
-  for (let i = 0; i < n; i++) { // forward: L·Z = B
+export function choleskySolveRows(
+  L: Float64Array,
+  n: number,
+  B: Float64Array,
+  m: number,
+): Float64Array {
+  if (B.length !== n * m)
+    throw new RangeError(
+      `choleskySolveRows: right-hand side has ${B.length} values, expected ${n}×${m}`,
+    );
+  for (let i = 0; i < n; i++) {
+    // forward: L·Z = B
     const bi = i * m;
     for (let j = 0; j < i; j++) {
-      const l = L[i * n + j], bj = j * m;
+      const l = L[i * n + j],
+        bj = j * m;
       for (let c = 0; c < m; c++) B[bi + c] -= l * B[bj + c];
     }
     const d = L[i * n + i];
     for (let c = 0; c < m; c++) B[bi + c] /= d;
   }
-  for (let i = n - 1; i >= 0; i--) { // backward: Lᵀ·W = Z
+  for (let i = n - 1; i >= 0; i--) {
+    // backward: Lᵀ·W = Z
     const bi = i * m;
     for (let j = i + 1; j < n; j++) {
-      const l = L[j * n + i], bj = j * m;
+      const l = L[j * n + i],
+        bj = j * m;
       for (let c = 0; c < m; c++) B[bi + c] -= l * B[bj + c];
     }
     const d = L[i * n + i];
@@ -244,7 +319,8 @@ export function choleskySolveRows(L: Float64Array, n: number, B: Float64Array, m
  * Array.from(transpose([1, 2, 3, 4, 5, 6], 2, 3)); // → [1, 4, 2, 5, 3, 6]
  */
 export function transpose(a: ArrayLike<number>, rows: number, cols: number): Float64Array {
-  if (a.length !== rows * cols) throw new RangeError(`transpose: ${a.length} values, expected rows × cols = ${rows} × ${cols}`);
+  if (a.length !== rows * cols)
+    throw new RangeError(`transpose: ${a.length} values, expected rows × cols = ${rows} × ${cols}`);
   const out = new Float64Array(a.length);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
   return out;
@@ -260,24 +336,36 @@ export function transpose(a: ArrayLike<number>, rows: number, cols: number): Flo
  * largestSingularValue([3, 0, 0, -4], 2); // → 4.000000
  */
 export function largestSingularValue(a: ArrayLike<number>, n: number, tol = 1e-12): number {
-  if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`largestSingularValue: n must be a positive integer, got ${n}`);
-  if (a.length !== n * n) throw new RangeError(`largestSingularValue: matrix has ${a.length} values, expected ${n}×${n}`);
+  if (!(Number.isInteger(n) && n >= 1))
+    throw new RangeError(`largestSingularValue: n must be a positive integer, got ${n}`);
+  if (a.length !== n * n)
+    throw new RangeError(`largestSingularValue: matrix has ${a.length} values, expected ${n}×${n}`);
   const Q: Float64Array[] = [];
-  const alpha: number[] = [], beta: number[] = [];
+  const alpha: number[] = [],
+    beta: number[] = [];
   let q = Float64Array.from({ length: n }, (_, i) => 1 + Math.cos(1 + 1.7 * i) / 2);
   let norm = Math.hypot(...q);
   q = q.map((v) => v / norm);
-  const w = new Float64Array(n), u = new Float64Array(n);
+  const w = new Float64Array(n),
+    u = new Float64Array(n);
   let value = 0;
   for (let k = 0; k < n; k++) {
     Q.push(q);
-    for (let i = 0; i < n; i++) { let s = 0; for (let j = 0; j < n; j++) s += a[i * n + j] * q[j]; u[i] = s; }
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += a[i * n + j] * q[j];
+      u[i] = s;
+    }
     w.fill(0);
-    for (let i = 0; i < n; i++) { const ui = u[i]; for (let j = 0; j < n; j++) w[j] += a[i * n + j] * ui; } // w = AᵀA q
+    for (let i = 0; i < n; i++) {
+      const ui = u[i];
+      for (let j = 0; j < n; j++) w[j] += a[i * n + j] * ui;
+    } // w = AᵀA q
     let al = 0;
     for (let j = 0; j < n; j++) al += w[j] * q[j];
     alpha.push(al);
-    for (let r = 0; r < 2; r++) { // full re-orthogonalisation, twice for stability
+    for (let r = 0; r < 2; r++) {
+      // full re-orthogonalisation, twice for stability
       for (const p of Q) {
         let d = 0;
         for (let j = 0; j < n; j++) d += w[j] * p[j];
@@ -307,7 +395,8 @@ export function largestSingularValue(a: ArrayLike<number>, n: number, tol = 1e-1
  */
 function tridiagonalMaxEigenvalue(alpha: readonly number[], beta: readonly number[]): number {
   const m = alpha.length;
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let i = 0; i < m; i++) {
     const r = (i > 0 ? Math.abs(beta[i - 1]) : 0) + (i < m - 1 ? Math.abs(beta[i]) : 0);
     lo = Math.min(lo, alpha[i] - r);
@@ -315,7 +404,8 @@ function tridiagonalMaxEigenvalue(alpha: readonly number[], beta: readonly numbe
   }
   // Number of eigenvalues < x (Sturm sequence of the LDLᵀ pivots).
   const below = (x: number): number => {
-    let c = 0, d = 1;
+    let c = 0,
+      d = 1;
     for (let i = 0; i < m; i++) {
       d = alpha[i] - x - (i > 0 ? (beta[i - 1] * beta[i - 1]) / d : 0);
       if (d === 0) d = -1e-300;
@@ -325,7 +415,8 @@ function tridiagonalMaxEigenvalue(alpha: readonly number[], beta: readonly numbe
   };
   for (let it = 0; it < 200 && hi - lo > 1e-15 * Math.max(1, Math.abs(hi)); it++) {
     const mid = (lo + hi) / 2;
-    if (below(mid) === m) hi = mid; else lo = mid;
+    if (below(mid) === m) hi = mid;
+    else lo = mid;
   }
   return (lo + hi) / 2;
 }

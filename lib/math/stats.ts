@@ -7,7 +7,8 @@
  */
 
 function checkPair(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
-  if (a.length !== b.length) throw new RangeError(`${what}: x has ${a.length} values but y has ${b.length}`);
+  if (a.length !== b.length)
+    throw new RangeError(`${what}: x has ${a.length} values but y has ${b.length}`);
   if (a.length === 0) throw new RangeError(`${what}: x and y are empty`);
 }
 
@@ -28,10 +29,14 @@ export function mean(x: ArrayLike<number>): number {
  */
 export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   checkPair(x, y, 'pearson');
-  const mx = mean(x), my = mean(y);
-  let sxy = 0, sxx = 0, syy = 0;
+  const mx = mean(x),
+    my = mean(y);
+  let sxy = 0,
+    sxx = 0,
+    syy = 0;
   for (let k = 0; k < x.length; k++) {
-    const dx = x[k] - mx, dy = y[k] - my;
+    const dx = x[k] - mx,
+      dy = y[k] - my;
     sxy += dx * dy;
     sxx += dx * dx;
     syy += dy * dy;
@@ -42,7 +47,8 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
 
 /** Indices k with |values[k]| ≥ threshold (e.g. the "large" trained weights). */
 export function indicesAbsAtLeast(values: ArrayLike<number>, threshold: number): Uint32Array {
-  if (!(threshold >= 0)) throw new RangeError(`threshold: expected a non-negative number, got ${threshold}`);
+  if (!(threshold >= 0))
+    throw new RangeError(`threshold: expected a non-negative number, got ${threshold}`);
   const out: number[] = [];
   for (let k = 0; k < values.length; k++) if (Math.abs(values[k]) >= threshold) out.push(k);
   return Uint32Array.from(out);
@@ -53,14 +59,19 @@ export function pick(values: ArrayLike<number>, idx: ArrayLike<number>): Float64
   const out = new Float64Array(idx.length);
   for (let k = 0; k < idx.length; k++) {
     const i = idx[k];
-    if (!(i >= 0 && i < values.length)) throw new RangeError(`idx[${k}] = ${i} is outside 0..${values.length - 1}`);
+    if (!(i >= 0 && i < values.length))
+      throw new RangeError(`idx[${k}] = ${i} is outside 0..${values.length - 1}`);
     out[k] = values[i];
   }
   return out;
 }
 
 /** Pearson r restricted to the entries `idx` (NaN when fewer than 2 entries: r is undefined). */
-export function pearsonAt(x: ArrayLike<number>, y: ArrayLike<number>, idx: ArrayLike<number>): number {
+export function pearsonAt(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  idx: ArrayLike<number>,
+): number {
   checkPair(x, y, 'pearsonAt');
   return idx.length < 2 ? NaN : pearson(pick(x, idx), pick(y, idx));
 }
@@ -70,14 +81,28 @@ export function pearsonAt(x: ArrayLike<number>, y: ArrayLike<number>, idx: Array
  * (`axis = 'column'`, one r per column over its `rows` entries) of two rows × cols matrices.
  * Neurons are rows of Wx [H][256] and columns of Wy [256][H].
  */
-export function pearsonPer(x: ArrayLike<number>, y: ArrayLike<number>, rows: number, cols: number, axis: 'row' | 'column'): Float64Array {
+export function pearsonPer(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  axis: 'row' | 'column',
+): Float64Array {
   checkPair(x, y, 'pearsonPer');
-  if (!(Number.isInteger(rows) && Number.isInteger(cols) && rows > 0 && cols > 0 && rows * cols === x.length)) {
+  if (!(
+    Number.isInteger(rows) &&
+    Number.isInteger(cols) &&
+    rows > 0 &&
+    cols > 0 &&
+    rows * cols === x.length
+  )) {
     throw new RangeError(`rows × cols: ${rows} × ${cols} does not match ${x.length} values`);
   }
-  const count = axis === 'row' ? rows : cols, len = axis === 'row' ? cols : rows;
+  const count = axis === 'row' ? rows : cols,
+    len = axis === 'row' ? cols : rows;
   const out = new Float64Array(count);
-  const a = new Float64Array(len), b = new Float64Array(len);
+  const a = new Float64Array(len),
+    b = new Float64Array(len);
   for (let u = 0; u < count; u++) {
     for (let v = 0; v < len; v++) {
       const k = axis === 'row' ? u * cols + v : v * cols + u;
@@ -91,14 +116,20 @@ export function pearsonPer(x: ArrayLike<number>, y: ArrayLike<number>, rows: num
 
 /** Mean of |values| over the finite entries; NaN when there are none. */
 export function meanAbsFinite(values: ArrayLike<number>): number {
-  let s = 0, c = 0;
-  for (let k = 0; k < values.length; k++) if (Number.isFinite(values[k])) { s += Math.abs(values[k]); c++; }
+  let s = 0,
+    c = 0;
+  for (let k = 0; k < values.length; k++)
+    if (Number.isFinite(values[k])) {
+      s += Math.abs(values[k]);
+      c++;
+    }
   return c === 0 ? NaN : s / c;
 }
 
 /** Indices of the k entries with the largest |value| (NaN last), largest first; ties by index. */
 export function topAbs(values: ArrayLike<number>, k: number): number[] {
-  if (!(Number.isInteger(k) && k >= 0)) throw new RangeError(`k: expected a non-negative integer, got ${k}`);
+  if (!(Number.isInteger(k) && k >= 0))
+    throw new RangeError(`k: expected a non-negative integer, got ${k}`);
   const key = (i: number) => (Number.isNaN(values[i]) ? -1 : Math.abs(values[i]));
   return Array.from({ length: values.length }, (_, i) => i)
     .sort((i, j) => key(j) - key(i) || i - j)
@@ -114,7 +145,8 @@ export function topAbs(values: ArrayLike<number>, k: number): number[] {
  */
 export function leastSquaresScale(trained: ArrayLike<number>, estimate: ArrayLike<number>): number {
   checkPair(trained, estimate, 'leastSquaresScale');
-  let num = 0, den = 0;
+  let num = 0,
+    den = 0;
   for (let k = 0; k < trained.length; k++) {
     num += trained[k] * estimate[k];
     den += estimate[k] * estimate[k];
@@ -132,7 +164,11 @@ export interface Agreement {
 }
 
 /** Pearson r and R² of `estimate` against `trained`, over all entries or only those in `idx`. */
-export function agreement(estimate: ArrayLike<number>, trained: ArrayLike<number>, idx?: ArrayLike<number>): Agreement {
+export function agreement(
+  estimate: ArrayLike<number>,
+  trained: ArrayLike<number>,
+  idx?: ArrayLike<number>,
+): Agreement {
   const r = idx ? pearsonAt(estimate, trained, idx) : pearson(estimate, trained);
   return { entries: idx ? idx.length : estimate.length, r, rSquared: r * r };
 }
@@ -155,9 +191,13 @@ export interface Spread {
  */
 export function spread(x: ArrayLike<number>): Spread {
   if (x.length === 0) throw new RangeError('spread: empty sample');
-  for (let k = 0; k < x.length; k++) if (!Number.isFinite(x[k])) throw new RangeError(`spread: value ${k} is ${x[k]}, expected a finite number`);
+  for (let k = 0; k < x.length; k++)
+    if (!Number.isFinite(x[k]))
+      throw new RangeError(`spread: value ${k} is ${x[k]}, expected a finite number`);
   const m = mean(x);
-  let ss = 0, min = Infinity, max = -Infinity;
+  let ss = 0,
+    min = Infinity,
+    max = -Infinity;
   for (let k = 0; k < x.length; k++) {
     ss += (x[k] - m) ** 2;
     min = Math.min(min, x[k]);

@@ -9,11 +9,22 @@
 import { escapeHtml } from './table.js';
 
 /** The markers around what the book adds to a page (bar, sidebar, styles, scripts). */
-const CHROME_START = '<!-- sat-book -->', CHROME_END = '<!-- /sat-book -->';
+const CHROME_START = '<!-- sat-book -->',
+  CHROME_END = '<!-- /sat-book -->';
 /** The header the book's earlier versions gave a render (removed when found). */
-const LEGACY_NAV_START = '<nav class="sat-book-nav"', LEGACY_NAV_END = '</nav><!-- sat-book-nav -->';
+const LEGACY_NAV_START = '<nav class="sat-book-nav"',
+  LEGACY_NAV_END = '</nav><!-- sat-book-nav -->';
 
-const NAMED_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', sect: '§', middot: '·' };
+const NAMED_ENTITIES: Readonly<Record<string, string>> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+  sect: '§',
+  middot: '·',
+};
 
 /**
  * Text with its HTML character references decoded (numeric ones, and the few named ones nbconvert writes).
@@ -40,7 +51,10 @@ export function withoutScripts(html: string): string {
  * htmlText('<p>The <em>carrier</em>&#182;</p><script>x<1</script>') // → 'The carrier ¶'
  */
 export function htmlText(fragment: string): string {
-  return decodeEntities(withoutScripts(fragment).replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').replace(/ ([,.;:!?])/g, '$1').trim();
+  return decodeEntities(withoutScripts(fragment).replace(/<[^>]*>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .replace(/ ([,.;:!?])/g, '$1')
+    .trim();
 }
 
 /** A heading of a page: its level (1 the title), its anchor, its text and the section number it starts with. */
@@ -73,10 +87,21 @@ export function sectionNumber(title: string): { number: string; numberedBy: '·'
  * is not part of the title.
  */
 export function sectionsAt(html: string): Array<{ at: number; section: BookSection }> {
-  return [...withoutScripts(html).matchAll(/<h([1-3])\b[^>]*?\bid="([^"]+)"[^>]*>([\s\S]*?)<\/h\1>/gi)].map((m) => {
+  return [
+    ...withoutScripts(html).matchAll(/<h([1-3])\b[^>]*?\bid="([^"]+)"[^>]*>([\s\S]*?)<\/h\1>/gi),
+  ].map((m) => {
     const title = htmlText(m[3].replace(/<a\b[^>]*class="anchor-link"[^>]*>[\s\S]*?<\/a>/g, ''));
     const n = sectionNumber(title);
-    return { at: m.index ?? 0, section: { level: Number(m[1]) as 1 | 2 | 3, id: decodeEntities(m[2]), title, number: n?.number ?? null, numberedBy: n?.numberedBy ?? null } };
+    return {
+      at: m.index ?? 0,
+      section: {
+        level: Number(m[1]) as 1 | 2 | 3,
+        id: decodeEntities(m[2]),
+        title,
+        number: n?.number ?? null,
+        numberedBy: n?.numberedBy ?? null,
+      },
+    };
   });
 }
 
@@ -99,7 +124,11 @@ export interface BookPage {
 /** A render as a page of the book: its title is its first h1 (else the file name). */
 export function bookPageOf(file: string, html: string): BookPage {
   const sections = renderSections(html);
-  return { file, title: sections.find((s) => s.level === 1)?.title ?? file.replace(/\.html$/, ''), sections };
+  return {
+    file,
+    title: sections.find((s) => s.level === 1)?.title ?? file.replace(/\.html$/, ''),
+    sections,
+  };
 }
 
 /**
@@ -107,14 +136,23 @@ export function bookPageOf(file: string, html: string): BookPage {
  * (`bare`) means a section numbered `N · Title` only: where a notebook numbers its sections `N. Title`,
  * its text's bare § references are the seed's sections (notebooks 00, 01, 02 and 07).
  */
-export function sectionAnchor(sections: readonly BookSection[], number: string, bare: boolean): string | null {
-  return sections.find((s) => s.level > 1 && s.number === number && (!bare || s.numberedBy === '·'))?.id ?? null;
+export function sectionAnchor(
+  sections: readonly BookSection[],
+  number: string,
+  bare: boolean,
+): string | null {
+  return (
+    sections.find((s) => s.level > 1 && s.number === number && (!bare || s.numberedBy === '·'))
+      ?.id ?? null
+  );
 }
 
 /** A reference: "notebook 03 §4", "Notebook 02", or a bare "§6b"; a § number may have parts ("§7.3", never a section of ours). */
-const REFERENCE = /\b([Nn]otebook (\d\d))\b(?:,? §(\d+[a-z]?(?:\.\d+)*)\b)?|§(\d+[a-z]?(?:\.\d+)*)\b/g;
+const REFERENCE =
+  /\b([Nn]otebook (\d\d))\b(?:,? §(\d+[a-z]?(?:\.\d+)*)\b)?|§(\d+[a-z]?(?:\.\d+)*)\b/g;
 /** What makes a bare § reference another document's: "seed 000 §2", "(seed 000) §3", "the seed's §9", "the paper's §5", "pattern-chains.tex §3". */
-const QUALIFIED = /(?:\bseeds?(?:'s|’s|')?(?:\s+\d+)?|\bpaper(?:'s|’s)?|\.[a-z]+)[`'"’”*_)]*,?\s*\(?$/i;
+const QUALIFIED =
+  /(?:\bseeds?(?:'s|’s|')?(?:\s+\d+)?|\bpaper(?:'s|’s)?|\.[a-z]+)[`'"’”*_)]*,?\s*\(?$/i;
 /** What joins a § reference to the one before it in a list ("§3 and §9", "§3/§9"): the second is the same document's. */
 const LISTED = /^\s*(?:,|and|or|\/|–|-)?\s*$/;
 
@@ -128,48 +166,105 @@ const LISTED = /^\s*(?:,|and|or|\/|–|-)?\s*$/;
  * linkedText('the rule of §1, not seed 003 §1', here, [here]) // → 'the rule of <a class="sat-xref" href="#one">§1</a>, not seed 003 §1'
  * linkedText('§1 writes', here, [here], 'pattern-chains.tex ') // → '§1 writes'
  */
-export function linkedText(text: string, here: BookPage, book: readonly BookPage[], before = ''): string {
-  let out = '', at = 0, lastEnd = -1, lastQualified = false;
+export function linkedText(
+  text: string,
+  here: BookPage,
+  book: readonly BookPage[],
+  before = '',
+): string {
+  let out = '',
+    at = 0,
+    lastEnd = -1,
+    lastQualified = false;
   for (const m of text.matchAll(REFERENCE)) {
     const start = m.index ?? 0;
-    let href: string | null = null, linked = m[0];
+    let href: string | null = null,
+      linked = m[0];
     if (m[1] !== undefined) {
       const page = book.find((p) => p.file.startsWith(`${m[2]}-`));
       const anchor = page && m[3] !== undefined ? sectionAnchor(page.sections, m[3], false) : null;
-      if (page) href = `${page.file === here.file ? '' : page.file}${anchor === null ? '' : `#${anchor}`}`;
+      if (page)
+        href = `${page.file === here.file ? '' : page.file}${anchor === null ? '' : `#${anchor}`}`;
       if (page && m[3] !== undefined && anchor === null) linked = m[1];
       lastQualified = true;
     } else {
       const listed = lastEnd >= 0 && LISTED.test(text.slice(lastEnd, start));
-      const qualified: boolean = listed ? lastQualified : QUALIFIED.test((before + text.slice(0, start)).slice(-40));
+      const qualified: boolean = listed
+        ? lastQualified
+        : QUALIFIED.test((before + text.slice(0, start)).slice(-40));
       const anchor = qualified ? null : sectionAnchor(here.sections, m[4], true);
       if (anchor !== null) href = `#${anchor}`;
       lastQualified = qualified;
     }
     lastEnd = start + m[0].length;
     if (href === null || href === '') continue;
-    out += escapeHtml(text.slice(at, start)) + `<a class="sat-xref" href="${escapeHtml(href)}">${escapeHtml(linked)}</a>`;
+    out +=
+      escapeHtml(text.slice(at, start)) +
+      `<a class="sat-xref" href="${escapeHtml(href)}">${escapeHtml(linked)}</a>`;
     at = start + linked.length;
   }
   return out + escapeHtml(text.slice(at));
 }
 
 /** Elements whose text is never linked: links, code, headings, math and raw text. */
-const NO_LINKS = new Set(['a', 'code', 'pre', 'kbd', 'samp', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'svg', 'math', 'textarea', 'button', 'select']);
+const NO_LINKS = new Set([
+  'a',
+  'code',
+  'pre',
+  'kbd',
+  'samp',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'svg',
+  'math',
+  'textarea',
+  'button',
+  'select',
+]);
 
 /** Tags that end a paragraph's text (what comes before them does not qualify a reference after them). */
-const BLOCKS = new Set(['p', 'li', 'ul', 'ol', 'div', 'br', 'tr', 'td', 'th', 'table', 'blockquote', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+const BLOCKS = new Set([
+  'p',
+  'li',
+  'ul',
+  'ol',
+  'div',
+  'br',
+  'tr',
+  'td',
+  'th',
+  'table',
+  'blockquote',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+]);
 
 /** A text segment of rendered Markdown with its references linked, math (`$…$`, `$$…$$`) left as it is; `before` as for `linkedText`. */
-function linkSegment(raw: string, here: BookPage, book: readonly BookPage[], before: string): string {
+function linkSegment(
+  raw: string,
+  here: BookPage,
+  book: readonly BookPage[],
+  before: string,
+): string {
   if (!/§|&#167;|&sect;|[Nn]otebook \d\d/.test(raw)) return raw;
   let context = before;
-  return raw.split(/(\$\$[\s\S]*?\$\$|\$[^$]*\$)/).map((part, i) => {
-    const text = decodeEntities(part);
-    const linked = i % 2 === 1 ? part : linkedText(text, here, book, context);
-    context = (context + text).slice(-40);
-    return linked === escapeHtml(text) ? part : linked;
-  }).join('');
+  return raw
+    .split(/(\$\$[\s\S]*?\$\$|\$[^$]*\$)/)
+    .map((part, i) => {
+      const text = decodeEntities(part);
+      const linked = i % 2 === 1 ? part : linkedText(text, here, book, context);
+      context = (context + text).slice(-40);
+      return linked === escapeHtml(text) ? part : linked;
+    })
+    .join('');
 }
 
 /**
@@ -179,11 +274,16 @@ function linkSegment(raw: string, here: BookPage, book: readonly BookPage[], bef
 export function linkReferences(html: string, here: BookPage, book: readonly BookPage[]): string {
   const src = html.replace(/<a class="sat-xref" href="[^"]*">([^<]*)<\/a>/g, '$1');
   const tag = /<!--[\s\S]*?-->|<(\/?)([a-zA-Z][a-zA-Z0-9-]*)\b([^>]*)>/g;
-  let out = '', at = 0, mdDepth = 0, skip = 0, recent = '';
+  let out = '',
+    at = 0,
+    mdDepth = 0,
+    skip = 0,
+    recent = '';
   for (let m = tag.exec(src); m !== null; m = tag.exec(src)) {
     const text = src.slice(at, m.index);
     out += mdDepth > 0 && skip === 0 ? linkSegment(text, here, book, recent) : text;
-    const name = (m[2] ?? '').toLowerCase(), closing = m[1] === '/';
+    const name = (m[2] ?? '').toLowerCase(),
+      closing = m[1] === '/';
     recent = BLOCKS.has(name) ? '' : (recent + decodeEntities(text)).slice(-40);
     let end = m.index + m[0].length;
     if (!closing && (name === 'script' || name === 'style')) {
@@ -192,7 +292,8 @@ export function linkReferences(html: string, here: BookPage, book: readonly Book
       end = close.exec(src)?.index ?? src.length;
     } else if (name === 'div' && mdDepth > 0) mdDepth += closing ? -1 : 1;
     else if (name === 'div' && !closing && /\bjp-RenderedMarkdown\b/.test(m[3])) mdDepth = 1;
-    else if (NO_LINKS.has(name) && !m[0].endsWith('/>')) skip = Math.max(0, skip + (closing ? -1 : 1));
+    else if (NO_LINKS.has(name) && !m[0].endsWith('/>'))
+      skip = Math.max(0, skip + (closing ? -1 : 1));
     out += src.slice(m.index, end);
     at = end;
     tag.lastIndex = end;
@@ -204,31 +305,54 @@ export function linkReferences(html: string, here: BookPage, book: readonly Book
 export type PagePlace = 'index' | 'render';
 
 /** The book's bar, sidebar, style sheet and scripts for one page, between the chrome markers. */
-export function bookChrome(here: BookPage, book: readonly BookPage[], place: PagePlace, prev: string | null, next: string | null): string {
+export function bookChrome(
+  here: BookPage,
+  book: readonly BookPage[],
+  place: PagePlace,
+  prev: string | null,
+  next: string | null,
+): string {
   const up = place === 'render' ? '../' : '';
-  const href = (p: BookPage) => (p.file === 'index.html' ? `${up}index.html` : place === 'render' ? p.file : `html/${p.file}`);
-  const link = (to: string | null, text: string) => (to ? `<a href="${to}">${text}</a>` : `<span class="sat-off">${text}</span>`);
-  const sections = here.sections.filter((s) => s.level > 1).map((s) =>
-    `<li class="sat-h${s.level}"><a href="#${escapeHtml(s.id)}">${escapeHtml(s.title)}</a></li>`).join('');
-  const entry = (p: BookPage) => p.file === here.file
-    ? `<li class="sat-current"><a href="${href(p)}" aria-current="page">${escapeHtml(p.title)}</a>${sections ? `<ol class="sat-sections">${sections}</ol>` : ''}</li>`
-    : `<li><a href="${href(p)}">${escapeHtml(p.title)}</a></li>`;
-  const toggle = '<button type="button" id="sat-book-toggle" class="sat-book-toggle" aria-controls="sat-book-side" aria-expanded="false">☰ Contents</button>';
-  const search = '<div class="sat-book-search" role="search"><input type="search" id="sat-book-q" placeholder="Search the book" aria-label="Search the book" autocomplete="off">' +
+  const href = (p: BookPage) =>
+    p.file === 'index.html' ? `${up}index.html` : place === 'render' ? p.file : `html/${p.file}`;
+  const link = (to: string | null, text: string) =>
+    to ? `<a href="${to}">${text}</a>` : `<span class="sat-off">${text}</span>`;
+  const sections = here.sections
+    .filter((s) => s.level > 1)
+    .map(
+      (s) =>
+        `<li class="sat-h${s.level}"><a href="#${escapeHtml(s.id)}">${escapeHtml(s.title)}</a></li>`,
+    )
+    .join('');
+  const entry = (p: BookPage) =>
+    p.file === here.file
+      ? `<li class="sat-current"><a href="${href(p)}" aria-current="page">${escapeHtml(p.title)}</a>${sections ? `<ol class="sat-sections">${sections}</ol>` : ''}</li>`
+      : `<li><a href="${href(p)}">${escapeHtml(p.title)}</a></li>`;
+  const toggle =
+    '<button type="button" id="sat-book-toggle" class="sat-book-toggle" aria-controls="sat-book-side" aria-expanded="false">☰ Contents</button>';
+  const search =
+    '<div class="sat-book-search" role="search"><input type="search" id="sat-book-q" placeholder="Search the book" aria-label="Search the book" autocomplete="off">' +
     '<ol id="sat-book-results" class="sat-book-results tex2jax_process" hidden></ol></div>';
-  const bar = place === 'render'
-    ? `<nav class="sat-book-nav sat-book-bar">${toggle}${link(prev, '← previous')}${link('../index.html', 'index')}${link(next, 'next →')}${search}</nav>`
-    : `<div class="sat-book-bar">${toggle}<b>sat-rnn notebooks</b>${search}</div>`;
-  return `${CHROME_START}<link rel="stylesheet" href="${up}assets/book.css">${bar}` +
+  const bar =
+    place === 'render'
+      ? `<nav class="sat-book-nav sat-book-bar">${toggle}${link(prev, '← previous')}${link('../index.html', 'index')}${link(next, 'next →')}${search}</nav>`
+      : `<div class="sat-book-bar">${toggle}<b>sat-rnn notebooks</b>${search}</div>`;
+  return (
+    `${CHROME_START}<link rel="stylesheet" href="${up}assets/book.css">${bar}` +
     `<aside id="sat-book-side" class="sat-book-side tex2jax_process" aria-label="Contents"><ol class="sat-pages">${book.map(entry).join('')}</ol></aside>` +
-    `<script defer src="${up}assets/search-index.js"></script><script defer src="${up}assets/book.js"></script>${CHROME_END}`;
+    `<script defer src="${up}assets/search-index.js"></script><script defer src="${up}assets/book.js"></script>${CHROME_END}`
+  );
 }
 
 /** A page without what the book added to it (the chrome, and the header of the book's earlier versions). */
 export function withoutChrome(html: string): string {
   let out = html;
-  for (const [start, end] of [[CHROME_START, CHROME_END], [LEGACY_NAV_START, LEGACY_NAV_END]]) {
-    const i = out.indexOf(start), j = out.indexOf(end, i);
+  for (const [start, end] of [
+    [CHROME_START, CHROME_END],
+    [LEGACY_NAV_START, LEGACY_NAV_END],
+  ]) {
+    const i = out.indexOf(start),
+      j = out.indexOf(end, i);
     if (i >= 0 && j >= 0) out = out.slice(0, i) + out.slice(j + end.length);
   }
   return out;

@@ -33,15 +33,35 @@ export interface SearchHit {
  * searchTokens('Lyapunov exponent λ₁ of W_h: 0.374, Schrödinger') // → ['lyapunov', 'exponent', 'λ1', 'of', 'w_h', '0', '374', 'schrodinger']
  */
 export function searchTokens(text: string): string[] {
-  return text.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').match(/[\p{L}\p{N}_]+/gu) ?? [];
+  return (
+    text
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .match(/[\p{L}\p{N}_]+/gu) ?? []
+  );
 }
 
 /** The sections of a render's body with their text, each from its heading (h1–h3 with an id) to the next; the text before the first has no id. */
-export function sectionTexts(html: string): Array<{ id: string | null; title: string; text: string }> {
+export function sectionTexts(
+  html: string,
+): Array<{ id: string | null; title: string; text: string }> {
   const body = withoutScripts(/<body\b[^>]*>([\s\S]*)<\/body>/i.exec(html)?.[1] ?? html);
   const sections = sectionsAt(body);
-  const out = [{ id: null as string | null, title: '', text: htmlText(body.slice(0, sections[0]?.at ?? body.length)) }];
-  sections.forEach(({ at, section: s }, i) => out.push({ id: s.id, title: s.level === 1 ? '' : s.title, text: htmlText(body.slice(at, sections[i + 1]?.at ?? body.length)) }));
+  const out = [
+    {
+      id: null as string | null,
+      title: '',
+      text: htmlText(body.slice(0, sections[0]?.at ?? body.length)),
+    },
+  ];
+  sections.forEach(({ at, section: s }, i) =>
+    out.push({
+      id: s.id,
+      title: s.level === 1 ? '' : s.title,
+      text: htmlText(body.slice(at, sections[i + 1]?.at ?? body.length)),
+    }),
+  );
   return out.filter((s) => s.text !== '');
 }
 
@@ -49,7 +69,9 @@ export function sectionTexts(html: string): Array<{ id: string | null; title: st
  * The search index of a book's renders, each given by its href from the book's root
  * (`html/03-shift-register.html`) and its HTML without the book's chrome.
  */
-export function buildSearchIndex(pages: ReadonlyArray<{ href: string; html: string }>): SearchIndex {
+export function buildSearchIndex(
+  pages: ReadonlyArray<{ href: string; html: string }>,
+): SearchIndex {
   const docs: SearchDoc[] = [];
   const postings = new Map<string, number[]>();
   for (const p of pages) {
@@ -74,27 +96,41 @@ export function buildSearchIndex(pages: ReadonlyArray<{ href: string; html: stri
  * book order), at most `limit` of them, and how many there are in all. Runs in the page too: no
  * inner named functions (its source is copied there as it is).
  */
-export function searchBook(index: SearchIndex, query: string, limit: number): { hits: SearchHit[]; total: number } {
+export function searchBook(
+  index: SearchIndex,
+  query: string,
+  limit: number,
+): { hits: SearchHit[]; total: number } {
   let scores: Map<number, number> | null = null;
   for (const w of searchTokens(query)) {
     const found = new Map<number, number>();
-    let lo = 0, hi = index.terms.length;
+    let lo = 0,
+      hi = index.terms.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (index.terms[mid][0] < w) lo = mid + 1; else hi = mid;
+      if (index.terms[mid][0] < w) lo = mid + 1;
+      else hi = mid;
     }
     for (let i = lo; i < index.terms.length && index.terms[i][0].startsWith(w); i++) {
       const p = index.terms[i][1];
       for (let k = 0; k < p.length; k += 2) found.set(p[k], (found.get(p[k]) ?? 0) + p[k + 1]);
     }
     const both: Map<number, number> = new Map();
-    for (const [doc, n] of found) if (scores === null || scores.has(doc)) both.set(doc, n + (scores?.get(doc) ?? 0));
+    for (const [doc, n] of found)
+      if (scores === null || scores.has(doc)) both.set(doc, n + (scores?.get(doc) ?? 0));
     scores = both;
   }
-  const ranked = [...(scores ?? new Map<number, number>())].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const ranked = [...(scores ?? new Map<number, number>())].sort(
+    (a, b) => b[1] - a[1] || a[0] - b[0],
+  );
   return {
     total: ranked.length,
-    hits: ranked.slice(0, limit).map(([doc, count]) => ({ href: index.docs[doc][0], notebook: index.docs[doc][1], section: index.docs[doc][2], count })),
+    hits: ranked.slice(0, limit).map(([doc, count]) => ({
+      href: index.docs[doc][0],
+      notebook: index.docs[doc][1],
+      section: index.docs[doc][2],
+      count,
+    })),
   };
 }
 

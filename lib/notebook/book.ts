@@ -21,13 +21,32 @@ import { styleFigure, OKABE_ITO } from './figure.js';
 import type { ReportJson } from './report.js';
 import { projectRoot } from './inputs.js';
 import { ORIGINAL_REPOSITORY, SOURCE_DOCUMENTS, originalFile } from './sources.js';
-import { BOOK_CSS, NAVIGATION_JS, bookChrome, bookPageOf, linkReferences, renderSections, withChrome, withoutChrome, type BookPage } from './book-navigation.js';
+import {
+  BOOK_CSS,
+  NAVIGATION_JS,
+  bookChrome,
+  bookPageOf,
+  linkReferences,
+  renderSections,
+  withChrome,
+  withoutChrome,
+  type BookPage,
+} from './book-navigation.js';
 import { buildSearchIndex, searchIndexScript, searchScript } from './book-search.js';
 
 /** Where Debian's packages put the scripts the nbconvert HTML template loads. */
 const SYSTEM_JS = '/usr/share/javascript';
 /** The parts of MathJax 2 that the template's TeX-AMS_CHTML-full configuration loads. */
-const MATHJAX_PARTS = ['MathJax.js', 'config', 'extensions', 'jax/input/TeX', 'jax/output/CommonHTML', 'jax/element', 'fonts/HTML-CSS/TeX/woff', 'localization/en'];
+const MATHJAX_PARTS = [
+  'MathJax.js',
+  'config',
+  'extensions',
+  'jax/input/TeX',
+  'jax/output/CommonHTML',
+  'jax/element',
+  'fonts/HTML-CSS/TeX/woff',
+  'localization/en',
+];
 
 /** Copy MathJax and require.js into <outDir>/assets (once). */
 function copyAssets(outDir: string): void {
@@ -41,7 +60,13 @@ function copyAssets(outDir: string): void {
 }
 
 /** A render as a page of the book: pointed at the copied assets, its cross-references linked, with the book's chrome. */
-function bookPage(html: string, here: BookPage, book: readonly BookPage[], prev: string | null, next: string | null): string {
+function bookPage(
+  html: string,
+  here: BookPage,
+  book: readonly BookPage[],
+  prev: string | null,
+  next: string | null,
+): string {
   const page = linkReferences(html.split(`file://${SYSTEM_JS}/`).join('../assets/'), here, book);
   return withChrome(page, bookChrome(here, book, 'render', prev, next));
 }
@@ -55,11 +80,19 @@ function studyPage(sections: BookPage['sections']): BookPage {
 function notebookAbout(outDir: string, name: string): { title: string; about: string } {
   const path = join(outDir, 'notebooks', `${name}.ipynb`);
   if (!existsSync(path)) return { title: name, about: '' };
-  const nb = JSON.parse(readFileSync(path, 'utf8')) as { cells: { cell_type: string; source: string[] | string }[] };
-  const md = nb.cells.filter((c) => c.cell_type === 'markdown').map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source));
+  const nb = JSON.parse(readFileSync(path, 'utf8')) as {
+    cells: { cell_type: string; source: string[] | string }[];
+  };
+  const md = nb.cells
+    .filter((c) => c.cell_type === 'markdown')
+    .map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source));
   const first = md[0] ?? '';
   const title = /^#\s+(.*)$/m.exec(first)?.[1] ?? name;
-  const about = first.split(/\n\s*\n/).slice(1).find((p) => p.trim() !== '') ?? '';
+  const about =
+    first
+      .split(/\n\s*\n/)
+      .slice(1)
+      .find((p) => p.trim() !== '') ?? '';
   return { title, about: about.replace(/\s+/g, ' ').trim() };
 }
 
@@ -72,62 +105,114 @@ function fileLink(ref: string): string {
  * Which claims each public file of the original repository bears on: the files the claims' causes
  * consulted, each with the ids of those claims, sorted by file.
  */
-export function filesBearingOnClaims(claims: readonly Claim[]): Array<{ ref: string; claims: string[] }> {
+export function filesBearingOnClaims(
+  claims: readonly Claim[],
+): Array<{ ref: string; claims: string[] }> {
   const by = new Map<string, string[]>();
-  for (const c of claims) for (const ref of c.cause?.consulted ?? []) by.set(ref, [...(by.get(ref) ?? []), c.id]);
-  return [...by.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([ref, ids]) => ({ ref, claims: ids }));
+  for (const c of claims)
+    for (const ref of c.cause?.consulted ?? []) by.set(ref, [...(by.get(ref) ?? []), c.id]);
+  return [...by.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([ref, ids]) => ({ ref, claims: ids }));
 }
 
 /** The index's source list: the two documents with their public addresses, the repository, and the files that bear on claims. */
 function sourcesSection(claims: readonly Claim[], haveAccount: boolean): string {
-  const docs = SOURCE_DOCUMENTS.map((d) => `<li><a href="${d.url}">${escapeHtml(d.title)}</a>, ${escapeHtml(d.authors)}, ${d.date} (${escapeHtml(d.about)}; its programs: <a href="${ORIGINAL_REPOSITORY.url}/tree/${d.commit}"><code>${ORIGINAL_REPOSITORY.name}@${d.commit}</code></a>)</li>`).join('');
+  const docs = SOURCE_DOCUMENTS.map(
+    (d) =>
+      `<li><a href="${d.url}">${escapeHtml(d.title)}</a>, ${escapeHtml(d.authors)}, ${d.date} (${escapeHtml(d.about)}; its programs: <a href="${ORIGINAL_REPOSITORY.url}/tree/${d.commit}"><code>${ORIGINAL_REPOSITORY.name}@${d.commit}</code></a>)</li>`,
+  ).join('');
   const files = filesBearingOnClaims(claims);
-  const rows = files.map((f) => `<tr><td>${fileLink(f.ref)}</td><td>${escapeHtml(originalFile(f.ref).experiment)}</td><td>${f.claims.map((id) => `<code>${escapeHtml(id)}</code>`).join(', ')}</td></tr>`).join('\n');
-  return `<ul>${docs}<li>The companion repository <a href="${ORIGINAL_REPOSITORY.url}"><code>${ORIGINAL_REPOSITORY.name}</code></a>: one experiment per commit, with its programs, papers and models; the published model is <code>${ORIGINAL_REPOSITORY.name}@efbaac3:sat_model.bin</code>.</li></ul>` +
+  const rows = files
+    .map(
+      (f) =>
+        `<tr><td>${fileLink(f.ref)}</td><td>${escapeHtml(originalFile(f.ref).experiment)}</td><td>${f.claims.map((id) => `<code>${escapeHtml(id)}</code>`).join(', ')}</td></tr>`,
+    )
+    .join('\n');
+  return (
+    `<ul>${docs}<li>The companion repository <a href="${ORIGINAL_REPOSITORY.url}"><code>${ORIGINAL_REPOSITORY.name}</code></a>: one experiment per commit, with its programs, papers and models; the published model is <code>${ORIGINAL_REPOSITORY.name}@efbaac3:sat_model.bin</code>.</li></ul>` +
     `${haveAccount ? '<p>The project\'s own account of the original work, every fact the notebooks rely on and where it is public: <a href="docs/original-work.md">docs/original-work.md</a>.</p>' : ''}` +
     `<h3 id="public-files">Public files that bear on a claim</h3>` +
-    (files.length === 0 ? '<p>No claim of this run consulted a public file (every claim reproduces or differs for another cause).</p>' :
-      `<p>Every file of the original repository read for a claim that differs (the causes' <code>consulted</code> lists), and the claims it bears on.</p><table id="public-files-table"><thead><tr><th>file</th><th>experiment</th><th>claims</th></tr></thead><tbody>\n${rows}\n</tbody></table>`);
+    (files.length === 0
+      ? '<p>No claim of this run consulted a public file (every claim reproduces or differs for another cause).</p>'
+      : `<p>Every file of the original repository read for a claim that differs (the causes' <code>consulted</code> lists), and the claims it bears on.</p><table id="public-files-table"><thead><tr><th>file</th><th>experiment</th><th>claims</th></tr></thead><tbody>\n${rows}\n</tbody></table>`)
+  );
 }
 
 /** Each notebook's seed section, from the notebook table of the project README (`| \`<nb>\` | <source> | … |`). */
 function seedSections(): Map<string, string> {
   const readme = join(projectRoot(), 'README.md');
   const rows = existsSync(readme) ? readFileSync(readme, 'utf8').split('\n') : [];
-  return new Map(rows.flatMap((l) => {
-    const m = /^\| `([0-9]{2}-[a-z0-9-]+)` \| ([^|]+) \|/.exec(l);
-    return m ? [[m[1], m[2].trim()] as [string, string]] : [];
-  }));
+  return new Map(
+    rows.flatMap((l) => {
+      const m = /^\| `([0-9]{2}-[a-z0-9-]+)` \| ([^|]+) \|/.exec(l);
+      return m ? [[m[1], m[2].trim()] as [string, string]] : [];
+    }),
+  );
 }
 
 /** Markdown-ish text to HTML: escape, then `code`, *emphasis* and **strong**. */
 function inline(md: string): string {
-  return escapeHtml(md).replace(/`([^`]+)`/g, '<code>$1</code>').replace(/\*\*([^*]+)\*\*/g, '<b>$1</b>').replace(/\*([^*]+)\*/g, '<i>$1</i>');
+  return escapeHtml(md)
+    .replace(/`([^`]+)`/g, '<code>$1</code>')
+    .replace(/\*\*([^*]+)\*\*/g, '<b>$1</b>')
+    .replace(/\*([^*]+)\*/g, '<i>$1</i>');
 }
 
 /** The single-scale comparison: every bpc claim of the run, ours beside the paper's. */
 async function allConfigurations(outDir: string, results: readonly ReportJson[]): Promise<string> {
   // Scores of configurations, not differences between two of them (those are bpc too, but tiny).
-  const rows = results.flatMap((r) => r.claims.filter((c) => c.unit === 'bpc' && c.measured >= 0.01 && c.measured <= 64).map((c) => ({ ...c, notebook: r.notebook })));
+  const rows = results.flatMap((r) =>
+    r.claims
+      .filter((c) => c.unit === 'bpc' && c.measured >= 0.01 && c.measured <= 64)
+      .map((c) => ({ ...c, notebook: r.notebook })),
+  );
   rows.sort((a, b) => a.measured - b.measured);
   const y = rows.map((c) => c.id);
   const fig = styleFigure('all-configurations', {
     data: [
-      { type: 'scatter', mode: 'markers', name: 'this run', x: rows.map((c) => c.measured), y, marker: { color: OKABE_ITO[0], size: 7 } },
-      { type: 'scatter', mode: 'markers', name: 'paper', x: rows.map((c) => c.paper), y, marker: { symbol: 'x-thin-open', size: 9, color: OKABE_ITO[6], line: { width: 2, color: OKABE_ITO[6] } } },
+      {
+        type: 'scatter',
+        mode: 'markers',
+        name: 'this run',
+        x: rows.map((c) => c.measured),
+        y,
+        marker: { color: OKABE_ITO[0], size: 7 },
+      },
+      {
+        type: 'scatter',
+        mode: 'markers',
+        name: 'paper',
+        x: rows.map((c) => c.paper),
+        y,
+        marker: {
+          symbol: 'x-thin-open',
+          size: 9,
+          color: OKABE_ITO[6],
+          line: { width: 2, color: OKABE_ITO[6] },
+        },
+      },
     ],
     layout: {
       xaxis: { title: { text: 'bits per character (bpc, log scale)' }, type: 'log' },
-      yaxis: { title: { text: 'configuration (claim id)' }, automargin: true, tickfont: { size: 9 } },
+      yaxis: {
+        title: { text: 'configuration (claim id)' },
+        automargin: true,
+        tickfont: { size: 9 },
+      },
       legend: { orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom' },
       margin: { l: 260, t: 40 },
     },
-    width: 900, height: 120 + 14 * rows.length,
+    width: 900,
+    height: 120 + 14 * rows.length,
   });
   // Drawn again only when what it shows changed (a run whose notebooks were all cached starts no browser).
   const dir = join(outDir, 'figures', 'index');
-  const spec = join(dir, 'all-configurations.json'), json = JSON.stringify(fig);
-  const drawn = ['svg', 'png', 'pdf'].every((e) => existsSync(join(dir, `all-configurations.${e}`)));
+  const spec = join(dir, 'all-configurations.json'),
+    json = JSON.stringify(fig);
+  const drawn = ['svg', 'png', 'pdf'].every((e) =>
+    existsSync(join(dir, `all-configurations.${e}`)),
+  );
   if (!drawn || !existsSync(spec) || readFileSync(spec, 'utf8') !== json) {
     const files = await exportFigure(fig);
     mkdirSync(dir, { recursive: true });
@@ -147,9 +232,14 @@ export async function writeBook(outDir: string, timings: Timings = {}): Promise<
   const results = readResults(outDir);
   copyAssets(outDir);
   const htmlDir = join(outDir, 'html');
-  const files = existsSync(htmlDir) ? readdirSync(htmlDir).filter((f) => f.endsWith('.html')).sort() : [];
+  const files = existsSync(htmlDir)
+    ? readdirSync(htmlDir)
+        .filter((f) => f.endsWith('.html'))
+        .sort()
+    : [];
   const renders = files.map((f) => {
-    const html = readFileSync(join(htmlDir, f), 'utf8'), bare = withoutChrome(html);
+    const html = readFileSync(join(htmlDir, f), 'utf8'),
+      bare = withoutChrome(html);
     return { file: f, html, bare, page: bookPageOf(f, bare) };
   });
   const book = [studyPage([]), ...renders.map((r) => r.page)];
@@ -159,45 +249,73 @@ export async function writeBook(outDir: string, timings: Timings = {}): Promise<
   });
   writeFileAtomic(join(outDir, 'assets', 'book.css'), BOOK_CSS);
   writeFileAtomic(join(outDir, 'assets', 'book.js'), searchScript() + NAVIGATION_JS);
-  writeFileAtomic(join(outDir, 'assets', 'search-index.js'), searchIndexScript(buildSearchIndex(renders.map((r) => ({ href: `html/${r.file}`, html: r.bare })))));
+  writeFileAtomic(
+    join(outDir, 'assets', 'search-index.js'),
+    searchIndexScript(
+      buildSearchIndex(renders.map((r) => ({ href: `html/${r.file}`, html: r.bare }))),
+    ),
+  );
   // The project's account of the original work, at the same place relative to the renders as in the repository (notebooks link ../docs/original-work.md).
   const account = join(projectRoot(), 'docs', 'original-work.md');
   if (existsSync(account)) cpSync(account, join(outDir, 'docs', 'original-work.md'));
   const configurations = await allConfigurations(outDir, results);
   const first = results[0];
   const sections = seedSections();
-  const entries = results.map((r) => {
-    const { title, about } = notebookAbout(outDir, r.notebook);
-    const t = timings[r.notebook];
-    const section = sections.get(r.notebook);
-    const n = summarize(r.claims);
-    return `<section class="nb tex2jax_process"><h3><a href="html/${r.notebook}.html">${inline(title)}</a></h3>${section ? `<p class="meta">Seed: ${escapeHtml(section)}</p>` : ''}<p>${inline(about)}</p>` +
-      `<p class="meta">${r.claims.length} claims: <b>${n.reproduces}</b> reproduce, <b>${n.differs}</b> differ (${n.byCause.unexplained} unexplained), <b>${n.notInPaper}</b> new` +
-      `${t === undefined ? ` · reused from the run of ${escapeHtml(r.run?.madeAt ?? 'an earlier run')} (cached)` : ` · ran in ${t.toFixed(1)} s`} · <a href="html/${r.notebook}.html">HTML</a> · <a href="notebooks/${r.notebook}.ipynb">executed notebook</a>` +
-      `${existsSync(join(outDir, 'pdf', `${r.notebook}.pdf`)) ? ` · <a href="pdf/${r.notebook}.pdf">handout (PDF)</a>` : ''}</p></section>`;
-  }).join('\n');
+  const entries = results
+    .map((r) => {
+      const { title, about } = notebookAbout(outDir, r.notebook);
+      const t = timings[r.notebook];
+      const section = sections.get(r.notebook);
+      const n = summarize(r.claims);
+      return (
+        `<section class="nb tex2jax_process"><h3><a href="html/${r.notebook}.html">${inline(title)}</a></h3>${section ? `<p class="meta">Seed: ${escapeHtml(section)}</p>` : ''}<p>${inline(about)}</p>` +
+        `<p class="meta">${r.claims.length} claims: <b>${n.reproduces}</b> reproduce, <b>${n.differs}</b> differ (${n.byCause.unexplained} unexplained), <b>${n.notInPaper}</b> new` +
+        `${t === undefined ? ` · reused from the run of ${escapeHtml(r.run?.madeAt ?? 'an earlier run')} (cached)` : ` · ran in ${t.toFixed(1)} s`} · <a href="html/${r.notebook}.html">HTML</a> · <a href="notebooks/${r.notebook}.ipynb">executed notebook</a>` +
+        `${existsSync(join(outDir, 'pdf', `${r.notebook}.pdf`)) ? ` · <a href="pdf/${r.notebook}.pdf">handout (PDF)</a>` : ''}</p></section>`
+      );
+    })
+    .join('\n');
   const all: Claim[] = results.flatMap((r) => r.claims);
   const summary = summarize(all);
-  const causeCell = (c: Claim) => (!c.cause ? '' :
-    `<span class="cause c-${c.cause.kind}">${c.cause.kind}</span> ${escapeHtml(c.cause.because)}${c.cause.evidence === undefined ? '' : ` <span class="meta">(evidence: <code>${escapeHtml(c.cause.evidence)}</code>)</span>`}` +
-    (c.cause.consulted === undefined ? '' : ` <span class="meta consulted">consulted: ${c.cause.consulted.map(fileLink).join(', ')}</span>`));
+  const causeCell = (c: Claim) =>
+    !c.cause
+      ? ''
+      : `<span class="cause c-${c.cause.kind}">${c.cause.kind}</span> ${escapeHtml(c.cause.because)}${c.cause.evidence === undefined ? '' : ` <span class="meta">(evidence: <code>${escapeHtml(c.cause.evidence)}</code>)</span>`}` +
+        (c.cause.consulted === undefined
+          ? ''
+          : ` <span class="meta consulted">consulted: ${c.cause.consulted.map(fileLink).join(', ')}</span>`);
   const spreads = zooSpreads(all);
   const spreadNote = (id: string) => {
     const z = spreads.get(id);
-    return z ? `<br><span class="meta" title="spread of this claim over the model zoo (notebook 07)">zoo: ${escapeHtml(formatCell(z.mean, 4))} ± ${escapeHtml(formatCell(z.sd, 3))} (n = ${z.n})</span>` : '';
+    return z
+      ? `<br><span class="meta" title="spread of this claim over the model zoo (notebook 07)">zoo: ${escapeHtml(formatCell(z.mean, 4))} ± ${escapeHtml(formatCell(z.sd, 3))} (n = ${z.n})</span>`
+      : '';
   };
-  const claimRows = results.flatMap((r) => r.claims.map((c) =>
-    `<tr data-verdict="${c.verdict}" data-notebook="${r.notebook}" data-cause="${c.cause?.kind ?? ''}"><td><code>${escapeHtml(c.id)}</code></td><td>${escapeHtml(c.description)}</td>` +
-    `<td class="n">${c.paper === null ? '—' : escapeHtml(formatCell(c.paper, 6))}</td><td class="n">${escapeHtml(formatCell(c.measured, 6))}${spreadNote(c.id)}</td><td>${escapeHtml(c.unit)}</td>` +
-    `<td class="n"${c.toleranceWhy ? ` title="${escapeHtml(c.toleranceWhy)}"` : ''}>${escapeHtml(formatTolerance(c.tolerance))}</td>` +
-    `<td class="v-${c.verdict}">${c.verdict}</td><td>${causeCell(c)}</td><td><a href="html/${r.notebook}.html">${r.notebook}</a></td></tr>`)).join('\n');
-  const byCause = CAUSE_KINDS.filter((k) => summary.byCause[k] > 0 && k !== 'unexplained').map((k) => `${summary.byCause[k]} ${k}`);
-  const summaryLine = `<p id="ledger-summary" class="summary">${summary.claims} claims. <b>${summary.reproduces}</b> reproduce the paper; <b>${summary.differs}</b> differ` +
+  const claimRows = results
+    .flatMap((r) =>
+      r.claims.map(
+        (c) =>
+          `<tr data-verdict="${c.verdict}" data-notebook="${r.notebook}" data-cause="${c.cause?.kind ?? ''}"><td><code>${escapeHtml(c.id)}</code></td><td>${escapeHtml(c.description)}</td>` +
+          `<td class="n">${c.paper === null ? '—' : escapeHtml(formatCell(c.paper, 6))}</td><td class="n">${escapeHtml(formatCell(c.measured, 6))}${spreadNote(c.id)}</td><td>${escapeHtml(c.unit)}</td>` +
+          `<td class="n"${c.toleranceWhy ? ` title="${escapeHtml(c.toleranceWhy)}"` : ''}>${escapeHtml(formatTolerance(c.tolerance))}</td>` +
+          `<td class="v-${c.verdict}">${c.verdict}</td><td>${causeCell(c)}</td><td><a href="html/${r.notebook}.html">${r.notebook}</a></td></tr>`,
+      ),
+    )
+    .join('\n');
+  const byCause = CAUSE_KINDS.filter((k) => summary.byCause[k] > 0 && k !== 'unexplained').map(
+    (k) => `${summary.byCause[k]} ${k}`,
+  );
+  const summaryLine =
+    `<p id="ledger-summary" class="summary">${summary.claims} claims. <b>${summary.reproduces}</b> reproduce the paper; <b>${summary.differs}</b> differ` +
     `${byCause.length ? `, by cause: ${byCause.join(', ')}` : ''}; <b id="unexplained-count">${summary.byCause.unexplained} unexplained</b>; ${summary.notInPaper} are not in the paper.</p>`;
-  const gallery = results.flatMap((r) => Object.entries(r.figures).map(([name, f]) => {
-    const png = f.files.find((p) => p.endsWith('.png'));
-    return `<figure><a href="html/${r.notebook}.html"><img loading="lazy" src="${png}" alt="${escapeHtml(name)}"></a><figcaption><b>${r.notebook} · ${escapeHtml(name)}</b>: ${escapeHtml(f.caption)}</figcaption></figure>`;
-  })).join('\n');
+  const gallery = results
+    .flatMap((r) =>
+      Object.entries(r.figures).map(([name, f]) => {
+        const png = f.files.find((p) => p.endsWith('.png'));
+        return `<figure><a href="html/${r.notebook}.html"><img loading="lazy" src="${png}" alt="${escapeHtml(name)}"></a><figcaption><b>${r.notebook} · ${escapeHtml(name)}</b>: ${escapeHtml(f.caption)}</figcaption></figure>`;
+      }),
+    )
+    .join('\n');
   const option = (v: string) => `<option value="${v}">${v}</option>`;
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>sat-rnn notebooks: the study</title>
@@ -254,7 +372,10 @@ filter();
 </body></html>
 `;
   const index = join(outDir, 'index.html');
-  writeFileAtomic(index, withChrome(html, bookChrome(studyPage(renderSections(html)), book, 'index', null, null)));
+  writeFileAtomic(
+    index,
+    withChrome(html, bookChrome(studyPage(renderSections(html)), book, 'index', null, null)),
+  );
   return index;
 }
 
@@ -263,7 +384,9 @@ filter();
  * claims and the zoo size `luck.runs`, keyed by the claim id `<id>` of notebooks 00–05 (the evidence
  * a `chaotic-training` cause points to).
  */
-export function zooSpreads(claims: readonly Claim[]): Map<string, { mean: number; sd: number; n: number }> {
+export function zooSpreads(
+  claims: readonly Claim[],
+): Map<string, { mean: number; sd: number; n: number }> {
   const byId = new Map(claims.map((c) => [c.id, c.measured]));
   const n = byId.get('luck.runs');
   const out = new Map<string, { mean: number; sd: number; n: number }>();

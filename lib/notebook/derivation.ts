@@ -11,6 +11,11 @@ import type { Derivation } from '../math/derivations.js';
  */
 export function derivationMarkdown(d: Derivation): string {
   const steps = d.steps.map((s, k) => `${k + 1}. ${s.label}:\n$$${s.tex}$$`).join('\n');
-  const checks = d.checks.map((c) => `${c.what}: max |difference| = ${c.maxAbsDiff === 0 ? '0' : c.maxAbsDiff.toExponential(1)}`).join('; ');
+  const checks = d.checks
+    .map(
+      (c) =>
+        `${c.what}: max |difference| = ${c.maxAbsDiff === 0 ? '0' : c.maxAbsDiff.toExponential(1)}`,
+    )
+    .join('; ');
   return `${steps}\n\n**Checked numerically:** ${checks}.`;
 }

@@ -10,7 +10,14 @@ import { createRequire } from 'node:module';
 /** MIME type → content (strings; binary images as base64). */
 export type MimeBundle = Readonly<Record<string, string>> & { readonly 'text/plain': string };
 
-type WriteDisplayData = (msg: { data: Record<string, string>; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void;
+type WriteDisplayData = (
+  msg: {
+    data: Record<string, string>;
+    metadata: Record<string, unknown>;
+    transient: Record<string, unknown>;
+  },
+  update: boolean,
+) => void;
 
 /** The running kernel's display hook, or null when this process is not a tslab kernel. */
 function kernelDisplayHook(): WriteDisplayData | null {
@@ -23,7 +30,8 @@ function kernelDisplayHook(): WriteDisplayData | null {
   }
   // Only a kernel has loaded tslab's jupyter module; never load it (and TypeScript) here.
   const mod = require.cache[key];
-  const hook = (mod?.exports as { lastWriteDisplayData?: WriteDisplayData } | undefined)?.lastWriteDisplayData;
+  const hook = (mod?.exports as { lastWriteDisplayData?: WriteDisplayData } | undefined)
+    ?.lastWriteDisplayData;
   return typeof hook === 'function' ? hook : null;
 }
 
@@ -75,7 +83,8 @@ export function progressLine(): ProgressLine {
   const id = `sat-progress-${process.pid}-${++progressCounter}`;
   const file = process.env[PROGRESS_ENV];
   const t0 = Date.now();
-  let shown = false, lastAppend = 0;
+  let shown = false,
+    lastAppend = 0;
   return {
     update(text: string, fraction?: number) {
       const now = Date.now();
@@ -84,7 +93,11 @@ export function progressLine(): ProgressLine {
       }
       if (file && (now - lastAppend >= 1000 || fraction === 1)) {
         lastAppend = now;
-        try { appendFileSync(file, text + '\n'); } catch { /* the runner's console is a convenience */ }
+        try {
+          appendFileSync(file, text + '\n');
+        } catch {
+          /* the runner's console is a convenience */
+        }
       }
       const hook = kernelDisplayHook();
       if (hook === null) {

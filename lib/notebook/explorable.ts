@@ -41,7 +41,15 @@ const MAX_TICK_LABELS = 40;
 
 /** The plotly `animate` arguments that jump to one frame at once (redraw: heatmaps and bars need it). */
 function jumpTo(names: readonly (string | null)[] | null, duration: number): unknown[] {
-  return [names, { mode: 'immediate', frame: { duration, redraw: true }, transition: { duration: 0 }, fromcurrent: true }];
+  return [
+    names,
+    {
+      mode: 'immediate',
+      frame: { duration, redraw: true },
+      transition: { duration: 0 },
+      fromcurrent: true,
+    },
+  ];
 }
 
 /**
@@ -60,17 +68,25 @@ function jumpTo(names: readonly (string | null)[] | null, duration: number): unk
  */
 export function explorableFigure(o: ExplorableOptions): FigureSpec {
   const { frames } = o;
-  if (frames.length < 2) throw new RangeError(`explorableFigure: expected at least 2 frames, got ${frames.length}`);
+  if (frames.length < 2)
+    throw new RangeError(`explorableFigure: expected at least 2 frames, got ${frames.length}`);
   const k = frames[0].data.length;
   if (k === 0) throw new RangeError('explorableFigure: frames hold no traces');
   const names = new Set<string>();
   for (const f of frames) {
-    if (f.name.trim() === '' || names.has(f.name)) throw new RangeError(`explorableFigure: frame names must be unique and non-empty ('${f.name}')`);
+    if (f.name.trim() === '' || names.has(f.name))
+      throw new RangeError(
+        `explorableFigure: frame names must be unique and non-empty ('${f.name}')`,
+      );
     names.add(f.name);
-    if (f.data.length !== k) throw new RangeError(`explorableFigure: frame '${f.name}' has ${f.data.length} traces, the first has ${k}`);
+    if (f.data.length !== k)
+      throw new RangeError(
+        `explorableFigure: frame '${f.name}' has ${f.data.length} traces, the first has ${k}`,
+      );
   }
   const active = frames.findIndex((f) => f.name === o.staticFrame);
-  if (active < 0) throw new RangeError(`explorableFigure: staticFrame '${o.staticFrame}' is not a frame name`);
+  if (active < 0)
+    throw new RangeError(`explorableFigure: staticFrame '${o.staticFrame}' is not a frame name`);
   const fixed = o.fixed ?? [];
   const moving = Array.from({ length: k }, (_, i) => fixed.length + i);
   const label = (f: ExplorableFrame) => f.label ?? f.name;
@@ -78,25 +94,51 @@ export function explorableFigure(o: ExplorableOptions): FigureSpec {
   const layout = o.layout ?? {};
   const margin = (layout.margin ?? {}) as Record<string, unknown>;
   const slider = {
-    active, pad: { t: 55, b: 0 }, x: 0.05, len: 0.95, y: 0, yanchor: 'top',
-    currentvalue: { prefix: o.slider, visible: true, xanchor: 'left', font: { size: 13, color: '#222' } },
+    active,
+    pad: { t: 55, b: 0 },
+    x: 0.05,
+    len: 0.95,
+    y: 0,
+    yanchor: 'top',
+    currentvalue: {
+      prefix: o.slider,
+      visible: true,
+      xanchor: 'left',
+      font: { size: 13, color: '#222' },
+    },
     // Dense sliders keep their ticks but draw their labels transparent; the readout names the frame.
     font: dense ? { color: 'rgba(0,0,0,0)', size: 8 } : { size: 10 },
     steps: frames.map((f) => ({ method: 'animate', label: label(f), args: jumpTo([f.name], 0) })),
   };
   const ms = typeof o.play === 'number' ? o.play : 400;
-  const buttons = o.play ? [{
-    type: 'buttons', direction: 'left', showactive: false, x: 0, xanchor: 'right', y: 0, yanchor: 'top', pad: { t: 62, r: 10 },
-    buttons: [
-      { label: '▶', method: 'animate', args: jumpTo(null, ms) },
-      { label: '❚❚', method: 'animate', args: jumpTo([null], 0) },
-    ],
-  }] : [];
+  const buttons = o.play
+    ? [
+        {
+          type: 'buttons',
+          direction: 'left',
+          showactive: false,
+          x: 0,
+          xanchor: 'right',
+          y: 0,
+          yanchor: 'top',
+          pad: { t: 62, r: 10 },
+          buttons: [
+            { label: '▶', method: 'animate', args: jumpTo(null, ms) },
+            { label: '❚❚', method: 'animate', args: jumpTo([null], 0) },
+          ],
+        },
+      ]
+    : [];
   return {
     data: [...fixed, ...frames[active].data],
     frames: frames.map((f): Frame => ({ name: f.name, data: f.data, traces: moving })),
     staticFrame: label(frames[active]),
-    layout: { ...layout, margin: { l: 70, r: 20, t: 30, ...margin, b: Math.max(Number(margin.b ?? 0), 60) + 90 }, sliders: [slider], ...(o.play ? { updatemenus: buttons } : {}) },
+    layout: {
+      ...layout,
+      margin: { l: 70, r: 20, t: 30, ...margin, b: Math.max(Number(margin.b ?? 0), 60) + 90 },
+      sliders: [slider],
+      ...(o.play ? { updatemenus: buttons } : {}),
+    },
     ...(o.width === undefined ? {} : { width: o.width }),
     ...(o.height === undefined ? {} : { height: o.height }),
   };

@@ -17,7 +17,12 @@ import { explorableFigure } from './explorable.js';
 import type { FigureSpec, Trace } from './figure.js';
 import { OKABE_ITO, byteTickLabel } from './figure.js';
 
-const SIGN_COLOURS = [[0, OKABE_ITO[1]], [0.5, OKABE_ITO[1]], [0.5, OKABE_ITO[0]], [1, OKABE_ITO[0]]];
+const SIGN_COLOURS = [
+  [0, OKABE_ITO[1]],
+  [0.5, OKABE_ITO[1]],
+  [0.5, OKABE_ITO[0]],
+  [1, OKABE_ITO[0]],
+];
 
 /** Options of `stateExplorer`. */
 export interface StateExplorerOptions {
@@ -40,21 +45,59 @@ export interface StateExplorerOptions {
 export function stateExplorer(frames: readonly StateFrame[], o: StateExplorerOptions): FigureSpec {
   if (frames.length === 0) throw new RangeError('stateExplorer: no frames');
   const H = frames[0].signs.length;
-  if (o.rows * o.cols !== H) throw new RangeError(`stateExplorer: rows × cols = ${o.rows * o.cols}, the state has ${H} units`);
+  if (o.rows * o.cols !== H)
+    throw new RangeError(
+      `stateExplorer: rows × cols = ${o.rows * o.cols}, the state has ${H} units`,
+    );
   const k = frames[0].top.length;
   const name = (f: StateFrame) => `t${f.t}`;
-  const label = (f: StateFrame) => `${f.t}: read ${byteLabel(f.read)}${f.next === null ? '' : ` → next ${byteLabel(f.next)} (p = ${f.pNext!.toFixed(3)})`}`;
+  const label = (f: StateFrame) =>
+    `${f.t}: read ${byteLabel(f.read)}${f.next === null ? '' : ` → next ${byteLabel(f.next)} (p = ${f.pNext!.toFixed(3)})`}`;
   const ranks = Array.from({ length: k }, (_, i) => i + 1);
   return explorableFigure({
     frames: frames.map((f) => ({
-      name: name(f), label: label(f),
+      name: name(f),
+      label: label(f),
       data: [
-        { type: 'heatmap', z: Array.from({ length: o.rows }, (_, r) => Array.from(f.signs.subarray(r * o.cols, (r + 1) * o.cols))), zmin: -1, zmax: 1,
-          colorscale: SIGN_COLOURS, showscale: false, xgap: 1, ygap: 1, hovertemplate: 'row %{y}, column %{x}: sign %{z}<extra></extra>' },
-        { type: 'scatter', mode: 'text', x: Array(o.rows).fill(o.cols - 0.4), y: Array.from({ length: o.rows }, (_, r) => r), text: o.rowText ? o.rowText(f) : Array(o.rows).fill(''),
-          textposition: 'middle right', textfont: { size: 10 }, showlegend: false, hoverinfo: 'skip', cliponaxis: false },
-        { type: 'bar', orientation: 'h', xaxis: 'x2', yaxis: 'y2', y: ranks, x: f.top.map((p) => p.p), text: f.top.map((p) => byteLabel(p.byte)), textposition: 'outside', cliponaxis: false,
-          marker: { color: f.top.map((p) => (p.byte === f.next ? OKABE_ITO[2] : '#999999')) }, showlegend: false, hovertemplate: '%{text}: p = %{x:.3f}<extra></extra>' },
+        {
+          type: 'heatmap',
+          z: Array.from({ length: o.rows }, (_, r) =>
+            Array.from(f.signs.subarray(r * o.cols, (r + 1) * o.cols)),
+          ),
+          zmin: -1,
+          zmax: 1,
+          colorscale: SIGN_COLOURS,
+          showscale: false,
+          xgap: 1,
+          ygap: 1,
+          hovertemplate: 'row %{y}, column %{x}: sign %{z}<extra></extra>',
+        },
+        {
+          type: 'scatter',
+          mode: 'text',
+          x: Array(o.rows).fill(o.cols - 0.4),
+          y: Array.from({ length: o.rows }, (_, r) => r),
+          text: o.rowText ? o.rowText(f) : Array(o.rows).fill(''),
+          textposition: 'middle right',
+          textfont: { size: 10 },
+          showlegend: false,
+          hoverinfo: 'skip',
+          cliponaxis: false,
+        },
+        {
+          type: 'bar',
+          orientation: 'h',
+          xaxis: 'x2',
+          yaxis: 'y2',
+          y: ranks,
+          x: f.top.map((p) => p.p),
+          text: f.top.map((p) => byteLabel(p.byte)),
+          textposition: 'outside',
+          cliponaxis: false,
+          marker: { color: f.top.map((p) => (p.byte === f.next ? OKABE_ITO[2] : '#999999')) },
+          showlegend: false,
+          hovertemplate: '%{text}: p = %{x:.3f}<extra></extra>',
+        },
       ],
     })),
     staticFrame: name(frames.find((f) => f.t === o.staticT) ?? frames[frames.length - 1]),
@@ -62,13 +105,24 @@ export function stateExplorer(frames: readonly StateFrame[], o: StateExplorerOpt
     play: o.play ?? true,
     layout: {
       // Room right of the grid for the row texts (points outside an axis range are not drawn).
-      xaxis: { title: { text: o.colTitle }, domain: [0, 0.55], range: [-0.5, o.rowText ? o.cols + 2.5 : o.cols - 0.5], tickvals: Array.from({ length: o.cols }, (_, c) => c) },
+      xaxis: {
+        title: { text: o.colTitle },
+        domain: [0, 0.55],
+        range: [-0.5, o.rowText ? o.cols + 2.5 : o.cols - 0.5],
+        tickvals: Array.from({ length: o.cols }, (_, c) => c),
+      },
       yaxis: { title: { text: o.rowTitle }, autorange: 'reversed', dtick: 1 },
       xaxis2: { title: { text: 'p(next byte)' }, domain: [0.72, 1], range: [0, 1.15] },
-      yaxis2: { title: { text: 'rank of the prediction' }, anchor: 'x2', autorange: 'reversed', dtick: 1 },
+      yaxis2: {
+        title: { text: 'rank of the prediction' },
+        anchor: 'x2',
+        autorange: 'reversed',
+        dtick: 1,
+      },
       margin: { r: 30 },
     },
-    width: 900, height: 560,
+    width: 900,
+    height: 560,
   });
 }
 
@@ -79,28 +133,70 @@ export function stateExplorer(frames: readonly StateFrame[], o: StateExplorerOpt
  * control characters included, is a safe label; hex labels staggered over two lines). `states` is [n][H] row-major (`carrierStates`),
  * `bytes` [n], positions ≤ n.
  */
-export function registerHeatmap(states: Float64Array, hidden: number, bytes: Uint8Array, positions: number, bits: number): FigureSpec {
+export function registerHeatmap(
+  states: Float64Array,
+  hidden: number,
+  bytes: Uint8Array,
+  positions: number,
+  bits: number,
+): FigureSpec {
   const n = bytes.length;
-  if (states.length !== n * hidden) throw new RangeError(`registerHeatmap: states hold ${states.length} values, expected n × H = ${n} × ${hidden}`);
-  if (!Number.isInteger(positions) || positions < 1 || positions > n) throw new RangeError(`registerHeatmap: positions ${positions}, expected 1 … ${n} (the text's length)`);
-  if (!Number.isInteger(bits) || bits < 1 || hidden % bits !== 0) throw new RangeError(`registerHeatmap: ${bits} bits per group do not divide H = ${hidden}`);
+  if (states.length !== n * hidden)
+    throw new RangeError(
+      `registerHeatmap: states hold ${states.length} values, expected n × H = ${n} × ${hidden}`,
+    );
+  if (!Number.isInteger(positions) || positions < 1 || positions > n)
+    throw new RangeError(
+      `registerHeatmap: positions ${positions}, expected 1 … ${n} (the text's length)`,
+    );
+  if (!Number.isInteger(bits) || bits < 1 || hidden % bits !== 0)
+    throw new RangeError(`registerHeatmap: ${bits} bits per group do not divide H = ${hidden}`);
   const ts = Array.from({ length: positions }, (_, t) => t);
-  const signs = Array.from({ length: hidden }, (_, i) => ts.map((t) => (states[t * hidden + i] >= 0 ? 1 : -1)));
+  const signs = Array.from({ length: hidden }, (_, i) =>
+    ts.map((t) => (states[t * hidden + i] >= 0 ? 1 : -1)),
+  );
   const groups = Array.from({ length: hidden / bits }, (_, g) => g);
   // Hex labels (0x07) are wider than a column: staggered over two lines, odd positions one line lower, they do not touch.
   const labels = ts.map((t) => byteTickLabel(bytes[t]));
   const stagger = labels.some((l) => l.startsWith('0x'));
   return {
-    data: [{ type: 'heatmap', z: signs, x: ts, zmin: -1, zmax: 1, colorscale: SIGN_COLOURS, colorbar: { title: { text: 'sign h' }, tickvals: [-1, 1] } }],
+    data: [
+      {
+        type: 'heatmap',
+        z: signs,
+        x: ts,
+        zmin: -1,
+        zmax: 1,
+        colorscale: SIGN_COLOURS,
+        colorbar: { title: { text: 'sign h' }, tickvals: [-1, 1] },
+      },
+    ],
     layout: {
-      xaxis: { title: { text: 'position t (input byte x_t below the tick)' }, tickvals: ts, ticktext: ts.map((t) => `${t}<br>${stagger && t % 2 === 1 ? '<br>' : ''}${labels[t]}`), tickfont: { size: 9 }, tickangle: 0 },
-      yaxis: { title: { text: `hidden unit ${bits}g + j (group g = offset in steps)` }, autorange: 'reversed', tickvals: groups.map((g) => bits * g), ticktext: groups.map((g) => `g${g}`) },
+      xaxis: {
+        title: { text: 'position t (input byte x_t below the tick)' },
+        tickvals: ts,
+        ticktext: ts.map((t) => `${t}<br>${stagger && t % 2 === 1 ? '<br>' : ''}${labels[t]}`),
+        tickfont: { size: 9 },
+        tickangle: 0,
+      },
+      yaxis: {
+        title: { text: `hidden unit ${bits}g + j (group g = offset in steps)` },
+        autorange: 'reversed',
+        tickvals: groups.map((g) => bits * g),
+        ticktext: groups.map((g) => `g${g}`),
+      },
     },
-    width: 900, height: 520,
+    width: 900,
+    height: 520,
   };
 }
 
-const RULES: ReadonlyArray<{ rule: keyof RuleScores; name: string; colour: string; symbol: string }> = [
+const RULES: ReadonlyArray<{
+  rule: keyof RuleScores;
+  name: string;
+  colour: string;
+  symbol: string;
+}> = [
   { rule: 'all', name: 'all positions', colour: OKABE_ITO[6], symbol: 'circle' },
   { rule: 'train', name: 'train half', colour: OKABE_ITO[0], symbol: 'square' },
   { rule: 'test', name: 'test half', colour: OKABE_ITO[1], symbol: 'diamond' },
@@ -116,28 +212,64 @@ export function gridExplorer(g: AnalyticGrid, staticAlpha?: number): FigureSpec 
   const S = g.scales.length;
   const picks = RULES.map((r) => ({ ...r, pick: gridChoice(g, r.rule) }));
   const values = g.scores.flatMap((s) => [s.all, s.train, s.test]);
-  const lo = Math.min(...values), hi = Math.min(Math.max(...values), 8);
+  const lo = Math.min(...values),
+    hi = Math.min(Math.max(...values), 8);
   const fixed: Trace[] = picks.flatMap(({ rule, name, colour, symbol, pick }) => [
-    { type: 'scatter', mode: 'markers', name: `picked by ${name} (α = ${pick.alpha}, s = ${pick.scale}): ${name} bpc`, x: [pick.scale], y: [pick.scores[rule]],
-      marker: { symbol: `${symbol}-open`, size: 14, color: colour, line: { width: 2.5, color: colour } } },
-    ...(rule === 'test' ? [] : [{ type: 'scatter', mode: 'markers', name: `picked by ${name}: its test-half bpc`, x: [pick.scale], y: [pick.scores.test],
-      marker: { symbol: 'x-thin-open', size: 12, color: colour, line: { width: 2.5, color: colour } } }]),
+    {
+      type: 'scatter',
+      mode: 'markers',
+      name: `picked by ${name} (α = ${pick.alpha}, s = ${pick.scale}): ${name} bpc`,
+      x: [pick.scale],
+      y: [pick.scores[rule]],
+      marker: {
+        symbol: `${symbol}-open`,
+        size: 14,
+        color: colour,
+        line: { width: 2.5, color: colour },
+      },
+    },
+    ...(rule === 'test'
+      ? []
+      : [
+          {
+            type: 'scatter',
+            mode: 'markers',
+            name: `picked by ${name}: its test-half bpc`,
+            x: [pick.scale],
+            y: [pick.scores.test],
+            marker: {
+              symbol: 'x-thin-open',
+              size: 12,
+              color: colour,
+              line: { width: 2.5, color: colour },
+            },
+          },
+        ]),
   ]);
   return explorableFigure({
     fixed,
     frames: g.alphas.map((alpha, a) => ({
-      name: `a${alpha}`, label: String(alpha),
+      name: `a${alpha}`,
+      label: String(alpha),
       data: RULES.map(({ rule, name, colour }) => ({
-        type: 'scatter', mode: 'lines', name: `${name}, this α`, x: g.scales, y: g.scores.slice(a * S, (a + 1) * S).map((s) => s[rule]), line: { color: colour, width: 2 },
+        type: 'scatter',
+        mode: 'lines',
+        name: `${name}, this α`,
+        x: g.scales,
+        y: g.scores.slice(a * S, (a + 1) * S).map((s) => s[rule]),
+        line: { color: colour, width: 2 },
       })),
     })),
     staticFrame: `a${staticAlpha ?? picks[2].pick.alpha}`,
     slider: 'smoothing α = ',
     layout: {
-      xaxis: { title: { text: 'readout scale s' } }, yaxis: { title: { text: 'bits per character (bpc)' }, range: [Math.max(0, lo - 0.2), hi] },
-      legend: { orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom', font: { size: 11 } }, margin: { t: 130 },
+      xaxis: { title: { text: 'readout scale s' } },
+      yaxis: { title: { text: 'bits per character (bpc)' }, range: [Math.max(0, lo - 0.2), hi] },
+      legend: { orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom', font: { size: 11 } },
+      margin: { t: 130 },
     },
-    width: 860, height: 620,
+    width: 860,
+    height: 620,
   });
 }
 
@@ -153,32 +285,91 @@ export interface ContinuumCurve {
  * method is after k updates (the slider), the references (closed forms, trained model) as
  * horizontal lines and the paper's points as black crosses.
  */
-export function continuumExplorer(curves: readonly ContinuumCurve[], frames: readonly ContinuumFrame[],
-  extra: { references: ReadonlyArray<{ name: string; bpc: number; colour: string }>; paper: { x: readonly number[]; y: readonly number[] }; staticK?: number }): FigureSpec {
-  if (frames.some((f) => f.k < 1)) throw new RangeError('continuumExplorer: iterations are on a log axis, so frames start at k = 1');
+export function continuumExplorer(
+  curves: readonly ContinuumCurve[],
+  frames: readonly ContinuumFrame[],
+  extra: {
+    references: ReadonlyArray<{ name: string; bpc: number; colour: string }>;
+    paper: { x: readonly number[]; y: readonly number[] };
+    staticK?: number;
+  },
+): FigureSpec {
+  if (frames.some((f) => f.k < 1))
+    throw new RangeError(
+      'continuumExplorer: iterations are on a log axis, so frames start at k = 1',
+    );
   const last = Math.max(...curves.map((c) => c.bpc.length - 1));
   const fixed: Trace[] = [
-    ...curves.map((c) => ({ type: 'scatter', mode: 'lines', name: c.name, x: Array.from({ length: c.bpc.length - 1 }, (_, k) => k + 1), y: Array.from(c.bpc.subarray(1)), line: { color: c.colour, width: 1.5 }, opacity: 0.45 })),
-    ...extra.references.map((r) => ({ type: 'scatter', mode: 'lines', name: r.name, x: [1, last], y: [r.bpc, r.bpc], line: { dash: 'dot', color: r.colour } })),
-    { type: 'scatter', mode: 'markers', name: 'paper', x: extra.paper.x, y: extra.paper.y, marker: { symbol: 'x-thin-open', size: 12, color: OKABE_ITO[6], line: { width: 3, color: OKABE_ITO[6] } } },
+    ...curves.map((c) => ({
+      type: 'scatter',
+      mode: 'lines',
+      name: c.name,
+      x: Array.from({ length: c.bpc.length - 1 }, (_, k) => k + 1),
+      y: Array.from(c.bpc.subarray(1)),
+      line: { color: c.colour, width: 1.5 },
+      opacity: 0.45,
+    })),
+    ...extra.references.map((r) => ({
+      type: 'scatter',
+      mode: 'lines',
+      name: r.name,
+      x: [1, last],
+      y: [r.bpc, r.bpc],
+      line: { dash: 'dot', color: r.colour },
+    })),
+    {
+      type: 'scatter',
+      mode: 'markers',
+      name: 'paper',
+      x: extra.paper.x,
+      y: extra.paper.y,
+      marker: {
+        symbol: 'x-thin-open',
+        size: 12,
+        color: OKABE_ITO[6],
+        line: { width: 3, color: OKABE_ITO[6] },
+      },
+    },
   ];
   return explorableFigure({
     fixed,
     frames: frames.map((f) => ({
-      name: `k${f.k}`, label: String(f.k),
-      data: [{ type: 'scatter', mode: 'markers+text', name: 'after k updates', showlegend: false, x: f.points.map(() => f.k), y: f.points.map((p) => p.bpc),
-        text: f.points.map((p) => `${p.bpc.toFixed(3)}${p.stopped ? ' (done)' : ''}`), textposition: 'middle right', textfont: { size: 10 },
-        marker: { size: 11, color: curves.map((c) => c.colour), line: { width: 1, color: '#222' } }, cliponaxis: false }],
+      name: `k${f.k}`,
+      label: String(f.k),
+      data: [
+        {
+          type: 'scatter',
+          mode: 'markers+text',
+          name: 'after k updates',
+          showlegend: false,
+          x: f.points.map(() => f.k),
+          y: f.points.map((p) => p.bpc),
+          text: f.points.map((p) => `${p.bpc.toFixed(3)}${p.stopped ? ' (done)' : ''}`),
+          textposition: 'middle right',
+          textfont: { size: 10 },
+          marker: {
+            size: 11,
+            color: curves.map((c) => c.colour),
+            line: { width: 1, color: '#222' },
+          },
+          cliponaxis: false,
+        },
+      ],
     })),
     staticFrame: `k${extra.staticK ?? frames[frames.length - 1].k}`,
     slider: 'updates k = ',
     play: 250,
     layout: {
-      xaxis: { title: { text: 'iterations k (full-batch updates of Wy, by; log scale)' }, type: 'log' },
+      xaxis: {
+        title: { text: 'iterations k (full-batch updates of Wy, by; log scale)' },
+        type: 'log',
+      },
       yaxis: { title: { text: 'bits per character (bpc, log scale)' }, type: 'log' },
-      legend: { orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom', font: { size: 11 } }, margin: { t: 110, r: 90 },
+      legend: { orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom', font: { size: 11 } },
+      margin: { t: 110, r: 90 },
     },
-    width: 860, height: 620,
+    width: 860,
+    height: 620,
   });
 }
 
@@ -198,21 +389,46 @@ export function gapExplorer(frames: readonly LayerGapFrame[], staticAlpha: numbe
   const all = frames.flatMap((f) => f.bpc);
   const { floatBpc, layers } = frames[0];
   const bars = (f: LayerGapFrame, colour: string) => ({
-    type: 'bar', name: f.clip ? 'clipped at 255' : 'no clip', x: f.layers, y: f.bpc, customdata: f.bpc.map((b) => b - f.floatBpc), marker: { color: colour },
+    type: 'bar',
+    name: f.clip ? 'clipped at 255' : 'no clip',
+    x: f.layers,
+    y: f.bpc,
+    customdata: f.bpc.map((b) => b - f.floatBpc),
+    marker: { color: colour },
     hovertemplate: `%{x}, ${f.clip ? 'clipped' : 'no clip'}: %{y:.4f} bpc, gap %{customdata:+.4f}<extra></extra>`,
   });
   const label = (a: number) => (Number.isInteger(a) ? String(a) : a.toFixed(1));
   return explorableFigure({
-    fixed: [{ type: 'scatter', mode: 'lines', name: 'float model', x: layers, y: layers.map(() => floatBpc), line: { dash: 'dot', color: OKABE_ITO[6] } }],
-    frames: alphas.map((a) => ({ name: `a${a}`, label: label(a), data: [bars(at(a, true), OKABE_ITO[1]), bars(at(a, false), OKABE_ITO[0])] })),
+    fixed: [
+      {
+        type: 'scatter',
+        mode: 'lines',
+        name: 'float model',
+        x: layers,
+        y: layers.map(() => floatBpc),
+        line: { dash: 'dot', color: OKABE_ITO[6] },
+      },
+    ],
+    frames: alphas.map((a) => ({
+      name: `a${a}`,
+      label: label(a),
+      data: [bars(at(a, true), OKABE_ITO[1]), bars(at(a, false), OKABE_ITO[0])],
+    })),
     staticFrame: `a${staticAlpha}`,
     slider: 'α = ',
     play: 600,
     layout: {
-      barmode: 'group', xaxis: { title: { text: 'matrices quantized (biases float)' } },
-      yaxis: { title: { text: 'bits per character (bpc, log scale)' }, type: 'log', range: [Math.log10(Math.min(...all, floatBpc)) - 0.1, Math.log10(Math.max(...all)) + 0.1] },
-      legend: { orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom' }, margin: { t: 60 },
+      barmode: 'group',
+      xaxis: { title: { text: 'matrices quantized (biases float)' } },
+      yaxis: {
+        title: { text: 'bits per character (bpc, log scale)' },
+        type: 'log',
+        range: [Math.log10(Math.min(...all, floatBpc)) - 0.1, Math.log10(Math.max(...all)) + 0.1],
+      },
+      legend: { orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom' },
+      margin: { t: 60 },
     },
-    width: 760, height: 520,
+    width: 760,
+    height: 520,
   });
 }

@@ -15,18 +15,30 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { plainArrays, plotlyJs, staticLayout, withoutPlotly, STATIC_FIGURES, type StyledFigure } from './figure.js';
+import {
+  plainArrays,
+  plotlyJs,
+  staticLayout,
+  withoutPlotly,
+  STATIC_FIGURES,
+  type StyledFigure,
+} from './figure.js';
 
 /** Environment variable naming a figure server (`http://127.0.0.1:<port>/`) this process renders through. */
 export const FIGURE_SERVER_ENV = 'SAT_FIGURE_SERVER';
-
 
 /** The chromium binary (Debian package `chromium`); override with SAT_CHROMIUM. */
 export const CHROMIUM = process.env.SAT_CHROMIUM ?? '/usr/bin/chromium';
 /** Flags for a quiet, offline, sandbox-free headless chromium. */
 export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
 ] as const;
 
 /** A figure in the three paper formats. */
@@ -48,9 +60,15 @@ let pages: Promise<{ plot: Page; print: Page }> | null = null;
 /** Launch the shared browser (errors name the binary and how to install it). */
 async function launch(): Promise<Browser> {
   try {
-    return await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS], headless: true });
+    return await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [...CHROMIUM_ARGS],
+      headless: true,
+    });
   } catch (e) {
-    throw new Error(`figure export: cannot start chromium at ${CHROMIUM} (${(e as Error).message.split('\n')[0]}); run npm run setup or set SAT_CHROMIUM`);
+    throw new Error(
+      `figure export: cannot start chromium at ${CHROMIUM} (${(e as Error).message.split('\n')[0]}); run npm run setup or set SAT_CHROMIUM`,
+    );
   }
 }
 
@@ -60,11 +78,15 @@ function figurePages(): Promise<{ plot: Page; print: Page }> {
     const b = await browser;
     // Evaluating plotly.js costs seconds of CPU in chromium: once per process, never per figure.
     const plot = await b.newPage();
-    await plot.setContent('<!doctype html><html><head><meta charset="utf-8"></head><body></body></html>');
+    await plot.setContent(
+      '<!doctype html><html><head><meta charset="utf-8"></head><body></body></html>',
+    );
     await plot.addScriptTag({ content: plotlyJs() });
     // One document for every printed figure: its @page size and body are replaced per figure.
     const print = await b.newPage();
-    await print.setContent('<!doctype html><html><head><meta charset="utf-8"><style>html,body{margin:0;padding:0;overflow:hidden}svg{display:block}</style><style id="page"></style></head><body></body></html>');
+    await print.setContent(
+      '<!doctype html><html><head><meta charset="utf-8"><style>html,body{margin:0;padding:0;overflow:hidden}svg{display:block}</style><style id="page"></style></head><body></body></html>',
+    );
     return { plot, print };
   })();
   return pages;
@@ -75,7 +97,10 @@ function figurePages(): Promise<{ plot: Page; print: Page }> {
  * (the runner does this while the lib builds). A failure is reported by the first export.
  */
 export function warmExporter(): void {
-  figurePages().catch(() => { pages = null; browser = null; });
+  figurePages().catch(() => {
+    pages = null;
+    browser = null;
+  });
 }
 
 /** The @font-face rules already added to the kept pages. */
@@ -116,7 +141,11 @@ async function render(fig: StyledFigure): Promise<FigureFiles> {
   if (fig.fontFaces) await addFaces(plot, print, fig.fontFaces);
   const { svg, png } = await plotImages(plot, fig, PNG_SCALE);
   await placeSvg(print, svg, fig.width, fig.height);
-  return { svg, png: Buffer.from(png!, 'base64'), pdf: await printPlaced(print, fig.width, fig.height) };
+  return {
+    svg,
+    png: Buffer.from(png!, 'base64'),
+    pdf: await printPlaced(print, fig.width, fig.height),
+  };
 }
 
 /**
@@ -124,48 +153,89 @@ async function render(fig: StyledFigure): Promise<FigureFiles> {
  * (base64) of that SVG drawn on a canvas at `pngScale`× (what Plotly.toImage('png') makes after a
  * second render of its own; the bytes are the same).
  */
-function plotImages(plot: Page, fig: StyledFigure, pngScale: number | null): Promise<{ svg: string; png: string | null }> {
-  return plot.evaluate(async ({ data, layout, width, height, scale }) => {
-    const P = (window as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly;
-    const svgUrl = await P.toImage({ data, layout, config: { staticPlot: true } }, { format: 'svg', width, height });
-    const svg = decodeURIComponent(svgUrl.slice(svgUrl.indexOf(',') + 1));
-    if (scale === null) return { svg, png: null };
-    const img = new Image();
-    await new Promise((loaded, failed) => { img.onload = loaded; img.onerror = () => failed(new Error('the SVG did not load as an image')); img.src = svgUrl; });
-    const canvas = document.createElement('canvas');
-    canvas.width = width * scale;
-    canvas.height = height * scale;
-    canvas.getContext('2d')!.drawImage(img, 0, 0, canvas.width, canvas.height);
-    const pngUrl = canvas.toDataURL('image/png');
-    return { svg, png: pngUrl.slice(pngUrl.indexOf(',') + 1) };
-  }, { data: fig.data, layout: staticLayout(fig.layout), width: fig.width, height: fig.height, scale: pngScale });
+function plotImages(
+  plot: Page,
+  fig: StyledFigure,
+  pngScale: number | null,
+): Promise<{ svg: string; png: string | null }> {
+  return plot.evaluate(
+    async ({ data, layout, width, height, scale }) => {
+      const P = (
+        window as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }
+      ).Plotly;
+      const svgUrl = await P.toImage(
+        { data, layout, config: { staticPlot: true } },
+        { format: 'svg', width, height },
+      );
+      const svg = decodeURIComponent(svgUrl.slice(svgUrl.indexOf(',') + 1));
+      if (scale === null) return { svg, png: null };
+      const img = new Image();
+      await new Promise((loaded, failed) => {
+        img.onload = loaded;
+        img.onerror = () => failed(new Error('the SVG did not load as an image'));
+        img.src = svgUrl;
+      });
+      const canvas = document.createElement('canvas');
+      canvas.width = width * scale;
+      canvas.height = height * scale;
+      canvas.getContext('2d')!.drawImage(img, 0, 0, canvas.width, canvas.height);
+      const pngUrl = canvas.toDataURL('image/png');
+      return { svg, png: pngUrl.slice(pngUrl.indexOf(',') + 1) };
+    },
+    {
+      data: fig.data,
+      layout: staticLayout(fig.layout),
+      width: fig.width,
+      height: fig.height,
+      scale: pngScale,
+    },
+  );
 }
 
 /** Make an SVG the print page's only content, on a page of its size, its fonts loaded. */
 async function placeSvg(print: Page, svg: string, width: number, height: number): Promise<void> {
-  await print.evaluate(async ({ svg, width, height }) => {
-    document.getElementById('page')!.textContent = `@page{size:${width}px ${height}px;margin:0}`;
-    document.body.innerHTML = svg;
-    await document.fonts.ready;
-  }, { svg, width, height });
+  await print.evaluate(
+    async ({ svg, width, height }) => {
+      document.getElementById('page')!.textContent = `@page{size:${width}px ${height}px;margin:0}`;
+      document.body.innerHTML = svg;
+      await document.fonts.ready;
+    },
+    { svg, width, height },
+  );
 }
 
 /** Print what `placeSvg` placed to a one-page PDF of exactly `width` × `height` px. */
 async function printPlaced(print: Page, width: number, height: number): Promise<Uint8Array> {
-  const pdf = await print.pdf({ width: `${width}px`, height: `${height}px`, printBackground: true, pageRanges: '1', margin: { top: '0', right: '0', bottom: '0', left: '0' } });
+  const pdf = await print.pdf({
+    width: `${width}px`,
+    height: `${height}px`,
+    printBackground: true,
+    pageRanges: '1',
+    margin: { top: '0', right: '0', bottom: '0', left: '0' },
+  });
   return exactMediaBox(pdf, width * PT_PER_PX, height * PT_PER_PX);
 }
 
 /** The figure files as they cross the loopback connection. */
-interface WireFiles { readonly svg: string; readonly png: string; readonly pdf: string }
+interface WireFiles {
+  readonly svg: string;
+  readonly png: string;
+  readonly pdf: string;
+}
 
 /** Render through the figure server at `url` (see `serveFigures`); its errors come back with their message. */
 async function renderRemote(url: string, fig: StyledFigure): Promise<FigureFiles> {
   let res: Response;
   try {
-    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(plainArrays(fig)) });
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(plainArrays(fig)),
+    });
   } catch (e) {
-    throw new Error(`figure server ${url} (${FIGURE_SERVER_ENV}) did not answer: ${(e as Error).message}; unset ${FIGURE_SERVER_ENV} to render in this process`);
+    throw new Error(
+      `figure server ${url} (${FIGURE_SERVER_ENV}) did not answer: ${(e as Error).message}; unset ${FIGURE_SERVER_ENV} to render in this process`,
+    );
   }
   const body = await res.text();
   if (!res.ok) throw new Error(`figure server ${url}: ${body || `HTTP ${res.status}`}`);
@@ -194,18 +264,33 @@ export async function serveFigures(): Promise<{ readonly url: string; close(): P
   const server = createServer((req, res) => {
     void (async () => {
       try {
-        if (req.method !== 'POST') throw new RangeError(`expected POST of a styled figure, got ${req.method}`);
+        if (req.method !== 'POST')
+          throw new RangeError(`expected POST of a styled figure, got ${req.method}`);
         const files = await exportHere(JSON.parse(await readBody(req)) as StyledFigure);
-        const wire: WireFiles = { svg: files.svg, png: Buffer.from(files.png).toString('base64'), pdf: Buffer.from(files.pdf).toString('base64') };
-        res.writeHead(200, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify(wire));
+        const wire: WireFiles = {
+          svg: files.svg,
+          png: Buffer.from(files.png).toString('base64'),
+          pdf: Buffer.from(files.pdf).toString('base64'),
+        };
+        res
+          .writeHead(200, { 'content-type': 'application/json', connection: 'close' })
+          .end(JSON.stringify(wire));
       } catch (e) {
-        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end((e as Error).message ?? String(e));
+        res
+          .writeHead(500, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' })
+          .end((e as Error).message ?? String(e));
       }
     })();
   });
-  await new Promise<void>((listening, failed) => { server.once('error', failed); server.listen(0, '127.0.0.1', listening); });
+  await new Promise<void>((listening, failed) => {
+    server.once('error', failed);
+    server.listen(0, '127.0.0.1', listening);
+  });
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise<void>((closed) => server.close(() => closed())) };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise<void>((closed) => server.close(() => closed())),
+  };
 }
 
 /** PDF points per CSS px: chromium prints 96 px to the inch. */
@@ -222,7 +307,10 @@ export function exactMediaBox(pdf: Uint8Array, width: number, height: number): U
   if (!m) throw new Error('figure export: no MediaBox in the PDF chromium printed');
   const box = `/MediaBox [0 0 ${+width.toFixed(3)} ${+height.toFixed(3)}`;
   if (box.length + 1 > m[0].length) return pdf; // cannot happen for sizes in whole px (at most 2 decimals): keep chromium's
-  return Buffer.from(text.slice(0, m.index) + box.padEnd(m[0].length - 1) + ']' + text.slice(m.index + m[0].length), 'latin1');
+  return Buffer.from(
+    text.slice(0, m.index) + box.padEnd(m[0].length - 1) + ']' + text.slice(m.index + m[0].length),
+    'latin1',
+  );
 }
 
 /** A paper figure: its height fitted to its texts, and its SVG and PDF at that height. */
@@ -242,8 +330,11 @@ export function fittedFigure(fig: StyledFigure): Promise<FittedFigure> {
   const next = lastExport.then(async () => {
     const { plot, print } = await figurePages();
     if (fig.fontFaces) await addFaces(plot, print, fig.fontFaces);
-    const sized = (height: number): StyledFigure => (height === fig.height ? fig : { ...fig, height, layout: { ...fig.layout, height } });
-    let height = fig.height, drawn = NaN, svg = '';
+    const sized = (height: number): StyledFigure =>
+      height === fig.height ? fig : { ...fig, height, layout: { ...fig.layout, height } };
+    let height = fig.height,
+      drawn = NaN,
+      svg = '';
     const draw = async () => {
       ({ svg } = await plotImages(plot, sized(height), null));
       await placeSvg(print, svg, fig.width, height);
@@ -256,7 +347,8 @@ export function fittedFigure(fig: StyledFigure): Promise<FittedFigure> {
         let over = 0;
         for (const t of document.querySelectorAll('text')) {
           const r = t.getBoundingClientRect();
-          if (r.height > 0 && t.textContent !== '') over = Math.max(over, box.top - r.top, r.bottom - (box.top + height));
+          if (r.height > 0 && t.textContent !== '')
+            over = Math.max(over, box.top - r.top, r.bottom - (box.top + height));
         }
         return over;
       }, height);
@@ -284,7 +376,9 @@ export async function browserVersion(): Promise<string> {
 /** A4 paper and the handouts' margins, in mm; the CSS px width the page is laid out at for print. */
 const A4_MM = { width: 210, height: 297 };
 export const HANDOUT_MARGIN_MM = { top: 12, bottom: 12, left: 10, right: 10 };
-const PRINT_WIDTH_PX = Math.floor((A4_MM.width - HANDOUT_MARGIN_MM.left - HANDOUT_MARGIN_MM.right) / 25.4 * 96);
+const PRINT_WIDTH_PX = Math.floor(
+  ((A4_MM.width - HANDOUT_MARGIN_MM.left - HANDOUT_MARGIN_MM.right) / 25.4) * 96,
+);
 
 /**
  * The handout's print style: long code lines wrap; an output keeps to the line (JupyterLab's output
@@ -307,13 +401,17 @@ const PRINT_CSS = [
  */
 function fitDisplayMath(): number {
   let shrunk = 0;
-  for (const el of document.querySelectorAll<HTMLElement>('.MJXc-display, mjx-container[display="true"]')) {
+  for (const el of document.querySelectorAll<HTMLElement>(
+    '.MJXc-display, mjx-container[display="true"]',
+  )) {
     const left = el.getBoundingClientRect().left;
     let right = left;
-    for (const g of el.querySelectorAll('.mjx-char, mjx-c')) right = Math.max(right, g.getBoundingClientRect().right);
-    const need = right - left, avail = el.clientWidth;
+    for (const g of el.querySelectorAll('.mjx-char, mjx-c'))
+      right = Math.max(right, g.getBoundingClientRect().right);
+    const need = right - left,
+      avail = el.clientWidth;
     if (need > avail + 0.5) {
-      el.style.setProperty('zoom', String(Math.floor(1000 * avail / need) / 1000));
+      el.style.setProperty('zoom', String(Math.floor((1000 * avail) / need) / 1000));
       shrunk++;
     }
   }
@@ -348,7 +446,16 @@ export async function printHtmlToPdf(htmlPath: string): Promise<Uint8Array> {
     await p.addStyleTag({ content: PRINT_CSS });
     await p.evaluate(fitDisplayMath);
     const mm = (v: number) => `${v}mm`;
-    return await p.pdf({ format: 'A4', printBackground: true, margin: { top: mm(HANDOUT_MARGIN_MM.top), bottom: mm(HANDOUT_MARGIN_MM.bottom), left: mm(HANDOUT_MARGIN_MM.left), right: mm(HANDOUT_MARGIN_MM.right) } });
+    return await p.pdf({
+      format: 'A4',
+      printBackground: true,
+      margin: {
+        top: mm(HANDOUT_MARGIN_MM.top),
+        bottom: mm(HANDOUT_MARGIN_MM.bottom),
+        left: mm(HANDOUT_MARGIN_MM.left),
+        right: mm(HANDOUT_MARGIN_MM.right),
+      },
+    });
   } finally {
     await p.close();
     rmSync(copy, { force: true });

@@ -37,7 +37,16 @@ export interface FigureSpec {
 }
 
 /** Okabe & Ito (2008) colour-blind-safe palette, darkest first (yellow last: weak on white). */
-export const OKABE_ITO = ['#0072B2', '#D55E00', '#009E73', '#E69F00', '#56B4E9', '#CC79A7', '#000000', '#F0E442'] as const;
+export const OKABE_ITO = [
+  '#0072B2',
+  '#D55E00',
+  '#009E73',
+  '#E69F00',
+  '#56B4E9',
+  '#CC79A7',
+  '#000000',
+  '#F0E442',
+] as const;
 
 /** The paper font (DejaVu ships with Debian's chromium; the others are fallbacks). */
 export const FONT_FAMILY = 'DejaVu Sans, Arial, sans-serif';
@@ -45,8 +54,15 @@ export const DEFAULT_WIDTH = 640;
 export const DEFAULT_HEIGHT = 400;
 
 const AXIS_STYLE = {
-  showline: true, linecolor: '#222', linewidth: 1, ticks: 'outside', tickcolor: '#222',
-  mirror: false, zeroline: false, gridcolor: '#e6e6e6', automargin: true,
+  showline: true,
+  linecolor: '#222',
+  linewidth: 1,
+  ticks: 'outside',
+  tickcolor: '#222',
+  mirror: false,
+  zeroline: false,
+  gridcolor: '#e6e6e6',
+  automargin: true,
 };
 
 /** Axis keys (xaxis, yaxis2, …) present in a layout. */
@@ -58,11 +74,21 @@ function axisTitle(axis: unknown): string {
   if (axis === null || typeof axis !== 'object') return '';
   const t = (axis as { title?: unknown }).title;
   if (typeof t === 'string') return t;
-  if (t !== null && typeof t === 'object' && typeof (t as { text?: unknown }).text === 'string') return (t as { text: string }).text;
+  if (t !== null && typeof t === 'object' && typeof (t as { text?: unknown }).text === 'string')
+    return (t as { text: string }).text;
   return '';
 }
 
-const NON_CARTESIAN = new Set(['pie', 'sunburst', 'treemap', 'table', 'sankey', 'indicator', 'parcoords', 'parcats']);
+const NON_CARTESIAN = new Set([
+  'pie',
+  'sunburst',
+  'treemap',
+  'table',
+  'sankey',
+  'indicator',
+  'parcoords',
+  'parcats',
+]);
 
 /** Throws naming the figure when a cartesian figure lacks an x or y axis title. */
 export function checkAxes(name: string, spec: FigureSpec): void {
@@ -73,22 +99,30 @@ export function checkAxes(name: string, spec: FigureSpec): void {
   const keys = new Set(['xaxis', 'yaxis', ...axisKeys(layout)]);
   for (const k of keys) {
     if (axisTitle(layout[k]).trim() === '') {
-      throw new RangeError(`figure ${name}: layout.${k}.title is missing; label every axis with its quantity and unit`);
+      throw new RangeError(
+        `figure ${name}: layout.${k}.title is missing; label every axis with its quantity and unit`,
+      );
     }
   }
 }
 
 /** Shallow-merge the paper style under a layout (the figure's own settings win, per axis too). */
-export function paperLayout(layout: Layout, width: number, height: number): Record<string, unknown> {
+export function paperLayout(
+  layout: Layout,
+  width: number,
+  height: number,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {
     font: { family: FONT_FAMILY, size: 13, color: '#222' },
     colorway: [...OKABE_ITO],
-    paper_bgcolor: '#ffffff', plot_bgcolor: '#ffffff',
+    paper_bgcolor: '#ffffff',
+    plot_bgcolor: '#ffffff',
     margin: { l: 70, r: 20, t: 30, b: 60 },
     legend: { bgcolor: 'rgba(255,255,255,0.8)', borderwidth: 0 },
     bargap: 0.1,
     ...layout,
-    width, height,
+    width,
+    height,
   };
   for (const k of ['xaxis', 'yaxis', ...axisKeys(layout)]) {
     const own = layout[k];
@@ -111,9 +145,11 @@ export interface StyledFigure {
 
 /** A deep copy with typed arrays turned into plain arrays (JSON and plotly need them plain). */
 export function plainArrays(v: unknown): unknown {
-  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView))
+    return Array.from(v as unknown as ArrayLike<number>);
   if (Array.isArray(v)) return v.map(plainArrays);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plainArrays(x)]));
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plainArrays(x)]));
   return v;
 }
 
@@ -122,12 +158,25 @@ export function styleFigure(name: string, spec: FigureSpec): StyledFigure {
   checkAxes(name, spec);
   const width = spec.width ?? DEFAULT_WIDTH;
   const height = spec.height ?? DEFAULT_HEIGHT;
-  for (const [k, v] of [['width', width], ['height', height]] as const) {
-    if (!Number.isInteger(v) || v < 100 || v > 4000) throw new RangeError(`figure ${name}: ${k} must be an integer in [100, 4000] px, got ${v}`);
+  for (const [k, v] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 100 || v > 4000)
+      throw new RangeError(`figure ${name}: ${k} must be an integer in [100, 4000] px, got ${v}`);
   }
   const frames = plainArrays(spec.frames ?? []) as Frame[];
-  if (frames.length > 0 && !spec.staticFrame?.trim()) throw new RangeError(`figure ${name}: a figure with frames names the frame its static copies show (staticFrame)`);
-  return { data: plainArrays(spec.data) as Trace[], layout: paperLayout(spec.layout ?? {}, width, height), frames, width, height };
+  if (frames.length > 0 && !spec.staticFrame?.trim())
+    throw new RangeError(
+      `figure ${name}: a figure with frames names the frame its static copies show (staticFrame)`,
+    );
+  return {
+    data: plainArrays(spec.data) as Trace[],
+    layout: paperLayout(spec.layout ?? {}, width, height),
+    frames,
+    width,
+    height,
+  };
 }
 
 /**
@@ -136,7 +185,9 @@ export function styleFigure(name: string, spec: FigureSpec): StyledFigure {
  */
 export function figureCaption(caption: string, spec: FigureSpec): string {
   const n = spec.frames?.length ?? 0;
-  return n === 0 ? caption : `${caption} Static copies show the frame ${spec.staticFrame}; the HTML and the lab step through all ${n} frames with the slider.`;
+  return n === 0
+    ? caption
+    : `${caption} Static copies show the frame ${spec.staticFrame}; the HTML and the lab step through all ${n} frames with the slider.`;
 }
 
 /** Layout keys that only work in a live page (sliders, play buttons): static copies drop them. */
@@ -159,7 +210,10 @@ export function plotlyJs(): string {
 
 /** JSON safe inside an HTML <script>. */
 function scriptJson(v: unknown): string {
-  return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(v)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** A page that sets `window[STATIC_FIGURES]` before its scripts run shows every figure as its static PNG. */
@@ -183,8 +237,13 @@ const PLOTLY_TAG_START = `<script type="text/javascript">if (!window.Plotly && !
  * The bundle cannot contain `</script` (the tag escapes it), so each ends at the first one.
  */
 export function withoutPlotly(html: string): string {
-  let out = '', from = 0;
-  for (let at = html.indexOf(PLOTLY_TAG_START); at >= 0; at = html.indexOf(PLOTLY_TAG_START, from)) {
+  let out = '',
+    from = 0;
+  for (
+    let at = html.indexOf(PLOTLY_TAG_START);
+    at >= 0;
+    at = html.indexOf(PLOTLY_TAG_START, from)
+  ) {
     const end = html.indexOf('</script>', at);
     if (end < 0) break;
     out += html.slice(from, at);
@@ -197,7 +256,12 @@ export function withoutPlotly(html: string): string {
  * Inline HTML for a figure: the static PNG (seen without scripts), replaced by the interactive
  * plot when plotly.js is available on the page.
  */
-export function figureHtml(id: string, fig: StyledFigure, pngBase64: string, caption: string): string {
+export function figureHtml(
+  id: string,
+  fig: StyledFigure,
+  pngBase64: string,
+  caption: string,
+): string {
   const alt = escapeHtml(caption);
   return [
     `<figure style="margin:0 0 1em 0">`,
@@ -220,7 +284,8 @@ export function figureHtml(id: string, fig: StyledFigure, pngBase64: string, cap
  * byteTickLabel(7); // → '0x07'
  */
 export function byteTickLabel(x: number): string {
-  if (!Number.isInteger(x) || x < 0 || x > 255) throw new RangeError(`byteTickLabel: expected a byte 0..255, got ${x}`);
+  if (!Number.isInteger(x) || x < 0 || x > 255)
+    throw new RangeError(`byteTickLabel: expected a byte 0..255, got ${x}`);
   if (x === 10) return '⏎';
   if (x === 32) return '␣';
   if (x > 32 && x < 127) return escapeHtml(String.fromCharCode(x));

@@ -10,7 +10,12 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModel, type SatRnn } from '../core/model.js';
 import { loadBytes, sha256, ENWIK_1024_SHA256 } from '../core/data.js';
-import { PUBLISHED_MODEL, PUBLISHED_MODEL_SHA256, hasPublishedModel, publishedModelMissing } from '../core/published-model.js';
+import {
+  PUBLISHED_MODEL,
+  PUBLISHED_MODEL_SHA256,
+  hasPublishedModel,
+  publishedModelMissing,
+} from '../core/published-model.js';
 
 /** Default model file, relative to the project root. */
 export const DEFAULT_MODEL = 'data/sat_model.bin';
@@ -33,7 +38,13 @@ export { PUBLISHED_MODEL, PUBLISHED_MODEL_SHA256, publishedModelMissing, hasPubl
 export const DEFAULT_HELDOUT = 'data/enwik_heldout_1024.txt';
 
 /** Environment variables the notebook runner sets (SAT_HELDOUT only with `--heldout`). */
-export const ENV = { model: 'SAT_MODEL', data: 'SAT_DATA', out: 'SAT_OUT', heldout: 'SAT_HELDOUT', zoos: 'SAT_ZOOS' } as const;
+export const ENV = {
+  model: 'SAT_MODEL',
+  data: 'SAT_DATA',
+  out: 'SAT_OUT',
+  heldout: 'SAT_HELDOUT',
+  zoos: 'SAT_ZOOS',
+} as const;
 
 /** A text of notebook 07 and the folder of its committed model zoo (lib/core/zoo.ts), relative to the project root. */
 export interface ZooText {
@@ -45,9 +56,24 @@ export interface ZooText {
 
 /** The texts notebook 07 compares, the paper's first (data/README.md gives their provenance). */
 export const ZOO_TEXTS: readonly ZooText[] = [
-  { key: 'enwik_1024', label: 'enwik8 bytes 0–1023 (the paper\'s text)', text: DEFAULT_DATA, zoo: 'data/zoo/enwik_1024' },
-  { key: 'enwik_heldout_1024', label: 'enwik8 bytes 1024–2047', text: DEFAULT_HELDOUT, zoo: 'data/zoo/enwik_heldout_1024' },
-  { key: 'seed003_prose_1024', label: 'seed 003 prose, 1024 bytes', text: 'data/seed003_prose_1024.txt', zoo: 'data/zoo/seed003_prose_1024' },
+  {
+    key: 'enwik_1024',
+    label: "enwik8 bytes 0–1023 (the paper's text)",
+    text: DEFAULT_DATA,
+    zoo: 'data/zoo/enwik_1024',
+  },
+  {
+    key: 'enwik_heldout_1024',
+    label: 'enwik8 bytes 1024–2047',
+    text: DEFAULT_HELDOUT,
+    zoo: 'data/zoo/enwik_heldout_1024',
+  },
+  {
+    key: 'seed003_prose_1024',
+    label: 'seed 003 prose, 1024 bytes',
+    text: 'data/seed003_prose_1024.txt',
+    zoo: 'data/zoo/seed003_prose_1024',
+  },
 ];
 
 const PACKAGE_NAME = 'sat-rnn-notebooks';
@@ -60,9 +86,16 @@ export function projectRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === PACKAGE_NAME) return dir;
+    if (
+      existsSync(pkg) &&
+      (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === PACKAGE_NAME
+    )
+      return dir;
     const up = dirname(dir);
-    if (up === dir) throw new Error(`projectRoot: no package.json named ${PACKAGE_NAME} above ${fileURLToPath(import.meta.url)}`);
+    if (up === dir)
+      throw new Error(
+        `projectRoot: no package.json named ${PACKAGE_NAME} above ${fileURLToPath(import.meta.url)}`,
+      );
     dir = up;
   }
 }
@@ -87,10 +120,14 @@ export interface ExperimentInputs extends InputPaths {
 }
 
 /** Paths from explicit choices, else the environment, else the defaults. */
-export function inputPaths(choice: Partial<InputPaths> = {}, env: NodeJS.ProcessEnv = process.env): InputPaths {
+export function inputPaths(
+  choice: Partial<InputPaths> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): InputPaths {
   const pick = (explicit: string | undefined, name: string, dflt: string): string => {
     const v = explicit ?? env[name];
-    if (v !== undefined && v.trim() === '') throw new RangeError(`${name}: set but empty; expected a path`);
+    if (v !== undefined && v.trim() === '')
+      throw new RangeError(`${name}: set but empty; expected a path`);
     return fromRoot(v ?? dflt);
   };
   return {
@@ -106,7 +143,8 @@ export function inputPaths(choice: Partial<InputPaths> = {}, env: NodeJS.Process
  */
 export function zooFolder(t: ZooText, env: NodeJS.ProcessEnv = process.env): string {
   const v = env[ENV.zoos];
-  if (v !== undefined && v.trim() === '') throw new RangeError(`${ENV.zoos}: set but empty; expected a folder`);
+  if (v !== undefined && v.trim() === '')
+    throw new RangeError(`${ENV.zoos}: set but empty; expected a folder`);
   return v === undefined ? fromRoot(t.zoo) : join(fromRoot(v), t.key);
 }
 
@@ -128,7 +166,10 @@ export function zoosSha256(env: NodeJS.ProcessEnv = process.env): string {
  * the run's text is the paper's (by sha256), and none for any other text (a held-out text must
  * belong to the text it is held out from). Returns its absolute path, or null.
  */
-export function heldoutPath(textSha256: string, env: NodeJS.ProcessEnv = process.env): string | null {
+export function heldoutPath(
+  textSha256: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string | null {
   const v = env[ENV.heldout];
   if (v !== undefined) {
     if (v.trim() === '') throw new RangeError(`${ENV.heldout}: set but empty; expected a path`);
@@ -141,7 +182,10 @@ export function heldoutPath(textSha256: string, env: NodeJS.ProcessEnv = process
  * Load and validate the model and text of this run (see `inputPaths`). Throws naming the file and
  * what was expected: a readable float32 sat-rnn image of any hidden size, a text of at least 2 bytes.
  */
-export function experimentInputs(choice: Partial<InputPaths> = {}, env: NodeJS.ProcessEnv = process.env): ExperimentInputs {
+export function experimentInputs(
+  choice: Partial<InputPaths> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ExperimentInputs {
   const paths = inputPaths(choice, env);
   const model = loadModel(paths.modelPath, null);
   const bytes = loadBytes(paths.dataPath, 2);

@@ -36,8 +36,14 @@ export type Verdict = 'reproduces' | 'differs' | 'not-in-paper';
  * list the public files read for the claim (`consulted`) and `because` says what those settle.
  */
 export const CAUSE_KINDS = [
-  'unpublished-input', 'typed-constant', 'program-not-public', 'rule-differs',
-  'our-definition', 'chaotic-training', 'paper-inconsistent', 'unexplained',
+  'unpublished-input',
+  'typed-constant',
+  'program-not-public',
+  'rule-differs',
+  'our-definition',
+  'chaotic-training',
+  'paper-inconsistent',
+  'unexplained',
 ] as const;
 
 export type CauseKind = (typeof CAUSE_KINDS)[number];
@@ -57,10 +63,16 @@ export interface Cause {
 }
 
 /** The cause kinds that must list the public files read for them. */
-export const KINDS_NEEDING_CONSULTED: readonly CauseKind[] = ['program-not-public', 'our-definition'];
+export const KINDS_NEEDING_CONSULTED: readonly CauseKind[] = [
+  'program-not-public',
+  'our-definition',
+];
 
 /** The cause a differing claim gets when its notebook gives none. */
-export const NO_CAUSE_SHOWN: Cause = { kind: 'unexplained', because: 'no cause has been shown yet' };
+export const NO_CAUSE_SHOWN: Cause = {
+  kind: 'unexplained',
+  because: 'no cause has been shown yet',
+};
 
 /** How far a measurement may be from the paper's value and still reproduce it. */
 export interface Tolerance {
@@ -104,9 +116,14 @@ export interface Claim {
 const CLAIM_ID = /^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$/;
 
 /** The verdict of a measurement against the paper's value under a tolerance. */
-export function verdict(paper: number | null, measured: number, tolerance: Tolerance | null): Verdict {
+export function verdict(
+  paper: number | null,
+  measured: number,
+  tolerance: Tolerance | null,
+): Verdict {
   if (paper === null) return 'not-in-paper';
-  if (tolerance === null) throw new RangeError('verdict: a tolerance is required when the paper states a value');
+  if (tolerance === null)
+    throw new RangeError('verdict: a tolerance is required when the paper states a value');
   if (!Number.isFinite(measured)) return 'differs';
   const allowed = Math.max(tolerance.abs ?? 0, (tolerance.rel ?? 0) * Math.abs(paper));
   return Math.abs(measured - paper) <= allowed ? 'reproduces' : 'differs';
@@ -121,22 +138,38 @@ export function verdict(paper: number | null, measured: number, tolerance: Toler
  */
 export function checkCause(id: string, cause: Cause): Cause {
   if (!(CAUSE_KINDS as readonly string[]).includes(cause.kind)) {
-    throw new RangeError(`claim ${id}: unknown cause kind '${cause.kind}'; expected one of ${CAUSE_KINDS.join(', ')}`);
+    throw new RangeError(
+      `claim ${id}: unknown cause kind '${cause.kind}'; expected one of ${CAUSE_KINDS.join(', ')}`,
+    );
   }
-  if (typeof cause.because !== 'string' || cause.because.trim() === '') throw new RangeError(`claim ${id}: cause ${cause.kind} needs a non-empty 'because'`);
-  if (cause.evidence !== undefined && !CLAIM_ID.test(cause.evidence)) throw new RangeError(`claim ${id}: cause evidence '${cause.evidence}' is not a claim id`);
-  if (cause.kind === 'rule-differs' && cause.evidence === undefined) throw new RangeError(`claim ${id}: cause rule-differs needs 'evidence', the claim that measures under the paper's rule`);
-  if (cause.evidence === id) throw new RangeError(`claim ${id}: a cause cannot name its own claim as evidence`);
+  if (typeof cause.because !== 'string' || cause.because.trim() === '')
+    throw new RangeError(`claim ${id}: cause ${cause.kind} needs a non-empty 'because'`);
+  if (cause.evidence !== undefined && !CLAIM_ID.test(cause.evidence))
+    throw new RangeError(`claim ${id}: cause evidence '${cause.evidence}' is not a claim id`);
+  if (cause.kind === 'rule-differs' && cause.evidence === undefined)
+    throw new RangeError(
+      `claim ${id}: cause rule-differs needs 'evidence', the claim that measures under the paper's rule`,
+    );
+  if (cause.evidence === id)
+    throw new RangeError(`claim ${id}: a cause cannot name its own claim as evidence`);
   const consulted = cause.consulted ?? [];
   if (consulted.length === 0 && KINDS_NEEDING_CONSULTED.includes(cause.kind)) {
-    throw new RangeError(`claim ${id}: cause ${cause.kind} needs 'consulted', the public files of the original work read for it (inimino/hutter@<commit>:<file>)`);
+    throw new RangeError(
+      `claim ${id}: cause ${cause.kind} needs 'consulted', the public files of the original work read for it (inimino/hutter@<commit>:<file>)`,
+    );
   }
   for (const ref of consulted) {
-    try { originalFile(ref); } catch (e) { throw new RangeError(`claim ${id}: cause ${cause.kind} consulted ${(e as Error).message}`); }
+    try {
+      originalFile(ref);
+    } catch (e) {
+      throw new RangeError(`claim ${id}: cause ${cause.kind} consulted ${(e as Error).message}`);
+    }
   }
-  if (new Set(consulted).size !== consulted.length) throw new RangeError(`claim ${id}: cause ${cause.kind} lists a consulted file twice`);
+  if (new Set(consulted).size !== consulted.length)
+    throw new RangeError(`claim ${id}: cause ${cause.kind} lists a consulted file twice`);
   return {
-    kind: cause.kind, because: cause.because.trim(),
+    kind: cause.kind,
+    because: cause.because.trim(),
     ...(cause.evidence === undefined ? {} : { evidence: cause.evidence }),
     ...(consulted.length === 0 ? {} : { consulted: [...consulted] }),
   };
@@ -144,27 +177,42 @@ export function checkCause(id: string, cause: Cause): Cause {
 
 /** Validate a claim and compute its verdict. Throws naming the claim id and the bad field. */
 export function makeClaim(c: ClaimInput): Claim {
-  if (!CLAIM_ID.test(c.id)) throw new RangeError(`claim id '${c.id}': expected dotted lower-case words, e.g. satrnn.bpc`);
+  if (!CLAIM_ID.test(c.id))
+    throw new RangeError(`claim id '${c.id}': expected dotted lower-case words, e.g. satrnn.bpc`);
   if (c.description.trim() === '') throw new RangeError(`claim ${c.id}: description is empty`);
-  if (c.unit.trim() === '') throw new RangeError(`claim ${c.id}: unit is empty (use e.g. 'bpc', 'count', 'fraction')`);
-  if (c.paper !== null && !Number.isFinite(c.paper)) throw new RangeError(`claim ${c.id}: paper must be a finite number or null, got ${c.paper}`);
-  if (typeof c.measured !== 'number') throw new TypeError(`claim ${c.id}: measured must be a number, got ${typeof c.measured}`);
+  if (c.unit.trim() === '')
+    throw new RangeError(`claim ${c.id}: unit is empty (use e.g. 'bpc', 'count', 'fraction')`);
+  if (c.paper !== null && !Number.isFinite(c.paper))
+    throw new RangeError(`claim ${c.id}: paper must be a finite number or null, got ${c.paper}`);
+  if (typeof c.measured !== 'number')
+    throw new TypeError(`claim ${c.id}: measured must be a number, got ${typeof c.measured}`);
   const tol = c.tolerance ?? null;
-  if (c.paper !== null && tol === null) throw new RangeError(`claim ${c.id}: the paper states ${c.paper}; give a tolerance {abs, rel}`);
+  if (c.paper !== null && tol === null)
+    throw new RangeError(`claim ${c.id}: the paper states ${c.paper}; give a tolerance {abs, rel}`);
   if (tol !== null) {
     for (const k of ['abs', 'rel'] as const) {
       const v = tol[k];
-      if (v !== undefined && !(v >= 0 && Number.isFinite(v))) throw new RangeError(`claim ${c.id}: tolerance.${k} must be a finite number ≥ 0, got ${v}`);
+      if (v !== undefined && !(v >= 0 && Number.isFinite(v)))
+        throw new RangeError(`claim ${c.id}: tolerance.${k} must be a finite number ≥ 0, got ${v}`);
     }
   }
   const why = c.toleranceWhy?.trim() ?? '';
-  if (c.paper !== null && why === '') throw new RangeError(`claim ${c.id}: the paper states ${c.paper}; say why the tolerance is ${formatTolerance(tol)} (toleranceWhy)`);
+  if (c.paper !== null && why === '')
+    throw new RangeError(
+      `claim ${c.id}: the paper states ${c.paper}; say why the tolerance is ${formatTolerance(tol)} (toleranceWhy)`,
+    );
   const cause = c.cause === undefined ? null : checkCause(c.id, c.cause);
   const v = verdict(c.paper, c.measured, tol);
   return {
-    id: c.id, description: c.description, paper: c.paper, measured: c.measured, unit: c.unit,
-    tolerance: tol, toleranceWhy: why === '' ? null : why, verdict: v,
-    cause: v === 'differs' ? cause ?? NO_CAUSE_SHOWN : null,
+    id: c.id,
+    description: c.description,
+    paper: c.paper,
+    measured: c.measured,
+    unit: c.unit,
+    tolerance: tol,
+    toleranceWhy: why === '' ? null : why,
+    verdict: v,
+    cause: v === 'differs' ? (cause ?? NO_CAUSE_SHOWN) : null,
   };
 }
 
@@ -179,12 +227,20 @@ export function checkEvidence(claims: readonly Claim[]): void {
     const ev = c.cause?.evidence;
     if (ev === undefined) continue;
     const e = byId.get(ev);
-    if (e === undefined) throw new RangeError(`claim ${c.id}: cause ${c.cause!.kind} names evidence ${ev}, which is not a claim of this run`);
+    if (e === undefined)
+      throw new RangeError(
+        `claim ${c.id}: cause ${c.cause!.kind} names evidence ${ev}, which is not a claim of this run`,
+      );
     if (c.cause!.kind !== 'rule-differs') continue;
     if (e.verdict !== 'reproduces') {
-      throw new RangeError(`claim ${c.id}: cause rule-differs rejected: its evidence ${ev} does not reproduce the paper (verdict ${e.verdict}, measured ${e.measured}, paper ${e.paper})`);
+      throw new RangeError(
+        `claim ${c.id}: cause rule-differs rejected: its evidence ${ev} does not reproduce the paper (verdict ${e.verdict}, measured ${e.measured}, paper ${e.paper})`,
+      );
     }
-    if (e.paper !== c.paper) throw new RangeError(`claim ${c.id}: cause rule-differs rejected: its evidence ${ev} reproduces paper value ${e.paper}, not this claim's ${c.paper}`);
+    if (e.paper !== c.paper)
+      throw new RangeError(
+        `claim ${c.id}: cause rule-differs rejected: its evidence ${ev} reproduces paper value ${e.paper}, not this claim's ${c.paper}`,
+      );
   }
 }
 
@@ -224,26 +280,40 @@ export interface LedgerSummary {
  */
 export function summarize(claims: readonly Claim[]): LedgerSummary {
   const byCause = Object.fromEntries(CAUSE_KINDS.map((k) => [k, 0])) as Record<CauseKind, number>;
-  let reproduces = 0, notInPaper = 0, differs = 0;
+  let reproduces = 0,
+    notInPaper = 0,
+    differs = 0;
   for (const c of claims) {
     if (c.verdict === 'reproduces') reproduces++;
     else if (c.verdict === 'not-in-paper') notInPaper++;
-    else { differs++; byCause[(c.cause ?? NO_CAUSE_SHOWN).kind]++; }
+    else {
+      differs++;
+      byCause[(c.cause ?? NO_CAUSE_SHOWN).kind]++;
+    }
   }
   return { claims: claims.length, reproduces, notInPaper, differs, byCause };
 }
 
 /** A summary as one sentence: `81 with a paper value: 30 reproduce; 51 differ (12 unpublished-input, …, 2 unexplained); 59 not in the paper`. */
 export function formatSummary(s: LedgerSummary): string {
-  const kinds = CAUSE_KINDS.filter((k) => s.byCause[k] > 0 || k === 'unexplained').map((k) => `${s.byCause[k]} ${k}`);
+  const kinds = CAUSE_KINDS.filter((k) => s.byCause[k] > 0 || k === 'unexplained').map(
+    (k) => `${s.byCause[k]} ${k}`,
+  );
   return `${s.reproduces + s.differs} with a paper value: ${s.reproduces} reproduce; ${s.differs} differ (${kinds.join(', ')}); ${s.notInPaper} not in the paper`;
 }
 
 /** The ledger as table rows (the last table of every notebook). */
 export function claimRows(claims: readonly Claim[]): Array<Record<string, string | number | null>> {
   return claims.map((c) => ({
-    id: c.id, description: c.description, paper: c.paper, measured: c.measured, unit: c.unit,
-    tolerance: formatTolerance(c.tolerance), verdict: c.verdict, cause: c.cause?.kind ?? '', because: c.cause === null ? '' : becauseText(c.cause),
+    id: c.id,
+    description: c.description,
+    paper: c.paper,
+    measured: c.measured,
+    unit: c.unit,
+    tolerance: formatTolerance(c.tolerance),
+    verdict: c.verdict,
+    cause: c.cause?.kind ?? '',
+    because: c.cause === null ? '' : becauseText(c.cause),
   }));
 }
 
@@ -261,8 +331,10 @@ export function differencesMarkdown(claims: readonly Claim[]): string {
     lines.push(`- **${kind}** (${of.length}):`);
     for (const c of of) {
       const { because, evidence, consulted } = c.cause!;
-      lines.push(`  - \`${c.id}\` (paper ${c.paper}, measured ${Number.isInteger(c.measured) || !Number.isFinite(c.measured) ? c.measured : +c.measured.toPrecision(4)}): ${because}` +
-        `${evidence === undefined ? '' : ` Evidence: \`${evidence}\`.`}${consulted === undefined ? '' : ` Consulted: ${consulted.map((r) => `[\`${r}\`](${originalFile(r).url})`).join(', ')}.`}`);
+      lines.push(
+        `  - \`${c.id}\` (paper ${c.paper}, measured ${Number.isInteger(c.measured) || !Number.isFinite(c.measured) ? c.measured : +c.measured.toPrecision(4)}): ${because}` +
+          `${evidence === undefined ? '' : ` Evidence: \`${evidence}\`.`}${consulted === undefined ? '' : ` Consulted: ${consulted.map((r) => `[\`${r}\`](${originalFile(r).url})`).join(', ')}.`}`,
+      );
     }
   }
   return lines.join('\n');
@@ -277,9 +349,29 @@ export type { Candidate };
  * @example
  * candidateRows(3.44, [{ candidate: 'a', value: 2 }, { candidate: 'b', value: 3.4 }], { abs: 0.05 })[0].candidate; // → 'b'
  */
-export function candidateRows(paper: number, candidates: readonly Candidate[], tolerance: Tolerance): Array<{ candidate: string; value: number; paper: number; distance: number; 'within tolerance': boolean; nearest: boolean }> {
+export function candidateRows(
+  paper: number,
+  candidates: readonly Candidate[],
+  tolerance: Tolerance,
+): Array<{
+  candidate: string;
+  value: number;
+  paper: number;
+  distance: number;
+  'within tolerance': boolean;
+  nearest: boolean;
+}> {
   if (candidates.length === 0) throw new RangeError('candidateRows: no candidates');
-  const rows = candidates.map((c) => ({ candidate: c.candidate, value: c.value, paper, distance: Number.isFinite(c.value) ? Math.abs(c.value - paper) : Infinity }));
+  const rows = candidates.map((c) => ({
+    candidate: c.candidate,
+    value: c.value,
+    paper,
+    distance: Number.isFinite(c.value) ? Math.abs(c.value - paper) : Infinity,
+  }));
   rows.sort((a, b) => a.distance - b.distance);
-  return rows.map((r, i) => ({ ...r, 'within tolerance': verdict(paper, r.value, tolerance) === 'reproduces', nearest: i === 0 }));
+  return rows.map((r, i) => ({
+    ...r,
+    'within tolerance': verdict(paper, r.value, tolerance) === 'reproduces',
+    nearest: i === 0,
+  }));
 }

@@ -16,12 +16,60 @@ import type { SatRnn } from '../core/model.js';
 import { writeFileAtomic } from '../core/files.js';
 import { loadBytes, sha256 } from '../core/data.js';
 import { evaluate } from '../core/rnn.js';
-import { experimentInputs, fromRoot, heldoutPath, projectRoot, PAPER_TEXT_SHA256, PUBLISHED_MODEL_SHA256, ZOO_TEXTS, type ExperimentInputs, type InputPaths } from './inputs.js';
-import { claimRows, makeClaim, formatTolerance, formatCause, checkEvidence, type Cause, type Claim, type ClaimInput } from './ledger.js';
-import { toDataFrame, dataFrameRows, toCsv, toHtml, toLatex, formatCell, escapeHtml, type Row, type TableFormat } from './table.js';
-import { styleFigure, figureHtml, figureCaption, plotlyScriptTag, plainArrays, type FigureSpec } from './figure.js';
+import {
+  experimentInputs,
+  fromRoot,
+  heldoutPath,
+  projectRoot,
+  PAPER_TEXT_SHA256,
+  PUBLISHED_MODEL_SHA256,
+  ZOO_TEXTS,
+  type ExperimentInputs,
+  type InputPaths,
+} from './inputs.js';
+import {
+  claimRows,
+  makeClaim,
+  formatTolerance,
+  formatCause,
+  checkEvidence,
+  type Cause,
+  type Claim,
+  type ClaimInput,
+} from './ledger.js';
+import {
+  toDataFrame,
+  dataFrameRows,
+  toCsv,
+  toHtml,
+  toLatex,
+  formatCell,
+  escapeHtml,
+  type Row,
+  type TableFormat,
+} from './table.js';
+import {
+  styleFigure,
+  figureHtml,
+  figureCaption,
+  plotlyScriptTag,
+  plainArrays,
+  type FigureSpec,
+} from './figure.js';
 import { exportFigure, closeExporter } from './export.js';
 import { displayBundle, displayHtml } from './display.js';
+import {
+  answerFromSheet,
+  claimFromSheet,
+  fillText,
+  resolveCheck,
+  selfCheck,
+  type NotebookSheets,
+  type ResolvedCheck,
+  type SheetValues,
+} from './sheets.js';
+import { NOTEBOOK_SHEETS } from './sheets/index.js';
+import { armCheck, showAnswer } from './answers.js';
 
 /** The results file of one notebook run (`results/<notebook>.json`). */
 export interface ReportJson {
@@ -35,6 +83,8 @@ export interface ReportJson {
    * .png, .pdf in the screen style, and .json: the spec as given, which the paper bundle draws in its preset).
    */
   figures: Record<string, { caption: string; files: string[] }>;
+  /** Each exercise's check as this run resolved it (answers measured on the run's model). */
+  checks: Record<string, ResolvedCheck>;
   /**
    * When these results were made, and the runner's cache key of that execution (null outside
    * `npm run notebooks`): a result the runner reuses says so by its key and time.
@@ -76,10 +126,15 @@ export class Report {
   private readonly claims: Claim[] = [];
   private readonly tables: Record<string, Row[]> = {};
   private readonly figures: ReportJson['figures'] = {};
+  private readonly checks: ReportJson['checks'] = {};
+  private readonly answered = new Set<string>();
   private finished = false;
 
   private constructor(notebook: string, inputs: ExperimentInputs) {
-    if (!NOTEBOOK_ID.test(notebook)) throw new RangeError(`notebook '${notebook}': expected the file name without .ipynb, e.g. 00-sat-rnn`);
+    if (!NOTEBOOK_ID.test(notebook))
+      throw new RangeError(
+        `notebook '${notebook}': expected the file name without .ipynb, e.g. 00-sat-rnn`,
+      );
     this.notebook = notebook;
     this.inputs = inputs;
     this.bpc = evaluate(inputs.model, inputs.bytes).bpc;
@@ -93,22 +148,34 @@ export class Report {
   }
 
   /** The run's model. */
-  get model(): SatRnn { return this.inputs.model; }
+  get model(): SatRnn {
+    return this.inputs.model;
+  }
   /** The run's text, [n]. */
-  get bytes(): Uint8Array { return this.inputs.bytes; }
+  get bytes(): Uint8Array {
+    return this.inputs.bytes;
+  }
 
   /**
    * The run's held-out text (`--heldout`; by default enwik8 bytes 1024–2047 for the paper's text and
    * none for another text: see `heldoutPath`), read once; null when there is none.
    */
-  get heldout(): { readonly path: string; readonly label: string; readonly bytes: Uint8Array } | null {
+  get heldout(): {
+    readonly path: string;
+    readonly label: string;
+    readonly bytes: Uint8Array;
+  } | null {
     if (this.heldoutText === undefined) {
       const path = heldoutPath(this.textSha256);
-      this.heldoutText = path === null ? null : { path, label: textLabelOf(path), bytes: loadBytes(path) };
+      this.heldoutText =
+        path === null ? null : { path, label: textLabelOf(path), bytes: loadBytes(path) };
     }
     return this.heldoutText;
   }
-  private heldoutText: { readonly path: string; readonly label: string; readonly bytes: Uint8Array } | null | undefined;
+  private heldoutText:
+    | { readonly path: string; readonly label: string; readonly bytes: Uint8Array }
+    | null
+    | undefined;
 
   /**
    * One markdown sentence on the run's held-out text: its label and size, or that there is none,
@@ -119,28 +186,37 @@ export class Report {
     return h !== null
       ? `**Held-out text**: \`${h.label}\` (${h.bytes.length} bytes); it is only scored: the model and every fit of the notebook come from the training text.`
       : `**No held-out text** in this run: the text \`${this.textLabel}\` is not the paper's, and a held-out text belongs to the text it is held out from, so every held-out column, trace, sentence and claim is left out. ` +
-        'Give one with `npm run notebooks -- --heldout <file>`.';
+          'Give one with `npm run notebooks -- --heldout <file>`.';
   }
 
   /** results/<notebook>/ */
-  private resultsDir(): string { return join(this.inputs.outDir, 'results', this.notebook); }
+  private resultsDir(): string {
+    return join(this.inputs.outDir, 'results', this.notebook);
+  }
   /** figures/<notebook>/ */
-  private figuresDir(): string { return join(this.inputs.outDir, 'figures', this.notebook); }
+  private figuresDir(): string {
+    return join(this.inputs.outDir, 'figures', this.notebook);
+  }
 
   private checkOpen(what: string): void {
     if (this.finished) throw new Error(`${this.notebook}: ${what} after finish()`);
   }
 
   private checkName(kind: string, name: string, taken: boolean): void {
-    if (!NAME.test(name)) throw new RangeError(`${kind} name '${name}': expected lower-case letters, digits, - or _`);
+    if (!NAME.test(name))
+      throw new RangeError(`${kind} name '${name}': expected lower-case letters, digits, - or _`);
     if (taken) throw new RangeError(`${this.notebook}: ${kind} '${name}' was already recorded`);
   }
 
   /** True when this run reads the text every paper number was measured on (enwik_1024.txt, by sha256). */
-  get onPaperText(): boolean { return this.textSha256 === PAPER_TEXT_SHA256; }
+  get onPaperText(): boolean {
+    return this.textSha256 === PAPER_TEXT_SHA256;
+  }
 
   /** True when this run's model is the original published model (by sha256). */
-  get onArchiveModel(): boolean { return this.modelSha256 === PUBLISHED_MODEL_SHA256; }
+  get onArchiveModel(): boolean {
+    return this.modelSha256 === PUBLISHED_MODEL_SHA256;
+  }
 
   /**
    * The cause for a number that depends on the trained model: `onArchive` when this run's model is
@@ -149,10 +225,12 @@ export class Report {
    * e.g. a `rule-differs` whose evidence is measured on that model.
    */
   modelCause(onArchive?: Cause): Cause | undefined {
-    return this.onArchiveModel ? onArchive : {
-      kind: 'chaotic-training',
-      because: `the paper measured the published model; this run's model (${basename(this.inputs.modelPath)}) is another run of a chaotic training recipe, whose weights land elsewhere`,
-    };
+    return this.onArchiveModel
+      ? onArchive
+      : {
+          kind: 'chaotic-training',
+          because: `the paper measured the published model; this run's model (${basename(this.inputs.modelPath)}) is another run of a chaotic training recipe, whose weights land elsewhere`,
+        };
   }
 
   /**
@@ -162,18 +240,68 @@ export class Report {
    */
   claim(c: ClaimInput): void {
     this.checkOpen('claim');
-    if (this.claims.some((k) => k.id === c.id)) throw new RangeError(`${this.notebook}: claim ${c.id} was already recorded`);
-    const otherText: Cause = { kind: 'unpublished-input', because: `the paper measured enwik_1024.txt; this run reads ${this.textLabel} (sha256 ${this.textSha256.slice(0, 12)}…)` };
+    if (this.claims.some((k) => k.id === c.id))
+      throw new RangeError(`${this.notebook}: claim ${c.id} was already recorded`);
+    const otherText: Cause = {
+      kind: 'unpublished-input',
+      because: `the paper measured enwik_1024.txt; this run reads ${this.textLabel} (sha256 ${this.textSha256.slice(0, 12)}…)`,
+    };
     const k = makeClaim(c.paper !== null && !this.onPaperText ? { ...c, cause: otherText } : c);
     this.claims.push(k);
-    const paper = k.paper === null ? 'not stated in the paper' : `paper ${formatCell(k.paper, 6)} ${k.unit} (tolerance ${formatTolerance(k.tolerance)})`;
+    const paper =
+      k.paper === null
+        ? 'not stated in the paper'
+        : `paper ${formatCell(k.paper, 6)} ${k.unit} (tolerance ${formatTolerance(k.tolerance)})`;
     const why = k.cause === null ? '' : ` (${formatCause(k.cause)})`;
     const text = `claim ${k.id}: measured ${formatCell(k.measured, 6)} ${k.unit}; ${paper} → ${k.verdict}${why}`;
-    displayHtml(`<p style="font-family:'DejaVu Sans',Arial,sans-serif;font-size:13px"><b>${k.id}</b>: measured ${formatCell(k.measured, 6)} ${k.unit}; ${paper} → <b>${k.verdict}</b>${escapeHtml(why)}</p>`, text);
+    displayHtml(
+      `<p style="font-family:'DejaVu Sans',Arial,sans-serif;font-size:13px"><b>${k.id}</b>: measured ${formatCell(k.measured, 6)} ${k.unit}; ${paper} → <b>${k.verdict}</b>${escapeHtml(why)}</p>`,
+      text,
+    );
+  }
+
+  /** This notebook's sheets (lib/notebook/sheets/<notebook>.ts). */
+  get sheets(): NotebookSheets {
+    const s = NOTEBOOK_SHEETS[this.notebook];
+    if (s === undefined)
+      throw new RangeError(
+        `${this.notebook}: no sheets; add lib/notebook/sheets/${this.notebook}.ts and list it in lib/notebook/sheets/index.ts`,
+      );
+    return s;
+  }
+
+  /**
+   * Record the claim `id` of this notebook's claim sheet with the value the cell measured; `values`
+   * fill the sheet's quoted values (`{{name}}`) in its description, tolerance reason and cause.
+   */
+  measure(id: string, measured: number, values: SheetValues = {}): void {
+    this.claim(claimFromSheet(this.sheets.claims, id, measured, values));
+  }
+
+  /**
+   * Show the worked answer of exercise `id` from the answer sheet (folded; not in the student
+   * edition) and arm its check, `check(id, answer)`. `values` are what the cell measured for it.
+   */
+  answer(id: string, values: SheetValues = {}): void {
+    this.checkOpen('answer');
+    if (this.answered.has(id))
+      throw new RangeError(`${this.notebook}: exercise ${id} was already answered`);
+    const a = answerFromSheet(this.sheets.answers, id);
+    const worked = fillText(a.worked, values, `exercise ${id} (worked answer)`);
+    if (a.check !== undefined) {
+      const c = resolveCheck(id, a.check, values);
+      selfCheck(id, c);
+      this.checks[id] = c;
+      armCheck(id, c);
+    }
+    this.answered.add(id);
+    showAnswer(id, a.asks, worked);
   }
 
   /** The claims recorded so far. */
-  get claimsSoFar(): readonly Claim[] { return this.claims; }
+  get claimsSoFar(): readonly Claim[] {
+    return this.claims;
+  }
 
   /** Record, export (CSV, LaTeX) and show a table (rows, or a danfojs DataFrame). */
   table(name: string, rows: readonly Row[] | DataFrame, fmt: TableFormat = {}): void {
@@ -183,12 +311,17 @@ export class Report {
   }
 
   private writeTable(name: string, rows: readonly Row[] | DataFrame, fmt: TableFormat): void {
-    const df = Array.isArray(rows) ? toDataFrame(name, rows as readonly Row[]) : (rows as DataFrame);
+    const df = Array.isArray(rows)
+      ? toDataFrame(name, rows as readonly Row[])
+      : (rows as DataFrame);
     const plain = dataFrameRows(df);
     if (plain.length === 0) throw new RangeError(`table ${name}: no rows`);
     mkdirSync(this.resultsDir(), { recursive: true });
     writeFileAtomic(join(this.resultsDir(), `${name}.csv`), toCsv(df));
-    writeFileAtomic(join(this.resultsDir(), `${name}.tex`), toLatex(df, `${this.notebook}-${name}`, fmt));
+    writeFileAtomic(
+      join(this.resultsDir(), `${name}.tex`),
+      toLatex(df, `${this.notebook}-${name}`, fmt),
+    );
     if (name !== 'claims') this.tables[name] = plain;
     displayHtml(toHtml(df, fmt), `${fmt.caption ?? name}\n${df.toString()}`);
   }
@@ -220,15 +353,26 @@ export class Report {
     // The spec as given (typed arrays made plain): the paper bundle draws it again in a paper preset.
     writeFileAtomic(join(dir, `${name}.json`), JSON.stringify(plainArrays(spec)));
     // Relative to the output folder: the runner builds outputs in a staging folder, then moves them.
-    this.figures[name] = { caption, files: ['svg', 'png', 'pdf', 'json'].map((e) => `figures/${this.notebook}/${name}.${e}`) };
+    this.figures[name] = {
+      caption,
+      files: ['svg', 'png', 'pdf', 'json'].map((e) => `figures/${this.notebook}/${name}.${e}`),
+    };
     const png = Buffer.from(files.png).toString('base64');
-    const html = (plotlyEmbedded ? '' : plotlyScriptTag() + '\n') + figureHtml(`satfig-${this.notebook}-${name}`, fig, png, caption);
+    const html =
+      (plotlyEmbedded ? '' : plotlyScriptTag() + '\n') +
+      figureHtml(`satfig-${this.notebook}-${name}`, fig, png, caption);
     plotlyEmbedded = true;
     displayBundle({
-      'text/html': html, 'image/png': png, 'text/plain': `Figure ${name}: ${caption}`,
+      'text/html': html,
+      'image/png': png,
+      'text/plain': `Figure ${name}: ${caption}`,
     });
     const times = process.env[FIGURE_TIMES_ENV];
-    if (times) appendFileSync(times, JSON.stringify({ figure: name, seconds: (performance.now() - t0) / 1000 }) + '\n');
+    if (times)
+      appendFileSync(
+        times,
+        JSON.stringify({ figure: name, seconds: (performance.now() - t0) / 1000 }) + '\n',
+      );
   }
 
   /**
@@ -254,6 +398,7 @@ export class Report {
       claims: [...this.claims],
       tables: { ...this.tables },
       figures: { ...this.figures },
+      checks: { ...this.checks },
       run: { key: process.env[RUN_KEY_ENV] || null, madeAt: new Date().toISOString() },
     };
   }
@@ -261,12 +406,21 @@ export class Report {
   /** Show the claims ledger (the last table), write results/<notebook>.json, close the browser. */
   async finish(): Promise<void> {
     this.checkOpen('finish');
-    if (this.claims.length === 0) throw new RangeError(`${this.notebook}: no claims recorded; every notebook states at least one`);
+    if (this.claims.length === 0)
+      throw new RangeError(
+        `${this.notebook}: no claims recorded; every notebook states at least one`,
+      );
     checkEvidence(this.claims);
-    this.writeTable('claims', claimRows(this.claims), { caption: `Claims ledger of ${this.notebook}: the paper's value beside ours; verdict from the stated tolerance`, digits: 6 });
+    this.writeTable('claims', claimRows(this.claims), {
+      caption: `Claims ledger of ${this.notebook}: the paper's value beside ours; verdict from the stated tolerance`,
+      digits: 6,
+    });
     const json = this.json();
     mkdirSync(join(this.inputs.outDir, 'results'), { recursive: true });
-    writeFileAtomic(join(this.inputs.outDir, 'results', `${this.notebook}.json`), JSON.stringify(json, null, 2) + '\n');
+    writeFileAtomic(
+      join(this.inputs.outDir, 'results', `${this.notebook}.json`),
+      JSON.stringify(json, null, 2) + '\n',
+    );
     this.finished = true;
     await closeExporter();
   }
@@ -274,11 +428,14 @@ export class Report {
 
 /** A readable text for any thrown value: an Error's message (or its name), else its JSON or String form. */
 export function errorText(e: unknown): string {
-  if (e instanceof Error) return e.message.trim() !== '' ? e.message : `${e.name} without a message`;
+  if (e instanceof Error)
+    return e.message.trim() !== '' ? e.message : `${e.name} without a message`;
   if (typeof e === 'string') return e.trim() !== '' ? e : 'an empty string was thrown';
   try {
     const json = JSON.stringify(e);
     if (json !== undefined && json !== '{}') return json;
-  } catch { /* not serialisable */ }
+  } catch {
+    /* not serialisable */
+  }
   return `${String(e)} was thrown`;
 }

@@ -27,7 +27,16 @@ export interface TableFormat {
 }
 
 /** Column names that danfojs turns into properties shadowing the DataFrame's own. */
-const RESERVED_COLUMNS = new Set(['values', 'columns', 'index', 'shape', 'dtypes', 'size', 'ndim', 'config']);
+const RESERVED_COLUMNS = new Set([
+  'values',
+  'columns',
+  'index',
+  'shape',
+  'dtypes',
+  'size',
+  'ndim',
+  'config',
+]);
 
 /** Column names of `rows`; throws naming `name` when rows are empty or their keys differ. */
 export function tableColumns(name: string, rows: readonly Row[]): string[] {
@@ -36,18 +45,24 @@ export function tableColumns(name: string, rows: readonly Row[]): string[] {
   if (cols.length === 0) throw new RangeError(`table ${name}: row 0 has no columns`);
   for (const c of cols) {
     if (RESERVED_COLUMNS.has(c) || c.startsWith('$')) {
-      throw new RangeError(`table ${name}: column '${c}' clashes with a danfojs DataFrame property; rename it (e.g. 'dims' instead of 'shape')`);
+      throw new RangeError(
+        `table ${name}: column '${c}' clashes with a danfojs DataFrame property; rename it (e.g. 'dims' instead of 'shape')`,
+      );
     }
   }
   rows.forEach((r, i) => {
     const keys = Object.keys(r);
     if (keys.length !== cols.length || keys.some((k, j) => k !== cols[j])) {
-      throw new RangeError(`table ${name}: row ${i} has columns [${keys.join(', ')}], expected [${cols.join(', ')}] as in row 0`);
+      throw new RangeError(
+        `table ${name}: row ${i} has columns [${keys.join(', ')}], expected [${cols.join(', ')}] as in row 0`,
+      );
     }
     for (const k of keys) {
       const v = r[k];
       if (v !== null && !['string', 'number', 'boolean'].includes(typeof v)) {
-        throw new TypeError(`table ${name}: row ${i} column ${k} is a ${typeof v}; cells are string, number, boolean or null`);
+        throw new TypeError(
+          `table ${name}: row ${i} column ${k} is a ${typeof v}; cells are string, number, boolean or null`,
+        );
       }
     }
   });
@@ -57,13 +72,18 @@ export function tableColumns(name: string, rows: readonly Row[]): string[] {
 /** A danfojs DataFrame holding `rows` (validated as in `tableColumns`). */
 export function toDataFrame(name: string, rows: readonly Row[]): DataFrame {
   const columns = tableColumns(name, rows);
-  return new (danfo().DataFrame)(rows.map((r) => columns.map((c) => r[c])), { columns });
+  return new (danfo().DataFrame)(
+    rows.map((r) => columns.map((c) => r[c])),
+    { columns },
+  );
 }
 
 /** The rows of a DataFrame as plain objects. */
 export function dataFrameRows(df: DataFrame): Row[] {
   const cols = df.columns;
-  return (df.values as Cell[][]).map((v) => Object.fromEntries(cols.map((c, j) => [c, v[j] ?? null])));
+  return (df.values as Cell[][]).map((v) =>
+    Object.fromEntries(cols.map((c, j) => [c, v[j] ?? null])),
+  );
 }
 
 /** A number for display: integers exactly, others to `digits` significant digits. */
@@ -96,7 +116,13 @@ export function toCsv(df: DataFrame): string {
   return lines.join('\n') + '\n';
 }
 
-const HTML_ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_ESC: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 /** Escape text for HTML. */
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => HTML_ESC[c]);
@@ -115,25 +141,91 @@ export function toHtml(df: DataFrame, fmt: TableFormat = {}): string {
   const cell = (tag: string, s: string, j: number) =>
     `<${tag} style="text-align:${right[j] ? 'right' : 'left'};padding:2px 8px${tag === 'th' ? ';white-space:nowrap' : ''}">${escapeHtml(s)}</${tag}>`;
   const head = `<tr style="border-bottom:1px solid #333">${cols.map((c, j) => cell('th', c, j)).join('')}</tr>`;
-  const body = values.map((r) => `<tr>${r.map((v, j) => cell('td', formatCell(v ?? null, fmt.digits), j)).join('')}</tr>`).join('\n');
-  const caption = fmt.caption ? `<caption style="caption-side:top;text-align:left;font-weight:bold;padding:4px 0">${escapeHtml(fmt.caption)}</caption>` : '';
+  const body = values
+    .map(
+      (r) =>
+        `<tr>${r.map((v, j) => cell('td', formatCell(v ?? null, fmt.digits), j)).join('')}</tr>`,
+    )
+    .join('\n');
+  const caption = fmt.caption
+    ? `<caption style="caption-side:top;text-align:left;font-weight:bold;padding:4px 0">${escapeHtml(fmt.caption)}</caption>`
+    : '';
   return `<table style="border-collapse:collapse;font-family:'DejaVu Sans',Arial,sans-serif;font-size:13px;border-top:2px solid #333;border-bottom:2px solid #333">${caption}\n<thead>${head}</thead>\n<tbody>${body}</tbody></table>`;
 }
 
 /** LaTeX for characters that are special in text mode or outside pdflatex's T1 text encoding. */
 const TEX_ESC: Record<string, string> = {
-  '\\': '\\textbackslash{}', '&': '\\&', '%': '\\%', $: '\\$', '#': '\\#', _: '\\_', '{': '\\{', '}': '\\}',
-  '[': '{[}', ']': '{]}', '‖': '$\\Vert$',
-  '~': '\\textasciitilde{}', '^': '\\textasciicircum{}', '|': '$|$', '<': '\\textless{}', '>': '\\textgreater{}',
-  '−': '$-$', '±': '$\\pm$', '×': '$\\times$', '·': '$\\cdot$', '≥': '$\\geq$', '≤': '$\\leq$', '≈': '$\\approx$',
-  '≠': '$\\neq$', '∈': '$\\in$', '→': '$\\rightarrow$', '←': '$\\leftarrow$', '↔': '$\\leftrightarrow$', '∞': '$\\infty$',
-  '√': '$\\surd$', '∑': '$\\sum$', '⊕': '$\\oplus$', '°': '\\textdegree{}', '…': '\\dots{}',
-  '—': '---', '–': '--', '‘': '`', '’': "'", '“': '``', '”': "''", '§': '\\S{}', '¶': '\\P{}',
-  '²': '\\textsuperscript{2}', '³': '\\textsuperscript{3}', '¹': '\\textsuperscript{1}', '⁰': '\\textsuperscript{0}',
-  '₀': '$_0$', '₁': '$_1$', '₂': '$_2$', '₃': '$_3$',
-  α: '$\\alpha$', β: '$\\beta$', γ: '$\\gamma$', δ: '$\\delta$', ε: '$\\varepsilon$', η: '$\\eta$', θ: '$\\theta$',
-  λ: '$\\lambda$', μ: '$\\mu$', π: '$\\pi$', ρ: '$\\rho$', σ: '$\\sigma$', τ: '$\\tau$', φ: '$\\phi$', ω: '$\\omega$',
-  Δ: '$\\Delta$', Σ: '$\\Sigma$', Λ: '$\\Lambda$', Ω: '$\\Omega$', '⏎': '\\textbackslash{}n', '␣': '\\textvisiblespace{}',
+  '\\': '\\textbackslash{}',
+  '&': '\\&',
+  '%': '\\%',
+  $: '\\$',
+  '#': '\\#',
+  _: '\\_',
+  '{': '\\{',
+  '}': '\\}',
+  '[': '{[}',
+  ']': '{]}',
+  '‖': '$\\Vert$',
+  '~': '\\textasciitilde{}',
+  '^': '\\textasciicircum{}',
+  '|': '$|$',
+  '<': '\\textless{}',
+  '>': '\\textgreater{}',
+  '−': '$-$',
+  '±': '$\\pm$',
+  '×': '$\\times$',
+  '·': '$\\cdot$',
+  '≥': '$\\geq$',
+  '≤': '$\\leq$',
+  '≈': '$\\approx$',
+  '≠': '$\\neq$',
+  '∈': '$\\in$',
+  '→': '$\\rightarrow$',
+  '←': '$\\leftarrow$',
+  '↔': '$\\leftrightarrow$',
+  '∞': '$\\infty$',
+  '√': '$\\surd$',
+  '∑': '$\\sum$',
+  '⊕': '$\\oplus$',
+  '°': '\\textdegree{}',
+  '…': '\\dots{}',
+  '—': '---',
+  '–': '--',
+  '‘': '`',
+  '’': "'",
+  '“': '``',
+  '”': "''",
+  '§': '\\S{}',
+  '¶': '\\P{}',
+  '²': '\\textsuperscript{2}',
+  '³': '\\textsuperscript{3}',
+  '¹': '\\textsuperscript{1}',
+  '⁰': '\\textsuperscript{0}',
+  '₀': '$_0$',
+  '₁': '$_1$',
+  '₂': '$_2$',
+  '₃': '$_3$',
+  α: '$\\alpha$',
+  β: '$\\beta$',
+  γ: '$\\gamma$',
+  δ: '$\\delta$',
+  ε: '$\\varepsilon$',
+  η: '$\\eta$',
+  θ: '$\\theta$',
+  λ: '$\\lambda$',
+  μ: '$\\mu$',
+  π: '$\\pi$',
+  ρ: '$\\rho$',
+  σ: '$\\sigma$',
+  τ: '$\\tau$',
+  φ: '$\\phi$',
+  ω: '$\\omega$',
+  Δ: '$\\Delta$',
+  Σ: '$\\Sigma$',
+  Λ: '$\\Lambda$',
+  Ω: '$\\Omega$',
+  '⏎': '\\textbackslash{}n',
+  '␣': '\\textvisiblespace{}',
 };
 
 /**
@@ -146,7 +238,11 @@ export function escapeLatex(s: string): string {
   let out = '';
   for (const c of s) {
     const code = c.codePointAt(0)!;
-    out += TEX_ESC[c] ?? (code < 0x80 || (code >= 0xc0 && code <= 0xff && code !== 0xd7 && code !== 0xf7) ? c : `{[}U+${code.toString(16).toUpperCase().padStart(4, '0')}{]}`);
+    out +=
+      TEX_ESC[c] ??
+      (code < 0x80 || (code >= 0xc0 && code <= 0xff && code !== 0xd7 && code !== 0xf7)
+        ? c
+        : `{[}U+${code.toString(16).toUpperCase().padStart(4, '0')}{]}`);
   }
   return out;
 }
@@ -176,10 +272,14 @@ export function toLatex(df: DataFrame, label: string, fmt: TableFormat = {}): st
     '    \\toprule',
     row(cols.map(escapeLatex)),
     '    \\midrule',
-    ...values.map((r) => row(r.map((v) => {
-      const s = formatCell(v ?? null, fmt.digits);
-      return typeof v === 'number' ? texNumber(s) : escapeLatex(s);
-    }))),
+    ...values.map((r) =>
+      row(
+        r.map((v) => {
+          const s = formatCell(v ?? null, fmt.digits);
+          return typeof v === 'number' ? texNumber(s) : escapeLatex(s);
+        }),
+      ),
+    ),
     '    \\bottomrule',
     '  \\end{tabular}}',
     '\\end{table}',

@@ -4,7 +4,14 @@
  *
  *   h_t = tanh(bh + Wx[:, x_t] + Wh·h_{t−1}),  logits_t = by + Wy·h_t
  */
-import { TENSOR_NAMES, VOCAB, parameterCount, tensorSizes, type SatRnn, type TensorName } from '../core/model.js';
+import {
+  TENSOR_NAMES,
+  VOCAB,
+  parameterCount,
+  tensorSizes,
+  type SatRnn,
+  type TensorName,
+} from '../core/model.js';
 import { byteCounts } from '../core/data.js';
 
 /** One line of the parameter inventory. */
@@ -33,10 +40,18 @@ export function parameterInventory(hidden: number): InventoryRow[] {
   const sizes = tensorSizes(hidden);
   const total = parameterCount(hidden);
   const dims: Record<TensorName, string> = {
-    Wx: `${hidden} × ${VOCAB}`, Wh: `${hidden} × ${hidden}`, bh: `${hidden}`, Wy: `${VOCAB} × ${hidden}`, by: `${VOCAB}`,
+    Wx: `${hidden} × ${VOCAB}`,
+    Wh: `${hidden} × ${hidden}`,
+    bh: `${hidden}`,
+    Wy: `${VOCAB} × ${hidden}`,
+    by: `${VOCAB}`,
   };
   const rows: InventoryRow[] = TENSOR_NAMES.map((name) => ({
-    matrix: name, dims: dims[name], parameters: sizes[name], share: sizes[name] / total, ...ROLES[name],
+    matrix: name,
+    dims: dims[name],
+    parameters: sizes[name],
+    share: sizes[name] / total,
+    ...ROLES[name],
   }));
   rows.push({ matrix: 'total', dims: '', parameters: total, share: 1, term: '', role: '' });
   return rows;
@@ -44,7 +59,8 @@ export function parameterInventory(hidden: number): InventoryRow[] {
 
 /** A readable label for a byte: printable ASCII as itself, others by name or hex. */
 export function byteLabel(x: number): string {
-  if (!Number.isInteger(x) || x < 0 || x > 255) throw new RangeError(`byteLabel: expected a byte 0..255, got ${x}`);
+  if (!Number.isInteger(x) || x < 0 || x > 255)
+    throw new RangeError(`byteLabel: expected a byte 0..255, got ${x}`);
   const named: Record<number, string> = { 9: '\\t', 10: '\\n', 13: '\\r', 32: 'space' };
   if (x in named) return named[x];
   if (x > 32 && x < 127) return String.fromCharCode(x);
@@ -64,7 +80,9 @@ export interface ByteFrequency {
 export function byteFrequencies(bytes: Uint8Array): ByteFrequency[] {
   const c = byteCounts(bytes);
   const out: ByteFrequency[] = [];
-  for (let x = 0; x < VOCAB; x++) if (c[x] > 0) out.push({ byte: x, label: byteLabel(x), count: c[x], fraction: c[x] / bytes.length });
+  for (let x = 0; x < VOCAB; x++)
+    if (c[x] > 0)
+      out.push({ byte: x, label: byteLabel(x), count: c[x], fraction: c[x] / bytes.length });
   return out.sort((a, b) => b.count - a.count || a.byte - b.byte);
 }
 
@@ -73,14 +91,19 @@ export function unigramEntropyBits(bytes: Uint8Array): number {
   if (bytes.length === 0) throw new RangeError('unigramEntropyBits: empty text');
   const c = byteCounts(bytes);
   let e = 0;
-  for (let x = 0; x < VOCAB; x++) if (c[x] > 0) { const p = c[x] / bytes.length; e -= p * Math.log2(p); }
+  for (let x = 0; x < VOCAB; x++)
+    if (c[x] > 0) {
+      const p = c[x] / bytes.length;
+      e -= p * Math.log2(p);
+    }
   return e;
 }
 
 /** Fraction of values with |v| > threshold (e.g. hidden states with |h| > 0.99). */
 export function fractionAbove(values: ArrayLike<number>, threshold: number): number {
   if (values.length === 0) throw new RangeError('fractionAbove: no values');
-  if (!(threshold >= 0)) throw new RangeError(`fractionAbove: threshold must be ≥ 0, got ${threshold}`);
+  if (!(threshold >= 0))
+    throw new RangeError(`fractionAbove: threshold must be ≥ 0, got ${threshold}`);
   let k = 0;
   for (let t = 0; t < values.length; t++) if (Math.abs(values[t]) > threshold) k++;
   return k / values.length;
@@ -89,9 +112,13 @@ export function fractionAbove(values: ArrayLike<number>, threshold: number): num
 /** Per-neuron saturation: fraction of positions with |h_j(t)| > threshold, [H]. `h` is [n][H]. */
 export function neuronSaturation(h: Float64Array, hidden: number, threshold: number): Float64Array {
   const n = h.length / hidden;
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`neuronSaturation: ${h.length} values is not a whole number of ${hidden}-unit states`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new RangeError(
+      `neuronSaturation: ${h.length} values is not a whole number of ${hidden}-unit states`,
+    );
   const out = new Float64Array(hidden);
-  for (let t = 0; t < n; t++) for (let j = 0; j < hidden; j++) if (Math.abs(h[t * hidden + j]) > threshold) out[j]++;
+  for (let t = 0; t < n; t++)
+    for (let j = 0; j < hidden; j++) if (Math.abs(h[t * hidden + j]) > threshold) out[j]++;
   for (let j = 0; j < hidden; j++) out[j] /= n;
   return out;
 }
@@ -113,18 +140,28 @@ export interface TensorStats {
 export function tensorStats(m: SatRnn): TensorStats[] {
   return TENSOR_NAMES.map((name) => {
     const t = m[name];
-    let s = 0, s2 = 0, lo = Infinity, hi = -Infinity, big = 0;
+    let s = 0,
+      s2 = 0,
+      lo = Infinity,
+      hi = -Infinity,
+      big = 0;
     for (let k = 0; k < t.length; k++) {
       const v = t[k];
-      s += v; s2 += v * v;
+      s += v;
+      s2 += v * v;
       if (v < lo) lo = v;
       if (v > hi) hi = v;
       if (Math.abs(v) >= 3) big++;
     }
     const mean = s / t.length;
     return {
-      matrix: name, mean, std: Math.sqrt(Math.max(0, s2 / t.length - mean * mean)),
-      minimum: lo, maximum: hi, maxAbs: Math.max(-lo, hi), large: big / t.length,
+      matrix: name,
+      mean,
+      std: Math.sqrt(Math.max(0, s2 / t.length - mean * mean)),
+      minimum: lo,
+      maximum: hi,
+      maxAbs: Math.max(-lo, hi),
+      large: big / t.length,
     };
   });
 }

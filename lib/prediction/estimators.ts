@@ -18,8 +18,12 @@ const SMOOTH_DEN = 128;
 
 /** Check a trajectory against its text; returns H and T = n − 1 (states with a next byte). */
 function window(traj: Trajectory, bytes: Uint8Array): { H: number; T: number } {
-  if (traj.n !== bytes.length) throw new RangeError(`trajectory: ${traj.n} states but bytes has ${bytes.length}; run the model on these bytes`);
-  if (bytes.length < 3) throw new RangeError(`bytes: ${bytes.length} bytes, the estimators need at least 3`);
+  if (traj.n !== bytes.length)
+    throw new RangeError(
+      `trajectory: ${traj.n} states but bytes has ${bytes.length}; run the model on these bytes`,
+    );
+  if (bytes.length < 3)
+    throw new RangeError(`bytes: ${bytes.length} bytes, the estimators need at least 3`);
   return { H: traj.hidden, T: bytes.length - 1 };
 }
 
@@ -43,9 +47,11 @@ export function hebbianWh(traj: Trajectory, bytes: Uint8Array): Float64Array {
   for (let t = 0; t < T; t++) for (let j = 0; j < H; j++) c[t * H + j] = traj.h[t * H + j] - mu[j];
   const out = new Float64Array(H * H);
   for (let t = 0; t + 1 < T; t++) {
-    const prev = t * H, next = (t + 1) * H;
+    const prev = t * H,
+      next = (t + 1) * H;
     for (let i = 0; i < H; i++) {
-      const ci = c[next + i], row = i * H;
+      const ci = c[next + i],
+        row = i * H;
       for (let j = 0; j < H; j++) out[row + j] += c[prev + j] * ci;
     }
   }
@@ -71,10 +77,16 @@ export function hebbianWy(traj: Trajectory, bytes: Uint8Array): Float64Array {
 }
 
 /** mean(h_j | symbol(t) = s) − mean(h_j); laid out [H][256] ('row') or [256][H] ('column'). */
-function conditionalMeanShift(traj: Trajectory, T: number, symbol: (t: number) => number, layout: 'row' | 'column'): Float64Array {
+function conditionalMeanShift(
+  traj: Trajectory,
+  T: number,
+  symbol: (t: number) => number,
+  layout: 'row' | 'column',
+): Float64Array {
   const H = traj.hidden;
   const mu = stateMeans(traj, T);
-  const sum = new Float64Array(VOCAB * H), count = new Float64Array(VOCAB);
+  const sum = new Float64Array(VOCAB * H),
+    count = new Float64Array(VOCAB);
   for (let t = 0; t < T; t++) {
     const s = symbol(t);
     count[s]++;
@@ -100,8 +112,9 @@ export function signCorrelationWh(traj: Trajectory, bytes: Uint8Array): Float64A
   const agree = new Float64Array(H * H);
   for (let t = 0; t + 1 < T; t++) {
     for (let i = 0; i < H; i++) {
-      const si = traj.h[(t + 1) * H + i] >= 0, row = i * H;
-      for (let j = 0; j < H; j++) if ((traj.h[t * H + j] >= 0) === si) agree[row + j]++;
+      const si = traj.h[(t + 1) * H + i] >= 0,
+        row = i * H;
+      for (let j = 0; j < H; j++) if (traj.h[t * H + j] >= 0 === si) agree[row + j]++;
     }
   }
   return agree.map((a) => (2 * a) / (T - 1) - 1);
@@ -118,17 +131,26 @@ export function evenlySpaced(T: number, samples: number): number[] {
  * against pre_i(t+1), sign(0) = +1). `traj` must be the tanh trajectory of the model whose `Wh`
  * ([H][H]) is given, and every t < traj.n − 1. [H][H].
  */
-export function signFlips(Wh: ArrayLike<number>, traj: Trajectory, positions: ArrayLike<number>): Float64Array {
+export function signFlips(
+  Wh: ArrayLike<number>,
+  traj: Trajectory,
+  positions: ArrayLike<number>,
+): Float64Array {
   const H = traj.hidden;
   if (Wh.length !== H * H) throw new RangeError(`Wh: ${Wh.length} values, expected ${H}×${H}`);
   const flips = new Float64Array(H * H);
   for (let k = 0; k < positions.length; k++) {
     const t = positions[k];
-    if (!(Number.isInteger(t) && t >= 0 && t + 1 < traj.n)) throw new RangeError(`positions: ${t} is not a state followed by another (0 … ${traj.n - 2})`);
+    if (!(Number.isInteger(t) && t >= 0 && t + 1 < traj.n))
+      throw new RangeError(
+        `positions: ${t} is not a state followed by another (0 … ${traj.n - 2})`,
+      );
     for (let i = 0; i < H; i++) {
-      const pre = traj.pre[(t + 1) * H + i], orig = pre >= 0, row = i * H;
+      const pre = traj.pre[(t + 1) * H + i],
+        orig = pre >= 0,
+        row = i * H;
       for (let j = 0; j < H; j++) {
-        if ((pre - 2 * Wh[row + j] * traj.h[t * H + j] >= 0) !== orig) flips[row + j]++;
+        if (pre - 2 * Wh[row + j] * traj.h[t * H + j] >= 0 !== orig) flips[row + j]++;
       }
     }
   }
@@ -141,7 +163,12 @@ export function signFlips(Wh: ArrayLike<number>, traj: Trajectory, positions: Ar
  * (`signFlips`). Prediction = influence × sign(sign correlation) (+1 when the correlation is ≥ 0).
  * `traj` must be the tanh trajectory of the model whose `Wh` is given ([H][H]). [H][H].
  */
-export function booleanInfluenceWh(Wh: ArrayLike<number>, traj: Trajectory, bytes: Uint8Array, samples = 50): Float64Array {
+export function booleanInfluenceWh(
+  Wh: ArrayLike<number>,
+  traj: Trajectory,
+  bytes: Uint8Array,
+  samples = 50,
+): Float64Array {
   const { T } = window(traj, bytes);
   if (!(Number.isInteger(samples) && samples >= 1 && samples <= T - 1)) {
     throw new RangeError(`samples: expected an integer in 1..${T - 1}, got ${samples}`);
@@ -155,14 +182,27 @@ export function booleanInfluenceWh(Wh: ArrayLike<number>, traj: Trajectory, byte
  * Sign-split log-ratio of a symbol stream: for neuron j and symbol s,
  * log P(s | h_j > 0) − log P(s | h_j < 0), with P = (c + 0.5)/(n + 128) (natural log).
  */
-function signSplitLogRatio(traj: Trajectory, T: number, symbol: (t: number) => number, layout: 'row' | 'column'): Float64Array {
+function signSplitLogRatio(
+  traj: Trajectory,
+  T: number,
+  symbol: (t: number) => number,
+  layout: 'row' | 'column',
+): Float64Array {
   const H = traj.hidden;
-  const pos = new Float64Array(H * VOCAB), neg = new Float64Array(H * VOCAB);
-  const nPos = new Float64Array(H), nNeg = new Float64Array(H);
+  const pos = new Float64Array(H * VOCAB),
+    neg = new Float64Array(H * VOCAB);
+  const nPos = new Float64Array(H),
+    nNeg = new Float64Array(H);
   for (let t = 0; t < T; t++) {
     const s = symbol(t);
     for (let j = 0; j < H; j++) {
-      if (traj.h[t * H + j] >= 0) { pos[j * VOCAB + s]++; nPos[j]++; } else { neg[j * VOCAB + s]++; nNeg[j]++; }
+      if (traj.h[t * H + j] >= 0) {
+        pos[j * VOCAB + s]++;
+        nPos[j]++;
+      } else {
+        neg[j * VOCAB + s]++;
+        nNeg[j]++;
+      }
     }
   }
   const out = new Float64Array(VOCAB * H);
@@ -201,13 +241,15 @@ export function signConditionedWx(traj: Trajectory, bytes: Uint8Array): Float64A
 export function bigramPmi(bytes: Uint8Array): Float64Array {
   const n = bytes.length;
   if (n < 2) throw new RangeError(`bytes: ${n} bytes, need at least 2 for a bigram`);
-  const count = new Float64Array(VOCAB), big = new Float64Array(VOCAB * VOCAB);
+  const count = new Float64Array(VOCAB),
+    big = new Float64Array(VOCAB * VOCAB);
   for (let t = 0; t < n; t++) count[bytes[t]]++;
   for (let t = 0; t + 1 < n; t++) big[bytes[t] * VOCAB + bytes[t + 1]]++;
   return big.map((c, k) => {
     if (c === 0) return 0;
-    const x = Math.floor(k / VOCAB), y = k % VOCAB;
-    return Math.log2((c / (n - 1)) / ((count[x] / n) * (count[y] / n)));
+    const x = Math.floor(k / VOCAB),
+      y = k % VOCAB;
+    return Math.log2(c / (n - 1) / ((count[x] / n) * (count[y] / n)));
   });
 }
 
@@ -225,14 +267,19 @@ export type PmiSelection = 'extremes' | 'original-loop';
 
 /** Indices of the 2k outputs chosen from `w` ([256]) by `selection` (see PmiSelection). */
 export function pmiOutputs(w: ArrayLike<number>, k: number, selection: PmiSelection): number[] {
-  if (!(Number.isInteger(k) && k >= 1 && 2 * k <= w.length)) throw new RangeError(`k: expected an integer in 1..${w.length / 2}, got ${k}`);
+  if (!(Number.isInteger(k) && k >= 1 && 2 * k <= w.length))
+    throw new RangeError(`k: expected an integer in 1..${w.length / 2}, got ${k}`);
   const n = w.length;
   if (selection === 'extremes') {
     const sorted = Array.from({ length: n }, (_, o) => o).sort((a, b) => w[b] - w[a] || a - b);
     return [...sorted.slice(0, k), ...sorted.slice(n - k)];
   }
   const idx = Array.from({ length: n }, (_, o) => o);
-  const swap = (a: number, b: number) => { const t = idx[a]; idx[a] = idx[b]; idx[b] = t; };
+  const swap = (a: number, b: number) => {
+    const t = idx[a];
+    idx[a] = idx[b];
+    idx[b] = t;
+  };
   for (let a = 0; a < k; a++) for (let b = a + 1; b < n; b++) if (w[idx[b]] > w[idx[a]]) swap(a, b);
   for (let a = n - k; a < n; a++) for (let b = 0; b < a; b++) if (w[idx[b]] > w[idx[a]]) swap(a, b);
   return [...idx.slice(0, k), ...idx.slice(n - k)];
@@ -244,8 +291,15 @@ export function pmiOutputs(w: ArrayLike<number>, k: number, selection: PmiSelect
  * Ŵx[j][x] = Σ_{chosen o} Wy[o][j] · PMI(x, o): an input byte that predicts what neuron j votes
  * for should switch j on. `Wy` is the trained readout [256][H]. [H][256].
  */
-export function pmiWx(Wy: ArrayLike<number>, hidden: number, bytes: Uint8Array, k = 5, selection: PmiSelection = 'extremes'): Float64Array {
-  if (Wy.length !== VOCAB * hidden) throw new RangeError(`Wy: ${Wy.length} values, expected 256×${hidden}`);
+export function pmiWx(
+  Wy: ArrayLike<number>,
+  hidden: number,
+  bytes: Uint8Array,
+  k = 5,
+  selection: PmiSelection = 'extremes',
+): Float64Array {
+  if (Wy.length !== VOCAB * hidden)
+    throw new RangeError(`Wy: ${Wy.length} values, expected 256×${hidden}`);
   const pmi = bigramPmi(bytes);
   const out = new Float64Array(hidden * VOCAB);
   const col = new Float64Array(VOCAB);

@@ -18,10 +18,22 @@ import { cloneModel, type SatRnn } from '../core/model.js';
 import { marginalBias } from '../core/data.js';
 import { run } from '../core/rnn.js';
 import { ALL, ruleBpc } from '../construction/score-rules.js';
-import { SCHEDULES, fitReadout, readoutProblem, type Readout } from '../construction/readout.js';
+import {
+  SCHEDULES,
+  fitReadout,
+  readoutProblem,
+  type Readout,
+  type Schedule,
+} from '../construction/readout.js';
 import { leastSquaresScale } from '../math/stats.js';
 import {
-  hebbianWh, hebbianWx, hebbianWy, signConditionedWx, signCorrelationWh, signLogOddsBh, signSplitWy,
+  hebbianWh,
+  hebbianWx,
+  hebbianWy,
+  signConditionedWx,
+  signCorrelationWh,
+  signLogOddsBh,
+  signSplitWy,
 } from './estimators.js';
 
 /** The blend weights of the original interpolation sweep. */
@@ -31,9 +43,15 @@ export const BLEND_ALPHAS: readonly number[] = [0, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8,
 export type Matrix = 'Wx' | 'Wh' | 'Wy' | 'bh';
 
 /** α·trained + (1−α)·estimate, elementwise (α = 1: trained, α = 0: the estimate). */
-export function blend(trained: ArrayLike<number>, estimate: ArrayLike<number>, alpha: number): Float32Array {
-  if (!(alpha >= 0 && alpha <= 1)) throw new RangeError(`alpha: expected a number in [0, 1], got ${alpha}`);
-  if (trained.length !== estimate.length) throw new RangeError(`estimate: ${estimate.length} values, trained has ${trained.length}`);
+export function blend(
+  trained: ArrayLike<number>,
+  estimate: ArrayLike<number>,
+  alpha: number,
+): Float32Array {
+  if (!(alpha >= 0 && alpha <= 1))
+    throw new RangeError(`alpha: expected a number in [0, 1], got ${alpha}`);
+  if (trained.length !== estimate.length)
+    throw new RangeError(`estimate: ${estimate.length} values, trained has ${trained.length}`);
   const out = new Float32Array(trained.length);
   for (let k = 0; k < out.length; k++) out[k] = alpha * trained[k] + (1 - alpha) * estimate[k];
   return out;
@@ -41,14 +59,20 @@ export function blend(trained: ArrayLike<number>, estimate: ArrayLike<number>, a
 
 /** A copy of `m` whose tensor `name` is replaced by `values` (same length). */
 export function withTensor(m: SatRnn, name: Matrix | 'by', values: ArrayLike<number>): SatRnn {
-  if (values.length !== m[name].length) throw new RangeError(`${name}: ${values.length} values, expected ${m[name].length}`);
+  if (values.length !== m[name].length)
+    throw new RangeError(`${name}: ${values.length} values, expected ${m[name].length}`);
   const out = cloneModel(m);
   out[name].set(values);
   return out;
 }
 
 /** A copy of `m` with `name` blended: α·m[name] + (1−α)·estimate. */
-export function withBlend(m: SatRnn, name: Matrix, estimate: ArrayLike<number>, alpha: number): SatRnn {
+export function withBlend(
+  m: SatRnn,
+  name: Matrix,
+  estimate: ArrayLike<number>,
+  alpha: number,
+): SatRnn {
   return withTensor(m, name, blend(m[name], estimate, alpha));
 }
 
@@ -77,7 +101,11 @@ export const BH_LOGODDS_SCALE = 5;
  */
 export function hebbianConstruction(trained: SatRnn, bytes: Uint8Array): HebbianConstruction {
   const traj = run(trained, bytes);
-  const cov = { Wx: hebbianWx(traj, bytes), Wh: hebbianWh(traj, bytes), Wy: hebbianWy(traj, bytes) };
+  const cov = {
+    Wx: hebbianWx(traj, bytes),
+    Wh: hebbianWh(traj, bytes),
+    Wy: hebbianWy(traj, bytes),
+  };
   const scales = {
     Wx: leastSquaresScale(trained.Wx, cov.Wx),
     Wh: leastSquaresScale(trained.Wh, cov.Wh),
@@ -135,16 +163,39 @@ export function pipelineBpc(p: ReadoutPipeline, bytes: Uint8Array): number {
 
 /**
  * "Optimized Wy": fit (Wy, by) on the features of `dynamics` over positions t = 0 … n − 3 of
- * `bytes` with SCHEDULES.substitution (500 epochs, lr 0.5 per mean gradient, ×0.3 after epochs 200
+ * `bytes` with `schedule` (default SCHEDULES.substitution: 500 epochs, lr 0.5 per mean gradient, ×0.3 after epochs 200
  * and 350), starting from `init` (default: the dynamics model's own Wy and by).
  */
 export function optimizeReadout(
-  dynamics: SatRnn, bytes: Uint8Array,
-  opts: { signFeatures?: boolean; init?: Readout; onEpoch?: (epoch: number, loss: number) => void } = {},
+  dynamics: SatRnn,
+  bytes: Uint8Array,
+  opts: {
+    signFeatures?: boolean;
+    init?: Readout;
+    /** The gradient-descent schedule (default SCHEDULES.substitution, the seed's). */
+    schedule?: Schedule;
+    onEpoch?: (epoch: number, loss: number) => void;
+  } = {},
 ): ReadoutPipeline {
   const signFeatures = opts.signFeatures ?? false;
-  if (bytes.length < 3) throw new RangeError(`bytes: ${bytes.length} bytes, need at least 3 to fit a readout on t = 0 … n − 3`);
-  const p = readoutProblem(readoutFeatures(dynamics, bytes, signFeatures), dynamics.hidden, bytes, 0, bytes.length - 2);
-  const init = opts.init ?? { Wy: Float64Array.from(dynamics.Wy), by: Float64Array.from(dynamics.by) };
-  return { dynamics, signFeatures, readout: fitReadout(p, init, SCHEDULES.substitution, opts.onEpoch) };
+  if (bytes.length < 3)
+    throw new RangeError(
+      `bytes: ${bytes.length} bytes, need at least 3 to fit a readout on t = 0 … n − 3`,
+    );
+  const p = readoutProblem(
+    readoutFeatures(dynamics, bytes, signFeatures),
+    dynamics.hidden,
+    bytes,
+    0,
+    bytes.length - 2,
+  );
+  const init = opts.init ?? {
+    Wy: Float64Array.from(dynamics.Wy),
+    by: Float64Array.from(dynamics.by),
+  };
+  return {
+    dynamics,
+    signFeatures,
+    readout: fitReadout(p, init, opts.schedule ?? SCHEDULES.substitution, opts.onEpoch),
+  };
 }

@@ -27,16 +27,24 @@ import type { Candidate } from '../core/types.js';
  * ‖J_t‖₂ = ‖diag(1 − h_t²)·Wh‖₂ for every t of a stored trajectory (`states` = h_t, [n][H]); `Wh`
  * is [H][H] (lib/math/linalg.ts `largestSingularValue`, relative precision 1e-10).
  */
-export function jacobianNorms(Wh: ArrayLike<number>, hidden: number, states: Float64Array): Float64Array {
+export function jacobianNorms(
+  Wh: ArrayLike<number>,
+  hidden: number,
+  states: Float64Array,
+): Float64Array {
   const H = hidden;
   if (Wh.length !== H * H) throw new RangeError(`Wh: ${Wh.length} values, expected ${H}×${H}`);
-  if (states.length % H !== 0 || states.length === 0) throw new RangeError(`states: ${states.length} values is not a positive multiple of hidden=${H}`);
+  if (states.length % H !== 0 || states.length === 0)
+    throw new RangeError(
+      `states: ${states.length} values is not a positive multiple of hidden=${H}`,
+    );
   const n = states.length / H;
   const out = new Float64Array(n);
   const J = new Float64Array(H * H);
   for (let t = 0; t < n; t++) {
     for (let i = 0; i < H; i++) {
-      const h = states[t * H + i], d = 1 - h * h;
+      const h = states[t * H + i],
+        d = 1 - h * h;
       for (let j = 0; j < H; j++) J[i * H + j] = d * Wh[i * H + j];
     }
     out[t] = largestSingularValue(J, H, 1e-10);
@@ -56,13 +64,19 @@ export function jacobianNorms(Wh: ArrayLike<number>, hidden: number, states: Flo
  * @example
  * booleanSensitivity([0, 2, 2, 0], { n: 3, hidden: 2, h: Float64Array.from([0.5, 0.5, 0.5, 0.5, 0.5, 0.5]), pre: Float64Array.from([0.5, 0.5, 0.5, 0.5, 0.5, 0.5]) }); // → 1
  */
-export function booleanSensitivity(Wh: ArrayLike<number>, traj: Trajectory, samples?: number): number {
-  const H = traj.hidden, T = traj.n - 1;
+export function booleanSensitivity(
+  Wh: ArrayLike<number>,
+  traj: Trajectory,
+  samples?: number,
+): number {
+  const H = traj.hidden,
+    T = traj.n - 1;
   if (T < 1) throw new RangeError(`trajectory: ${traj.n} states, need at least 2`);
   if (samples !== undefined && !(Number.isInteger(samples) && samples >= 1 && samples <= T)) {
     throw new RangeError(`samples: expected an integer in 1..${T}, got ${samples}`);
   }
-  const positions = samples === undefined ? Array.from({ length: T }, (_, t) => t) : evenlySpaced(T, samples);
+  const positions =
+    samples === undefined ? Array.from({ length: T }, (_, t) => t) : evenlySpaced(T, samples);
   return signFlips(Wh, traj, positions).reduce((a, f) => a + f, 0) / (positions.length * H);
 }
 
@@ -72,9 +86,11 @@ export function booleanSensitivity(Wh: ArrayLike<number>, traj: Trajectory, samp
  * s_j(t−1) is negated, averaged over j and t.
  */
 export function signDynamicsSensitivity(m: SatRnn, bytes: Uint8Array): number {
-  const H = m.hidden, n = bytes.length;
+  const H = m.hidden,
+    n = bytes.length;
   if (n < 2) throw new RangeError(`bytes: ${n} bytes, need at least 2`);
-  const s = new Float64Array(H), pre = new Float64Array(H);
+  const s = new Float64Array(H),
+    pre = new Float64Array(H);
   let flips = 0;
   for (let t = 0; t < n; t++) {
     const x = bytes[t];
@@ -85,8 +101,9 @@ export function signDynamicsSensitivity(m: SatRnn, bytes: Uint8Array): number {
     }
     if (t > 0) {
       for (let i = 0; i < H; i++) {
-        const orig = pre[i] >= 0, row = i * H;
-        for (let j = 0; j < H; j++) if ((pre[i] - 2 * m.Wh[row + j] * s[j] >= 0) !== orig) flips++;
+        const orig = pre[i] >= 0,
+          row = i * H;
+        for (let j = 0; j < H; j++) if (pre[i] - 2 * m.Wh[row + j] * s[j] >= 0 !== orig) flips++;
       }
     }
     for (let i = 0; i < H; i++) s[i] = pre[i] >= 0 ? 1 : -1;
@@ -103,8 +120,12 @@ export function lyapunovCandidates(m: SatRnn, bytes: Uint8Array): Candidate[] {
   const traj = run(m, bytes);
   const lam = lyapunovExponents(m.Wh, H, traj.h).exponents[0];
   const norms = jacobianNorms(m.Wh, H, traj.h);
-  let sum = 0, max = 0;
-  for (const v of norms) { sum += v; max = Math.max(max, v); }
+  let sum = 0,
+    max = 0;
+  for (const v of norms) {
+    sum += v;
+    max = Math.max(max, v);
+  }
   return [
     { candidate: 'largest Lyapunov exponent λ₁ of the tangent map (nats/step)', value: lam },
     { candidate: 'λ₁ in bits/step', value: lam / Math.LN2 },
@@ -113,9 +134,19 @@ export function lyapunovCandidates(m: SatRnn, bytes: Uint8Array): Candidate[] {
     { candidate: 'spectral radius of Wh', value: spectralRadius(m.Wh, H) },
     { candidate: 'mean over t of ‖J_t‖₂, J_t = diag(1 − h_t²)·Wh', value: sum / norms.length },
     { candidate: 'largest ‖J_t‖₂ along the trajectory', value: max },
-    { candidate: 'Boolean sensitivity: signs flipped by negating one unit, 50 evenly spaced positions (§2 Boolean influence protocol)', value: booleanSensitivity(m.Wh, traj, 50) },
-    { candidate: 'ln of that Boolean sensitivity (the Boolean-network Lyapunov exponent)', value: Math.log(booleanSensitivity(m.Wh, traj, 50)) },
+    {
+      candidate:
+        'Boolean sensitivity: signs flipped by negating one unit, 50 evenly spaced positions (§2 Boolean influence protocol)',
+      value: booleanSensitivity(m.Wh, traj, 50),
+    },
+    {
+      candidate: 'ln of that Boolean sensitivity (the Boolean-network Lyapunov exponent)',
+      value: Math.log(booleanSensitivity(m.Wh, traj, 50)),
+    },
     { candidate: 'Boolean sensitivity, every position', value: booleanSensitivity(m.Wh, traj) },
-    { candidate: 'Boolean sensitivity of the pure sign dynamics', value: signDynamicsSensitivity(m, bytes) },
+    {
+      candidate: 'Boolean sensitivity of the pure sign dynamics',
+      value: signDynamicsSensitivity(m, bytes),
+    },
   ];
 }

@@ -42,20 +42,34 @@ export interface LyapunovResult {
  * `Wh` is [H][H] with Wh[i·H + j] feeding h_j into h_i. The initial tangent vectors are fixed
  * (deterministic: v_i[j] = cos(1 + 0.7·i + 1.3·j·(i + 1)), then orthonormalised).
  */
-export function lyapunovExponents(Wh: ArrayLike<number>, hidden: number, states: Float64Array, opts: LyapunovOptions = {}): LyapunovResult {
+export function lyapunovExponents(
+  Wh: ArrayLike<number>,
+  hidden: number,
+  states: Float64Array,
+  opts: LyapunovOptions = {},
+): LyapunovResult {
   const H = hidden;
   const k = opts.k ?? 1;
   const warmup = opts.warmup ?? 0;
-  if (!Number.isInteger(H) || H < 1) throw new RangeError(`hidden: expected a positive integer, got ${H}`);
+  if (!Number.isInteger(H) || H < 1)
+    throw new RangeError(`hidden: expected a positive integer, got ${H}`);
   if (Wh.length !== H * H) throw new RangeError(`Wh: ${Wh.length} values, expected ${H}×${H}`);
-  if (states.length % H !== 0 || states.length === 0) throw new RangeError(`states: ${states.length} values is not a positive multiple of hidden=${H}`);
-  if (!Number.isInteger(k) || k < 1 || k > H) throw new RangeError(`k: expected an integer in [1, ${H}], got ${k}`);
+  if (states.length % H !== 0 || states.length === 0)
+    throw new RangeError(
+      `states: ${states.length} values is not a positive multiple of hidden=${H}`,
+    );
+  if (!Number.isInteger(k) || k < 1 || k > H)
+    throw new RangeError(`k: expected an integer in [1, ${H}], got ${k}`);
   const n = states.length / H;
-  if (!Number.isInteger(warmup) || warmup < 0 || warmup >= n) throw new RangeError(`warmup: expected an integer in [0, ${n - 1}], got ${warmup}`);
-  for (let q = 0; q < Wh.length; q++) if (!Number.isFinite(Wh[q])) throw new RangeError(`Wh[${q}] is ${Wh[q]}; weights must be finite`);
+  if (!Number.isInteger(warmup) || warmup < 0 || warmup >= n)
+    throw new RangeError(`warmup: expected an integer in [0, ${n - 1}], got ${warmup}`);
+  for (let q = 0; q < Wh.length; q++)
+    if (!Number.isFinite(Wh[q]))
+      throw new RangeError(`Wh[${q}] is ${Wh[q]}; weights must be finite`);
 
   const V = new Float64Array(k * H); // row i = tangent vector i
-  for (let i = 0; i < k; i++) for (let j = 0; j < H; j++) V[i * H + j] = Math.cos(1 + 0.7 * i + 1.3 * j * (i + 1));
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < H; j++) V[i * H + j] = Math.cos(1 + 0.7 * i + 1.3 * j * (i + 1));
   orthonormalise(V, k, H);
   const W = new Float64Array(k * H);
   const sums = new Float64Array(k);
@@ -77,7 +91,9 @@ export function lyapunovExponents(Wh: ArrayLike<number>, hidden: number, states:
     if (t >= warmup) for (let v = 0; v < k; v++) sums[v] += Math.log(r[v]);
   }
   const steps = n - warmup;
-  const exponents = Float64Array.from(sums, (s) => s / steps).sort().reverse();
+  const exponents = Float64Array.from(sums, (s) => s / steps)
+    .sort()
+    .reverse();
   return { exponents, growthFactors: exponents.map(Math.exp), steps, localLogGrowth: local };
 }
 
@@ -113,7 +129,9 @@ function orthonormalise(A: Float64Array, k: number, H: number): Float64Array {
 /** Euclidean distance ‖a(t) − b(t)‖ between two trajectories ([n][H] each) at every t. */
 export function stateDistance(a: Float64Array, b: Float64Array, hidden: number): Float64Array {
   if (a.length !== b.length || a.length % hidden !== 0) {
-    throw new RangeError(`stateDistance: trajectories of ${a.length} and ${b.length} values do not both hold [n][${hidden}]`);
+    throw new RangeError(
+      `stateDistance: trajectories of ${a.length} and ${b.length} values do not both hold [n][${hidden}]`,
+    );
   }
   const n = a.length / hidden;
   const d = new Float64Array(n);
@@ -134,11 +152,18 @@ export function stateDistance(a: Float64Array, b: Float64Array, hidden: number):
  * from the reference state, so the model's own error can build up for at most N steps.
  * `reference` is [n][H] (e.g. `run(floatModel, bytes).h`).
  */
-export function runResync(m: SatRnn, bytes: Uint8Array, reference: Float64Array, period: number): Trajectory {
+export function runResync(
+  m: SatRnn,
+  bytes: Uint8Array,
+  reference: Float64Array,
+  period: number,
+): Trajectory {
   const H = m.hidden;
   const n = bytes.length;
-  if (!Number.isInteger(period) || period < 1) throw new RangeError(`period: expected a positive integer, got ${period}`);
-  if (reference.length !== n * H) throw new RangeError(`reference: ${reference.length} values, expected [${n}][${H}]`);
+  if (!Number.isInteger(period) || period < 1)
+    throw new RangeError(`period: expected a positive integer, got ${period}`);
+  if (reference.length !== n * H)
+    throw new RangeError(`reference: ${reference.length} values, expected [${n}][${H}]`);
   const h = new Float64Array(n * H);
   const pre = new Float64Array(n * H);
   for (let start = 0; start < n; start += period) {

@@ -58,25 +58,32 @@ const sideOf = (s: number) => (s > 0 ? '+' : '-');
 export function exportPatterns(hidden: number, S: Strengths): Pattern[] {
   const sizes = tensorSizes(hidden);
   for (const name of TENSOR_NAMES) {
-    if (S[name].length !== sizes[name]) throw new RangeError(`strengths ${name}: ${S[name].length} values, expected ${sizes[name]} for hidden=${hidden}`);
+    if (S[name].length !== sizes[name])
+      throw new RangeError(
+        `strengths ${name}: ${S[name].length} values, expected ${sizes[name]} for hidden=${hidden}`,
+      );
   }
   const out: Pattern[] = [];
   const add = (matrix: TensorName, s: number, source: string, target: string) => {
-    if (!Number.isFinite(s)) throw new RangeError(`strengths ${matrix}: ${s} (${source} → ${target}) is not finite`);
+    if (!Number.isFinite(s))
+      throw new RangeError(`strengths ${matrix}: ${s} (${source} → ${target}) is not finite`);
     if (Math.abs(s) >= 1) out.push({ matrix, source, target, strength: Math.abs(s) });
   };
-  for (let j = 0; j < hidden; j++) for (let x = 0; x < VOCAB; x++) {
-    const s = S.Wx[j * VOCAB + x];
-    add('Wx', s, `i${x}`, `h${j}${sideOf(s)}`);
-  }
-  for (let j = 0; j < hidden; j++) for (let k = 0; k < hidden; k++) {
-    const s = S.Wh[j * hidden + k];
-    add('Wh', s, `h${k}+`, `h${j}${sideOf(s)}`);
-  }
-  for (let o = 0; o < VOCAB; o++) for (let k = 0; k < hidden; k++) {
-    const s = S.Wy[o * hidden + k];
-    add('Wy', s, `h${k}${sideOf(s)}`, `o${o}`);
-  }
+  for (let j = 0; j < hidden; j++)
+    for (let x = 0; x < VOCAB; x++) {
+      const s = S.Wx[j * VOCAB + x];
+      add('Wx', s, `i${x}`, `h${j}${sideOf(s)}`);
+    }
+  for (let j = 0; j < hidden; j++)
+    for (let k = 0; k < hidden; k++) {
+      const s = S.Wh[j * hidden + k];
+      add('Wh', s, `h${k}+`, `h${j}${sideOf(s)}`);
+    }
+  for (let o = 0; o < VOCAB; o++)
+    for (let k = 0; k < hidden; k++) {
+      const s = S.Wy[o * hidden + k];
+      add('Wy', s, `h${k}${sideOf(s)}`, `o${o}`);
+    }
   for (let j = 0; j < hidden; j++) add('bh', S.bh[j], 'bias', `h${j}${sideOf(S.bh[j])}`);
   for (let o = 0; o < VOCAB; o++) add('by', S.by[o], S.by[o] > 0 ? 'bias' : 'bias-', `o${o}`);
   return out;
@@ -102,7 +109,11 @@ export function writeInventory(path: string, inv: Inventory): void {
 }
 
 /** A parsed event: kind, index (byte or neuron; −1 for the bias) and side ('+' for i and o events). */
-interface Ev { kind: 'i' | 'o' | 'h' | 'bias'; index: number; side: '+' | '-' }
+interface Ev {
+  kind: 'i' | 'o' | 'h' | 'bias';
+  index: number;
+  side: '+' | '-';
+}
 
 function parseEvent(tok: string, hidden: number, where: string): Ev {
   if (tok === 'bias') return { kind: 'bias', index: -1, side: '+' };
@@ -111,7 +122,8 @@ function parseEvent(tok: string, hidden: number, where: string): Ev {
   if (!m) throw new RangeError(`${where}: bad event "${tok}"`);
   const kind = m[1] as 'i' | 'o' | 'h';
   const index = Number(m[2]);
-  if (index >= (kind === 'h' ? hidden : VOCAB) || (kind === 'h') !== (m[3] !== '')) throw new RangeError(`${where}: bad event "${tok}"`);
+  if (index >= (kind === 'h' ? hidden : VOCAB) || (kind === 'h') !== (m[3] !== ''))
+    throw new RangeError(`${where}: bad event "${tok}"`);
   return { kind, index, side: kind === 'h' ? (m[3] as '+' | '-') : '+' };
 }
 
@@ -131,8 +143,11 @@ function matrixOf(src: Ev, dst: Ev): TensorName | null {
 /** Parse "sn-patterns/1" text; checks the header, every line, and the declared counts. */
 export function parseInventory(text: string): Inventory {
   const lines = text.split('\n');
-  if (lines[0] !== `# ${FORMAT}`) throw new RangeError(`inventory: first line must be "# ${FORMAT}", got "${lines[0]}"`);
-  let hidden = NaN, mapping = '', declared: string | null = null;
+  if (lines[0] !== `# ${FORMAT}`)
+    throw new RangeError(`inventory: first line must be "# ${FORMAT}", got "${lines[0]}"`);
+  let hidden = NaN,
+    mapping = '',
+    declared: string | null = null;
   const patterns: Pattern[] = [];
   lines.forEach((line, ln) => {
     const where = `inventory line ${ln + 1}`;
@@ -144,20 +159,28 @@ export function parseInventory(text: string): Inventory {
       if (h?.[1] === 'counts') declared = h[2];
       return;
     }
-    if (!Number.isInteger(hidden) || hidden < 1) throw new RangeError(`${where}: a pattern before a valid "# hidden: H" header`);
+    if (!Number.isInteger(hidden) || hidden < 1)
+      throw new RangeError(`${where}: a pattern before a valid "# hidden: H" header`);
     const parts = line.split(' ');
-    if (parts.length !== 3) throw new RangeError(`${where}: expected "<source> <target> <strength>", got "${line}"`);
-    const src = parseEvent(parts[0], hidden, where), dst = parseEvent(parts[1], hidden, where);
+    if (parts.length !== 3)
+      throw new RangeError(`${where}: expected "<source> <target> <strength>", got "${line}"`);
+    const src = parseEvent(parts[0], hidden, where),
+      dst = parseEvent(parts[1], hidden, where);
     const matrix = matrixOf(src, dst);
     if (!matrix) throw new RangeError(`${where}: no weight wires ${parts[0]} to ${parts[1]}`);
     const strength = Number(parts[2]);
-    if (!Number.isFinite(strength) || strength < 1) throw new RangeError(`${where}: strength "${parts[2]}" is not a number ≥ 1`);
+    if (!Number.isFinite(strength) || strength < 1)
+      throw new RangeError(`${where}: strength "${parts[2]}" is not a number ≥ 1`);
     patterns.push({ matrix, source: parts[0], target: parts[1], strength });
   });
-  if (!Number.isInteger(hidden) || hidden < 1) throw new RangeError('inventory: missing or bad "# hidden: H" header');
+  if (!Number.isInteger(hidden) || hidden < 1)
+    throw new RangeError('inventory: missing or bad "# hidden: H" header');
   const c = countPatterns(patterns);
   const actual = `${TENSOR_NAMES.map((n) => `${n}=${c[n]}`).join(' ')} total=${c.total}`;
-  if (declared !== actual) throw new RangeError(`inventory: header counts "${declared}" do not match the patterns (${actual})`);
+  if (declared !== actual)
+    throw new RangeError(
+      `inventory: header counts "${declared}" do not match the patterns (${actual})`,
+    );
   return { hidden, mapping, patterns };
 }
 
@@ -167,13 +190,18 @@ export function strengthsFromPatterns(hidden: number, patterns: readonly Pattern
   const S = {} as Strengths;
   for (const name of TENSOR_NAMES) S[name] = new Float64Array(sizes[name]);
   for (const p of patterns) {
-    const src = parseEvent(p.source, hidden, 'pattern'), dst = parseEvent(p.target, hidden, 'pattern');
-    if (matrixOf(src, dst) !== p.matrix) throw new RangeError(`pattern ${p.source} → ${p.target}: does not belong to ${p.matrix}`);
+    const src = parseEvent(p.source, hidden, 'pattern'),
+      dst = parseEvent(p.target, hidden, 'pattern');
+    if (matrixOf(src, dst) !== p.matrix)
+      throw new RangeError(`pattern ${p.source} → ${p.target}: does not belong to ${p.matrix}`);
     // Hidden targets carry the sign on the target side, output targets on the source side.
     const sign = (dst.kind === 'h' ? dst.side : src.side) === '+' ? 1 : -1;
-    const idx = p.matrix === 'bh' || p.matrix === 'by' ? dst.index
-      : dst.index * (p.matrix === 'Wx' ? VOCAB : hidden) + src.index;
-    if (S[p.matrix][idx] !== 0) throw new RangeError(`pattern ${p.source} → ${p.target}: duplicate ${p.matrix} entry`);
+    const idx =
+      p.matrix === 'bh' || p.matrix === 'by'
+        ? dst.index
+        : dst.index * (p.matrix === 'Wx' ? VOCAB : hidden) + src.index;
+    if (S[p.matrix][idx] !== 0)
+      throw new RangeError(`pattern ${p.source} → ${p.target}: duplicate ${p.matrix} entry`);
     S[p.matrix][idx] = sign * p.strength;
   }
   return S;

@@ -22,13 +22,31 @@ import { evaluate, run, scoreStates } from '../core/rnn.js';
 import { ISOLATION_READINGS, WEIGHT_MATRICES, logScaleModel, specFor } from './gap.js';
 import { exportPatterns, countPatterns } from './export.js';
 import {
-  MAX_STRENGTH, encodeStrengths, linearQuantizer, logQuantizer, magnitudeStats, maxAbs, quantizeModel,
-  sigmoid, strengthStats, umEvaluate, umNet, type QuantSpec, type Quantizer, type Strengths,
+  MAX_STRENGTH,
+  encodeStrengths,
+  linearQuantizer,
+  logQuantizer,
+  magnitudeStats,
+  maxAbs,
+  quantizeModel,
+  sigmoid,
+  strengthStats,
+  umEvaluate,
+  umNet,
+  type QuantSpec,
+  type Quantizer,
+  type Strengths,
 } from './um.js';
 
-import { ORIGINAL_P_FLOOR, snFullStrengths, evalBpcOriginal, cQuantizeModel, cPerLayerAlpha, type CMap } from './original.js';
+import {
+  ORIGINAL_P_FLOOR,
+  snFullStrengths,
+  evalBpcOriginal,
+  cQuantizeModel,
+  cPerLayerAlpha,
+  type CMap,
+} from './original.js';
 import type { Candidate } from '../core/types.js';
-
 
 const f32 = Math.fround;
 
@@ -44,10 +62,12 @@ export interface F32Score {
  * module comment). Every state is a float32 value.
  */
 export function evaluateF32(m: SatRnn, bytes: Uint8Array, h0?: ArrayLike<number>): F32Score {
-  const H = m.hidden, n = bytes.length;
+  const H = m.hidden,
+    n = bytes.length;
   if (n < 2) throw new RangeError(`data: ${n} bytes, need at least 2 to score a position`);
   if (h0 && h0.length !== H) throw new RangeError(`h0: expected ${H} values, got ${h0.length}`);
-  const h = new Float32Array(n * H), pre = new Float32Array(n * H);
+  const h = new Float32Array(n * H),
+    pre = new Float32Array(n * H);
   let prev = new Float32Array(H);
   if (h0) for (let j = 0; j < H; j++) prev[j] = h0[j];
   const z = new Float64Array(VOCAB);
@@ -94,7 +114,8 @@ export interface ScoreVariant {
 /** bpc of a model's run under a scoring variant (float64, the lib/core/rnn.ts kernels). */
 export function scoreVariant(m: SatRnn, bytes: Uint8Array, v: ScoreVariant = {}): number {
   const g = v.outputGain ?? 1;
-  if (!(g > 0) || !Number.isFinite(g)) throw new RangeError(`outputGain: expected a finite positive number, got ${g}`);
+  if (!(g > 0) || !Number.isFinite(g))
+    throw new RangeError(`outputGain: expected a finite positive number, got ${g}`);
   const states = run(m, bytes, v.h0 ? { h0: v.h0 } : {}).h;
   const Wy = g === 1 ? m.Wy : Float64Array.from(m.Wy, (w) => g * w);
   const by = g === 1 ? m.by : Float64Array.from(m.by, (b) => g * b);
@@ -105,11 +126,21 @@ export function scoreVariant(m: SatRnn, bytes: Uint8Array, v: ScoreVariant = {})
 /** Integer rounding of a strength α|w| ≥ 0. */
 export type Rounding = 'round' | 'floor' | 'ceil';
 
-const ROUND: Record<Rounding, (x: number) => number> = { round: Math.round, floor: Math.floor, ceil: Math.ceil };
+const ROUND: Record<Rounding, (x: number) => number> = {
+  round: Math.round,
+  floor: Math.floor,
+  ceil: Math.ceil,
+};
 
 /** Temperature-compensated linear weights ŵ = sign(w) · r(α|w|)/α under a rounding rule r, clipped at 255 when `clip`. */
-export function roundedWeights(w: ArrayLike<number>, alpha: number, rounding: Rounding, clip: boolean): Float32Array {
-  if (!(alpha > 0) || !Number.isFinite(alpha)) throw new RangeError(`alpha: expected a finite positive number, got ${alpha}`);
+export function roundedWeights(
+  w: ArrayLike<number>,
+  alpha: number,
+  rounding: Rounding,
+  clip: boolean,
+): Float32Array {
+  if (!(alpha > 0) || !Number.isFinite(alpha))
+    throw new RangeError(`alpha: expected a finite positive number, got ${alpha}`);
   const r = ROUND[rounding];
   return Float32Array.from({ length: w.length }, (_, k) => {
     let s = r(alpha * Math.abs(w[k]));
@@ -119,7 +150,12 @@ export function roundedWeights(w: ArrayLike<number>, alpha: number, rounding: Ro
 }
 
 /** The model with each listed tensor replaced by `roundedWeights` at its α. */
-export function roundedModel(m: SatRnn, alphas: Partial<Record<TensorName, number>>, rounding: Rounding, clip: boolean): SatRnn {
+export function roundedModel(
+  m: SatRnn,
+  alphas: Partial<Record<TensorName, number>>,
+  rounding: Rounding,
+  clip: boolean,
+): SatRnn {
   const t = (name: TensorName) => {
     const a = alphas[name];
     return a === undefined ? m[name].slice() : roundedWeights(m[name], a, rounding, clip);
@@ -131,14 +167,34 @@ export function roundedModel(m: SatRnn, alphas: Partial<Record<TensorName, numbe
  * The protocol candidates of one quantized model: C float32 arithmetic, a start state `perturb`
  * instead of 0, a base-2 output softmax, the mean over n bytes, a 50-step warm-up.
  */
-export function protocolCandidates(label: string, qm: SatRnn, bytes: Uint8Array, perturb: Float64Array): Candidate[] {
+export function protocolCandidates(
+  label: string,
+  qm: SatRnn,
+  bytes: Uint8Array,
+  perturb: Float64Array,
+): Candidate[] {
   const eps = Math.hypot(...Array.from(perturb));
   return [
-    { candidate: `${label}; float32 arithmetic (C float, tanhf)`, value: evaluateF32(qm, bytes).bpc },
-    { candidate: `${label}; started from h(−1) of norm ${eps.toExponential(0)} instead of 0`, value: scoreVariant(qm, bytes, { h0: perturb }) },
-    { candidate: `${label}; base-2 output softmax (P ∝ 2^logit)`, value: scoreVariant(qm, bytes, { outputGain: Math.LN2 }) },
-    { candidate: `${label}; bits summed over n − 1 positions, divided by n`, value: scoreVariant(qm, bytes, { perByte: true }) },
-    { candidate: `${label}; scored from t = 50 (BPTT-horizon warm-up)`, value: scoreVariant(qm, bytes, { from: 50 }) },
+    {
+      candidate: `${label}; float32 arithmetic (C float, tanhf)`,
+      value: evaluateF32(qm, bytes).bpc,
+    },
+    {
+      candidate: `${label}; started from h(−1) of norm ${eps.toExponential(0)} instead of 0`,
+      value: scoreVariant(qm, bytes, { h0: perturb }),
+    },
+    {
+      candidate: `${label}; base-2 output softmax (P ∝ 2^logit)`,
+      value: scoreVariant(qm, bytes, { outputGain: Math.LN2 }),
+    },
+    {
+      candidate: `${label}; bits summed over n − 1 positions, divided by n`,
+      value: scoreVariant(qm, bytes, { perByte: true }),
+    },
+    {
+      candidate: `${label}; scored from t = 50 (BPTT-horizon warm-up)`,
+      value: scoreVariant(qm, bytes, { from: 50 }),
+    },
   ];
 }
 
@@ -148,10 +204,22 @@ export function protocolCandidates(label: string, qm: SatRnn, bytes: Uint8Array,
  * made in the public programs' arithmetic (strengths (int)(x + 0.5f) in float32, α in float32) and
  * scored by that evaluator.
  */
-export function publicRecordCandidates(label: string, m: SatRnn, adopted: SatRnn, maps: Partial<Record<TensorName, CMap>>, bytes: Uint8Array): Candidate[] {
+export function publicRecordCandidates(
+  label: string,
+  m: SatRnn,
+  adopted: SatRnn,
+  maps: Partial<Record<TensorName, CMap>>,
+  bytes: Uint8Array,
+): Candidate[] {
   return [
-    { candidate: `${label}; scored by the public evaluator (sat_train.c eval_bpc: float32, p ≥ 1e-8)`, value: evalBpcOriginal(adopted, bytes) },
-    { candidate: `${label}; made in the public programs' arithmetic ((int)(x + 0.5f) strengths, float32) and scored by the public evaluator`, value: evalBpcOriginal(cQuantizeModel(m, maps), bytes) },
+    {
+      candidate: `${label}; scored by the public evaluator (sat_train.c eval_bpc: float32, p ≥ 1e-8)`,
+      value: evalBpcOriginal(adopted, bytes),
+    },
+    {
+      candidate: `${label}; made in the public programs' arithmetic ((int)(x + 0.5f) strengths, float32) and scored by the public evaluator`,
+      value: evalBpcOriginal(cQuantizeModel(m, maps), bytes),
+    },
   ];
 }
 
@@ -164,25 +232,71 @@ const LAYER_BIAS: Record<string, TensorName> = { Wx: 'bh', Wh: 'bh', Wy: 'by' };
  * and ceil instead of round, each layer's bias quantized with it, and the protocol candidates of
  * the adopted model.
  */
-export function isolationCandidates(m: SatRnn, bytes: Uint8Array, tensors: readonly TensorName[], perturb: Float64Array): Candidate[] {
+export function isolationCandidates(
+  m: SatRnn,
+  bytes: Uint8Array,
+  tensors: readonly TensorName[],
+  perturb: Float64Array,
+): Candidate[] {
   if (tensors.length === 0) throw new RangeError('isolationCandidates: no tensors');
   const alpha = (n: TensorName) => 255 / maxAbs(m[n], n);
-  const spec = (q: (n: TensorName) => Quantizer) => Object.fromEntries(tensors.map((n) => [n, q(n)])) as QuantSpec;
-  const perLayer = Object.fromEntries(tensors.map((n) => [n, alpha(n)])) as Partial<Record<TensorName, number>>;
-  const adopted = quantizeModel(m, spec((n) => linearQuantizer(alpha(n), true)));
+  const spec = (q: (n: TensorName) => Quantizer) =>
+    Object.fromEntries(tensors.map((n) => [n, q(n)])) as QuantSpec;
+  const perLayer = Object.fromEntries(tensors.map((n) => [n, alpha(n)])) as Partial<
+    Record<TensorName, number>
+  >;
+  const adopted = quantizeModel(
+    m,
+    spec((n) => linearQuantizer(alpha(n), true)),
+  );
   const withBias: QuantSpec = spec((n) => linearQuantizer(alpha(n), true));
   for (const n of tensors) {
     const b = LAYER_BIAS[n];
     if (b && !(b in withBias)) withBias[b] = linearQuantizer(alpha(n), true);
   }
   return [
-    ...ISOLATION_READINGS.map((r) => ({ candidate: r.name, value: evaluate(quantizeModel(m, spec((n) => r.quantizerFor(m[n], n))), bytes).bpc })),
-    { candidate: 'per-layer α = 255/max|W| computed in float32', value: evaluate(quantizeModel(m, spec((n) => linearQuantizer(f32(255 / f32(maxAbs(m[n], n))), true))), bytes).bpc },
-    { candidate: 'per-layer α, floor instead of round', value: evaluate(roundedModel(m, perLayer, 'floor', true), bytes).bpc },
-    { candidate: 'per-layer α, ceil instead of round', value: evaluate(roundedModel(m, perLayer, 'ceil', true), bytes).bpc },
-    { candidate: 'per-layer α, each layer\'s bias (bh or by) quantized with it', value: evaluate(quantizeModel(m, withBias), bytes).bpc },
+    ...ISOLATION_READINGS.map((r) => ({
+      candidate: r.name,
+      value: evaluate(
+        quantizeModel(
+          m,
+          spec((n) => r.quantizerFor(m[n], n)),
+        ),
+        bytes,
+      ).bpc,
+    })),
+    {
+      candidate: 'per-layer α = 255/max|W| computed in float32',
+      value: evaluate(
+        quantizeModel(
+          m,
+          spec((n) => linearQuantizer(f32(255 / f32(maxAbs(m[n], n))), true)),
+        ),
+        bytes,
+      ).bpc,
+    },
+    {
+      candidate: 'per-layer α, floor instead of round',
+      value: evaluate(roundedModel(m, perLayer, 'floor', true), bytes).bpc,
+    },
+    {
+      candidate: 'per-layer α, ceil instead of round',
+      value: evaluate(roundedModel(m, perLayer, 'ceil', true), bytes).bpc,
+    },
+    {
+      candidate: "per-layer α, each layer's bias (bh or by) quantized with it",
+      value: evaluate(quantizeModel(m, withBias), bytes).bpc,
+    },
     ...protocolCandidates('per-layer α', adopted, bytes, perturb),
-    ...publicRecordCandidates('per-layer α', m, adopted, Object.fromEntries(tensors.map((n) => [n, { kind: 'linear', alpha: cPerLayerAlpha(m[n]), clip: true }])), bytes),
+    ...publicRecordCandidates(
+      'per-layer α',
+      m,
+      adopted,
+      Object.fromEntries(
+        tensors.map((n) => [n, { kind: 'linear', alpha: cPerLayerAlpha(m[n]), clip: true }]),
+      ),
+      bytes,
+    ),
   ];
 }
 
@@ -191,27 +305,62 @@ export function isolationCandidates(m: SatRnn, bytes: Uint8Array, tensors: reado
  * quantized too, floor and ceil, a base-2 output softmax with biases quantized, the float model
  * under a base-2 output (what the output rule alone gives), and the protocol candidates.
  */
-export function alphaCandidates(m: SatRnn, bytes: Uint8Array, alpha: number, clip: boolean, perturb: Float64Array): Candidate[] {
+export function alphaCandidates(
+  m: SatRnn,
+  bytes: Uint8Array,
+  alpha: number,
+  clip: boolean,
+  perturb: Float64Array,
+): Candidate[] {
   const q = linearQuantizer(alpha, clip);
   const adopted = quantizeModel(m, specFor(WEIGHT_MATRICES, q));
   const all = quantizeModel(m, specFor(TENSOR_NAMES, q));
-  const weights = Object.fromEntries(WEIGHT_MATRICES.map((n) => [n, alpha])) as Partial<Record<TensorName, number>>;
+  const weights = Object.fromEntries(WEIGHT_MATRICES.map((n) => [n, alpha])) as Partial<
+    Record<TensorName, number>
+  >;
   const label = `α = ${alpha}${clip ? ', clipped' : ', no clip'}`;
   return [
-    { candidate: `${label}: Wx, Wh, Wy quantized, biases float (adopted)`, value: evaluate(adopted, bytes).bpc },
+    {
+      candidate: `${label}: Wx, Wh, Wy quantized, biases float (adopted)`,
+      value: evaluate(adopted, bytes).bpc,
+    },
     { candidate: `${label}: weights and biases quantized`, value: evaluate(all, bytes).bpc },
-    { candidate: `${label}: floor instead of round`, value: evaluate(roundedModel(m, weights, 'floor', clip), bytes).bpc },
-    { candidate: `${label}: ceil instead of round`, value: evaluate(roundedModel(m, weights, 'ceil', clip), bytes).bpc },
-    { candidate: `${label}: weights and biases quantized; base-2 output softmax`, value: scoreVariant(all, bytes, { outputGain: Math.LN2 }) },
-    { candidate: 'float model (no quantization); base-2 output softmax', value: scoreVariant(m, bytes, { outputGain: Math.LN2 }) },
+    {
+      candidate: `${label}: floor instead of round`,
+      value: evaluate(roundedModel(m, weights, 'floor', clip), bytes).bpc,
+    },
+    {
+      candidate: `${label}: ceil instead of round`,
+      value: evaluate(roundedModel(m, weights, 'ceil', clip), bytes).bpc,
+    },
+    {
+      candidate: `${label}: weights and biases quantized; base-2 output softmax`,
+      value: scoreVariant(all, bytes, { outputGain: Math.LN2 }),
+    },
+    {
+      candidate: 'float model (no quantization); base-2 output softmax',
+      value: scoreVariant(m, bytes, { outputGain: Math.LN2 }),
+    },
     ...protocolCandidates(label, adopted, bytes, perturb),
-    ...publicRecordCandidates(label, m, adopted, Object.fromEntries(WEIGHT_MATRICES.map((n) => [n, { kind: 'linear', alpha, clip }])), bytes),
+    ...publicRecordCandidates(
+      label,
+      m,
+      adopted,
+      Object.fromEntries(WEIGHT_MATRICES.map((n) => [n, { kind: 'linear', alpha, clip }])),
+      bytes,
+    ),
   ];
 }
 
 /** Eq. 5 with a rounding rule: ŵ = sign(w)·(exp(s·L/255) − 1)/c, s = r(255·ln(1 + c|w|)/L), L = ln(1 + c·wmax). */
-function logRounded(w: ArrayLike<number>, c: number, wmax: number, rounding: Rounding): Float32Array {
-  const L = Math.log1p(c * wmax), r = ROUND[rounding];
+function logRounded(
+  w: ArrayLike<number>,
+  c: number,
+  wmax: number,
+  rounding: Rounding,
+): Float32Array {
+  const L = Math.log1p(c * wmax),
+    r = ROUND[rounding];
   return Float32Array.from({ length: w.length }, (_, k) => {
     const s = Math.min(r((MAX_STRENGTH * Math.log1p(c * Math.abs(w[k]))) / L), MAX_STRENGTH);
     return s === 0 ? 0 : (Math.sign(w[k]) * Math.expm1((s * L) / MAX_STRENGTH)) / c;
@@ -223,20 +372,44 @@ function logRounded(w: ArrayLike<number>, c: number, wmax: number, rounding: Rou
  * eq. 5, one wmax (the largest of the three matrices) for every layer, c_Wh for every layer, and
  * the protocol candidates.
  */
-export function logScaleCandidates(m: SatRnn, bytes: Uint8Array, cWh: number, perturb: Float64Array): Candidate[] {
+export function logScaleCandidates(
+  m: SatRnn,
+  bytes: Uint8Array,
+  cWh: number,
+  perturb: Float64Array,
+): Candidate[] {
   const adopted = logScaleModel(m, cWh);
   const cs: Record<string, number> = { Wx: 1000, Wh: cWh, Wy: 1000 };
-  const floorModel: SatRnn = { ...m, Wx: logRounded(m.Wx, 1000, maxAbs(m.Wx, 'Wx'), 'floor'), Wh: logRounded(m.Wh, cWh, maxAbs(m.Wh, 'Wh'), 'floor'), Wy: logRounded(m.Wy, 1000, maxAbs(m.Wy, 'Wy'), 'floor') };
+  const floorModel: SatRnn = {
+    ...m,
+    Wx: logRounded(m.Wx, 1000, maxAbs(m.Wx, 'Wx'), 'floor'),
+    Wh: logRounded(m.Wh, cWh, maxAbs(m.Wh, 'Wh'), 'floor'),
+    Wy: logRounded(m.Wy, 1000, maxAbs(m.Wy, 'Wy'), 'floor'),
+  };
   const gmax = Math.max(...WEIGHT_MATRICES.map((n) => maxAbs(m[n], n)));
-  const oneWmax = quantizeModel(m, Object.fromEntries(WEIGHT_MATRICES.map((n) => [n, logQuantizer(cs[n], m[n], gmax)])) as QuantSpec);
+  const oneWmax = quantizeModel(
+    m,
+    Object.fromEntries(
+      WEIGHT_MATRICES.map((n) => [n, logQuantizer(cs[n], m[n], gmax)]),
+    ) as QuantSpec,
+  );
   const label = `log-scale, c_Wh = ${cWh}`;
   return [
     { candidate: `${label}, per-layer wmax (adopted)`, value: evaluate(adopted, bytes).bpc },
     { candidate: `${label}, floor in eq. 5`, value: evaluate(floorModel, bytes).bpc },
     { candidate: `${label}, one wmax = max over Wx, Wh, Wy`, value: evaluate(oneWmax, bytes).bpc },
-    { candidate: `log-scale, c = ${cWh} for Wx, Wh and Wy`, value: evaluate(logScaleModel(m, cWh, cWh, cWh), bytes).bpc },
+    {
+      candidate: `log-scale, c = ${cWh} for Wx, Wh and Wy`,
+      value: evaluate(logScaleModel(m, cWh, cWh, cWh), bytes).bpc,
+    },
     ...protocolCandidates(label, adopted, bytes, perturb),
-    ...publicRecordCandidates(label, m, adopted, { Wx: { kind: 'log', c: 1000 }, Wh: { kind: 'log', c: cWh }, Wy: { kind: 'log', c: 1000 } }, bytes),
+    ...publicRecordCandidates(
+      label,
+      m,
+      adopted,
+      { Wx: { kind: 'log', c: 1000 }, Wh: { kind: 'log', c: cWh }, Wy: { kind: 'log', c: 1000 } },
+      bytes,
+    ),
   ];
 }
 
@@ -265,19 +438,40 @@ export interface UmRunnerOptions {
  * h(−1) = 0, i.e. P(h+) = 1/2). With source 'contrast', soft activations and no floor this is
  * `umEvaluate` on the same strengths.
  */
-export function umRunnerBpc(H: number, S: Strengths, bytes: Uint8Array, o: UmRunnerOptions): number {
-  const hard = (o.activation ?? 'soft') === 'hard', floor = o.pFloor ?? 0;
-  if (!(floor >= 0 && floor < 1)) throw new RangeError(`pFloor: expected a number in [0, 1), got ${floor}`);
+export function umRunnerBpc(
+  H: number,
+  S: Strengths,
+  bytes: Uint8Array,
+  o: UmRunnerOptions,
+): number {
+  const hard = (o.activation ?? 'soft') === 'hard',
+    floor = o.pFloor ?? 0;
+  if (!(floor >= 0 && floor < 1))
+    throw new RangeError(`pFloor: expected a number in [0, 1), got ${floor}`);
   if (o.source === 'contrast' && !hard && floor === 0) {
-    const zero = (name: TensorName) => (o.biases === 'dropped' && (name === 'bh' || name === 'by') ? new Float64Array(S[name].length) : S[name]);
-    return umEvaluate(umNet(H, { Wx: S.Wx, Wh: S.Wh, bh: zero('bh'), Wy: S.Wy, by: zero('by') }, o.hiddenGain, o.outputGain), bytes).bpc;
+    const zero = (name: TensorName) =>
+      o.biases === 'dropped' && (name === 'bh' || name === 'by')
+        ? new Float64Array(S[name].length)
+        : S[name];
+    return umEvaluate(
+      umNet(
+        H,
+        { Wx: S.Wx, Wh: S.Wh, bh: zero('bh'), Wy: S.Wy, by: zero('by') },
+        o.hiddenGain,
+        o.outputGain,
+      ),
+      bytes,
+    ).bpc;
   }
-  const n = bytes.length, bias = o.biases === 'quantized', plus = o.source === 'plus';
+  const n = bytes.length,
+    bias = o.biases === 'quantized',
+    plus = o.source === 'plus';
   let P = new Float64Array(H).fill(0.5);
   const A = new Float64Array(VOCAB);
   let sum = 0;
   for (let t = 0; t < n - 1; t++) {
-    const x = bytes[t], next = new Float64Array(H);
+    const x = bytes[t],
+      next = new Float64Array(H);
     for (let j = 0; j < H; j++) {
       let d = (bias ? S.bh[j] : 0) + S.Wx[j * VOCAB + x];
       for (let k = 0; k < H; k++) d += S.Wh[j * H + k] * (plus ? P[k] : 2 * P[k] - 1);
@@ -306,7 +500,8 @@ export function umRunnerBpc(H: number, S: Strengths, bytes: Uint8Array, o: UmRun
 }
 
 /** Label of the adopted UM-runner reading (the first candidate of `umRunnerCandidates`). */
-export const UM_RUNNER_ADOPTED = 'public sat_sn_full.c inventory (float (int)(2|w| + 0.5) strengths, no bias patterns, sources P(h_k+) / P(h_k±) by sign), soft sources, base-2 support';
+export const UM_RUNNER_ADOPTED =
+  'public sat_sn_full.c inventory (float (int)(2|w| + 0.5) strengths, no bias patterns, sources P(h_k+) / P(h_k±) by sign), soft sources, base-2 support';
 
 /**
  * UM-runner candidates at α = 2. First the adopted reading: the public α = 2 inventory of
@@ -318,25 +513,62 @@ export const UM_RUNNER_ADOPTED = 'public sat_sn_full.c inventory (float (int)(2|
  * before the public exporter was read.
  */
 export function umRunnerCandidates(m: SatRnn, bytes: Uint8Array): Candidate[] {
-  const H = m.hidden, b2 = Math.LN2, comp = { hiddenGain: 1, outputGain: 0.5 };
+  const H = m.hidden,
+    b2 = Math.LN2,
+    comp = { hiddenGain: 1, outputGain: 0.5 };
   const pub = snFullStrengths(m);
   const run = (S: Strengths, o: UmRunnerOptions) => umRunnerBpc(H, S, bytes, o);
-  const base: UmRunnerOptions = { source: 'plus', biases: 'dropped', hiddenGain: b2, outputGain: b2 };
+  const base: UmRunnerOptions = {
+    source: 'plus',
+    biases: 'dropped',
+    hiddenGain: b2,
+    outputGain: b2,
+  };
   const out: Candidate[] = [
     { candidate: UM_RUNNER_ADOPTED, value: run(pub, base) },
-    { candidate: 'public inventory, soft sources, base-2 support; p ≥ 1e-8 as the public evaluators (sat_train.c, sat_chains.c)', value: run(pub, { ...base, pFloor: ORIGINAL_P_FLOOR }) },
-    { candidate: 'public inventory, soft sources, compensated (D/α before the binary ES and the output)', value: run(pub, { ...base, ...comp }) },
-    { candidate: 'public inventory read as hard events (the more probable side of each binary ES active), base-2 support', value: run(pub, { ...base, activation: 'hard' }) },
-    { candidate: 'public inventory read as hard events, compensated', value: run(pub, { ...base, ...comp, activation: 'hard' }) },
-    { candidate: 'public inventory read through mirrored pairs (source h = P(h+) − P(h−)), base-2 support', value: run(pub, { ...base, source: 'contrast' }) },
+    {
+      candidate:
+        'public inventory, soft sources, base-2 support; p ≥ 1e-8 as the public evaluators (sat_train.c, sat_chains.c)',
+      value: run(pub, { ...base, pFloor: ORIGINAL_P_FLOOR }),
+    },
+    {
+      candidate:
+        'public inventory, soft sources, compensated (D/α before the binary ES and the output)',
+      value: run(pub, { ...base, ...comp }),
+    },
+    {
+      candidate:
+        'public inventory read as hard events (the more probable side of each binary ES active), base-2 support',
+      value: run(pub, { ...base, activation: 'hard' }),
+    },
+    {
+      candidate: 'public inventory read as hard events, compensated',
+      value: run(pub, { ...base, ...comp, activation: 'hard' }),
+    },
+    {
+      candidate:
+        'public inventory read through mirrored pairs (source h = P(h+) − P(h−)), base-2 support',
+      value: run(pub, { ...base, source: 'contrast' }),
+    },
   ];
   const q = linearQuantizer(2, true);
-  const S = Object.fromEntries(TENSOR_NAMES.map((n) => [n, encodeStrengths(m[n], q, n)])) as Strengths;
+  const S = Object.fromEntries(
+    TENSOR_NAMES.map((n) => [n, encodeStrengths(m[n], q, n)]),
+  ) as Strengths;
   for (const source of ['contrast', 'plus'] as const) {
     for (const biases of ['quantized', 'dropped'] as const) {
-      for (const [support, hiddenGain, outputGain] of [['base-2 support', b2, b2], ['compensated (D/α before tanh)', 1, 0.5]] as const) {
-        const src = source === 'contrast' ? 'paper eq. 3 wiring (source h = P(h+) − P(h−), mirrored Wh pairs)' : 'source P(h+) only';
-        out.push({ candidate: `s = round(2|w|) on every tensor; ${src}; bias patterns ${biases}; ${support}`, value: run(S, { source, biases, hiddenGain, outputGain }) });
+      for (const [support, hiddenGain, outputGain] of [
+        ['base-2 support', b2, b2],
+        ['compensated (D/α before tanh)', 1, 0.5],
+      ] as const) {
+        const src =
+          source === 'contrast'
+            ? 'paper eq. 3 wiring (source h = P(h+) − P(h−), mirrored Wh pairs)'
+            : 'source P(h+) only';
+        out.push({
+          candidate: `s = round(2|w|) on every tensor; ${src}; bias patterns ${biases}; ${support}`,
+          value: run(S, { source, biases, hiddenGain, outputGain }),
+        });
       }
     }
   }
@@ -352,13 +584,17 @@ export type PreStat = 'rms' | 'maxAbs';
  * averaged over neurons (rms only), and the float32 trajectory.
  */
 export function preStatCandidates(m: SatRnn, bytes: Uint8Array, stat: PreStat): Candidate[] {
-  const H = m.hidden, n = bytes.length;
+  const H = m.hidden,
+    n = bytes.length;
   const pre = run(m, bytes).pre;
   const of = (v: ArrayLike<number>) => magnitudeStats(v)[stat];
   const noBias = Float64Array.from(pre, (p, k) => p - m.bh[k % H]);
   const out: Candidate[] = [
     { candidate: 'all positions t = 0 … n−1, all neurons (adopted)', value: of(pre) },
-    { candidate: 'the n − 1 predicting states t = 0 … n−2', value: of(pre.subarray(0, (n - 1) * H)) },
+    {
+      candidate: 'the n − 1 predicting states t = 0 … n−2',
+      value: of(pre.subarray(0, (n - 1) * H)),
+    },
     { candidate: 'positions t = 1 … n−1 (after the first step)', value: of(pre.subarray(H)) },
     { candidate: 'without the bias: Wx[:, x_t] + Wh·h(t−1)', value: of(noBias) },
     { candidate: 'float32 trajectory (C float, tanhf)', value: of(evaluateF32(m, bytes).pre) },
@@ -382,21 +618,46 @@ export function preStatCandidates(m: SatRnn, bytes: Uint8Array, stat: PreStat): 
  */
 export function droppedCandidates(m: SatRnn): Candidate[] {
   const share = (names: readonly TensorName[], s: (w: number) => number) => {
-    let total = 0, dropped = 0;
-    for (const n of names) for (const w of m[n]) { total++; if (s(w) < 1) dropped++; }
+    let total = 0,
+      dropped = 0;
+    for (const n of names)
+      for (const w of m[n]) {
+        total++;
+        if (s(w) < 1) dropped++;
+      }
     return dropped / total;
   };
   const q2 = linearQuantizer(2, true);
   return [
-    { candidate: 'round(2|w|) = 0 over Wx, Wh, Wy (adopted)', value: share(WEIGHT_MATRICES, (w) => Math.round(2 * Math.abs(w))) },
-    { candidate: '(int)(2.0f·fabsf(w) + 0.5f) = 0 in float32 (public sat_sn_full.c)', value: share(WEIGHT_MATRICES, (w) => Math.trunc(f32(f32(2 * Math.abs(w)) + 0.5))) },
-    { candidate: 'floor(2|w|) = 0 (truncation)', value: share(WEIGHT_MATRICES, (w) => Math.floor(2 * Math.abs(w))) },
-    { candidate: 'round(2.885|w|) = 0 (matching α = 2/ln 2)', value: share(WEIGHT_MATRICES, (w) => Math.round((2 / Math.LN2) * Math.abs(w))) },
-    { candidate: 'round(2|w|) = 0 over all 82,304 parameters (biases too)', value: (() => {
-      let total = 0, dropped = 0;
-      for (const n of TENSOR_NAMES) { const st = strengthStats(encodeStrengths(m[n], q2, n)); total += st.total; dropped += st.dropped; }
-      return dropped / total;
-    })() },
+    {
+      candidate: 'round(2|w|) = 0 over Wx, Wh, Wy (adopted)',
+      value: share(WEIGHT_MATRICES, (w) => Math.round(2 * Math.abs(w))),
+    },
+    {
+      candidate: '(int)(2.0f·fabsf(w) + 0.5f) = 0 in float32 (public sat_sn_full.c)',
+      value: share(WEIGHT_MATRICES, (w) => Math.trunc(f32(f32(2 * Math.abs(w)) + 0.5))),
+    },
+    {
+      candidate: 'floor(2|w|) = 0 (truncation)',
+      value: share(WEIGHT_MATRICES, (w) => Math.floor(2 * Math.abs(w))),
+    },
+    {
+      candidate: 'round(2.885|w|) = 0 (matching α = 2/ln 2)',
+      value: share(WEIGHT_MATRICES, (w) => Math.round((2 / Math.LN2) * Math.abs(w))),
+    },
+    {
+      candidate: 'round(2|w|) = 0 over all 82,304 parameters (biases too)',
+      value: (() => {
+        let total = 0,
+          dropped = 0;
+        for (const n of TENSOR_NAMES) {
+          const st = strengthStats(encodeStrengths(m[n], q2, n));
+          total += st.total;
+          dropped += st.dropped;
+        }
+        return dropped / total;
+      })(),
+    },
   ];
 }
 
@@ -406,14 +667,28 @@ export function droppedCandidates(m: SatRnn): Candidate[] {
  */
 export function patternCountCandidates(m: SatRnn): Candidate[] {
   const count = (q: Quantizer, names: readonly TensorName[] = TENSOR_NAMES) => {
-    const S = Object.fromEntries(TENSOR_NAMES.map((n) => [n, names.includes(n) ? encodeStrengths(m[n], q, n) : new Float64Array(m[n].length)])) as Strengths;
+    const S = Object.fromEntries(
+      TENSOR_NAMES.map((n) => [
+        n,
+        names.includes(n) ? encodeStrengths(m[n], q, n) : new Float64Array(m[n].length),
+      ]),
+    ) as Strengths;
     return countPatterns(exportPatterns(m.hidden, S)).total;
   };
   return [
-    { candidate: 'round(2|w|) ≥ 1 on Wx, Wh, Wy, bh, by (adopted)', value: count(linearQuantizer(2, true)) },
-    { candidate: 'round(2|w|) ≥ 1 on Wx, Wh, Wy only (public sat_sn_full.c, no bias patterns)', value: count(linearQuantizer(2, true), WEIGHT_MATRICES) },
+    {
+      candidate: 'round(2|w|) ≥ 1 on Wx, Wh, Wy, bh, by (adopted)',
+      value: count(linearQuantizer(2, true)),
+    },
+    {
+      candidate: 'round(2|w|) ≥ 1 on Wx, Wh, Wy only (public sat_sn_full.c, no bias patterns)',
+      value: count(linearQuantizer(2, true), WEIGHT_MATRICES),
+    },
     { candidate: 'floor(2|w|) ≥ 1, i.e. |w| ≥ 0.5', value: count(linearQuantizer(1, true)) },
-    { candidate: 'round(2.885|w|) ≥ 1 (matching α = 2/ln 2)', value: count(linearQuantizer(2 / Math.LN2, true)) },
+    {
+      candidate: 'round(2.885|w|) ≥ 1 (matching α = 2/ln 2)',
+      value: count(linearQuantizer(2 / Math.LN2, true)),
+    },
     { candidate: 'round(128|w|) ≥ 1 (8-bit α = 128)', value: count(linearQuantizer(128, true)) },
   ];
 }

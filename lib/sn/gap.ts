@@ -15,15 +15,27 @@ import { TENSOR_NAMES, type SatRnn, type TensorName } from '../core/model.js';
 import { evaluate, scoreStates, type Score } from '../core/rnn.js';
 import { runResync } from './dynamics.js';
 import {
-  bitsPerWeight, encodeStrengths, linearQuantizer, logQuantizer, maxAbs, quantizeModel, strengthStats,
-  type QuantSpec, type Quantizer,
+  bitsPerWeight,
+  encodeStrengths,
+  linearQuantizer,
+  logQuantizer,
+  maxAbs,
+  quantizeModel,
+  strengthStats,
+  type QuantSpec,
+  type Quantizer,
 } from './um.js';
 
 /** The three weight matrices (the paper's "All" layers). */
 export const WEIGHT_MATRICES = ['Wx', 'Wh', 'Wy'] as const;
 
 /** Gap bpc of a model re-synchronised to `reference` ([n][H]) every `period` steps (see runResync). */
-export function resyncScore(m: SatRnn, bytes: Uint8Array, reference: Float64Array, period: number): Score {
+export function resyncScore(
+  m: SatRnn,
+  bytes: Uint8Array,
+  reference: Float64Array,
+  period: number,
+): Score {
   return scoreStates(m.Wy, m.by, m.hidden, runResync(m, bytes, reference, period).h, bytes);
 }
 
@@ -32,19 +44,40 @@ export function specFor(names: readonly TensorName[], q: Quantizer): QuantSpec {
   return Object.fromEntries(names.map((n) => [n, q]));
 }
 
-export interface SurvivalRow { tensor: string; weights: number; dropped: number; exported: number; droppedPct: number; maxStrength: number }
+export interface SurvivalRow {
+  tensor: string;
+  weights: number;
+  dropped: number;
+  exported: number;
+  droppedPct: number;
+  maxStrength: number;
+}
 
 /** Survival of weights under a quantizer: one row per tensor plus the weight total (Wx + Wh + Wy). */
 export function survivalRows(m: SatRnn, q: Quantizer): SurvivalRow[] {
   const rows = TENSOR_NAMES.map((name): SurvivalRow => {
     const st = strengthStats(encodeStrengths(m[name], q, name));
-    return { tensor: name, weights: st.total, dropped: st.dropped, exported: st.exported, droppedPct: 100 * st.droppedFraction, maxStrength: st.maxStrength };
+    return {
+      tensor: name,
+      weights: st.total,
+      dropped: st.dropped,
+      exported: st.exported,
+      droppedPct: 100 * st.droppedFraction,
+      maxStrength: st.maxStrength,
+    };
   });
   const w = rows.filter((r) => (WEIGHT_MATRICES as readonly string[]).includes(r.tensor));
-  const total = w.reduce((a, r) => ({ weights: a.weights + r.weights, dropped: a.dropped + r.dropped }), { weights: 0, dropped: 0 });
+  const total = w.reduce(
+    (a, r) => ({ weights: a.weights + r.weights, dropped: a.dropped + r.dropped }),
+    { weights: 0, dropped: 0 },
+  );
   rows.push({
-    tensor: 'Wx+Wh+Wy', weights: total.weights, dropped: total.dropped, exported: total.weights - total.dropped,
-    droppedPct: (100 * total.dropped) / total.weights, maxStrength: Math.max(...w.map((r) => r.maxStrength)),
+    tensor: 'Wx+Wh+Wy',
+    weights: total.weights,
+    dropped: total.dropped,
+    exported: total.weights - total.dropped,
+    droppedPct: (100 * total.dropped) / total.weights,
+    maxStrength: Math.max(...w.map((r) => r.maxStrength)),
   });
   return rows;
 }
@@ -60,7 +93,10 @@ export interface IsolationReading {
 
 /** The Table 2 readings tried in notebook 05; the first is the one the notebook adopts. */
 export const ISOLATION_READINGS: readonly IsolationReading[] = [
-  { name: 'per-layer α = 255/max|W| (chosen)', quantizerFor: (w, n) => linearQuantizer(255 / maxAbs(w, n), true) },
+  {
+    name: 'per-layer α = 255/max|W| (chosen)',
+    quantizerFor: (w, n) => linearQuantizer(255 / maxAbs(w, n), true),
+  },
   { name: 'α = 128, clipped at 255', quantizerFor: () => linearQuantizer(128, true) },
   { name: 'α = 128, no clip', quantizerFor: () => linearQuantizer(128, false) },
   { name: 'α = 62.5 for all (global max → 255)', quantizerFor: () => linearQuantizer(62.5, true) },
@@ -78,9 +114,15 @@ export const ISOLATION_SETS: ReadonlyArray<{ label: string; tensors: readonly Te
 ];
 
 /** Gap bpc of every layer set under one reading. */
-export function layerIsolation(m: SatRnn, bytes: Uint8Array, reading: IsolationReading): Array<{ layers: string; bpc: number }> {
+export function layerIsolation(
+  m: SatRnn,
+  bytes: Uint8Array,
+  reading: IsolationReading,
+): Array<{ layers: string; bpc: number }> {
   return ISOLATION_SETS.map(({ label, tensors }) => {
-    const spec: QuantSpec = Object.fromEntries(tensors.map((n) => [n, reading.quantizerFor(m[n], n)]));
+    const spec: QuantSpec = Object.fromEntries(
+      tensors.map((n) => [n, reading.quantizerFor(m[n], n)]),
+    );
     return { layers: label, bpc: evaluate(quantizeModel(m, spec), bytes).bpc };
   });
 }
@@ -100,12 +142,22 @@ export interface AlphaRow {
 }
 
 /** Temperature-compensated linear mapping at each α (Tables 3 and 4). */
-export function alphaSweep(m: SatRnn, bytes: Uint8Array, alphas: readonly number[], clip: boolean): AlphaRow[] {
+export function alphaSweep(
+  m: SatRnn,
+  bytes: Uint8Array,
+  alphas: readonly number[],
+  clip: boolean,
+): AlphaRow[] {
   return alphas.map((alpha) => {
     const q = linearQuantizer(alpha, clip);
-    const maxStrength = Math.max(...WEIGHT_MATRICES.map((n) => strengthStats(encodeStrengths(m[n], q, n)).maxStrength));
+    const maxStrength = Math.max(
+      ...WEIGHT_MATRICES.map((n) => strengthStats(encodeStrengths(m[n], q, n)).maxStrength),
+    );
     return {
-      alpha, clip, maxStrength, bits: bitsPerWeight(maxStrength),
+      alpha,
+      clip,
+      maxStrength,
+      bits: bitsPerWeight(maxStrength),
       whDroppedPct: 100 * strengthStats(encodeStrengths(m.Wh, q, 'Wh')).droppedFraction,
       bpc: evaluate(quantizeModel(m, specFor(WEIGHT_MATRICES, q)), bytes).bpc,
       bpcWithBiases: evaluate(quantizeModel(m, specFor(TENSOR_NAMES, q)), bytes).bpc,
@@ -115,7 +167,11 @@ export function alphaSweep(m: SatRnn, bytes: Uint8Array, alphas: readonly number
 
 /** The log-scale model of Table 5: eq. 5 on Wx (c_Wx), Wh (c_Wh), Wy (c_Wy), each with its own wmax = max|W|. */
 export function logScaleModel(m: SatRnn, cWh: number, cWx = 1000, cWy = 1000): SatRnn {
-  return quantizeModel(m, { Wx: logQuantizer(cWx, m.Wx), Wh: logQuantizer(cWh, m.Wh), Wy: logQuantizer(cWy, m.Wy) });
+  return quantizeModel(m, {
+    Wx: logQuantizer(cWx, m.Wx),
+    Wh: logQuantizer(cWh, m.Wh),
+    Wy: logQuantizer(cWy, m.Wy),
+  });
 }
 
 export interface LogSweepRow {
@@ -138,12 +194,22 @@ export interface LogSweepOptions {
 }
 
 /** Table 5 and its dense version: the log-scale model's gap bpc at each c_Wh (c_Wx = c_Wy = 1000). */
-export function logScaleSweep(m: SatRnn, bytes: Uint8Array, cs: readonly number[], opts: LogSweepOptions = {}): LogSweepRow[] {
-  const period = opts.period ?? 50, stride = opts.resyncStride ?? 1;
-  if (!Number.isInteger(stride) || stride < 1) throw new RangeError(`resyncStride: expected a positive integer, got ${stride}`);
+export function logScaleSweep(
+  m: SatRnn,
+  bytes: Uint8Array,
+  cs: readonly number[],
+  opts: LogSweepOptions = {},
+): LogSweepRow[] {
+  const period = opts.period ?? 50,
+    stride = opts.resyncStride ?? 1;
+  if (!Number.isInteger(stride) || stride < 1)
+    throw new RangeError(`resyncStride: expected a positive integer, got ${stride}`);
   return cs.map((cWh, i) => {
     const qm = logScaleModel(m, cWh);
-    const resync = opts.reference && i % stride === 0 ? resyncScore(qm, bytes, opts.reference, period).bpc : null;
+    const resync =
+      opts.reference && i % stride === 0
+        ? resyncScore(qm, bytes, opts.reference, period).bpc
+        : null;
     const row = { cWh, bpc: evaluate(qm, bytes).bpc, resync };
     opts.progress?.(i + 1, cs.length);
     return row;
@@ -163,20 +229,34 @@ export interface LayerGapFrame {
 }
 
 /** Layer sets of the α slider: each matrix alone, then all three. */
-export const LAYER_GAP_SETS = ISOLATION_SETS.filter((s) => ['Wx only', 'Wh only', 'Wy only', 'All (Wx + Wh + Wy)'].includes(s.label));
+export const LAYER_GAP_SETS = ISOLATION_SETS.filter((s) =>
+  ['Wx only', 'Wh only', 'Wy only', 'All (Wx + Wh + Wy)'].includes(s.label),
+);
 
 /**
  * The export gap per layer set as α moves: the temperature-compensated linear map s = round(α|w|)
  * (clipped at 255 or not) on the set's matrices, biases float, scored by the bpc protocol beside
  * the float model. One frame per (α, clip), α-major.
  */
-export function layerGapSweep(m: SatRnn, bytes: Uint8Array, alphas: readonly number[], clips: readonly boolean[] = [true, false]): LayerGapFrame[] {
+export function layerGapSweep(
+  m: SatRnn,
+  bytes: Uint8Array,
+  alphas: readonly number[],
+  clips: readonly boolean[] = [true, false],
+): LayerGapFrame[] {
   const floatBpc = evaluate(m, bytes).bpc;
-  return alphas.flatMap((alpha) => clips.map((clip) => {
-    const q = linearQuantizer(alpha, clip);
-    return {
-      alpha, clip, layers: LAYER_GAP_SETS.map((s) => s.label), floatBpc,
-      bpc: LAYER_GAP_SETS.map((s) => evaluate(quantizeModel(m, specFor(s.tensors, q)), bytes).bpc),
-    };
-  }));
+  return alphas.flatMap((alpha) =>
+    clips.map((clip) => {
+      const q = linearQuantizer(alpha, clip);
+      return {
+        alpha,
+        clip,
+        layers: LAYER_GAP_SETS.map((s) => s.label),
+        floatBpc,
+        bpc: LAYER_GAP_SETS.map(
+          (s) => evaluate(quantizeModel(m, specFor(s.tensors, q)), bytes).bpc,
+        ),
+      };
+    }),
+  );
 }

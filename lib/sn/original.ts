@@ -39,7 +39,8 @@ const f32 = Math.fround;
  * cRound(0.49999997); // → 1
  */
 export function cRound(x: number): number {
-  if (!(x >= 0) || !Number.isFinite(x)) throw new RangeError(`cRound: expected a finite x ≥ 0, got ${x}`);
+  if (!(x >= 0) || !Number.isFinite(x))
+    throw new RangeError(`cRound: expected a finite x ≥ 0, got ${x}`);
   return Math.trunc(f32(f32(x) + 0.5));
 }
 
@@ -63,25 +64,35 @@ export function snFullStrength(w: number): number {
  * none (the public exporter writes no bias patterns), so bh and by are all 0.
  */
 export function snFullStrengths(m: SatRnn): Strengths {
-  const enc = (w: Float32Array) => Float64Array.from(w, (v) => {
-    const s = snFullStrength(v);
-    return s === 0 ? 0 : Math.sign(v) * s;
-  });
-  return { Wx: enc(m.Wx), Wh: enc(m.Wh), bh: new Float64Array(m.bh.length), Wy: enc(m.Wy), by: new Float64Array(m.by.length) };
+  const enc = (w: Float32Array) =>
+    Float64Array.from(w, (v) => {
+      const s = snFullStrength(v);
+      return s === 0 ? 0 : Math.sign(v) * s;
+    });
+  return {
+    Wx: enc(m.Wx),
+    Wh: enc(m.Wh),
+    bh: new Float64Array(m.bh.length),
+    Wy: enc(m.Wy),
+    by: new Float64Array(m.by.length),
+  };
 }
 
 /** Patterns per matrix of the public α = 2 inventory (one per weight with s ≥ 1) and their total. */
 export function snFullCounts(m: SatRnn): { Wx: number; Wh: number; Wy: number; total: number } {
   const S = snFullStrengths(m);
   const c = (v: Float64Array) => v.reduce((a, s) => a + (s !== 0 ? 1 : 0), 0);
-  const Wx = c(S.Wx), Wh = c(S.Wh), Wy = c(S.Wy);
+  const Wx = c(S.Wx),
+    Wh = c(S.Wh),
+    Wy = c(S.Wy);
   return { Wx, Wh, Wy, total: Wx + Wh + Wy };
 }
 
 /** Weights whose public strength differs from round(2|w|) (the float32 idiom against exact rounding). */
 export function snFullRoundingDifferences(m: SatRnn): number {
   let k = 0;
-  for (const name of ['Wx', 'Wh', 'Wy'] as const) for (const w of m[name]) if (snFullStrength(w) !== Math.round(2 * Math.abs(w))) k++;
+  for (const name of ['Wx', 'Wh', 'Wy'] as const)
+    for (const w of m[name]) if (snFullStrength(w) !== Math.round(2 * Math.abs(w))) k++;
   return k;
 }
 
@@ -94,13 +105,16 @@ export const ORIGINAL_P_FLOOR = f32(1e-8);
  * −log2(1e-8) ≈ 26.6.
  */
 export function evalBpcOriginal(m: SatRnn, bytes: Uint8Array): number {
-  const H = m.hidden, n = bytes.length;
+  const H = m.hidden,
+    n = bytes.length;
   if (n < 2) throw new RangeError(`data: ${n} bytes, need at least 2 to score a position`);
   let h = new Float32Array(H);
-  const logits = new Float32Array(VOCAB), probs = new Float32Array(VOCAB);
+  const logits = new Float32Array(VOCAB),
+    probs = new Float32Array(VOCAB);
   let total = 0;
   for (let t = 0; t < n - 1; t++) {
-    const x = bytes[t], next = new Float32Array(H);
+    const x = bytes[t],
+      next = new Float32Array(H);
     for (let i = 0; i < H; i++) {
       let s = f32(m.bh[i] + m.Wx[i * VOCAB + x]);
       const row = i * H;
@@ -117,7 +131,10 @@ export function evalBpcOriginal(m: SatRnn, bytes: Uint8Array): number {
       if (s > mx) mx = s;
     }
     let sum = 0;
-    for (let o = 0; o < VOCAB; o++) { probs[o] = f32(Math.exp(f32(logits[o] - mx))); sum = f32(sum + probs[o]); }
+    for (let o = 0; o < VOCAB; o++) {
+      probs[o] = f32(Math.exp(f32(logits[o] - mx)));
+      sum = f32(sum + probs[o]);
+    }
     let p = f32(probs[bytes[t + 1]] / sum);
     if (p < ORIGINAL_P_FLOOR) p = ORIGINAL_P_FLOOR;
     total += -f32(Math.log(p));
@@ -131,7 +148,8 @@ export function evalBpcOriginal(m: SatRnn, bytes: Uint8Array): number {
  */
 export function cQuantizeLinear(w: ArrayLike<number>, alpha: number, clip: boolean): Float32Array {
   const a = f32(alpha);
-  if (!(a > 0) || !Number.isFinite(a)) throw new RangeError(`alpha: expected a finite positive number, got ${alpha}`);
+  if (!(a > 0) || !Number.isFinite(a))
+    throw new RangeError(`alpha: expected a finite positive number, got ${alpha}`);
   return Float32Array.from({ length: w.length }, (_, k) => {
     let s = cRound(f32(a * Math.abs(f32(w[k]))));
     if (clip) s = Math.min(s, MAX_STRENGTH);
@@ -145,17 +163,25 @@ export function cQuantizeLinear(w: ArrayLike<number>, alpha: number, clip: boole
  * is the paper's; only its float32 rendering with the public rounding idiom is ours.
  */
 export function cQuantizeLog(w: ArrayLike<number>, c: number, wmax: number): Float32Array {
-  if (!(c > 0) || !(wmax > 0) || !Number.isFinite(c) || !Number.isFinite(wmax)) throw new RangeError(`c, wmax: expected finite positive numbers, got ${c}, ${wmax}`);
-  const cf = f32(c), L = f32(Math.log(f32(1 + f32(cf * f32(wmax)))));
+  if (!(c > 0) || !(wmax > 0) || !Number.isFinite(c) || !Number.isFinite(wmax))
+    throw new RangeError(`c, wmax: expected finite positive numbers, got ${c}, ${wmax}`);
+  const cf = f32(c),
+    L = f32(Math.log(f32(1 + f32(cf * f32(wmax)))));
   return Float32Array.from({ length: w.length }, (_, k) => {
-    const ratio = f32(f32(MAX_STRENGTH * f32(Math.log(f32(1 + f32(cf * Math.abs(f32(w[k]))))))) / L);
+    const ratio = f32(
+      f32(MAX_STRENGTH * f32(Math.log(f32(1 + f32(cf * Math.abs(f32(w[k]))))))) / L,
+    );
     const s = Math.min(cRound(ratio), MAX_STRENGTH);
-    return s === 0 ? 0 : f32(Math.sign(w[k]) * f32(f32(Math.exp(f32(f32(s * L) / MAX_STRENGTH)) - 1) / cf));
+    return s === 0
+      ? 0
+      : f32(Math.sign(w[k]) * f32(f32(Math.exp(f32(f32(s * L) / MAX_STRENGTH)) - 1) / cf));
   });
 }
 
 /** How one tensor is mapped in the public arithmetic: linear at α (clipped or not), or eq. 5 at c with wmax = max|W|. */
-export type CMap = { readonly kind: 'linear'; readonly alpha: number; readonly clip: boolean } | { readonly kind: 'log'; readonly c: number };
+export type CMap =
+  | { readonly kind: 'linear'; readonly alpha: number; readonly clip: boolean }
+  | { readonly kind: 'log'; readonly c: number };
 
 /** The model with each listed tensor replaced by its public-arithmetic byte map (others unchanged). */
 export function cQuantizeModel(m: SatRnn, maps: Partial<Record<TensorName, CMap>>): SatRnn {
@@ -193,7 +219,14 @@ export interface PublicFile {
 }
 
 /** The byte-weight claims of Tables 2, 3 and 5 (their programs, byte_weight_test*.c, are not public). */
-export const BYTE_WEIGHT_CLAIMS = ['sn.iso_wh', 'sn.iso_wy', 'sn.iso_wxwh', 'sn.iso_all', 'sn.alpha128_clip', 'sn.logscale_c500'] as const;
+export const BYTE_WEIGHT_CLAIMS = [
+  'sn.iso_wh',
+  'sn.iso_wy',
+  'sn.iso_wxwh',
+  'sn.iso_all',
+  'sn.alpha128_clip',
+  'sn.logscale_c500',
+] as const;
 
 /** The UM-runner claim (7.96 bpc). */
 export const UM_RUNNER_CLAIM = 'sn.um_runner_alpha2';
@@ -206,65 +239,157 @@ const ALL_DIFFERING = [UM_RUNNER_CLAIM, ...BYTE_WEIGHT_CLAIMS];
  */
 export const PUBLIC_RECORD: readonly PublicFile[] = [
   {
-    ref: 'inimino/hutter@8ce5e5f:sat_sn_full.c', what: 'the α = 2 SN exporter of the paper\'s experiment (events.sn, patterns.sn); runs no UM',
+    ref: 'inimino/hutter@8ce5e5f:sat_sn_full.c',
+    what: "the α = 2 SN exporter of the paper's experiment (events.sn, patterns.sn); runs no UM",
     bearsOn: ALL_DIFFERING,
-    settles: 'the current mapping: s = (int)(2|w| + 0.5) in float, s ≥ 1 exported, no bias patterns, Wh patterns from h_k+ only, Wy patterns from h_k+ or h_k− by sign; the rounding idiom (int)(x + 0.5f). It leaves open how a runner reads the patterns (activation, support base) and every 8-bit map',
+    settles:
+      'the current mapping: s = (int)(2|w| + 0.5) in float, s ≥ 1 exported, no bias patterns, Wh patterns from h_k+ only, Wy patterns from h_k+ or h_k− by sign; the rounding idiom (int)(x + 0.5f). It leaves open how a runner reads the patterns (activation, support base) and every 8-bit map',
   },
   {
-    ref: 'inimino/hutter@8ce5e5f:sat_um_sn.c', what: 'exports an n-gram UM (counts, strength (int)(log2 count + 0.5)) as SN patterns and prints its backoff bpc',
+    ref: 'inimino/hutter@8ce5e5f:sat_um_sn.c',
+    what: 'exports an n-gram UM (counts, strength (int)(log2 count + 0.5)) as SN patterns and prints its backoff bpc',
     bearsOn: [UM_RUNNER_CLAIM],
-    settles: 'it is not the UM runner of the RNN patterns: it never reads the model, and its bpc comes from n-gram counts',
+    settles:
+      'it is not the UM runner of the RNN patterns: it never reads the model, and its bpc comes from n-gram counts',
   },
   {
-    ref: 'inimino/hutter@8ce5e5f:sat_calibrate.c', what: 'compares n-gram UM strengths log2(count) with RNN chain strengths min 2|w| along the float32 forward pass',
+    ref: 'inimino/hutter@8ce5e5f:sat_calibrate.c',
+    what: 'compares n-gram UM strengths log2(count) with RNN chain strengths min 2|w| along the float32 forward pass',
     bearsOn: [UM_RUNNER_CLAIM],
-    settles: 'the doubled-E strength scale 2|w| (unrounded) and the float32 forward pass (bh + Wx, then Wh·h, tanhf); it scores no model and runs no UM',
+    settles:
+      'the doubled-E strength scale 2|w| (unrounded) and the float32 forward pass (bh + Wx, then Wh·h, tanhf); it scores no model and runs no UM',
   },
   {
-    ref: 'inimino/hutter@23a9427:sat_chains.c', what: 'traces pattern chains through h+ events with strength 2|w| and scores the float model',
+    ref: 'inimino/hutter@23a9427:sat_chains.c',
+    what: 'traces pattern chains through h+ events with strength 2|w| and scores the float model',
     bearsOn: ALL_DIFFERING,
-    settles: 'the scoring loop of the tools of those days: float32 softmax, p raised to 1e-8, −logf(p) summed and divided by (n − 1)·logf(2)',
+    settles:
+      'the scoring loop of the tools of those days: float32 softmax, p raised to 1e-8, −logf(p) summed and divided by (n − 1)·logf(2)',
   },
   {
-    ref: 'inimino/hutter@23a9427:sat_train.c', what: 'trains the sat-rnn (BPTT-50, state carried across chunks) and evaluates it (eval_bpc)',
+    ref: 'inimino/hutter@23a9427:sat_train.c',
+    what: 'trains the sat-rnn (BPTT-50, state carried across chunks) and evaluates it (eval_bpc)',
     bearsOn: ALL_DIFFERING,
-    settles: 'the model file layout and the evaluator eval_bpc (h = 0, float32 forward pass and softmax, p ≥ 1e-8, mean over n − 1 positions); not how a quantized model was built',
+    settles:
+      'the model file layout and the evaluator eval_bpc (h = 0, float32 forward pass and softmax, p ≥ 1e-8, mean over n − 1 positions); not how a quantized model was built',
   },
   {
-    ref: 'inimino/hutter@23a9427:sat_ngram_um.c', what: 'the n-gram UM\'s backoff bpc by order (counts only)',
+    ref: 'inimino/hutter@23a9427:sat_ngram_um.c',
+    what: "the n-gram UM's backoff bpc by order (counts only)",
     bearsOn: [],
     settles: 'nothing for these claims: no RNN weights, no SN patterns',
   },
   {
-    ref: 'inimino/hutter@f808449:pattern-prior.tex', what: 'the next day\'s paper (pattern priors, skip-patterns, construction)',
+    ref: 'inimino/hutter@f808449:pattern-prior.tex',
+    what: "the next day's paper (pattern priors, skip-patterns, construction)",
     bearsOn: BYTE_WEIGHT_CLAIMS,
-    settles: 'SN strengths are integers in [0, 255], and the chaotic sensitivity of the export-gap analysis is put down to Wh (spectral norm 5.5) with tanh saturation; no byte-weight program or number',
+    settles:
+      'SN strengths are integers in [0, 255], and the chaotic sensitivity of the export-gap analysis is put down to Wh (spectral norm 5.5) with tanh saturation; no byte-weight program or number',
   },
   {
-    ref: 'inimino/hutter@3104f4a:pattern-chains.tex', what: 'the pattern-chains paper, which cites the export gap',
+    ref: 'inimino/hutter@3104f4a:pattern-chains.tex',
+    what: 'the pattern-chains paper, which cites the export gap',
     bearsOn: BYTE_WEIGHT_CLAIMS,
-    settles: 'it attributes the export gap to chaotic amplification through Wh (Jacobian products growing with depth, rnn_trace.c); no byte-weight program or number',
+    settles:
+      'it attributes the export gap to chaotic amplification through Wh (Jacobian products growing with depth, rnn_trace.c); no byte-weight program or number',
   },
   {
-    ref: 'inimino/hutter@74ddb51:rnn_trace.c', what: 'Jacobian chains diag(1 − h²)·Wh along the float32 trajectory',
+    ref: 'inimino/hutter@74ddb51:rnn_trace.c',
+    what: 'Jacobian chains diag(1 − h²)·Wh along the float32 trajectory',
     bearsOn: [],
     settles: 'nothing for these numbers: no quantization, no UM',
   },
-  { ref: 'inimino/hutter@74ddb51:um_learn.c', what: 'UM learning by counting joint events at offsets 1 … 50', bearsOn: [], settles: 'nothing for these claims: no RNN weights' },
-  { ref: 'inimino/hutter@74ddb51:reverse_iso.c', what: 'hash states from data, Wy fitted by gradient descent', bearsOn: [], settles: 'nothing for these claims: no export, no quantization' },
-  { ref: 'inimino/hutter@74ddb51:reverse_iso2.c', what: 'UM conditional probabilities as states, Wy fitted', bearsOn: [], settles: 'nothing for these claims: no export, no quantization' },
-  { ref: 'inimino/hutter@74ddb51:binary_states.c', what: 'sign(h) statistics of the float trajectory', bearsOn: [], settles: 'nothing for these claims' },
-  { ref: 'inimino/hutter@74ddb51:trace_example.c', what: 'one prediction traced through Wx, Wh, Wy', bearsOn: [], settles: 'nothing for these claims' },
-  { ref: 'inimino/hutter@74ddb51:pattern_viewer.c', what: 'HTML viewer of the factor map', bearsOn: [], settles: 'nothing for these claims' },
-  { ref: 'inimino/hutter@efbaac3:es-isomorphism.tex', what: 'SVD sign partitions of skip-bigram tables against human byte classes', bearsOn: [], settles: 'nothing for these claims: "event space" there is a byte partition, not the binary ES of the export' },
-  { ref: 'inimino/hutter@efbaac3:es_iso.c', what: 'the program of es-isomorphism.tex', bearsOn: [], settles: 'nothing for these claims' },
-  { ref: 'inimino/hutter@efbaac3:es_data_gen.c', what: 'JSON data for the event-space viewer (the same SVDs)', bearsOn: [], settles: 'nothing for these claims' },
-  { ref: 'inimino/hutter@86fbef8:q1_boolean.c', what: 'the sign-only (Boolean) dynamics of the float model', bearsOn: [], settles: 'nothing for these claims: a Boolean reading of the float weights, no byte strengths' },
-  { ref: 'inimino/hutter@86fbef8:q1_sparsity.c', what: 'backward attribution through the float model', bearsOn: [], settles: 'nothing for these claims' },
-  { ref: 'inimino/hutter@86fbef8:boolean-automaton.tex', what: 'the sign-only (Boolean) reading of a sat-rnn: margins, influence, the mantissa', bearsOn: [], settles: 'nothing for these claims: it quantizes states to signs, not weights to bytes' },
-  { ref: 'inimino/hutter@efbaac3:write_weights.c', what: 'predicts trained weights from data statistics (PMI, sign-conditioned log-ratios, Boolean influence)', bearsOn: [], settles: 'nothing for these claims: float weights, no export' },
-  { ref: 'inimino/hutter@efbaac3:narrative.tex', what: 'the 2026-02-11 summary of the whole arc', bearsOn: [], settles: 'nothing for these claims: it does not revisit the byte-weight export' },
-  { ref: 'inimino/hutter@efbaac3:cost.tex', what: 'operation counts of construction against training', bearsOn: [], settles: 'nothing for these claims' },
+  {
+    ref: 'inimino/hutter@74ddb51:um_learn.c',
+    what: 'UM learning by counting joint events at offsets 1 … 50',
+    bearsOn: [],
+    settles: 'nothing for these claims: no RNN weights',
+  },
+  {
+    ref: 'inimino/hutter@74ddb51:reverse_iso.c',
+    what: 'hash states from data, Wy fitted by gradient descent',
+    bearsOn: [],
+    settles: 'nothing for these claims: no export, no quantization',
+  },
+  {
+    ref: 'inimino/hutter@74ddb51:reverse_iso2.c',
+    what: 'UM conditional probabilities as states, Wy fitted',
+    bearsOn: [],
+    settles: 'nothing for these claims: no export, no quantization',
+  },
+  {
+    ref: 'inimino/hutter@74ddb51:binary_states.c',
+    what: 'sign(h) statistics of the float trajectory',
+    bearsOn: [],
+    settles: 'nothing for these claims',
+  },
+  {
+    ref: 'inimino/hutter@74ddb51:trace_example.c',
+    what: 'one prediction traced through Wx, Wh, Wy',
+    bearsOn: [],
+    settles: 'nothing for these claims',
+  },
+  {
+    ref: 'inimino/hutter@74ddb51:pattern_viewer.c',
+    what: 'HTML viewer of the factor map',
+    bearsOn: [],
+    settles: 'nothing for these claims',
+  },
+  {
+    ref: 'inimino/hutter@efbaac3:es-isomorphism.tex',
+    what: 'SVD sign partitions of skip-bigram tables against human byte classes',
+    bearsOn: [],
+    settles:
+      'nothing for these claims: "event space" there is a byte partition, not the binary ES of the export',
+  },
+  {
+    ref: 'inimino/hutter@efbaac3:es_iso.c',
+    what: 'the program of es-isomorphism.tex',
+    bearsOn: [],
+    settles: 'nothing for these claims',
+  },
+  {
+    ref: 'inimino/hutter@efbaac3:es_data_gen.c',
+    what: 'JSON data for the event-space viewer (the same SVDs)',
+    bearsOn: [],
+    settles: 'nothing for these claims',
+  },
+  {
+    ref: 'inimino/hutter@86fbef8:q1_boolean.c',
+    what: 'the sign-only (Boolean) dynamics of the float model',
+    bearsOn: [],
+    settles: 'nothing for these claims: a Boolean reading of the float weights, no byte strengths',
+  },
+  {
+    ref: 'inimino/hutter@86fbef8:q1_sparsity.c',
+    what: 'backward attribution through the float model',
+    bearsOn: [],
+    settles: 'nothing for these claims',
+  },
+  {
+    ref: 'inimino/hutter@86fbef8:boolean-automaton.tex',
+    what: 'the sign-only (Boolean) reading of a sat-rnn: margins, influence, the mantissa',
+    bearsOn: [],
+    settles: 'nothing for these claims: it quantizes states to signs, not weights to bytes',
+  },
+  {
+    ref: 'inimino/hutter@efbaac3:write_weights.c',
+    what: 'predicts trained weights from data statistics (PMI, sign-conditioned log-ratios, Boolean influence)',
+    bearsOn: [],
+    settles: 'nothing for these claims: float weights, no export',
+  },
+  {
+    ref: 'inimino/hutter@efbaac3:narrative.tex',
+    what: 'the 2026-02-11 summary of the whole arc',
+    bearsOn: [],
+    settles: 'nothing for these claims: it does not revisit the byte-weight export',
+  },
+  {
+    ref: 'inimino/hutter@efbaac3:cost.tex',
+    what: 'operation counts of construction against training',
+    bearsOn: [],
+    settles: 'nothing for these claims',
+  },
 ];
 
 /** The public files that bear on a claim (its `consulted`), in reading order. */

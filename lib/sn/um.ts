@@ -69,12 +69,21 @@ export type Strengths = Record<TensorName, Float64Array>;
 export function umNet(hidden: number, S: Strengths, hiddenGain: number, outputGain: number): UmNet {
   const sizes = tensorSizes(hidden);
   for (const name of TENSOR_NAMES) {
-    if (S[name].length !== sizes[name]) throw new RangeError(`strengths ${name}: ${S[name].length} values, expected ${sizes[name]} for hidden=${hidden}`);
+    if (S[name].length !== sizes[name])
+      throw new RangeError(
+        `strengths ${name}: ${S[name].length} values, expected ${sizes[name]} for hidden=${hidden}`,
+      );
     const t = S[name];
-    for (let k = 0; k < t.length; k++) if (!Number.isFinite(t[k])) throw new RangeError(`strengths ${name}[${k}] is ${t[k]}; strengths must be finite`);
+    for (let k = 0; k < t.length; k++)
+      if (!Number.isFinite(t[k]))
+        throw new RangeError(`strengths ${name}[${k}] is ${t[k]}; strengths must be finite`);
   }
-  for (const [label, g] of [['hiddenGain', hiddenGain], ['outputGain', outputGain]] as const) {
-    if (!(g > 0) || !Number.isFinite(g)) throw new RangeError(`${label}: expected a finite positive number, got ${g}`);
+  for (const [label, g] of [
+    ['hiddenGain', hiddenGain],
+    ['outputGain', outputGain],
+  ] as const) {
+    if (!(g > 0) || !Number.isFinite(g))
+      throw new RangeError(`${label}: expected a finite positive number, got ${g}`);
   }
   return { hidden, Sx: S.Wx, Sh: S.Wh, Sbh: S.bh, Sy: S.Wy, Sby: S.by, hiddenGain, outputGain };
 }
@@ -84,12 +93,21 @@ export function umNet(hidden: number, S: Strengths, hiddenGain: number, outputGa
  * strengths S = w/ln 2 (so ln 2 · A_o = logit_o), base-2 gains. Isomorphic to the RNN.
  */
 export function doubledE(m: SatRnn): UmNet {
-  const toHidden = 2 / Math.LN2, toOutput = 1 / Math.LN2;
+  const toHidden = 2 / Math.LN2,
+    toOutput = 1 / Math.LN2;
   const scale = (w: Float32Array, f: number) => Float64Array.from(w, (v) => v * f);
-  return umNet(m.hidden, {
-    Wx: scale(m.Wx, toHidden), Wh: scale(m.Wh, toHidden), bh: scale(m.bh, toHidden),
-    Wy: scale(m.Wy, toOutput), by: scale(m.by, toOutput),
-  }, Math.LN2, Math.LN2);
+  return umNet(
+    m.hidden,
+    {
+      Wx: scale(m.Wx, toHidden),
+      Wh: scale(m.Wh, toHidden),
+      bh: scale(m.bh, toHidden),
+      Wy: scale(m.Wy, toOutput),
+      by: scale(m.by, toOutput),
+    },
+    Math.LN2,
+    Math.LN2,
+  );
 }
 
 /** UM trajectory: D_j(t) and h_j(t) = 2σ(g_h D_j(t)) − 1, both [n][H]. */
@@ -102,8 +120,10 @@ export interface UmTrajectory {
 
 /** The UM forward pass over `bytes` from h_{−1} = 0 (see the module comment for the formulas). */
 export function umRun(net: UmNet, bytes: Uint8Array): UmTrajectory {
-  const H = net.hidden, n = bytes.length;
-  const h = new Float64Array(n * H), D = new Float64Array(n * H);
+  const H = net.hidden,
+    n = bytes.length;
+  const h = new Float64Array(n * H),
+    D = new Float64Array(n * H);
   let prev = new Float64Array(H);
   for (let t = 0; t < n; t++) {
     const x = bytes[t];
@@ -121,11 +141,16 @@ export function umRun(net: UmNet, bytes: Uint8Array): UmTrajectory {
 }
 
 /** The bpc protocol on a UM: all n − 1 positions scored with P(o) ∝ exp(g_y A_o) (lib/rnn scoring). */
-export function umEvaluate(net: UmNet, bytes: Uint8Array): Score & { readonly trajectory: UmTrajectory } {
-  if (bytes.length < 2) throw new RangeError(`data: ${bytes.length} bytes, need at least 2 to score a position`);
+export function umEvaluate(
+  net: UmNet,
+  bytes: Uint8Array,
+): Score & { readonly trajectory: UmTrajectory } {
+  if (bytes.length < 2)
+    throw new RangeError(`data: ${bytes.length} bytes, need at least 2 to score a position`);
   const trajectory = umRun(net, bytes);
   const g = net.outputGain;
-  const Wy = net.Sy.map((v) => g * v), by = net.Sby.map((v) => g * v);
+  const Wy = net.Sy.map((v) => g * v),
+    by = net.Sby.map((v) => g * v);
   return { ...scoreStates(Wy, by, net.hidden, trajectory.h, bytes), trajectory };
 }
 
@@ -137,19 +162,35 @@ export function umEvaluate(net: UmNet, bytes: Uint8Array): Score & { readonly tr
  * round() is half away from zero (C's round), applied to a non-negative number.
  */
 export type Quantizer = LinearQuantizer | LogQuantizer;
-export interface LinearQuantizer { readonly kind: 'linear'; readonly alpha: number; readonly clip: boolean }
-export interface LogQuantizer { readonly kind: 'log'; readonly c: number; readonly wmax: number; readonly clip: boolean }
+export interface LinearQuantizer {
+  readonly kind: 'linear';
+  readonly alpha: number;
+  readonly clip: boolean;
+}
+export interface LogQuantizer {
+  readonly kind: 'log';
+  readonly c: number;
+  readonly wmax: number;
+  readonly clip: boolean;
+}
 
 /** Linear quantizer; α must be finite and > 0. */
 export function linearQuantizer(alpha: number, clip: boolean): LinearQuantizer {
-  if (!(alpha > 0) || !Number.isFinite(alpha)) throw new RangeError(`alpha: expected a finite positive number, got ${alpha}`);
+  if (!(alpha > 0) || !Number.isFinite(alpha))
+    throw new RangeError(`alpha: expected a finite positive number, got ${alpha}`);
   return { kind: 'linear', alpha, clip };
 }
 
 /** Log-scale quantizer (eq. 5) with wmax = max|w| of `w` unless given; c and wmax must be > 0. */
-export function logQuantizer(c: number, w: ArrayLike<number>, wmax: number = maxAbs(w, 'w')): LogQuantizer {
-  if (!(c > 0) || !Number.isFinite(c)) throw new RangeError(`c: expected a finite positive number, got ${c}`);
-  if (!(wmax > 0) || !Number.isFinite(wmax)) throw new RangeError(`wmax: expected a finite positive number, got ${wmax}`);
+export function logQuantizer(
+  c: number,
+  w: ArrayLike<number>,
+  wmax: number = maxAbs(w, 'w'),
+): LogQuantizer {
+  if (!(c > 0) || !Number.isFinite(c))
+    throw new RangeError(`c: expected a finite positive number, got ${c}`);
+  if (!(wmax > 0) || !Number.isFinite(wmax))
+    throw new RangeError(`wmax: expected a finite positive number, got ${wmax}`);
   return { kind: 'log', c, wmax, clip: true };
 }
 
@@ -157,7 +198,8 @@ export function logQuantizer(c: number, w: ArrayLike<number>, wmax: number = max
 export function maxAbs(w: ArrayLike<number>, label: string): number {
   let m = 0;
   for (let k = 0; k < w.length; k++) {
-    if (!Number.isFinite(w[k])) throw new RangeError(`${label}[${k}] is ${w[k]}; weights must be finite`);
+    if (!Number.isFinite(w[k]))
+      throw new RangeError(`${label}[${k}] is ${w[k]}; weights must be finite`);
     m = Math.max(m, Math.abs(w[k]));
   }
   return m;
@@ -165,14 +207,19 @@ export function maxAbs(w: ArrayLike<number>, label: string): number {
 
 /** Byte strength s ≥ 0 of one magnitude |w|. */
 export function strengthOf(absW: number, q: Quantizer): number {
-  const raw = q.kind === 'linear' ? q.alpha * absW : (MAX_STRENGTH * Math.log1p(q.c * absW)) / Math.log1p(q.c * q.wmax);
+  const raw =
+    q.kind === 'linear'
+      ? q.alpha * absW
+      : (MAX_STRENGTH * Math.log1p(q.c * absW)) / Math.log1p(q.c * q.wmax);
   const s = Math.round(raw);
   return q.clip ? Math.min(s, MAX_STRENGTH) : s;
 }
 
 /** Magnitude a strength stands for: s/α (linear) or (exp(s·L/255) − 1)/c (log). */
 export function magnitudeOf(s: number, q: Quantizer): number {
-  return q.kind === 'linear' ? s / q.alpha : Math.expm1((s * Math.log1p(q.c * q.wmax)) / MAX_STRENGTH) / q.c;
+  return q.kind === 'linear'
+    ? s / q.alpha
+    : Math.expm1((s * Math.log1p(q.c * q.wmax)) / MAX_STRENGTH) / q.c;
 }
 
 /** Signed strengths S = sign(w) · s(|w|) of a tensor (s = 0 means the weight is dropped). */
@@ -186,7 +233,9 @@ export function encodeStrengths(w: ArrayLike<number>, q: Quantizer, label = 'w')
 
 /** Dequantized weights ŵ = sign(S) · magnitudeOf(|S|) (the temperature-compensated weights). */
 export function decodeStrengths(S: ArrayLike<number>, q: Quantizer): Float32Array {
-  return Float32Array.from({ length: S.length }, (_, k) => (S[k] === 0 ? 0 : Math.sign(S[k]) * magnitudeOf(Math.abs(S[k]), q)));
+  return Float32Array.from({ length: S.length }, (_, k) =>
+    S[k] === 0 ? 0 : Math.sign(S[k]) * magnitudeOf(Math.abs(S[k]), q),
+  );
 }
 
 /** Per-tensor quantizers; a tensor without one stays exact float. */
@@ -210,8 +259,16 @@ export function quantizeModel(m: SatRnn, spec: QuantSpec): SatRnn {
  * `biases` is 'quantized'; 'dropped' exports none), read as base-2 support (g_h = g_y = ln 2).
  */
 export function linearUm(m: SatRnn, q: Quantizer, biases: 'quantized' | 'dropped'): UmNet {
-  const enc = (name: TensorName) => (biases === 'dropped' && (name === 'bh' || name === 'by')) ? new Float64Array(m[name].length) : encodeStrengths(m[name], q, name);
-  return umNet(m.hidden, { Wx: enc('Wx'), Wh: enc('Wh'), bh: enc('bh'), Wy: enc('Wy'), by: enc('by') }, Math.LN2, Math.LN2);
+  const enc = (name: TensorName) =>
+    biases === 'dropped' && (name === 'bh' || name === 'by')
+      ? new Float64Array(m[name].length)
+      : encodeStrengths(m[name], q, name);
+  return umNet(
+    m.hidden,
+    { Wx: enc('Wx'), Wh: enc('Wh'), bh: enc('bh'), Wy: enc('Wy'), by: enc('by') },
+    Math.LN2,
+    Math.LN2,
+  );
 }
 
 /** Counts of a strength tensor: exported (|S| ≥ 1), dropped, largest strength. */
@@ -224,14 +281,21 @@ export interface StrengthStats {
 }
 
 export function strengthStats(S: ArrayLike<number>): StrengthStats {
-  let exported = 0, maxStrength = 0;
+  let exported = 0,
+    maxStrength = 0;
   for (let k = 0; k < S.length; k++) {
     const s = Math.abs(S[k]);
     if (s >= 1) exported++;
     maxStrength = Math.max(maxStrength, s);
   }
   const total = S.length;
-  return { total, exported, dropped: total - exported, droppedFraction: (total - exported) / total, maxStrength };
+  return {
+    total,
+    exported,
+    dropped: total - exported,
+    droppedFraction: (total - exported) / total,
+    maxStrength,
+  };
 }
 
 /** Magnitude bits needed for strengths up to `maxStrength`: log2(maxStrength + 1) (sign is in the wiring). */
@@ -240,10 +304,22 @@ export function bitsPerWeight(maxStrength: number): number {
 }
 
 /** Mean, RMS, standard deviation and max |·| over all entries (e.g. pre-activations, [n][H]). */
-export function magnitudeStats(v: ArrayLike<number>): { mean: number; rms: number; std: number; maxAbs: number } {
-  let s = 0, s2 = 0, mx = 0;
-  for (let k = 0; k < v.length; k++) { s += v[k]; s2 += v[k] * v[k]; mx = Math.max(mx, Math.abs(v[k])); }
-  const mean = s / v.length, ms = s2 / v.length;
+export function magnitudeStats(v: ArrayLike<number>): {
+  mean: number;
+  rms: number;
+  std: number;
+  maxAbs: number;
+} {
+  let s = 0,
+    s2 = 0,
+    mx = 0;
+  for (let k = 0; k < v.length; k++) {
+    s += v[k];
+    s2 += v[k] * v[k];
+    mx = Math.max(mx, Math.abs(v[k]));
+  }
+  const mean = s / v.length,
+    ms = s2 / v.length;
   return { mean, rms: Math.sqrt(ms), std: Math.sqrt(ms - mean * mean), maxAbs: mx };
 }
 
@@ -261,9 +337,16 @@ export function logStep(absW: number, q: Quantizer): number {
  * along the float trajectory `states` ([n][H]) — the pre-activation error that one step of the
  * quantized Wh adds to an exact state.
  */
-export function recurrentNoiseRms(Wh: ArrayLike<number>, WhHat: ArrayLike<number>, hidden: number, states: Float64Array): number {
-  const H = hidden, n = states.length / H;
-  if (Wh.length !== H * H || WhHat.length !== H * H) throw new RangeError(`Wh, WhHat: expected ${H}×${H} values`);
+export function recurrentNoiseRms(
+  Wh: ArrayLike<number>,
+  WhHat: ArrayLike<number>,
+  hidden: number,
+  states: Float64Array,
+): number {
+  const H = hidden,
+    n = states.length / H;
+  if (Wh.length !== H * H || WhHat.length !== H * H)
+    throw new RangeError(`Wh, WhHat: expected ${H}×${H} values`);
   let s2 = 0;
   for (let t = 1; t < n; t++) {
     for (let i = 0; i < H; i++) {
