@@ -673,6 +673,7 @@ async function main(): Promise<void> {
   const index = await writeBook(
     opts.outDir,
     Object.fromEntries(ran.map(([name, t]) => [name, t.total])),
+    opts.edition,
   );
   const book = since(t0);
   console.log(`book: ${index}`);

@@ -8,7 +8,8 @@
  * The student edition (`npm run notebooks -- --edition student`, which sets SAT_EDITION=student)
  * shows no worked answer; the checks work the same in both.
  */
-import { displayMarkdown } from './display.js';
+import MarkdownIt from 'markdown-it';
+import { displayHtml, displayMarkdown } from './display.js';
 import { escapeHtml } from './table.js';
 import { judge, type CheckResult, type ResolvedCheck } from './sheets.js';
 
@@ -51,21 +52,42 @@ export function check(id: string, given: number | string): CheckResult {
   return r;
 }
 
+const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false });
+
+/** Math spans, `$…$` and `$$…$$`, as MathJax reads them in the renders (not inside code spans). */
+const MATH = /(`+)[\s\S]*?\1|\$\$[\s\S]+?\$\$|\$(?!\s)(?:\\.|[^$\\\n])+?\$/g;
+
 /**
- * The folded block of a worked answer, as markdown: a `<details class="answer">` HTML block with
- * the worked answer between blank lines, so Jupyter's and nbconvert's markdown renderers both
- * render the answer itself (math included) as markdown inside the fold.
+ * Markdown to HTML for a worked answer, its math left for MathJax: every `$…$` span is set
+ * aside before markdown-it runs (so `_` and `*` inside math stay math) and put back, escaped.
  */
-export function answerMarkdown(id: string, asks: string, workedMarkdown: string): string {
+export function markdownHtml(md: string): string {
+  const spans: string[] = [];
+  const shielded = md.replace(MATH, (m, ticks: string | undefined) => {
+    if (ticks !== undefined) return m;
+    spans.push(m);
+    return `SATMATH${spans.length - 1}X`;
+  });
+  return markdown
+    .render(shielded)
+    .replace(/SATMATH(\d+)X/g, (_, k: string) => escapeHtml(spans[Number(k)]))
+    .trim();
+}
+
+/**
+ * The folded block of a worked answer: `<details class="answer">` with the answer as HTML
+ * (markdown-it; nbconvert's markdown renderer would leave markdown inside an HTML block as text).
+ */
+export function answerHtml(id: string, asks: string, workedMarkdown: string): string {
   const anchor = `answer-${id.replace(/[^A-Za-z0-9-]/g, '-')}`;
   return (
-    `<details class="answer" id="${anchor}">\n<summary>Answer ${escapeHtml(id)}: ${escapeHtml(asks)}</summary>\n\n` +
-    `${workedMarkdown}\n\n</details>`
+    `<details class="answer" id="${anchor}"><summary>Answer ${escapeHtml(id)}: ${escapeHtml(asks)}</summary>\n` +
+    `${markdownHtml(workedMarkdown)}\n</details>`
   );
 }
 
 /** Show a worked answer (nothing in the student edition). */
 export function showAnswer(id: string, asks: string, workedMarkdown: string): void {
   if (edition() === 'student') return;
-  displayMarkdown(answerMarkdown(id, asks, workedMarkdown));
+  displayHtml(answerHtml(id, asks, workedMarkdown), `Answer ${id} (${asks}): ${workedMarkdown}`);
 }

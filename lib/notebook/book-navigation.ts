@@ -389,6 +389,36 @@ h1[id],h2[id],h3[id],h4[id]{scroll-margin-top:56px}
 @media screen and (min-width:1100px){body:has(>#sat-book-side){margin-left:290px!important}}
 @media screen and (max-width:1099.98px){.sat-book-side{display:none;box-shadow:4px 0 16px rgba(0,0,0,.25)}body.sat-side-open .sat-book-side{display:block}.sat-book-toggle{display:inline-block}}
 @media print{.sat-book-side,.sat-book-bar{display:none!important}}
+details.answer{margin:10px 0;padding:4px 12px;border-left:4px solid #009E73;background:#f2f9f6}
+details.answer>summary{cursor:pointer;font-weight:bold;color:#00664a}
+.sat-show-code{display:block;margin:2px 0;font:12px 'DejaVu Sans',Arial,sans-serif;padding:1px 8px;cursor:pointer;color:#0b4f8a;background:#f4f7fa;border:1px solid #c9d6e2;border-radius:3px}
+.sat-folded>.jp-Cell-inputWrapper{display:none}
+`;
+
+/**
+ * The script that folds set-up and answer cells (cell tags `hide-input` and `answer`) behind a
+ * "show code" button: their code is there, one click away, but the page reads as text, tables and
+ * figures. Without scripts every cell shows its code.
+ */
+export const FOLD_JS = `
+(function () {
+  var cells = document.querySelectorAll('.jp-CodeCell.celltag_hide-input, .jp-CodeCell.celltag_answer');
+  Array.prototype.forEach.call(cells, function (cell) {
+    var input = cell.querySelector('.jp-Cell-inputWrapper');
+    if (!input) return;
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'sat-show-code';
+    function show(open) {
+      cell.classList.toggle('sat-folded', !open);
+      button.textContent = open ? 'hide code' : 'show code';
+      button.setAttribute('aria-expanded', String(open));
+    }
+    button.addEventListener('click', function () { show(cell.classList.contains('sat-folded')); });
+    cell.insertBefore(button, input);
+    show(false);
+  });
+})();
 `;
 
 /**

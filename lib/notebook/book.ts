@@ -19,10 +19,12 @@ import { CAUSE_KINDS, summarize, formatTolerance, type Claim } from './ledger.js
 import { exportFigure } from './export.js';
 import { styleFigure, OKABE_ITO } from './figure.js';
 import type { ReportJson } from './report.js';
+import type { Edition } from './answers.js';
 import { projectRoot } from './inputs.js';
 import { ORIGINAL_REPOSITORY, SOURCE_DOCUMENTS, originalFile } from './sources.js';
 import {
   BOOK_CSS,
+  FOLD_JS,
   NAVIGATION_JS,
   bookChrome,
   bookPageOf,
@@ -227,8 +229,23 @@ async function allConfigurations(outDir: string, results: readonly ReportJson[])
 /** Seconds each notebook took in this run, by notebook name (from the runner); a notebook not in it was cached. */
 export type Timings = Readonly<Record<string, number>>;
 
+/** The index's paragraph on the edition: what the exercises hold in it, and how to build the other. */
+function editionNote(edition: Edition, results: readonly ReportJson[]): string {
+  const checks = results.reduce((n, r) => n + Object.keys(r.checks ?? {}).length, 0);
+  const how =
+    `Every notebook ends with exercises; ${checks} of them have a check a student calls with an answer, ` +
+    "<code>check('03.ex2', answer)</code>, which says right or wrong and why.";
+  return edition === 'student'
+    ? `<p class="summary"><b>Student edition.</b> ${how} The worked answers are left out; the default edition (<code>npm run notebooks</code>) shows them, folded.</p>`
+    : `<p class="summary">${how} The worked answers are folded below each notebook's exercises; <code>npm run notebooks -- --edition student</code> builds this book without them.</p>`;
+}
+
 /** Write <outDir>/index.html and the book's headers and assets; returns the index path. */
-export async function writeBook(outDir: string, timings: Timings = {}): Promise<string> {
+export async function writeBook(
+  outDir: string,
+  timings: Timings = {},
+  edition: Edition = 'default',
+): Promise<string> {
   const results = readResults(outDir);
   copyAssets(outDir);
   const htmlDir = join(outDir, 'html');
@@ -248,7 +265,7 @@ export async function writeBook(outDir: string, timings: Timings = {}): Promise<
     if (page !== r.html) writeFileAtomic(join(htmlDir, r.file), page);
   });
   writeFileAtomic(join(outDir, 'assets', 'book.css'), BOOK_CSS);
-  writeFileAtomic(join(outDir, 'assets', 'book.js'), searchScript() + NAVIGATION_JS);
+  writeFileAtomic(join(outDir, 'assets', 'book.js'), searchScript() + NAVIGATION_JS + FOLD_JS);
   writeFileAtomic(
     join(outDir, 'assets', 'search-index.js'),
     searchIndexScript(
@@ -336,6 +353,7 @@ table{border-collapse:collapse;font-size:13px} th,td{padding:3px 8px;border-bott
 <h1>sat-rnn notebooks: the study</h1>
 <p>A small saturated recurrent network (128 tanh units, 82,304 parameters) trained on the first 1024 bytes of enwik8, and how much of it data statistics alone can derive.
 ${first ? `This run: model <code>${escapeHtml(basename(first.model.path))}</code> (sha256 <code>${first.model.sha256}</code>, ${formatCell(first.model.bpc, 4)} bpc) on <code>${escapeHtml(basename(first.data.path))}</code> (${first.data.bytes} bytes, sha256 <code>${first.data.sha256}</code>).` : ''}</p>
+${editionNote(edition, results)}
 <h2 id="sources">Source documents</h2>
 ${sourcesSection(all, existsSync(account))}
 <h2 id="notebooks">Notebooks</h2>

@@ -91,4 +91,4 @@ export {
   type SheetValues,
   type CheckResult,
 } from './sheets.js';
-export { check, edition, answerMarkdown, EDITION_ENV, type Edition } from './answers.js';
+export { check, edition, answerHtml, markdownHtml, EDITION_ENV, type Edition } from './answers.js';

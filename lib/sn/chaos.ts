@@ -19,7 +19,7 @@ import { VOCAB } from '../core/model.js';
 import { run, type Trajectory } from '../core/rnn.js';
 import { largestSingularValue, spectralRadius } from '../math/linalg.js';
 import { lyapunovExponents } from './dynamics.js';
-import { evenlySpaced, signFlips } from '../prediction/estimators.js';
+import { evenlySpaced, signFlips } from '../core/sign-flips.js';
 
 import type { Candidate } from '../core/types.js';
 

@@ -87,11 +87,11 @@ export const SHEETS: NotebookSheets = {
         answer: '{{alpha95}}',
         tolerance: 0.005,
         unit: 'bpc',
-        hint: 'add 0.95 to BLEND_ALPHAS and read the Wy train column of the blend table at α = 0.95.',
+        hint: 'Add 0.95 to BLEND_ALPHAS and read the Wy train column of the blend table at α = 0.95.',
         mistakes: [
           {
             answer: '{{alpha95held}}',
-            why: 'that is the held-out column; the exercise asks for the training text.',
+            why: 'That is the held-out column; the exercise asks for the training text.',
           },
         ],
       },
@@ -108,11 +108,11 @@ export const SHEETS: NotebookSheets = {
         answer: '{{gain}}',
         tolerance: 0.005,
         unit: 'bpc',
-        hint: 'fit the Boolean readout again with schedule { ...SCHEDULES.substitution, epochs: 100 } and subtract the 500-epoch bpc from its bpc.',
+        hint: 'Fit the Boolean readout again with schedule { ...SCHEDULES.substitution, epochs: 100 } and subtract the 500-epoch bpc from its bpc.',
         mistakes: [
           {
             answer: '{{bpc100}}',
-            why: 'that is the 100-epoch bpc itself; the question asks for the difference from the 500-epoch bpc.',
+            why: 'That is the 100-epoch bpc itself; the question asks for the difference from the 500-epoch bpc.',
           },
         ],
       },
@@ -129,7 +129,7 @@ export const SHEETS: NotebookSheets = {
         kind: 'choice',
         choices: ['better', 'worse'],
         answer: '{{answer}}',
-        hint: 'score hebbian.model with evaluate(hebbian.model, bytes, { sign: true }) and compare with the Hebbian-all row of §2.',
+        hint: 'Score hebbian.model with evaluate(hebbian.model, bytes, { sign: true }) and compare with the Hebbian-all row of §2.',
       },
     },
   },
