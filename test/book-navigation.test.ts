@@ -1,5 +1,5 @@
 /**
- * The book's navigation and search (lib/notebook/book-navigation.ts, book-search.ts): section
+ * The book's navigation and search (lib/publish/book-navigation.ts, book-search.ts): section
  * extraction, cross-reference links and the search index as pure functions, then a small book
  * written by writeBook from a fixture (three executed notebooks and renders shaped like nbconvert's)
  * and opened from a copied folder in chromium: the sidebar, the references, the search box, the
@@ -22,7 +22,7 @@ import {
   withChrome,
   withoutChrome,
   type BookPage,
-} from '../lib/notebook/book-navigation.js';
+} from '../lib/publish/book-navigation.js';
 import {
   buildSearchIndex,
   searchBook,
@@ -31,8 +31,8 @@ import {
   searchTokens,
   sectionTexts,
   type SearchIndex,
-} from '../lib/notebook/book-search.js';
-import { writeBook } from '../lib/notebook/book.js';
+} from '../lib/publish/book-search.js';
+import { writeBook } from '../lib/publish/book.js';
 import { CHROMIUM, CHROMIUM_ARGS, closeExporter } from '../lib/notebook/export.js';
 import type { ReportJson } from '../lib/notebook/report.js';
 

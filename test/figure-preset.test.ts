@@ -17,8 +17,8 @@ import {
   TICK_PT,
   PX_PER_PT,
   type FigurePreset,
-} from '../lib/notebook/figure-preset.js';
-import { checkFigureFonts } from '../lib/notebook/paper.js';
+} from '../lib/publish/figure-preset.js';
+import { checkFigureFonts } from '../lib/publish/paper.js';
 import type { FigureSpec } from '../lib/notebook/figure.js';
 
 /** A figure with what notebooks use: a long y title, minus signs, Greek, a superscript, a colour bar, a legend below. */

@@ -13,7 +13,7 @@ import {
   serveFigures,
   FIGURE_SERVER_ENV,
 } from '../lib/notebook/export.js';
-import { drawPaperFigures, writePaperBundle } from '../lib/notebook/paper.js';
+import { drawPaperFigures, writePaperBundle } from '../lib/publish/paper.js';
 import { styleFigure, type FigureSpec } from '../lib/notebook/figure.js';
 import type { ReportJson } from '../lib/notebook/report.js';
 import { browserCpuSeconds, cpuSecondsWithChildren } from '../tools/run-timings.js';

@@ -1,6 +1,7 @@
 /**
  * The layout of lib/ (lib/README.md): folders by idea, imports pointing one way
- *   notebook → sections (prediction, construction, sn, counting) → core, math → fast
+ *   publish → notebook → sections (prediction, construction, sn, counting) → core, math → fast
+ * and no notebook importing lib/publish (the runner publishes; a notebook only reports).
  * with no import cycle anywhere (type-only imports included). The fast kernels take plain typed
  * arrays and the shared shapes of core/types.ts and core/model.ts, and import nothing else above.
  */
@@ -30,10 +31,11 @@ function importsOf(file: string): string[] {
   );
 }
 
-/** Layer of a lib file: 0 notebook, 1 sections, 2 core and math, 3 fast. */
+/** Layer of a lib file: −1 publish, 0 notebook, 1 sections, 2 core and math, 3 fast. */
 function layer(file: string): number {
   const top = file.split('/')[0];
   const layers: Record<string, number> = {
+    publish: -1,
     notebook: 0,
     prediction: 1,
     construction: 1,
@@ -93,7 +95,16 @@ describe('lib/ layout', () => {
     }
   });
 
-  it('imports point one way: notebook → sections → core/math → fast', () => {
+  it('no notebook imports lib/publish: only the runner publishes', () => {
+    const nbDir = join(ROOT, 'notebooks');
+    const importers = readdirSync(nbDir).filter(
+      (f) =>
+        f.endsWith('.ipynb') && /sat-rnn\/lib\/publish/.test(readFileSync(join(nbDir, f), 'utf8')),
+    );
+    expect(importers).toEqual([]);
+  });
+
+  it('imports point one way: publish → notebook → sections → core/math → fast', () => {
     expect(upwardImports(graph)).toEqual([]);
   });
 

@@ -98,7 +98,7 @@ describe('notebook inputs for any text', () => {
 
 describe("the dashboard's zoo spread", () => {
   it('pairs luck.<id>.mean with .sd and the zoo size, keyed by the claim id', async () => {
-    const { zooSpreads } = await import('../lib/notebook/book.js');
+    const { zooSpreads } = await import('../lib/publish/book.js');
     const { makeClaim } = await import('../lib/notebook/ledger.js');
     const c = (id: string, measured: number) =>
       makeClaim({ id, description: id, paper: null, measured, unit: 'x' });

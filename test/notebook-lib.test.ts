@@ -26,8 +26,8 @@ import {
   tableColumns,
   escapeLatex,
 } from '../lib/notebook/table.js';
-import { macroName } from '../lib/notebook/paper.js';
-import { filesBearingOnClaims } from '../lib/notebook/book.js';
+import { macroName } from '../lib/publish/paper.js';
+import { filesBearingOnClaims } from '../lib/publish/book.js';
 import { ORIGINAL_FILES, originalFile, sourcesBib } from '../lib/notebook/sources.js';
 import {
   checkAxes,

@@ -17,8 +17,8 @@ import {
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, HANDOUT_MARGIN_MM } from '../lib/notebook/export.js';
-import { FIGURE_PRESETS } from '../lib/notebook/figure-preset.js';
-import { checkFigureFonts } from '../lib/notebook/paper.js';
+import { FIGURE_PRESETS } from '../lib/publish/figure-preset.js';
+import { checkFigureFonts } from '../lib/publish/paper.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel } from '../lib/core/model.js';

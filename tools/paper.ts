@@ -1,6 +1,6 @@
 /**
  * `npm run paper [-- --out <dir>] [--figure-style article|column|twocolumn-wide]`: write the paper
- * bundle of a run (<out>/paper, see lib/notebook/paper.ts) from its results, every figure drawn
+ * bundle of a run (<out>/paper, see lib/publish/paper.ts) from its results, every figure drawn
  * again from its stored spec in the preset (no notebook is executed), and compile main.tex with
  * latexmk/pdflatex into <out>/paper/main.pdf. Fails, showing the log's errors, on any LaTeX error
  * or undefined reference.
@@ -9,13 +9,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writePaperBundle } from '../lib/notebook/paper.js';
+import { writePaperBundle } from '../lib/publish/paper.js';
 import { closeExporter } from '../lib/notebook/export.js';
 import {
   figurePreset,
   FIGURE_PRESETS,
   DEFAULT_FIGURE_PRESET,
-} from '../lib/notebook/figure-preset.js';
+} from '../lib/publish/figure-preset.js';
 import { DEFAULT_OUT, projectRoot } from '../lib/notebook/inputs.js';
 
 const USAGE = `usage: npm run paper [-- --out <dir>] [--figure-style <preset>]   (default build/; run npm run notebooks first)

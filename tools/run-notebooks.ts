@@ -11,8 +11,8 @@
  *
  * Outputs under --out (default build/): notebooks/<nb>.ipynb (executed), html/<nb>.html,
  * pdf/<nb>.pdf (the HTML printed, a handout), figures/<nb>/<name>.{svg,png,pdf}, results/<nb>.json,
- * results/<nb>/<table>.{csv,tex}, paper/ (the LaTeX bundle of lib/notebook/paper.ts) and the book:
- * index.html, with a header on every render and MathJax/require.js in assets/ (lib/notebook/book.ts).
+ * results/<nb>/<table>.{csv,tex}, paper/ (the LaTeX bundle of lib/publish/paper.ts) and the book:
+ * index.html, with a header on every render and MathJax/require.js in assets/ (lib/publish/book.ts).
  * Each notebook's outputs are built in a staging folder (<out>/.tmp-<pid>-*) and moved into place
  * only when the notebook succeeded, so a failed or interrupted rerun keeps the previous good ones.
  * Staging and run folders are removed on every exit (errors and SIGINT/SIGTERM included); those a
@@ -57,14 +57,14 @@ import {
   warmExporter,
   FIGURE_SERVER_ENV,
 } from '../lib/notebook/export.js';
-import { drawPaperFigures, writePaperBundle } from '../lib/notebook/paper.js';
+import { drawPaperFigures, writePaperBundle } from '../lib/publish/paper.js';
 import {
   figurePreset,
   FIGURE_PRESETS,
   DEFAULT_FIGURE_PRESET,
   type FigurePreset,
-} from '../lib/notebook/figure-preset.js';
-import { writeBook } from '../lib/notebook/book.js';
+} from '../lib/publish/figure-preset.js';
+import { writeBook } from '../lib/publish/book.js';
 import { RUN_KEY_ENV, FIGURE_TIMES_ENV } from '../lib/notebook/report.js';
 import { EDITION_ENV, EDITIONS, type Edition } from '../lib/notebook/answers.js';
 import { FIT_CACHE_ENV } from '../lib/construction/fits.js';

@@ -2,8 +2,8 @@
  * Notebook 02-substitution: the prose of its claims and the worked answers of its exercises
  * (lib/notebook/sheets.ts says how text quotes measured values).
  */
-import type { Cause, SheetClaim } from '../index.js';
-import type { NotebookSheets } from '../sheets.js';
+import type { Cause } from '../ledger.js';
+import type { NotebookSheets, SheetClaim } from '../sheets.js';
 
 /** The seed's substitution rows: id, configuration as the seed names it, and its bpc. */
 const SEED_ROWS: ReadonlyArray<readonly [string, string, number]> = [

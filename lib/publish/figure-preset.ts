@@ -15,7 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { projectRoot } from './inputs.js';
+import { projectRoot } from '../notebook/inputs.js';
 import {
   checkAxes,
   paperLayout,
@@ -26,7 +26,7 @@ import {
   type Trace,
   DEFAULT_WIDTH,
   DEFAULT_HEIGHT,
-} from './figure.js';
+} from '../notebook/figure.js';
 
 /** Text width in pt of each preset. */
 export const FIGURE_PRESETS = { article: 345, column: 252, 'twocolumn-wide': 516 } as const;

@@ -6,7 +6,7 @@
  * ("notebook 03 §4", "notebook 03", "§6b") become links to their anchors. All of it sits between
  * two markers, so writing the book again over its own pages replaces it instead of adding to it.
  */
-import { escapeHtml } from './table.js';
+import { escapeHtml } from '../notebook/table.js';
 
 /** The markers around what the book adds to a page (bar, sidebar, styles, scripts). */
 const CHROME_START = '<!-- sat-book -->',

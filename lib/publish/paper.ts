@@ -21,8 +21,8 @@ import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../core/files.js';
 import { sha256 } from '../core/data.js';
-import { fittedFigure } from './export.js';
-import type { FigureSpec } from './figure.js';
+import { fittedFigure } from '../notebook/export.js';
+import type { FigureSpec } from '../notebook/figure.js';
 import {
   presetFigure,
   DEFAULT_FIGURE_PRESET,
@@ -30,10 +30,10 @@ import {
   PRESET_FONT_NAMES,
   type FigurePreset,
 } from './figure-preset.js';
-import { escapeLatex, formatCell } from './table.js';
-import type { ReportJson } from './report.js';
-import { summarize, formatSummary } from './ledger.js';
-import { bibKey, sourcesBib, SOURCE_DOCUMENTS } from './sources.js';
+import { escapeLatex, formatCell } from '../notebook/table.js';
+import type { ReportJson } from '../notebook/report.js';
+import { summarize, formatSummary } from '../notebook/ledger.js';
+import { bibKey, sourcesBib, SOURCE_DOCUMENTS } from '../notebook/sources.js';
 
 const DIGITS = ['Zero', 'One', 'Two', 'Three', 'Four', 'Five', 'Six', 'Seven', 'Eight', 'Nine'];
 

@@ -13,15 +13,15 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../core/files.js';
-import { escapeHtml, formatCell } from './table.js';
+import { escapeHtml, formatCell } from '../notebook/table.js';
 import { readResults } from './paper.js';
-import { CAUSE_KINDS, summarize, formatTolerance, type Claim } from './ledger.js';
-import { exportFigure } from './export.js';
-import { styleFigure, OKABE_ITO } from './figure.js';
-import type { ReportJson } from './report.js';
-import type { Edition } from './answers.js';
-import { projectRoot } from './inputs.js';
-import { ORIGINAL_REPOSITORY, SOURCE_DOCUMENTS, originalFile } from './sources.js';
+import { CAUSE_KINDS, summarize, formatTolerance, type Claim } from '../notebook/ledger.js';
+import { exportFigure } from '../notebook/export.js';
+import { styleFigure, OKABE_ITO } from '../notebook/figure.js';
+import type { ReportJson } from '../notebook/report.js';
+import type { Edition } from '../notebook/answers.js';
+import { projectRoot } from '../notebook/inputs.js';
+import { ORIGINAL_REPOSITORY, SOURCE_DOCUMENTS, originalFile } from '../notebook/sources.js';
 import {
   BOOK_CSS,
   FOLD_JS,
