@@ -32,6 +32,6 @@ describe('npm run format -- --check', () => {
     expect(out.cells[1].source).toEqual(["const x = { a: 1, b: 'two' };"]);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ file: 't.ipynb', cell: 2 });
-    expect(problems[0].problem).toMatch(/line 1 is 1\d\d characters \(at most 100\)/);
+    expect(problems[0].problem).toMatch(/line 2 is 1\d\d characters \(at most 100\)/);
   });
 });
