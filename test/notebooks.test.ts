@@ -26,6 +26,7 @@ import { loadBytes, sha256, ENWIK_1024_SHA256 } from '../lib/core/data.js';
 import { countScore, knRule, ngramFamily } from '../lib/counting/models.js';
 import { evaluate } from '../lib/core/rnn.js';
 import { verdict } from '../lib/notebook/ledger.js';
+import { judge } from '../lib/notebook/sheets.js';
 import { bibKey, ORIGINAL_REPOSITORY, SOURCE_DOCUMENTS } from '../lib/notebook/sources.js';
 import type { ReportJson } from '../lib/notebook/report.js';
 import type { RunTimings } from '../tools/run-timings.js';
@@ -393,8 +394,49 @@ describe('npm run notebooks', () => {
         .some((o: { output_type: string }) => o.output_type === 'error'),
     ).toBe(false);
     expect(nb.split('plotly.js v2').length - 1).toBe(1);
-    expect(readFileSync(join(out, 'html/00-sat-rnn.html'), 'utf8')).toContain('satfig-00-sat-rnn-');
+    const html00 = readFileSync(join(out, 'html/00-sat-rnn.html'), 'utf8');
+    expect(html00).toContain('satfig-00-sat-rnn-');
+
+    // Exercises that answer back: the worked answers are folded in the render, and every check of
+    // the run accepts its own answer and refuses the wrong answers it knows.
+    expect(html00.split('<details class="answer"').length - 1).toBeGreaterThanOrEqual(3);
+    expect(html00).toMatch(/[✔✘] 00\./);
+    expect(Object.keys(json.checks).length).toBeGreaterThanOrEqual(1);
+    for (const [id, c] of Object.entries(json.checks)) {
+      expect(judge(id, c, c.answer).right, id).toBe(true);
+      const wrong =
+        c.kind === 'number'
+          ? [c.answer + 2 * c.tolerance, ...c.mistakes.map((m) => m.answer)]
+          : c.choices.filter((x) => x !== c.answer);
+      for (const w of wrong) expect(judge(id, c, w).right, `${id}: ${w}`).toBe(false);
+    }
   });
+
+  it('--edition student: the same notebook without its worked answers, the checks kept', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'nb00-student-'));
+    const r = await runNotebooks([
+      '--only',
+      '00',
+      '--model',
+      MODEL,
+      '--out',
+      out,
+      '--edition',
+      'student',
+    ]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const html = readFileSync(join(out, 'html/00-sat-rnn.html'), 'utf8');
+    expect(html).not.toContain('<details class="answer"');
+    expect(html).toMatch(/[✔✘] 00\./);
+    const json = JSON.parse(
+      readFileSync(join(out, 'results/00-sat-rnn.json'), 'utf8'),
+    ) as ReportJson;
+    expect(Object.keys(json.checks).length).toBeGreaterThanOrEqual(1);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('<b>Student edition.</b>');
+    const bad = await runNotebooks(['--only', '00', '--edition', 'teacher', '--out', out]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--edition: expected one of default, student, got 'teacher'/);
+  }, 300_000);
 
   it('fails loudly, showing the cell, when a cell has a type error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nbbad-'));
