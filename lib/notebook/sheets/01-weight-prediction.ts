@@ -99,12 +99,14 @@ export const SHEETS: NotebookSheets = {
       worked:
         'From the first 512 bytes the Hebbian estimate correlates **{{r512:3}}** with the ' +
         'trained $W_h$, against {{rAll:3}} from all {{n}} bytes: r {{direction}} by ' +
-        '{{delta:3}}. Half the text gives the covariance half the samples ({{pairs512}} pairs ' +
-        '$(h(t), h(t+1))$ instead of {{pairsAll}}), so each entry is noisier; but the states ' +
-        'are the same ones: a run from $h(-1) = 0$ over the first 512 bytes passes through ' +
-        'exactly the first 512 states of the full run. The change is small next to the gap ' +
-        'between r and 1: what limits r is not the number of samples but what the covariance ' +
-        'mixes in (§1), everything else that drives both neurons.',
+        '{{delta:3}}. The states are the same ones: a run from $h(-1) = 0$ over the first 512 ' +
+        'bytes passes through exactly the first 512 states of the full run. What changes is ' +
+        'the sample: {{pairs512}} pairs $(h(t), h(t+1))$ instead of {{pairsAll}}. Fewer pairs ' +
+        'make each entry noisier, which pulls r down; but they also come from one stretch of ' +
+        'the text, whose statistics may suit the trained weights better or worse than the ' +
+        'whole. Either way the change is small next to the gap between r and 1: what limits r ' +
+        'is not the number of samples but what the covariance mixes in (§1), everything else ' +
+        'that drives both neurons.',
       check: {
         kind: 'number',
         answer: '{{r512}}',
@@ -130,9 +132,10 @@ export const SHEETS: NotebookSheets = {
         '{{se50:3}} for $N = 50$ and {{se200:3}} for $N = 200$. Noise that has nothing to do ' +
         'with the trained weights adds variance to the estimate but no covariance with them, ' +
         'so it pulls r towards 0; four times the samples halve that noise.\n\n' +
-        'The cost hardly changes: {{ms50:0}} ms with 50 samples, {{ms200:0}} ms with 200 in ' +
-        'this run. Each sample tests all {{entries}} entries once, but the sign correlation ' +
-        'that gives the estimate its signs runs over all {{T}} positions whatever $N$ is. The ' +
+        'The cost in this run: {{ms50:0}} ms with 50 samples, {{ms200:0}} ms with 200. Each ' +
+        'sample tests all {{entries}} entries once, while the sign correlation that gives the ' +
+        'estimate its signs compares them at all {{T}} positions whatever $N$ is, so the ' +
+        'samples are the smaller part of the work. The ' +
         "seed's r = {{paper:2}} comes from write_weights.c, which samples 50 positions, as " +
         'the claim of §3 does.',
       check: {
