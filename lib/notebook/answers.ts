@@ -11,7 +11,7 @@
 import MarkdownIt from 'markdown-it';
 import { displayHtml, displayMarkdown } from './display.js';
 import { escapeHtml } from './table.js';
-import { judge, type CheckResult, type ResolvedCheck } from './sheets.js';
+import { judge, type ResolvedCheck } from './sheets.js';
 
 /** Set by the runner: the book's edition, `default` (with worked answers) or `student` (without). */
 export const EDITION_ENV = 'SAT_EDITION';
@@ -35,10 +35,11 @@ export function armCheck(id: string, c: ResolvedCheck): void {
 }
 
 /**
- * Check a student's answer to exercise `id` (a number, or one of the choices): shows and returns
- * whether it is right, and why not. The exercise's answer cell must have run first.
+ * Check a student's answer to exercise `id` (a number, or one of the choices): shows whether it is
+ * right, and why not (`judge` in lib/notebook/sheets.ts returns it). The exercise's answer cell
+ * must have run first.
  */
-export function check(id: string, given: number | string): CheckResult {
+export function check(id: string, given: number | string): void {
   const c = armed.get(id);
   if (c === undefined) {
     const known = [...armed.keys()];
@@ -48,8 +49,8 @@ export function check(id: string, given: number | string): CheckResult {
     );
   }
   const r = judge(id, c, given);
+  // Shown, not returned: a cell ending in check(…) would also print a returned object.
   displayMarkdown(`${r.right ? '✔' : '✘'} ${r.message}`);
-  return r;
 }
 
 const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false });

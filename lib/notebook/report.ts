@@ -273,9 +273,19 @@ export class Report {
   /**
    * Record the claim `id` of this notebook's claim sheet with the value the cell measured; `values`
    * fill the sheet's quoted values (`{{name}}`) in its description, tolerance reason and cause.
+   * A cause only the run can decide (e.g. `report.modelCause()`, which depends on the model read)
+   * is passed as `{ cause }` and replaces the sheet's; `{ cause: undefined }` means none.
    */
-  measure(id: string, measured: number, values: SheetValues = {}): void {
-    this.claim(claimFromSheet(this.sheets.claims, id, measured, values));
+  measure(
+    id: string,
+    measured: number,
+    values: SheetValues = {},
+    run: { readonly cause?: Cause } = {},
+  ): void {
+    const c = claimFromSheet(this.sheets.claims, id, measured, values);
+    if (!('cause' in run)) return this.claim(c);
+    const { cause: _sheetCause, ...rest } = c;
+    this.claim(run.cause === undefined ? rest : { ...rest, cause: run.cause });
   }
 
   /**
