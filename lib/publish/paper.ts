@@ -230,12 +230,16 @@ export interface PaperOptions {
 /** The cache of drawn paper figures: file name → sha256 of the styled figure and the code that drew it. */
 const FIGURE_KEYS = '.figure-keys.json';
 
-/** The modules that style and draw a figure (beside this one, .ts or compiled .js): a change to them draws every figure again. */
+/**
+ * The modules that style and draw a figure (.ts, or compiled .js: lib/notebook's figure and export
+ * and this folder's presets): a change to them draws every figure again.
+ */
 function drawingCode(): string {
   const here = fileURLToPath(import.meta.url),
-    ext = extname(here);
-  return ['figure', 'figure-preset', 'export']
-    .map((m) => readFileSync(join(dirname(here), m + ext), 'utf8'))
+    ext = extname(here),
+    notebook = join(dirname(here), '..', 'notebook');
+  return [join(notebook, 'figure'), join(dirname(here), 'figure-preset'), join(notebook, 'export')]
+    .map((m) => readFileSync(m + ext, 'utf8'))
     .join('\n');
 }
 
