@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A one-node Slurm on localhost, for testing `npm run sat -- zoo --slurm` (test/slurm.test.ts) or
 # trying it by hand: Debian's munge and slurm-wlm (npm run setup installs them), every file in one
-# folder of ours, no systemd.
+# folder of ours (but munge's socket, in a folder of its own in /tmp), no systemd.
 #
 #   bash tools/slurm-local.sh start <folder>   write <folder>/slurm.conf and a munge key, start munged,
 #                                              slurmctld and slurmd, wait until the node is idle, and
@@ -82,6 +82,9 @@ stop() {
   stop_pid "$dir/run/slurmd.pid"
   stop_pid "$dir/run/slurmctld.pid"
   stop_pid "$dir/run/munged.pid"
+  local sockdir
+  sockdir=$(cat "$dir/run/munge-socket-dir" 2>/dev/null || true)
+  if [[ "$sockdir" == /tmp/sat-munge.* ]]; then rm -rf "$sockdir" "$dir/run/munge-socket-dir"; fi
   echo "slurm-local: stopped the local Slurm in $dir"
 }
 
@@ -112,13 +115,17 @@ start() {
     echo "slurm-local: $dir: not empty; start needs a new or empty folder" >&2
     exit 2
   fi
-  # munged insists that its socket folder and every folder above it be searchable by everyone, and
-  # that its key be readable by its user alone.
   mkdir -p "$dir"/{run,key,log,state,spool/slurmd-$NODE_NAME}
-  chmod 755 "$dir" "$dir/run"
   chmod 700 "$dir/key"
+  # munged insists that its socket's folder and every folder above it be searchable by everyone
+  # (<folder> may sit in a private one) and that its key be readable by its user alone: the socket
+  # gets a folder of its own in /tmp, named in run/munge-socket-dir and removed by stop.
+  local sockdir
+  sockdir=$(mktemp -d /tmp/sat-munge.XXXXXX)
+  chmod 755 "$sockdir"
+  echo "$sockdir" >"$dir/run/munge-socket-dir"
   mungekey --create --keyfile="$dir/key/munge.key" >/dev/null 2>&1 || fail "mungekey could not create a key"
-  munged --socket="$dir/run/munge.socket" --key-file="$dir/key/munge.key" \
+  munged --socket="$sockdir/munge.socket" --key-file="$dir/key/munge.key" \
     --log-file="$dir/log/munged.log" --pid-file="$dir/run/munged.pid" \
     --seed-file="$dir/key/munged.seed" 2>>"$dir/log/munged.log" || fail "munged did not start"
 
@@ -136,7 +143,7 @@ SlurmdPort=${ports[1]}
 SlurmUser=$user
 SlurmdUser=$user
 AuthType=auth/munge
-AuthInfo=socket=$dir/run/munge.socket
+AuthInfo=socket=$sockdir/munge.socket
 CredType=cred/munge
 StateSaveLocation=$dir/state
 SlurmdSpoolDir=$dir/spool/slurmd-%n
