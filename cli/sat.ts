@@ -446,8 +446,17 @@ async function cmdZoo(args: string[]): Promise<number> {
   const where = (): { done: ZooRun[]; todo: number[]; inSlurm: Map<number, SeedInSlurm> } => {
     const plan = zooPlan(dir, recipe, seeds);
     // A task of a zoo array trains its seed without asking squeue (it would find itself running).
-    const inSlurm = process.env[TASK_ENV] ? new Map() : seedsInSlurm(dir, plan.todo);
-    return { ...plan, inSlurm };
+    if (process.env[TASK_ENV]) return { ...plan, inSlurm: new Map() };
+    try {
+      return { ...plan, inSlurm: seedsInSlurm(dir, plan.todo) };
+    } catch (e) {
+      // Submitting needs Slurm; a zoo copied to a machine without it can still be trained here.
+      if (slurm) throw e;
+      console.error(
+        `note: cannot ask Slurm about the seeds submitted from ${dir} (${(e as Error).message}); treating them as not queued`,
+      );
+      return { ...plan, inSlurm: new Map() };
+    }
   };
   if (slurmOpts) {
     const opts = slurmOpts;

@@ -293,6 +293,11 @@ describe('npm run sat -- zoo --slurm, on a one-node Slurm started by tools/slurm
     );
     const during = await satAsync(...args, '--status');
     expect(during.out).toMatch(new RegExp(`seed 7: in Slurm job ${job}_0 \\(RUNNING\\)`));
+    // A local zoo on the same folder leaves the seed to its task.
+    const here = await satAsync(...args);
+    expect(here.code, here.err).toBe(0);
+    expect(here.out).toMatch(/seed 7: in Slurm job \d+_0 \(RUNNING\), not trained here/);
+    expect(here.out).not.toMatch(/training/);
     slurm('scancel', `${job}_0`);
     await jobEnds(job);
     expect(readdirSync(dir).filter((f) => f !== 'slurm')).toEqual([]);

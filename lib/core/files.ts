@@ -234,7 +234,7 @@ export function withSharedLock<T>(path: string, fn: () => T, opts: SharedLockOpt
     }
     if (Date.now() - t0 > waitMs)
       throw new Error(
-        `${path}: waited ${Math.round(waitMs / 1000)} s for the lock ${lock} held by ${holder}; remove it if that process is gone`,
+        `${path}: waited ${waitMs / 1000} s for the lock ${lock} held by ${holder}; remove it if that process is gone`,
       );
     sleepSync(pause);
   }

@@ -5,7 +5,9 @@
  *
  * Layout of a zoo folder: `seed-NNN.bin` (model), `seed-NNN.train.csv` (its log) and `zoo.json`
  * (the manifest below). A run is finished when the manifest lists it and its model file exists;
- * `zooPlan` lists the seeds still to train, so an interrupted zoo resumes where it stopped.
+ * `zooPlan` lists the seeds still to train, so an interrupted zoo resumes where it stopped. A zoo
+ * trained on a cluster (`npm run sat -- zoo --slurm`, cli/zoo-slurm.ts) also has `slurm/`: its
+ * submissions and task logs; its runs land in the same files by the same code.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
