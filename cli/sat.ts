@@ -498,7 +498,13 @@ async function cmdZoo(args: string[]): Promise<number> {
   }
   const { done, todo, inSlurm } = where();
   if (values.status) {
-    reportPlan(done, todo, inSlurm, 'not trained here', 'train it again with --slurm or here');
+    reportPlan(
+      done,
+      todo,
+      inSlurm,
+      'its run lands when it ends',
+      'train it again with --slurm or here',
+    );
     for (const s of todo) if (!inSlurm.has(s)) console.log(`seed ${s}: not trained yet`);
     console.log(`zoo ${dir}: ${done.length} of ${seeds.length} runs finished`);
     return 0;

@@ -14,7 +14,8 @@
 # does not clash with another Slurm on the machine. The node is this machine with its real CPUs
 # (slurmd -C) and 1 GB of memory to schedule; processes are tracked by /proc (no cgroups), jobs run
 # as the submitting user. When a daemon does not come up, start prints the logs, stops what it
-# started and exits 1.
+# started and exits 1. The daemons run in the foreground of background jobs of this script, their
+# pids in <folder>/run/<daemon>.pid.
 set -euo pipefail
 
 cmd=${1:-}
@@ -28,7 +29,7 @@ conf="$dir/slurm.conf"
 NODE_NAME=satnode
 
 logs() {
-  for f in "$dir"/log/munged.log "$dir"/log/slurmctld.log "$dir"/log/slurmd.log; do
+  for f in "$dir"/log/{munged,slurmctld,slurmd}.{log,out}; do
     [[ -f "$f" ]] || continue
     echo "==== $f (last 40 lines)"
     tail -n 40 "$f"
@@ -88,6 +89,22 @@ stop() {
   echo "slurm-local: stopped the local Slurm in $dir"
 }
 
+# Start daemon $1 (a name) with the rest as its command line, in the foreground (munged -F,
+# slurmctld -D, slurmd -D) as a background job of this script, so that its pid is known at once: a
+# daemon that forks writes its pid file only later, too late for the stop after a failed start.
+# Its output goes to log/$1.out, never to our stdout (a caller reading that would wait for it).
+launch() {
+  local name=$1
+  shift
+  "$@" </dev/null >>"$dir/log/$name.out" 2>&1 &
+  echo $! >"$dir/run/$name.pid"
+}
+
+# Fail unless the daemon of pid file $1 is still running.
+running() {
+  ours "$(cat "$dir/run/$1.pid")" || fail "$1 exited at start"
+}
+
 fail() {
   echo "slurm-local: $*" >&2
   logs >&2
@@ -125,9 +142,15 @@ start() {
   chmod 755 "$sockdir"
   echo "$sockdir" >"$dir/run/munge-socket-dir"
   mungekey --create --keyfile="$dir/key/munge.key" >/dev/null 2>&1 || fail "mungekey could not create a key"
-  munged --socket="$sockdir/munge.socket" --key-file="$dir/key/munge.key" \
-    --log-file="$dir/log/munged.log" --pid-file="$dir/run/munged.pid" \
-    --seed-file="$dir/key/munged.seed" 2>>"$dir/log/munged.log" || fail "munged did not start"
+  launch munged munged --foreground --socket="$sockdir/munge.socket" --key-file="$dir/key/munge.key" \
+    --log-file="$dir/log/munged.log" --pid-file="$dir/run/munged.daemon.pid" \
+    --seed-file="$dir/key/munged.seed"
+  for _ in $(seq 100); do
+    [[ -S "$sockdir/munge.socket" ]] && break
+    running munged
+    sleep 0.1
+  done
+  [[ -S "$sockdir/munge.socket" ]] || fail "munged made no socket in 10 s"
 
   local ports cpus user host
   read -r -a ports <<<"$(free_ports)"
@@ -147,8 +170,8 @@ AuthInfo=socket=$sockdir/munge.socket
 CredType=cred/munge
 StateSaveLocation=$dir/state
 SlurmdSpoolDir=$dir/spool/slurmd-%n
-SlurmctldPidFile=$dir/run/slurmctld.pid
-SlurmdPidFile=$dir/run/slurmd.pid
+SlurmctldPidFile=$dir/run/slurmctld.daemon.pid
+SlurmdPidFile=$dir/run/slurmd.daemon.pid
 SlurmctldLogFile=$dir/log/slurmctld.log
 SlurmdLogFile=$dir/log/slurmd.log
 MailProg=/bin/true
@@ -169,12 +192,14 @@ PartitionName=local Nodes=$NODE_NAME Default=YES MaxTime=INFINITE State=UP
 EOF
   export SLURM_CONF="$conf"
   # -c: a fresh controller state (no jobs of an earlier cluster in this folder).
-  slurmctld -c -f "$conf" 2>>"$dir/log/slurmctld.log" || fail "slurmctld did not start"
-  slurmd -N "$NODE_NAME" -f "$conf" 2>>"$dir/log/slurmd.log" || fail "slurmd did not start"
+  launch slurmctld slurmctld -D -c -f "$conf"
+  launch slurmd slurmd -D -N "$NODE_NAME" -f "$conf"
   local state=""
   for _ in $(seq 300); do
     state=$(sinfo -h -n "$NODE_NAME" -o %T 2>/dev/null || true)
     [[ "$state" == idle ]] && break
+    running slurmctld
+    running slurmd
     sleep 0.1
   done
   [[ "$state" == idle ]] || fail "the node did not become idle in 30 s (sinfo says '${state:-nothing}')"
