@@ -49,6 +49,7 @@ import type { TrainTaskInput, TrainTaskResult } from './train-task.js';
 import {
   describeSeed,
   sbatchExtra,
+  seedSpec,
   seedsInSlurm,
   slurmPartition,
   slurmTime,
@@ -483,7 +484,7 @@ async function cmdZoo(args: string[]): Promise<number> {
         const sub = submitArray(cmd, submit, opts);
         const logs = join(resolve(dir), SLURM_DIR, `job-${sub.job}_<task>.out`);
         console.log(
-          `submitted Slurm job ${sub.job}: ${submit.length} array tasks, one per seed (${submit.join(', ')}), ${epochs} epochs each, into ${resolve(dir)}`,
+          `submitted Slurm job ${sub.job}: ${submit.length} array task${submit.length === 1 ? '' : 's'}, one per seed (seeds ${seedSpec(submit)}), ${epochs} epochs each, into ${resolve(dir)}`,
         );
         console.log(
           `follow it:  squeue -j ${sub.job}   (task logs: ${logs}; task i trains the i-th seed)`,

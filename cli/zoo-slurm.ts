@@ -107,6 +107,24 @@ export function sbatchExtra(values: readonly string[]): string[] {
   return args;
 }
 
+/**
+ * Seeds written as `--seeds` takes them, consecutive runs as ranges, so that a message about a
+ * hundred seeds stays one short line.
+ *
+ * @example
+ * seedSpec([1, 2, 3, 5, 42, 43]); // → '1..3,5,42..43'
+ */
+export function seedSpec(seeds: readonly number[]): string {
+  const parts: string[] = [];
+  for (let k = 0; k < seeds.length;) {
+    let j = k;
+    while (j + 1 < seeds.length && seeds[j + 1] === seeds[j] + 1) j++;
+    parts.push(j === k ? String(seeds[k]) : `${seeds[k]}..${seeds[j]}`);
+    k = j + 1;
+  }
+  return parts.join(',');
+}
+
 /** A string as one single-quoted shell word. */
 function shellWord(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;

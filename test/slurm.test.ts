@@ -22,7 +22,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './helpers.js';
-import { readManifest, type ZooManifest } from '../lib/core/zoo.js';
+import { parseSeeds, readManifest, type ZooManifest } from '../lib/core/zoo.js';
+import { batchScript, seedSpec } from '../cli/zoo-slurm.js';
 
 const SAT = ['--import', 'tsx', `${ROOT}cli/sat.ts`];
 const SCRIPT = join(ROOT, 'tools/slurm-local.sh');
@@ -147,6 +148,48 @@ afterAll(() => {
   rmSync(cluster, { recursive: true, force: true });
 }, 120_000);
 
+describe('the job array of zoo --slurm', () => {
+  it('names its seeds as --seeds takes them, and quotes the paths of its batch script', () => {
+    expect(seedSpec([1, 2, 3, 5, 42, 43])).toBe('1..3,5,42..43');
+    expect(seedSpec([7])).toBe('7');
+    const seeds = [0, 2, 3, 4, 9, 10, 4294967295];
+    expect(parseSeeds(seedSpec(seeds))).toEqual(seeds);
+    const script = batchScript(
+      {
+        root: '/src/sat',
+        dir: "/z/it's here",
+        data: '/t/a b.txt',
+        epochs: 5,
+        kernel: 'fast',
+        every: 1,
+      },
+      [4, 9],
+    );
+    expect(script).toMatch(/^#!\/bin\/bash\n/);
+    expect(script).toContain('seeds=(4 9)');
+    expect(script).toContain("cd '/src/sat' || exit 1");
+    expect(script).toContain(`--data '/t/a b.txt' --out '/z/it'\\''s here'`);
+    // The script, run by bash for task 1 with a stand-in node, trains seed 9 with those arguments.
+    const bin = mkdtempSync(join(tmpdir(), 'sat-slurm-bin-'));
+    writeFileSync(join(bin, 'node'), '#!/bin/sh\nprintf "%s|" "$@"; echo\n');
+    chmodSync(join(bin, 'node'), 0o755);
+    const run = spawnSync('bash', ['-c', script.replace("cd '/src/sat' || exit 1", '')], {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        PATH: `${bin}:${process.env.PATH}`,
+        SLURM_ARRAY_JOB_ID: '12',
+        SLURM_ARRAY_TASK_ID: '1',
+      },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain(
+      "--import|tsx|cli/sat.ts|zoo|--seeds|9|--jobs|1|--epochs|5|--kernel|fast|--every|1|--data|/t/a b.txt|--out|/z/it's here|",
+    );
+    expect(run.stdout).toMatch(/sat zoo: seed 9 ended with exit status 0/);
+  });
+});
+
 describe('tools/slurm-local.sh', () => {
   it("when a daemon does not start, exits 1 with the daemons' logs and stops what it started", () => {
     // A slurmd that reports the machine (slurmd -C) but refuses to run.
@@ -183,7 +226,7 @@ describe('npm run sat -- zoo --slurm, on a one-node Slurm started by tools/slurm
       '--sbatch=--job-name=sat-slurm-test --mem=100M',
     );
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(/submitted Slurm job \d+: 3 array tasks, one per seed \(1, 2, 3\)/);
+    expect(r.out).toMatch(/submitted Slurm job \d+: 3 array tasks, one per seed \(seeds 1\.\.3\)/);
     expect(r.out).toMatch(/follow it: +squeue -j \d+/);
     const job = jobOf(r.out);
     const record = JSON.parse(readFileSync(join(dir, 'slurm', `job-${job}.json`), 'utf8'));
@@ -290,7 +333,7 @@ describe('npm run sat -- zoo --slurm, on a one-node Slurm started by tools/slurm
     );
     expect(again.code, again.err).toBe(0);
     expect(again.out).toMatch(/seed 2: failed in Slurm job \d+_1 .*submitting it again/);
-    expect(again.out).toMatch(/1 array tasks, one per seed \(2\)/);
+    expect(again.out).toMatch(/1 array task, one per seed \(seeds 2\)/);
     await jobEnds(jobOf(again.out));
     expect(readManifest(dir)!.runs.map((x) => x.seed)).toEqual([1, 2, 3]);
     await sameAsLocal(dir, [1, 2, 3]);
