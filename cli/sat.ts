@@ -14,9 +14,12 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { loadModel, saveModel, parameterCount, tensors, TENSOR_NAMES } from '../lib/core/model.js';
 import {
+  lockHolder,
   lockOutput,
   realPath,
   removeStaleTemps,
+  tryLockOutput,
+  withSharedLock,
   writeFileAtomic,
   type Lock,
 } from '../lib/core/files.js';
@@ -43,6 +46,20 @@ import {
   PUBLISHED_MODEL_SOURCE,
 } from '../lib/core/published-model.js';
 import type { TrainTaskInput, TrainTaskResult } from './train-task.js';
+import {
+  describeSeed,
+  sbatchExtra,
+  seedSpec,
+  seedsInSlurm,
+  slurmPartition,
+  slurmTime,
+  submitArray,
+  SlurmOptionError,
+  SLURM_DIR,
+  TASK_ENV,
+  type SeedInSlurm,
+  type SlurmOptions,
+} from './zoo-slurm.js';
 
 const DEFAULT_DATA = 'data/enwik_1024.txt';
 const TRAIN_TASK = new URL('./train-task.ts', import.meta.url);
@@ -67,6 +84,13 @@ commands:
         seed-NNN.train.csv, and record each finished run in <folder>/zoo.json (recipe, text sha256,
         bpc). Resumable: a finished run is not retrained. Ctrl-C keeps the finished runs, discards
         the unfinished ones and exits with 130.
+        --slurm [--partition P] [--time T] [--cpus-per-task C] [--sbatch=<sbatch args>]...
+          instead submit one Slurm job array, one task per seed not finished nor queued (--jobs J:
+          at most J tasks at once); each task runs this command for its seed. <folder> and this
+          checkout must be on a filesystem the nodes share. Prints the job id; the task logs are
+          <folder>/slurm/job-<id>_<task>.out. Write --sbatch=--mem=2G (with '=').
+        --status
+          say which seeds finished, are queued or running in Slurm, or failed (with their log)
   info  --model <file>
         shapes, weight statistics and Wh's spectral radius
   install-model <file or folder>
@@ -344,6 +368,9 @@ function checkZooDir(dir: string): void {
   }
 }
 
+/** The options of `zoo` that only `--slurm` takes. */
+const SLURM_ONLY = ['partition', 'time', 'cpus-per-task', 'sbatch'] as const;
+
 async function cmdZoo(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -355,6 +382,12 @@ async function cmdZoo(args: string[]): Promise<number> {
       jobs: { type: 'string' },
       every: { type: 'string' },
       kernel: { type: 'string' },
+      status: { type: 'boolean' },
+      slurm: { type: 'boolean' },
+      partition: { type: 'string' },
+      time: { type: 'string' },
+      'cpus-per-task': { type: 'string' },
+      sbatch: { type: 'string', multiple: true },
     },
   });
   const dir = given('out', values.out);
@@ -368,10 +401,38 @@ async function cmdZoo(args: string[]): Promise<number> {
     throw new UsageError((e as Error).message);
   }
   const epochs = intOption('epochs', values.epochs, 4000, 1);
-  const jobs = intOption('jobs', values.jobs, availableParallelism(), 1, 256);
   const every = intOption('every', values.every, 500, 1);
   const kernel = kernelOption(values.kernel);
   const dataPath = given('data', values.data) ?? DEFAULT_DATA;
+  const slurm = values.slurm === true;
+  if (slurm && values.status)
+    throw new UsageError('--status: reports only; it does not go with --slurm');
+  if (!slurm)
+    for (const name of SLURM_ONLY)
+      if (values[name] !== undefined)
+        throw new UsageError(`--${name}: an option of --slurm; add --slurm to submit a job array`);
+  let slurmOpts: SlurmOptions | null = null;
+  try {
+    if (slurm) {
+      const partition = given('partition', values.partition);
+      const time = given('time', values.time);
+      slurmOpts = {
+        partition: partition === undefined ? undefined : slurmPartition(partition),
+        time: time === undefined ? undefined : slurmTime(time),
+        cpusPerTask:
+          values['cpus-per-task'] === undefined
+            ? undefined
+            : intOption('cpus-per-task', values['cpus-per-task'], 1, 1, 1024),
+        throttle:
+          values.jobs === undefined ? undefined : intOption('jobs', values.jobs, 1, 1, 100000),
+        extra: sbatchExtra((values.sbatch ?? []).map((v) => given('sbatch', v)!)),
+      };
+    }
+  } catch (e) {
+    if (e instanceof SlurmOptionError) throw new UsageError(e.message);
+    throw e;
+  }
+  const jobs = slurm ? 1 : intOption('jobs', values.jobs, availableParallelism(), 1, 256);
   checkZooDir(dir);
   const bytes = loadBytes(dataPath);
   mkdirSync(dir, { recursive: true });
@@ -383,23 +444,148 @@ async function cmdZoo(args: string[]): Promise<number> {
     dataBytes: bytes.length,
     dataSha256: sha256(bytes),
   };
-  const lock = lockOutput(join(dir, MANIFEST));
-  try {
-    const { done, todo } = zooPlan(dir, recipe, seeds);
-    for (const r of done)
-      console.log(
-        `seed ${r.seed}: finished before (${r.model}, ${r.bpc.toFixed(4)} bpc), not retrained`,
+  const where = (): { done: ZooRun[]; todo: number[]; inSlurm: Map<number, SeedInSlurm> } => {
+    const plan = zooPlan(dir, recipe, seeds);
+    // A task of a zoo array trains its seed without asking squeue (it would find itself running).
+    if (process.env[TASK_ENV]) return { ...plan, inSlurm: new Map() };
+    try {
+      return { ...plan, inSlurm: seedsInSlurm(dir, plan.todo) };
+    } catch (e) {
+      // Submitting needs Slurm; a zoo copied to a machine without it can still be trained here.
+      if (slurm) throw e;
+      console.error(
+        `note: cannot ask Slurm about the seeds submitted from ${dir} (${(e as Error).message}); treating them as not queued`,
       );
-    if (todo.length === 0) return 0;
+      return { ...plan, inSlurm: new Map() };
+    }
+  };
+  if (slurmOpts) {
+    const opts = slurmOpts;
+    const cmd = {
+      root: PROJECT_ROOT,
+      dir: resolve(dir),
+      data: resolve(dataPath),
+      epochs,
+      kernel,
+      every,
+    };
+    // One submission at a time per zoo: the plan and the record of what was submitted go together.
+    mkdirSync(join(dir, SLURM_DIR), { recursive: true });
+    return withSharedLock(
+      join(dir, SLURM_DIR, 'submit'),
+      () => {
+        const { done, todo, inSlurm } = where();
+        reportPlan(done, todo, inSlurm, 'not submitted again', 'submitting it again');
+        const submit = todo.filter((s) => inSlurm.get(s)?.kind !== 'active');
+        if (submit.length === 0) {
+          console.log(`nothing to submit: every seed of ${spec} is finished or in the queue`);
+          return 0;
+        }
+        const sub = submitArray(cmd, submit, opts);
+        const logs = join(resolve(dir), SLURM_DIR, `job-${sub.job}_<task>.out`);
+        console.log(
+          `submitted Slurm job ${sub.job}: ${submit.length} array task${submit.length === 1 ? '' : 's'}, one per seed (seeds ${seedSpec(submit)}), ${epochs} epochs each, into ${resolve(dir)}`,
+        );
+        console.log(
+          `follow it:  squeue -j ${sub.job}   (task logs: ${logs}; task i trains the i-th seed)`,
+        );
+        console.log(
+          `each run is recorded in ${join(resolve(dir), MANIFEST)} as it lands; the same zoo command with --status says which seeds finished, run or failed, and with --slurm again submits only what is missing`,
+        );
+        return 0;
+      },
+      { waitMs: 120_000 },
+    );
+  }
+  const { done, todo, inSlurm } = where();
+  if (values.status) {
+    reportPlan(
+      done,
+      todo,
+      inSlurm,
+      'its run lands when it ends',
+      'train it again with --slurm or here',
+    );
+    for (const s of todo) if (!inSlurm.has(s)) console.log(`seed ${s}: not trained yet`);
+    console.log(`zoo ${dir}: ${done.length} of ${seeds.length} runs finished`);
+    return 0;
+  }
+  reportPlan(done, todo, inSlurm, 'not trained here', 'training it here');
+  return trainZooHere(
+    dir,
+    recipe,
+    bytes,
+    dataPath,
+    todo.filter((s) => inSlurm.get(s)?.kind !== 'active'),
+    done.length,
+    seeds.length,
+    { jobs, every, kernel, epochs },
+  );
+}
+
+/**
+ * Say what the plan found: the finished runs, and for the seeds submitted to Slurm whether they are
+ * queued or running (`active`: what zoo does about them) or failed (`failed`: what it does then).
+ */
+function reportPlan(
+  done: readonly ZooRun[],
+  todo: readonly number[],
+  inSlurm: ReadonlyMap<number, SeedInSlurm>,
+  active: string,
+  failed: string,
+): void {
+  for (const r of done)
     console.log(
-      `training ${todo.length} of ${seeds.length} runs (${epochs} epochs each) on ${dataPath} (${bytes.length} bytes), ${Math.min(jobs, todo.length)} at a time, into ${dir}`,
+      `seed ${r.seed}: finished before (${r.model}, ${r.bpc.toFixed(4)} bpc), not retrained`,
+    );
+  for (const s of todo) {
+    const at = inSlurm.get(s);
+    if (at)
+      for (const line of describeSeed(s, at, at.kind === 'active' ? active : failed))
+        console.log(line);
+  }
+}
+
+/**
+ * Train the seeds `todo` of a zoo on this machine's cores, `jobs` at a time, recording each run as
+ * it finishes. Each seed's model is locked while it trains: a second zoo on the same folder (here,
+ * or a task of a job array) skips the seeds this one trains.
+ */
+async function trainZooHere(
+  dir: string,
+  recipe: ZooRecipe,
+  bytes: Uint8Array,
+  dataPath: string,
+  todo: readonly number[],
+  before: number,
+  total: number,
+  o: { jobs: number; every: number; kernel: 'fast' | 'reference'; epochs: number },
+): Promise<number> {
+  const { jobs, every, kernel, epochs } = o;
+  const locks: Lock[] = [];
+  try {
+    const mine: number[] = [];
+    for (const seed of todo) {
+      const model = join(dir, runFileName(seed));
+      const lock = tryLockOutput(model);
+      if (lock) {
+        locks.push(lock);
+        mine.push(seed);
+      } else
+        console.log(
+          `seed ${seed}: being trained by another run (pid ${lockHolder(`${model}.lock`) ?? '?'}, lock ${model}.lock), skipped`,
+        );
+    }
+    if (mine.length === 0) return 0;
+    console.log(
+      `training ${mine.length} of ${total} runs (${epochs} epochs each) on ${dataPath} (${bytes.length} bytes), ${Math.min(jobs, mine.length)} at a time, into ${dir}`,
     );
     const signals = stopOnSignals(
       'keeping the runs that finished (the others are discarded; run again to resume)',
     );
     let saved = 0;
     try {
-      const tasks = todo.map((seed): TrainTaskInput => ({
+      const tasks = mine.map((seed): TrainTaskInput => ({
         bytes,
         epochs,
         optimizer: 'sgd',
@@ -413,7 +599,7 @@ async function cmdZoo(args: string[]): Promise<number> {
         workers: jobs,
         // Each run is saved as soon as it finishes, so an interrupt (even a second Ctrl-C) keeps it.
         onResult: (i, _done, _total, r) => {
-          const seed = todo[i];
+          const seed = mine[i];
           if (r.log.length < epochs) return; // stopped early: not a run of the recipe
           const model = runFileName(seed),
             log = logFileFor(model);
@@ -439,17 +625,17 @@ async function cmdZoo(args: string[]): Promise<number> {
       const stoppedBy = signals.stoppedBy();
       if (stoppedBy !== null) {
         console.log(
-          `stopped by ${stoppedBy}: ${saved} of ${todo.length} runs finished and saved, ${todo.length - saved} discarded; run the same command again to resume`,
+          `stopped by ${stoppedBy}: ${saved} of ${mine.length} runs finished and saved, ${mine.length - saved} discarded; run the same command again to resume`,
         );
         return 128 + SIGNALS[stoppedBy];
       }
-      console.log(`zoo ${dir}: ${done.length + saved} runs, manifest ${join(dir, MANIFEST)}`);
+      console.log(`zoo ${dir}: ${before + saved} runs, manifest ${join(dir, MANIFEST)}`);
       return 0;
     } finally {
       signals.dispose();
     }
   } finally {
-    lock.release();
+    for (const l of locks) l.release();
   }
 }
 

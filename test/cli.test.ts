@@ -372,6 +372,42 @@ describe('npm run sat -- zoo', () => {
     expect(readdirSync(dir)).toEqual(['file']);
   });
 
+  it('refuses bad Slurm options at once, naming the option, and submits nothing', () => {
+    const dir = tempDir();
+    const z = ['--seeds', '1..3', '--out', join(dir, 'z')];
+    for (const [args, msg] of [
+      [['--partition', 'p'], /--partition: an option of --slurm; add --slurm/],
+      [['--sbatch=--mem=1G'], /--sbatch: an option of --slurm/],
+      [['--slurm', '--status'], /--status: reports only; it does not go with --slurm/],
+      [['--slurm', '--time', 'soon'], /--time: expected a Slurm time limit .*got 'soon'/],
+      [['--slurm', '--partition', 'a b'], /--partition: expected a partition name .*got 'a b'/],
+      [['--slurm', '--cpus-per-task', '0'], /--cpus-per-task: expected an integer from 1 to 1024/],
+      [['--slurm', '--jobs', 'x'], /--jobs: expected an integer/],
+      [
+        ['--slurm', '--sbatch=--array=1-9'],
+        /--sbatch --array=1-9: set by zoo --slurm \(the array is one task per seed/,
+      ],
+      [['--slurm', '--sbatch=-o x.log'], /--sbatch -o: set by zoo --slurm \(each task's log/],
+    ] as const) {
+      const r = sat('zoo', ...z, ...args);
+      expect(r.code, String(args)).toBe(2);
+      expect(r.err).toMatch(msg);
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('--slurm without Slurm installed says so, and leaves no script behind', () => {
+    const dir = join(tempDir(), 'zoo');
+    const r = spawnSync(
+      process.execPath,
+      [...SAT, 'zoo', '--seeds', '1..2', '--epochs', '3', '--out', dir, '--slurm'],
+      { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PATH: '/nonexistent' } },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/sbatch: cannot run it \(ENOENT\); is Slurm's client installed/);
+    expect(readdirSync(join(dir, 'slurm'))).toEqual([]);
+  });
+
   it('Ctrl-C keeps the finished runs, discards the unfinished one and exits 130; a rerun resumes', async () => {
     const dir = join(tempDir(), 'zoo');
     const child = spawn(

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the environment for sat-rnn notebooks (idempotent; quick when everything is present):
 #   1. Debian packages: Jupyter's nbconvert/nbclient/ipykernel, chromium, MathJax and require.js for
-#      the HTML renders (apt-get when missing)
+#      the HTML renders, TeX Live, Slurm and munge for the job-array test (apt-get when missing)
 #   2. npm packages (npm install when node_modules is missing or older than the lock file)
 #   3. lib compiled to dist/lib, importable as sat-rnn/lib/<module>; kernelspec sat-rnn-tslab
 #      running THIS project's node_modules/tslab, registered for the user (for interactive Jupyter)
@@ -17,8 +17,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # fonts-lmodern and python3-fonttools: the paper figures' Latin Modern, converted to TrueType on first use
 # (tools/latin-modern-ttf.py).
 # jupyter-notebook (6.4) serves the notebooks in the browser (npm run lab).
+# slurm-wlm and munge: a one-node Slurm (tools/slurm-local.sh) for test/slurm.test.ts, which submits
+# zoos as job arrays (npm run sat -- zoo --slurm); installing them starts no daemon.
 DEBIAN_PACKAGES=(jupyter-nbconvert python3-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-notebook chromium libjs-mathjax libjs-requirejs
-  texlive-latex-base texlive-latex-recommended lmodern latexmk poppler-utils fonts-lmodern python3-fonttools)
+  texlive-latex-base texlive-latex-recommended lmodern latexmk poppler-utils fonts-lmodern python3-fonttools
+  slurm-wlm munge)
 
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do

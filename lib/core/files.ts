@@ -4,6 +4,8 @@
  * lock beside an output so that two runs do not both write it.
  *
  * A temporary file is named `<target>.<pid>.<time>.tmp`; one whose process is gone is stale.
+ * `withSharedLock` guards a short read-modify-write of a file that processes on several hosts update
+ * (a zoo's manifest on a cluster's shared filesystem), where a pid alone says nothing.
  */
 import {
   closeSync,
@@ -18,6 +20,7 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** Write `data` to `path` atomically: a temporary file in the same folder, then rename. */
@@ -164,4 +167,89 @@ export function lockOutput(path: string): Lock {
   throw new Error(
     `${path} is being written by another run (pid ${lockHolder(`${path}.lock`) ?? '?'}, lock ${path}.lock); wait for it, or remove the lock if that process is not a sat-rnn run`,
   );
+}
+
+export interface SharedLockOptions {
+  /** Give up (throw, naming the lock and its holder) after waiting this long for it; default 60 s. */
+  readonly waitMs?: number;
+  /** Another host's lock (or an empty one) older than this is stale; default 60 s. */
+  readonly staleMs?: number;
+}
+
+/** Block this thread for `ms` (Atomics.wait on a private buffer: allowed on Node's main thread too). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Run `fn` holding the lock `<path>.lock`, for a short read-modify-write of `path` that processes
+ * on several hosts may do at once (each task of a Slurm job array records its run in one zoo.json).
+ * The lock is created exclusively and holds `<host> <pid>`; a held lock is waited for, polling.
+ * Whether its holder is alive can be probed only on its own host: a lock of this host whose process
+ * is gone is stale at once; another host's lock, or an empty one, is stale after `staleMs` (the
+ * update it guards takes milliseconds). A stale lock is taken over; two processes that find the
+ * same stale lock at the same instant can both take it, so a lock is only ever left stale by a
+ * crash within an update.
+ */
+export function withSharedLock<T>(path: string, fn: () => T, opts: SharedLockOptions = {}): T {
+  const lock = `${path}.lock`;
+  const waitMs = opts.waitMs ?? 60_000,
+    staleMs = opts.staleMs ?? 60_000;
+  const me = `${hostname()} ${process.pid}`;
+  const t0 = Date.now();
+  for (let pause = 5; ; pause = Math.min(pause * 2, 200)) {
+    let fd: number | null = null;
+    try {
+      fd = openSync(lock, 'wx');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new Error(
+          `${lock}: cannot create the lock for ${path} (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+        );
+    }
+    if (fd !== null) {
+      try {
+        writeSync(fd, `${me}\n`);
+      } finally {
+        closeSync(fd);
+      }
+      try {
+        return fn();
+      } finally {
+        try {
+          unlinkSync(lock);
+        } catch {
+          /* taken over as stale: nothing of ours left to remove */
+        }
+      }
+    }
+    const holder = sharedLockHolder(lock, staleMs);
+    if (holder === null) {
+      try {
+        unlinkSync(lock);
+      } catch {
+        /* another process removed it first */
+      }
+      continue;
+    }
+    if (Date.now() - t0 > waitMs)
+      throw new Error(
+        `${path}: waited ${waitMs / 1000} s for the lock ${lock} held by ${holder}; remove it if that process is gone`,
+      );
+    sleepSync(pause);
+  }
+}
+
+/** The holder (`<host> <pid>`) of a shared lock while it is held, or null when it is stale or gone. */
+function sharedLockHolder(lock: string, staleMs: number): string | null {
+  let text: string, age: number;
+  try {
+    text = readFileSync(lock, 'utf8').trim();
+    age = Date.now() - statSync(lock).mtimeMs;
+  } catch {
+    return null;
+  }
+  const m = /^(\S+) (\d+)$/.exec(text);
+  if (m && m[1] === hostname()) return processAlive(Number(m[2])) ? text : null;
+  return age < staleMs ? text || '(a process still writing its name)' : null;
 }

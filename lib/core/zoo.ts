@@ -5,11 +5,13 @@
  *
  * Layout of a zoo folder: `seed-NNN.bin` (model), `seed-NNN.train.csv` (its log) and `zoo.json`
  * (the manifest below). A run is finished when the manifest lists it and its model file exists;
- * `zooPlan` lists the seeds still to train, so an interrupted zoo resumes where it stopped.
+ * `zooPlan` lists the seeds still to train, so an interrupted zoo resumes where it stopped. A zoo
+ * trained on a cluster (`npm run sat -- zoo --slurm`, cli/zoo-slurm.ts) also has `slurm/`: its
+ * submissions and task logs; its runs land in the same files by the same code.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from './files.js';
+import { withSharedLock, writeFileAtomic } from './files.js';
 import { loadModel, type SatRnn } from './model.js';
 
 /** The largest seed glibc's srand takes (unsigned int). */
@@ -159,15 +161,21 @@ export function zooPlan(
   };
 }
 
-/** Add (or replace) a finished run in `<dir>/zoo.json`, written atomically; returns the new manifest. */
+/**
+ * Add (or replace) a finished run in `<dir>/zoo.json`, written atomically; returns the new manifest.
+ * The read-modify-write holds the shared lock `zoo.json.lock`, so runs that finish at once (worker
+ * threads here, or the tasks of a Slurm job array on several hosts) never drop each other's record.
+ */
 export function recordRun(dir: string, recipe: ZooRecipe, run: ZooRun): ZooManifest {
-  const old = readManifest(dir);
-  const runs = [...(old?.runs ?? []).filter((r) => r.seed !== run.seed), run].sort(
-    (a, b) => a.seed - b.seed,
-  );
-  const m: ZooManifest = { recipe: old?.recipe ?? recipe, runs };
-  writeFileAtomic(join(dir, MANIFEST), JSON.stringify(m, null, 1) + '\n');
-  return m;
+  return withSharedLock(join(dir, MANIFEST), () => {
+    const old = readManifest(dir);
+    const runs = [...(old?.runs ?? []).filter((r) => r.seed !== run.seed), run].sort(
+      (a, b) => a.seed - b.seed,
+    );
+    const m: ZooManifest = { recipe: old?.recipe ?? recipe, runs };
+    writeFileAtomic(join(dir, MANIFEST), JSON.stringify(m, null, 1) + '\n');
+    return m;
+  });
 }
 
 /** A finished run with its model loaded. */
