@@ -2,7 +2,7 @@
  * Notebook 00-sat-rnn: the prose of its claims and the worked answers of its exercises
  * (lib/notebook/sheets.ts says how text quotes measured values).
  */
-import type { SheetClaim } from '../index.js';
+import type { SheetClaim } from '../sheets.js';
 import type { NotebookSheets } from '../sheets.js';
 
 /** Seed 000 §1's parameter counts: claim id, what is counted, and the seed's number. */

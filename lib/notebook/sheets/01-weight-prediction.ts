@@ -2,7 +2,8 @@
  * Notebook 01-weight-prediction: the prose of its claims and the worked answers of its exercises
  * (lib/notebook/sheets.ts says how text quotes measured values).
  */
-import type { Cause, SheetClaim } from '../index.js';
+import type { Cause } from '../ledger.js';
+import type { SheetClaim } from '../sheets.js';
 import type { NotebookSheets } from '../sheets.js';
 
 /** r printed to two decimals (seed 000 §2). */
