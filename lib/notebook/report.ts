@@ -273,9 +273,17 @@ export class Report {
   /**
    * Record the claim `id` of this notebook's claim sheet with the value the cell measured; `values`
    * fill the sheet's quoted values (`{{name}}`) in its description, tolerance reason and cause.
+   * With `byModel`, the sheet's cause is the one for the published model, and on another model the
+   * cause is that model's training (`modelCause`): for claims that depend on the trained weights.
    */
-  measure(id: string, measured: number, values: SheetValues = {}): void {
-    this.claim(claimFromSheet(this.sheets.claims, id, measured, values));
+  measure(
+    id: string,
+    measured: number,
+    values: SheetValues = {},
+    opts: { readonly byModel?: boolean } = {},
+  ): void {
+    const c = claimFromSheet(this.sheets.claims, id, measured, values);
+    this.claim(opts.byModel === true ? { ...c, cause: this.modelCause(c.cause) } : c);
   }
 
   /**

@@ -2,8 +2,8 @@
  * Notebook 04-optimization-continuum: the prose of its claims and the worked answers of its exercises
  * (lib/notebook/sheets.ts says how text quotes measured values).
  */
-import type { Cause, SheetClaim } from '../index.js';
-import type { NotebookSheets } from '../sheets.js';
+import type { Cause } from '../ledger.js';
+import type { NotebookSheets, SheetClaim } from '../sheets.js';
 
 /**
  * The continuum's points: claim id, what it measures, and the seed's value (section 5), printed
