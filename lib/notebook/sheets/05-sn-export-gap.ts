@@ -266,8 +266,8 @@ export const SHEETS: NotebookSheets = {
         '{{clipWh:0}} and {{clipWy:0}}. The clipped bar that first rises more than 0.01 bpc ' +
         'above its unclipped one is **{{first}}** (at α ≈ {{firstAlpha:0}}). Without clip, the ' +
         '$W_h$-only bpc rises in {{rises}} of the {{steps}} half-octave steps from α = 128 to ' +
-        '1024 ({{wh128:4}} → {{wh1024:4}} bpc): it **{{whMoves}}**, as the chaotic sensitivity of ' +
-        'sections 5 and 7 would suggest where it jumps.',
+        '1024 ({{wh128:4}} → {{wh1024:4}} bpc): it **{{whMoves}}**. Sections 5 and 7 show why ' +
+        'it can jump: the quantized recurrence is chaotic at rounding level.',
       check: {
         kind: 'choice',
         choices: ['Wx', 'Wh', 'Wy'],
