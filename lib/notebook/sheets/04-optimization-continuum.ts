@@ -158,8 +158,9 @@ export const SHEETS: NotebookSheets = {
         'From $W_y = 0$ (and $b_y$ the log marginal, the start of SGD from zero) the fit-range ' +
         'loss starts at {{zero0:4}} bpc, from the PI readout at {{pi0:4}}. After 3 Newton ' +
         'iterations: **{{zero3:4}}** bpc from zero against {{pi3:4}} from PI: the zero start ends ' +
-        '**{{answer}}** the PI-started run, and the gap of {{gap0:2}} bpc at the start is ' +
-        '{{gap3:2}} after 3 iterations (they took {{seconds:0}} s here). ' +
+        '**{{answer}}** the PI-started run; the PI start’s lead of {{gap0:2}} bpc is {{gap3:2}} ' +
+        'after 3 iterations, negative where the zero start has overtaken it (the 3 iterations ' +
+        'took {{seconds:0}} s here). ' +
         'Each Newton iteration follows the curvature, so the start matters less than for ' +
         'gradient steps: SGD from zero is at {{sgd3:4}} after 3 updates and needs ' +
         "{{sgdMatch}} updates to reach Newton's {{zero3:4}}.",
