@@ -217,6 +217,12 @@ export interface ConstructionJob {
   readonly method: Method;
   /** Start of gd20, sgdPi and newton: the same protocol's `pi` readout. */
   readonly init?: Readout;
+  /** Descent methods: another schedule than the method's own (an exercise's variant). */
+  readonly schedule?: Schedule;
+  /** pi: another ridge λ than piReadout's default 0.01 (an exercise's variant). */
+  readonly ridge?: number;
+  /** newton: another iteration count than `NEWTON`'s 20 (an exercise's variant). */
+  readonly iterations?: number;
 }
 
 /** A fitted construction and its scores. */
@@ -261,6 +267,7 @@ export function constructionTask(job: ConstructionJob): ConstructionFit {
     }
     case 'pi': {
       const p = piReadout(problem(pr.fit), {
+        ...(job.ridge === undefined ? {} : { ridge: job.ridge }),
         marginal: smoothedMarginal(pr.counts),
         by,
         select: problem(pr.select),
@@ -268,11 +275,13 @@ export function constructionTask(job: ConstructionJob): ConstructionFit {
       return done(p, { scale: p.scale });
     }
     case 'newton': {
-      const curve = newtonCurve(problem(pr.fit), initOf(job));
+      const opts =
+        job.iterations === undefined ? NEWTON : { ...NEWTON, iterations: job.iterations };
+      const curve = newtonCurve(problem(pr.fit), initOf(job), opts);
       return done(curve.readout, { curve: curve.bpc, steps: curve.steps });
     }
     default: {
-      const schedule = DESCENT[job.method];
+      const schedule = DESCENT[job.method] && (job.schedule ?? DESCENT[job.method]);
       if (!schedule)
         throw new RangeError(
           `method: expected analytic, pi, gd20, sgdPi, sgdZero, sgdSkip or newton, got ${String(job.method)}`,
@@ -333,6 +342,10 @@ export function fitKey(job: ConstructionJob): string {
     job.method,
     job.bytes,
     ...(job.init ? ['init', job.init.Wy, job.init.by] : ['no init']),
+    // The exercises' variants, only when set (the keys of the notebooks' own fits stay as they were).
+    ...(job.schedule === undefined ? [] : ['schedule', JSON.stringify(job.schedule)]),
+    ...(job.ridge === undefined ? [] : ['ridge', String(job.ridge)]),
+    ...(job.iterations === undefined ? [] : ['iterations', String(job.iterations)]),
   ]);
 }
 

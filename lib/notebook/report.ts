@@ -273,19 +273,17 @@ export class Report {
   /**
    * Record the claim `id` of this notebook's claim sheet with the value the cell measured; `values`
    * fill the sheet's quoted values (`{{name}}`) in its description, tolerance reason and cause.
-   * A cause only the run can decide (e.g. `report.modelCause()`, which depends on the model read)
-   * is passed as `{ cause }` and replaces the sheet's; `{ cause: undefined }` means none.
+   * With `byModel`, the sheet's cause is the one for the published model, and on another model the
+   * cause is that model's training (`modelCause`): for claims that depend on the trained weights.
    */
   measure(
     id: string,
     measured: number,
     values: SheetValues = {},
-    run: { readonly cause?: Cause } = {},
+    opts: { readonly byModel?: boolean } = {},
   ): void {
     const c = claimFromSheet(this.sheets.claims, id, measured, values);
-    if (!('cause' in run)) return this.claim(c);
-    const { cause: _sheetCause, ...rest } = c;
-    this.claim(run.cause === undefined ? rest : { ...rest, cause: run.cause });
+    this.claim(opts.byModel === true ? { ...c, cause: this.modelCause(c.cause) } : c);
   }
 
   /**

@@ -126,6 +126,24 @@ function orthonormalise(A: Float64Array, k: number, H: number): Float64Array {
   return r;
 }
 
+/**
+ * A fixed unit vector in a state space of `hidden` units, u_j ∝ cos(1 + 1.3 j): the direction of
+ * the perturbation controls (a start state h(−1) = ε·u instead of 0).
+ *
+ * @example
+ * Math.hypot(...probeDirection(4)).toFixed(12); // → '1.000000000000'
+ */
+export function probeDirection(hidden: number): Float64Array {
+  if (!(Number.isInteger(hidden) && hidden >= 1))
+    throw new RangeError(`probeDirection: expected a positive integer size, got ${hidden}`);
+  const u = Float64Array.from({ length: hidden }, (_, j) => Math.cos(1 + 1.3 * j));
+  const norm = Math.hypot(...Array.from(u));
+  u.forEach((v, j) => {
+    u[j] = v / norm;
+  });
+  return u;
+}
+
 /** Euclidean distance ‖a(t) − b(t)‖ between two trajectories ([n][H] each) at every t. */
 export function stateDistance(a: Float64Array, b: Float64Array, hidden: number): Float64Array {
   if (a.length !== b.length || a.length % hidden !== 0) {

@@ -692,3 +692,29 @@ export function patternCountCandidates(m: SatRnn): Candidate[] {
     { candidate: 'round(128|w|) ≥ 1 (8-bit α = 128)', value: count(linearQuantizer(128, true)) },
   ];
 }
+
+/**
+ * The values a byte-weight claim's cause quotes from its candidates (`protocolCandidates`,
+ * `publicRecordCandidates`): the adopted reading (the first candidate), the same model in float32
+ * arithmetic, scored by the public evaluator, and made in the public programs' arithmetic.
+ * Throws naming the missing candidate.
+ */
+export function keyCandidates(cands: readonly Candidate[]): {
+  adopted: number;
+  float32: number;
+  evaluator: number;
+  arithmetic: number;
+} {
+  const find = (part: string) => {
+    const c = cands.find((x) => x.candidate.includes(part));
+    if (c === undefined) throw new RangeError(`keyCandidates: no candidate names '${part}'`);
+    return c.value;
+  };
+  if (cands.length === 0) throw new RangeError('keyCandidates: no candidates');
+  return {
+    adopted: cands[0].value,
+    float32: find('float32 arithmetic'),
+    evaluator: find('scored by the public evaluator'),
+    arithmetic: find("made in the public programs' arithmetic"),
+  };
+}
