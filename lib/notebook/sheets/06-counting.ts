@@ -106,7 +106,7 @@ export const SHEETS: NotebookSheets = {
       toleranceWhy: 'three printed decimals: half a unit of the last',
       cause: chainCause,
     },
-    // The cell passes this cause through report.modelCause: chaotic training on another model.
+    // The cause on the published model; on another model the cell passes report.modelCause().
     'count.pattern_chain_beats_order': {
       description:
         "first order at which pattern chains (public definition, UM rule, in-sample) score below this run's sat-rnn on its training text ({{rnn:4}} bpc); 0 = none up to {{orders}}",
