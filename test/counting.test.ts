@@ -5,6 +5,7 @@ import {
   countText,
   ContextCounts,
   knRule,
+  knRuleWith,
   ngramFamily,
   originalUm,
   ppmcRule,
@@ -81,6 +82,7 @@ describe('proper counting models', () => {
     for (const k of [1, 2, 5, 12]) {
       sumsToOne(`ppmc n-gram ${k}`, ngramFamily(k), ppmcRule, bytes, other);
       sumsToOne(`kn ${k}`, ngramFamily(k), knRule, bytes, other);
+      sumsToOne(`kn D=0.5 ${k}`, ngramFamily(k), knRuleWith(0.5), bytes, other);
       sumsToOne(`ppmc pattern chain ${k}`, patternChainFamily(k), ppmcRule, bytes, other);
       sumsToOne(`ppmc skip-link chain ${k}`, skipLinkFamily(k), ppmcRule, bytes, other);
     }

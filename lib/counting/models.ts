@@ -154,18 +154,28 @@ export const ppmcRule: Rule = (counts, contexts, c) => {
 /** Kneser–Ney discount. */
 export const KN_DISCOUNT = 0.75;
 
-/** Interpolated Kneser–Ney over n-gram contexts (the family must be `ngramFamily`). */
-export const knRule: Rule = (counts, contexts, c) => {
-  let p = 1 / 256;
-  for (let i = contexts.length - 1; i >= 0; i--) {
-    const node = i === 0 ? counts.get(contexts[i]) : counts.getCont(contexts[i]);
-    if (!node || node.total === 0) continue;
-    p =
-      Math.max(node.counts[c] - KN_DISCOUNT, 0) / node.total +
-      ((KN_DISCOUNT * node.symbols.length) / node.total) * p;
-  }
-  return p;
-};
+/**
+ * Interpolated Kneser–Ney over n-gram contexts with discount `discount` (0 < D ≤ 1; the family must
+ * be `ngramFamily`): `knRuleWith(0.5)` is notebook 06's exercise 1.
+ */
+export function knRuleWith(discount: number): Rule {
+  if (!(discount > 0 && discount <= 1))
+    throw new RangeError(`discount: expected 0 < D ≤ 1, got ${discount}`);
+  return (counts, contexts, c) => {
+    let p = 1 / 256;
+    for (let i = contexts.length - 1; i >= 0; i--) {
+      const node = i === 0 ? counts.get(contexts[i]) : counts.getCont(contexts[i]);
+      if (!node || node.total === 0) continue;
+      p =
+        Math.max(node.counts[c] - discount, 0) / node.total +
+        ((discount * node.symbols.length) / node.total) * p;
+    }
+    return p;
+  };
+}
+
+/** Interpolated Kneser–Ney over n-gram contexts (the family must be `ngramFamily`), D = KN_DISCOUNT. */
+export const knRule: Rule = knRuleWith(KN_DISCOUNT);
 
 /** Per-position bits of a prediction run and their mean. */
 export interface CountScore {
