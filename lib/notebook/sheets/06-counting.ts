@@ -2,8 +2,8 @@
  * Notebook 06-counting: the prose of its claims and the worked answers of its exercises
  * (lib/notebook/sheets.ts says how text quotes measured values).
  */
-import type { Cause, SheetClaim } from '../index.js';
-import type { NotebookSheets } from '../sheets.js';
+import type { Cause } from '../ledger.js';
+import type { NotebookSheets, SheetClaim } from '../sheets.js';
 
 /** The orders the notebook may sweep (it sweeps 1 … 14; exercise 2 extends them to 20). */
 const MAX_ORDER = 32;

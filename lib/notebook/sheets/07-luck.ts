@@ -3,8 +3,7 @@
  * (lib/notebook/sheets.ts says how text quotes measured values).
  */
 import { CONCLUSIONS, HEADLINES } from '../../prediction/luck.js';
-import type { SheetClaim } from '../index.js';
-import type { NotebookSheets } from '../sheets.js';
+import type { NotebookSheets, SheetClaim } from '../sheets.js';
 
 /** Each headline's mean and sample sd over a zoo ({{n}} runs on {{text}}). */
 const spreadClaims: Record<string, SheetClaim> = Object.fromEntries(
