@@ -156,8 +156,10 @@ function transpose<T>(src: usize, R: i32, C: i32, dst: usize): void {
 }
 
 /**
- * e^x for four float32 lanes (Cephes expf: range reduction by ln 2, degree-7 polynomial, scale by
- * 2^n through the exponent bits); relative error ~2 ulp, inputs clamped to [−87.3, 88.3].
+ * e^x for four float32 lanes (Cephes expf: range reduction by ln 2 in two parts, degree-7
+ * polynomial, scale by 2^n through the exponent bits), inputs clamped to [−87.3, 88.3]. Measured
+ * (test/readout32.test.ts, 2^18 points): within 0.99 ulp of Math.exp (relative 8.3e-8) on
+ * [−87.3, 88.3], the final rounding to float32 included; exactly 1 at 0.
  */
 // @ts-ignore: decorator
 @inline function exp4(v: v128): v128 {
@@ -179,8 +181,8 @@ function transpose<T>(src: usize, R: i32, C: i32, dst: usize): void {
 /**
  * ln x for four float32 lanes, x positive and normal (Cephes logf): x = m·2^e with m in
  * [√½, √2), ln m = f − f²/2 + f³·P(f) for f = m − 1 (degree-8 P), plus e·ln 2 split in two parts
- * so the sum keeps its low bits. Measured (test/readout32.test.ts): relative error below 2 ulp of
- * float32 on [1e-30, 1e30], and exactly 0 at x = 1.
+ * so the sum keeps its low bits. Measured (test/readout32.test.ts, 2^18 points): within 0.80 ulp of
+ * Math.log (relative 8.0e-8) on [1e-30, 1e30] and on the row sums [1, 256] it sees; exactly 0 at 1.
  */
 // @ts-ignore: decorator
 @inline function log4(v: v128): v128 {
