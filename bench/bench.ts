@@ -5,8 +5,9 @@
  * Every figure is the median of N runs (default 5) after one warm-up run, in wall time and in
  * CPU time of this process (the CPU figures stay comparable when other jobs share the cores).
  * The full readout fit (1000 epochs) is timed over at most 2 runs after its warm-up (it takes
- * seconds in float64). --suite also times `npm run notebooks` cold (a fresh output folder) and warm (nothing changed),
- * with each run's stage breakdown, against 20 epochs of the C trainer's CPU time (slow).
+ * seconds in float64). --suite also times `npm run notebooks` cold (a fresh output folder) and
+ * warm (nothing changed), with each run's stage breakdown, against 20 epochs of the C trainer's
+ * CPU time (slow).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -45,7 +45,10 @@ export function parallelBpc(
   );
 }
 
-/** bpc on the fitting positions and the `all` score of the mixed-hash carrier's SGD-from-zero readout in one arithmetic. */
+/**
+ * bpc on the fitting positions and `all` score of the mixed-hash carrier's SGD-from-zero readout,
+ * fitted in one arithmetic.
+ */
 export function carrierFitTask(arithmetic: Arithmetic): { fit: number; all: number } {
   const text = loadBytes(TRAIN_TEXT);
   const states = carrierStates({ hash: HASHES.mixed, groups: 16, bits: 8 }, text);

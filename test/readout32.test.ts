@@ -1,8 +1,8 @@
 /**
  * The float32 readout descent (lib/fast/readout.ts `readoutSession32`, asm/kernels.ts
  * `readoutGrad32`) against the float64 reference (`readoutLossGrad`, `fitReadout` in float64), and
- * the kernels' own exp/log. Float32 keeps 24 significant bits (u = 2⁻²⁴ ≈ 6e-8 relative rounding),
- * so nothing here is bit-identical: each tolerance says what float32 can give and why.
+ * the kernels' own exp/log. Float32 keeps 24 significant bits (u = 2⁻²⁴ ≈ 6e-8 relative
+ * rounding), so nothing here is bit-identical: each tolerance says what float32 can give and why.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadBytes } from '../lib/core/data.js';
@@ -29,7 +29,7 @@ import { carrierFits } from './parallel-tasks.js';
 
 const text = loadBytes(TRAIN_TEXT);
 
-// The full fits compute synchronously for several seconds; yield between tests so the worker answers vitest's RPC.
+// Tests compute synchronously for seconds; yield between them so the worker answers vitest's RPC.
 afterEach(() => new Promise<void>((done) => setImmediate(done)));
 
 /** The spacing of float32 values at |y| (normal range): one ulp. */
@@ -42,7 +42,7 @@ function points(a: number, b: number, n: number, geometric = false): Float32Arra
   );
 }
 
-/** Largest error in ulps of `f32` against the float64 `exact` over `xs` (points where exact is 0 must be exactly 0). */
+/** Largest error in ulps of `f32` against the float64 `exact` over `xs` (where exact is 0: exactly 0). */
 function maxUlps(xs: Float32Array, f32: Float32Array, exact: (x: number) => number): number {
   let worst = 0;
   for (let i = 0; i < xs.length; i++) {
@@ -107,10 +107,9 @@ function compareGrad(p: ReadoutProblem, r: { Wy: Float64Array; by: Float64Array 
  * 1e-3 of its terms (p − onehot)·h, which are O(1), and the float32 logits (|z| up to 32) carry
  * about u·|z| ≈ 2e-6 of rounding each, which moves every probability by that much relative to
  * itself; so float32 agrees with float64 to about 1e-5 of the largest gradient entry (measured
- * 1.7e-5 on the published model, 1.2e-5 on the rebuild; from Wy = 0, 1.7e-5 for by), and 1e-4 is
- * asserted.
- * The mean loss, ≈ 0.05 nats there, moves by the same logit rounding: measured 4e-6 relative, 2e-5
- * asserted. Float64 against float64 is bit-identical (test/fast.test.ts).
+ * 1.7e-5 on the published model, 1.2e-5 on the rebuild; from Wy = 0, 1.7e-5 for by), and 1e-4
+ * is asserted. The mean loss, ≈ 0.05 nats there, moves by the same logit rounding: measured 4e-6
+ * relative, 2e-5 asserted. Float64 against float64 is bit-identical (test/fast.test.ts).
  */
 function expectCloseGrad(m: SatRnn): void {
   const p = readoutProblem(run(m, text).h, m.hidden, text, 0, text.length - 2);
@@ -119,7 +118,7 @@ function expectCloseGrad(m: SatRnn): void {
   expect(trained.gbyRel).toBeLessThan(1e-4);
   expect(trained.lossRel).toBeLessThan(2e-5);
   expect(trained.gWyRel).toBeGreaterThan(0); // float32 really ran: not the float64 path
-  // From Wy = 0 the by gradient cancels as well (by is the log marginal, its optimum up to smoothing).
+  // From Wy = 0 the by gradient cancels too (by is the log marginal: its optimum up to smoothing).
   const zero = compareGrad(p, zeroReadout(p));
   expect(zero.gWyRel).toBeLessThan(1e-4);
   expect(zero.gbyRel).toBeLessThan(1e-4);

@@ -116,16 +116,24 @@ export interface Schedule {
    */
   kernel?: Kernel;
   /**
-   * 'float64' (default): the descent below, every value a double. 'float32': the original
-   * programs' arithmetic (float states, readout, logits and gradient sums, a double loss) in the
-   * float32 WebAssembly SIMD session of lib/fast/readout.ts; the same schedule, values within
-   * rounding of float32 (test/readout32.test.ts states how close). Needs kernel 'fast'.
+   * 'float64' (the default, `READOUT_ARITHMETIC`): the descent below, every value a double.
+   * 'float32': the original programs' arithmetic (float states, readout, logits and gradient sums,
+   * a double loss) in the float32 WebAssembly SIMD session of lib/fast/readout.ts; the same
+   * schedule, values within rounding of float32 (test/readout32.test.ts states how close). Needs
+   * kernel 'fast'.
    */
   arithmetic?: Arithmetic;
 }
 
 /** The arithmetic of a readout descent (see `Schedule.arithmetic`). */
 export type Arithmetic = 'float64' | 'float32';
+
+/**
+ * The arithmetic of every readout descent whose schedule names none (and whose kernel is not
+ * 'reference', which is the float64 loop): the one default that moves the notebooks' fits from
+ * float64 to the original programs' float32 (change FIT_CODE_VERSION of fits.ts with it).
+ */
+export const READOUT_ARITHMETIC: Arithmetic = 'float64';
 
 /**
  * The original schedules (docs/original-work.md "Readout fits"; inimino/hutter@efbaac3:write_weights2.c,
@@ -174,12 +182,13 @@ export function fitReadout(
   return d.readout();
 }
 
-/** A readout under descent: the loss and gradient at it, one update along that gradient, the result. */
+/** A readout under descent: its loss and gradient, one update along that gradient, the result. */
 type Descent = ReadoutSession32;
 
 /** The descent of a schedule's arithmetic and kernel. */
 function descent(p: ReadoutProblem, init: Readout, s: Schedule): Descent {
-  if ((s.arithmetic ?? 'float64') === 'float64') return float64Descent(p, init, s.kernel);
+  const arithmetic = s.arithmetic ?? (s.kernel === 'reference' ? 'float64' : READOUT_ARITHMETIC);
+  if (arithmetic === 'float64') return float64Descent(p, init, s.kernel);
   if (s.kernel === 'reference')
     throw new RangeError("arithmetic 'float32' runs in the fast kernel only (kernel: 'fast')");
   return readoutSession32(p, init);

@@ -68,7 +68,7 @@ export interface ReadoutSession32 {
    * float32, as the programs' `sc = lr / N; Wy[o][j] -= sc * dWy[o][j]` (lr per mean gradient).
    */
   descend(lr: number, fitBias: boolean): void;
-  /** The last `lossGrad`'s gradient of the mean loss, widened: gWy [256][H] and gby [256] are overwritten. */
+  /** The last `lossGrad`'s gradient of the mean loss, widened: overwrites gWy [256][H], gby [256]. */
   gradient(gWy: Float64Array, gby: Float64Array): void;
   /** The current readout, widened to float64: Wy [256][H], by [256]. */
   readout(): Readout;
