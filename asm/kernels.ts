@@ -9,6 +9,10 @@
  *   operation of the lib/rnn.ts and lib/readout.ts reference loops in the same order (SIMD lanes
  *   are independent outputs, sums run in the reference's index order, no fused multiply-add) and
  *   call the host's Math.tanh/exp/log, so their results are bit-identical to the reference.
+ * Readout fitting at the original programs' arithmetic (f32): readoutGrad32, descend32. Features,
+ *   weights, logits, probabilities and the gradient sums are float32 (the C programs' `float`), four
+ *   lanes per vector, with exp4/log4 below instead of host calls; the loss is summed in float64
+ *   (their `double total_loss`). Tested against the float64 reference within a stated tolerance.
  */
 
 /** The host's (JavaScript's) Math functions, for bit-identical float64 results. */
@@ -152,8 +156,10 @@ function transpose<T>(src: usize, R: i32, C: i32, dst: usize): void {
 }
 
 /**
- * e^x for four float32 lanes (Cephes expf: range reduction by ln 2, degree-7 polynomial, scale by
- * 2^n through the exponent bits); relative error ~2 ulp, inputs clamped to [−87.3, 88.3].
+ * e^x for four float32 lanes (Cephes expf: range reduction by ln 2 in two parts, degree-7
+ * polynomial, scale by 2^n through the exponent bits), inputs clamped to [−87.3, 88.3]. Measured
+ * (test/readout32.test.ts, 2^18 points): within 0.99 ulp of Math.exp (relative 8.3e-8) on
+ * [−87.3, 88.3], the final rounding to float32 included; exactly 1 at 0.
  */
 // @ts-ignore: decorator
 @inline function exp4(v: v128): v128 {
@@ -170,6 +176,38 @@ function transpose<T>(src: usize, R: i32, C: i32, dst: usize): void {
   y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, x), x), x), f32x4.splat(1));
   const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
   return f32x4.mul(y, scale);
+}
+
+/**
+ * ln x for four float32 lanes, x positive and normal (Cephes logf): x = m·2^e with m in
+ * [√½, √2), ln m = f − f²/2 + f³·P(f) for f = m − 1 (degree-8 P), plus e·ln 2 split in two parts
+ * so the sum keeps its low bits. Measured (test/readout32.test.ts, 2^18 points): within 0.80 ulp of
+ * Math.log (relative 8.0e-8) on [1e-30, 1e30] and on the row sums [1, 256] it sees; exactly 0 at 1.
+ */
+// @ts-ignore: decorator
+@inline function log4(v: v128): v128 {
+  const bits = v128.and(v, i32x4.splat(0x007fffff));
+  // m in [0.5, 1) with e the matching exponent; below √½ move one octave: m → 2m, e → e − 1.
+  let e = i32x4.sub(i32x4.shr_u(v, 23), i32x4.splat(126));
+  const m = v128.or(bits, i32x4.splat(0x3f000000));
+  const low = f32x4.lt(m, f32x4.splat(0.707106781186547524));
+  e = i32x4.add(e, low); // true lanes are −1
+  const x = f32x4.sub(f32x4.add(m, v128.and(m, low)), f32x4.splat(1));
+  const ef = f32x4.convert_i32x4_s(e);
+  const z = f32x4.mul(x, x);
+  let y = f32x4.splat(7.0376836292e-2);
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(-1.1514610310e-1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.1676998740e-1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(-1.2420140846e-1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(1.4249322787e-1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(-1.6668057665e-1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(2.0000714765e-1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(-2.4999993993e-1));
+  y = f32x4.add(f32x4.mul(y, x), f32x4.splat(3.3333331174e-1));
+  y = f32x4.mul(f32x4.mul(y, x), z);
+  y = f32x4.add(y, f32x4.mul(ef, f32x4.splat(-2.12194440e-4)));
+  y = f32x4.sub(y, f32x4.mul(z, f32x4.splat(0.5)));
+  return f32x4.add(f32x4.add(x, y), f32x4.mul(ef, f32x4.splat(0.693359375)));
 }
 
 /** tanh for four float32 lanes: sign(x)·(1 − e^{−2|x|}) / (1 + e^{−2|x|}); absolute error < 1e-7. */
@@ -509,4 +547,97 @@ export function gemm64(M: i32, N: i32, K: i32, a: usize, sai: i32, sak: i32, b: 
  */
 export function gemmLower64(N: i32, K: i32, a: usize, sai: i32, sak: i32, b: usize, c: usize): void {
   gemm<f64>(N, N, K, a, sai, sak, b, c, false, true);
+}
+
+/** out[k] = e^{x[k]} (exp4) for n float32 values, n % 4 == 0: exposes the approximation to tests. */
+export function exp32(x: usize, n: i32, out: usize): void {
+  for (let k = 0; k < n; k += 4) v128.store(out + <usize>k * 4, exp4(v128.load(x + <usize>k * 4)));
+}
+
+/** out[k] = ln x[k] (log4) for n positive float32 values, n % 4 == 0: exposes the approximation to tests. */
+export function log32(x: usize, n: i32, out: usize): void {
+  for (let k = 0; k < n; k += 4) v128.store(out + <usize>k * 4, log4(v128.load(x + <usize>k * 4)));
+}
+
+/**
+ * One row of readoutGrad32: logits z[V] → softmax − onehot(y) in place (float32); stores the
+ * row's Σ e^{z − max} at `sum` and z_y − max at `zy` (−ln p(y) = ln sum − zy).
+ */
+function softmaxGradRow32(z: usize, y: i32, sum: usize, zy: usize): void {
+  let vmax = f32x4.splat(-Infinity);
+  for (let o = 0; o < V; o += 4) vmax = f32x4.max(vmax, v128.load(z + <usize>o * 4));
+  const top = max<f32>(max<f32>(f32x4.extract_lane(vmax, 0), f32x4.extract_lane(vmax, 1)),
+    max<f32>(f32x4.extract_lane(vmax, 2), f32x4.extract_lane(vmax, 3)));
+  const py = z + <usize>y * 4;
+  store<f32>(zy, load<f32>(py) - top); // from the logit: e_y itself may be clamped or tiny
+  const vtop = f32x4.splat(top);
+  let vsum = f32x4.splat(0);
+  for (let o = 0; o < V; o += 4) {
+    const p = z + <usize>o * 4;
+    const e = exp4(f32x4.sub(v128.load(p), vtop));
+    v128.store(p, e);
+    vsum = f32x4.add(vsum, e);
+  }
+  const s = (f32x4.extract_lane(vsum, 0) + f32x4.extract_lane(vsum, 1)) +
+    (f32x4.extract_lane(vsum, 2) + f32x4.extract_lane(vsum, 3));
+  store<f32>(sum, s);
+  const inv = f32x4.splat(<f32>1 / s);
+  for (let o = 0; o < V; o += 4) {
+    const p = z + <usize>o * 4;
+    v128.store(p, f32x4.mul(v128.load(p), inv));
+  }
+  store<f32>(py, load<f32>(py) - 1);
+}
+
+/**
+ * Cross-entropy of a readout over positions [from, to) and its gradient in float32 (the original
+ * programs' optimize_wy): returns the mean loss in nats, summed in float64; gWyT [H][V] and gby [V]
+ * are overwritten with the *summed* gradient Σ_t (p_t − onehot(x_{t+1}))·h_tᵀ (the C programs' dWy,
+ * transposed), so the caller scales by lr/N as they do. hs [n][H] float32 states; wyT [H][V] (Wyᵀ,
+ * the layout both GEMMs read and descend32 updates); by [V]; z: scratch [ROWS][V]; rows: scratch
+ * [2·ROWS] (per-row sums and z_y − max). Any H ≥ 1.
+ */
+export function readoutGrad32(
+  H: i32, from: i32, to: i32, x: usize, hs: usize, wyT: usize, by: usize, z: usize,
+  gWyT: usize, gby: usize, rows: usize,
+): f64 {
+  const S: usize = 4;
+  const sums = rows, zys = rows + <usize>ROWS * S;
+  let loss: f64 = 0;
+  memory.fill(gby, 0, <usize>V * S);
+  for (let t0 = from; t0 < to; t0 += ROWS) {
+    const m = min(ROWS, to - t0);
+    const h = hs + <usize>t0 * H * S;
+    for (let r = 0; r < m; r++) memory.copy(z + <usize>r * V * S, by, <usize>V * S);
+    gemm<f32>(m, V, H, h, H, 1, wyT, z, true);
+    for (let r = 0; r < m; r++) {
+      const row = z + <usize>r * V * S;
+      softmaxGradRow32(row, <i32>load<u8>(x + <usize>(t0 + r + 1)), sums + <usize>r * S, zys + <usize>r * S);
+      for (let o = 0; o < V; o += 4) {
+        const p = gby + <usize>o * S;
+        v128.store(p, f32x4.add(v128.load(p), v128.load(row + <usize>o * S)));
+      }
+    }
+    // −ln p(y) = ln Σe − (z_y − max), four rows per log4; lanes past the block's end are not added.
+    for (let r = 0; r < m; r += 4) {
+      const l = log4(v128.load(sums + <usize>r * S));
+      const q = zys + <usize>r * S;
+      loss += <f64>f32x4.extract_lane(l, 0) - <f64>load<f32>(q);
+      if (r + 1 < m) loss += <f64>f32x4.extract_lane(l, 1) - <f64>load<f32>(q, 4);
+      if (r + 2 < m) loss += <f64>f32x4.extract_lane(l, 2) - <f64>load<f32>(q, 8);
+      if (r + 3 < m) loss += <f64>f32x4.extract_lane(l, 3) - <f64>load<f32>(q, 12);
+    }
+    // gWyT[j][o] (+)= Σ_r h[r][j]·z[r][o]: A(j, r) = h[r·H + j].
+    gemm<f32>(H, V, m, h, 1, H, z, gWyT, t0 > from);
+  }
+  return loss / <f64>(to - from);
+}
+
+/** w[k] −= s·g[k] in float32 for n values, n % 4 == 0 (the programs' `Wy[o][j] -= sc * dWy[o][j]`). */
+export function descend32(w: usize, g: usize, n: i32, s: f32): void {
+  const sv = f32x4.splat(s);
+  for (let k = 0; k < n; k += 4) {
+    const off = <usize>k * 4;
+    v128.store(w + off, f32x4.sub(v128.load(w + off), f32x4.mul(sv, v128.load(g + off))));
+  }
 }

@@ -4,8 +4,10 @@
  * (bench/sat_train.c, compiled with gcc into a temp dir). Prints one JSON object.
  * Every figure is the median of N runs (default 5) after one warm-up run, in wall time and in
  * CPU time of this process (the CPU figures stay comparable when other jobs share the cores).
- * --suite also times `npm run notebooks` cold (a fresh output folder) and warm (nothing changed),
- * with each run's stage breakdown, against 20 epochs of the C trainer's CPU time (slow).
+ * The full readout fit (1000 epochs) is timed over at most 2 runs after its warm-up (it takes
+ * seconds in float64). --suite also times `npm run notebooks` cold (a fresh output folder) and
+ * warm (nothing changed), with each run's stage breakdown, against 20 epochs of the C trainer's
+ * CPU time (slow).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,8 +22,12 @@ import { fastReadoutLossGrad } from '../lib/fast/readout.js';
 import { loadModel, VOCAB, type SatRnn } from '../lib/core/model.js';
 import { ridgeSolve } from '../lib/construction/pinv.js';
 import {
+  fitReadout,
+  readoutBpc,
   readoutLossGrad,
   readoutProblem,
+  zeroReadout,
+  SCHEDULES,
   type Readout,
   type ReadoutProblem,
 } from '../lib/construction/readout.js';
@@ -263,6 +269,17 @@ function main(): void {
   const wyRef = measure(runs, () => wyEpoch(p, rRef, gWy, gby, readoutLossGrad));
   const wyFast = measure(runs, () => wyEpoch(p, rFast, gWy, gby, fastReadoutLossGrad));
 
+  // One full readout fit (SCHEDULES.fromZero, 1000 epochs from Wy = 0) in both arithmetics.
+  const fitRuns = Math.min(runs, 2);
+  const fitIn = (arithmetic: 'float64' | 'float32') =>
+    fitReadout(p, zeroReadout(p), { ...SCHEDULES.fromZero, arithmetic });
+  const fit64 = measure(fitRuns, () => fitIn('float64'));
+  const fit32 = measure(fitRuns, () => fitIn('float32'));
+  const fitBpc = {
+    float64: readoutBpc(p, fitIn('float64')),
+    float32: readoutBpc(p, fitIn('float32')),
+  };
+
   // PI: ridge least squares, 128 sign features → 256 residual targets, λ = 0.01.
   const pi = piProblem(states, m.hidden, bytes);
   const piRef = measure(runs, () =>
@@ -326,6 +343,13 @@ function main(): void {
       what: `one full-batch Wy/by gradient step over ${p.to - p.from} positions, H=${m.hidden}`,
       ms: { reference_ts: ms(wyRef), fast: ms(wyFast) },
       ratio: ratio(wyRef, wyFast),
+    },
+    readout_fit: {
+      what: `one full readout fit: SCHEDULES.fromZero (1000 epochs from Wy = 0) over ${p.to - p.from} positions, H=${m.hidden}, float64 (bit-identical to the TypeScript loop) vs float32 (the original programs' arithmetic); median of ${fitRuns}`,
+      ms: { float64: ms(fit64), float32: ms(fit32) },
+      ratio_float64_over_float32: ratio(fit64, fit32),
+      bpc: { float64: round(fitBpc.float64, 7), float32: round(fitBpc.float32, 7) },
+      bpc_abs_diff: Math.abs(fitBpc.float64 - fitBpc.float32),
     },
     pi_solve: {
       what: `ridge (HᵀH + 0.01 I) W = Hᵀ T, H: ${pi.n}×${m.hidden} signs, T: ${pi.n}×256`,

@@ -12,7 +12,7 @@ import type { Kernel, Readout, ReadoutProblem } from '../core/types.js';
 
 export type { Readout, ReadoutProblem } from '../core/types.js';
 import { readout, scoreStates } from '../core/rnn.js';
-import { fastReadoutLossGrad } from '../fast/readout.js';
+import { fastReadoutLossGrad, readoutSession32, type ReadoutSession32 } from '../fast/readout.js';
 import { useFast } from '../core/kernel.js';
 
 /** Build a problem, checking shapes and the range (default: all n − 1 positions). */
@@ -115,7 +115,25 @@ export interface Schedule {
    * rounding) when the hidden size is a multiple of 8; 'reference': `readoutLossGrad` above.
    */
   kernel?: Kernel;
+  /**
+   * 'float64' (the default, `READOUT_ARITHMETIC`): the descent below, every value a double.
+   * 'float32': the original programs' arithmetic (float states, readout, logits and gradient sums,
+   * a double loss) in the float32 WebAssembly SIMD session of lib/fast/readout.ts; the same
+   * schedule, values within rounding of float32 (test/readout32.test.ts states how close). Needs
+   * kernel 'fast'.
+   */
+  arithmetic?: Arithmetic;
 }
+
+/** The arithmetic of a readout descent (see `Schedule.arithmetic`). */
+export type Arithmetic = 'float64' | 'float32';
+
+/**
+ * The arithmetic of every readout descent whose schedule names none (and whose kernel is not
+ * 'reference', which is the float64 loop): the one default that moves the notebooks' fits from
+ * float64 to the original programs' float32 (change FIT_CODE_VERSION of fits.ts with it).
+ */
+export const READOUT_ARITHMETIC: Arithmetic = 'float64';
 
 /**
  * The original schedules (docs/original-work.md "Readout fits"; inimino/hutter@efbaac3:write_weights2.c,
@@ -152,19 +170,47 @@ export function fitReadout(
   if (!(Number.isInteger(s.epochs) && s.epochs >= 0))
     throw new RangeError(`epochs: expected a non-negative integer, got ${s.epochs}`);
   if (!(s.lr > 0)) throw new RangeError(`lr: expected a positive number, got ${s.lr}`);
+  const fitBias = s.fitBias ?? true;
+  const d = descent(p, init, s);
+  let lr = s.lr;
+  for (let e = 0; e < s.epochs; e++) {
+    const loss = d.lossGrad();
+    if (onEpoch?.(e + 1, loss) === false) break;
+    d.descend(lr, fitBias);
+    if (s.decayAfter?.includes(e)) lr *= s.decay ?? 1;
+  }
+  return d.readout();
+}
+
+/** A readout under descent: its loss and gradient, one update along that gradient, the result. */
+type Descent = ReadoutSession32;
+
+/** The descent of a schedule's arithmetic and kernel. */
+function descent(p: ReadoutProblem, init: Readout, s: Schedule): Descent {
+  const arithmetic = s.arithmetic ?? (s.kernel === 'reference' ? 'float64' : READOUT_ARITHMETIC);
+  if (arithmetic === 'float64') return float64Descent(p, init, s.kernel);
+  if (s.kernel === 'reference')
+    throw new RangeError("arithmetic 'float32' runs in the fast kernel only (kernel: 'fast')");
+  return readoutSession32(p, init);
+}
+
+/** The float64 descent: `readoutLossGrad` (or its bit-identical fast kernel), then W −= lr·g. */
+function float64Descent(p: ReadoutProblem, init: Readout, kernel?: Kernel): Descent {
   const Wy = init.Wy.slice(),
     by = init.by.slice();
   const gWy = new Float64Array(Wy.length),
     gby = new Float64Array(by.length);
-  const fitBias = s.fitBias ?? true;
-  const lossGrad = useFast(p.hidden, s.kernel) ? fastReadoutLossGrad : readoutLossGrad;
-  let lr = s.lr;
-  for (let e = 0; e < s.epochs; e++) {
-    const loss = lossGrad(p, { Wy, by }, gWy, gby);
-    if (onEpoch?.(e + 1, loss) === false) break;
-    for (let k = 0; k < Wy.length; k++) Wy[k] -= lr * gWy[k];
-    if (fitBias) for (let o = 0; o < VOCAB; o++) by[o] -= lr * gby[o];
-    if (s.decayAfter?.includes(e)) lr *= s.decay ?? 1;
-  }
-  return { Wy, by };
+  const lossGrad = useFast(p.hidden, kernel) ? fastReadoutLossGrad : readoutLossGrad;
+  return {
+    lossGrad: () => lossGrad(p, { Wy, by }, gWy, gby),
+    descend: (lr, fitBias) => {
+      for (let k = 0; k < Wy.length; k++) Wy[k] -= lr * gWy[k];
+      if (fitBias) for (let o = 0; o < VOCAB; o++) by[o] -= lr * gby[o];
+    },
+    gradient: (g, b) => {
+      g.set(gWy);
+      b.set(gby);
+    },
+    readout: () => ({ Wy, by }),
+  };
 }

@@ -1,14 +1,26 @@
 /**
- * Fast readout fitting: `readoutLossGrad` of lib/construction/readout.ts (mean cross-entropy of a readout on
- * fixed features and its gradient) in float64 WebAssembly SIMD. Per block of 64 positions the
- * logits are one GEMM (states · Wyᵀ) and the gradient one more (dlogitsᵀ · states); operation
- * order and Math functions are the reference's, so the results are bit-identical.
+ * Fast readout fitting in two arithmetics.
+ *
+ * Float64 (`fastReadoutLossGrad`): `readoutLossGrad` of lib/construction/readout.ts (mean
+ * cross-entropy of a readout on fixed features and its gradient) in WebAssembly SIMD. Per block of
+ * 64 positions the logits are one GEMM (states · Wyᵀ) and the gradient one more (dlogitsᵀ ·
+ * states); operation order and Math functions are the reference's, so the results are
+ * bit-identical.
+ *
+ * Float32 (`readoutSession32`): the original programs' arithmetic (C `float` states, readout,
+ * logits and gradient sums; `double` loss), four lanes per vector and the kernels' own exp/log
+ * (asm/kernels.ts readoutGrad32). A session keeps the states and the readout in a kernel instance
+ * of its own, so a descent copies the 1006×128 states in once instead of once per epoch, and
+ * updates the readout where it lies. Not bit-identical to anything: tested against the float64
+ * reference within stated tolerances (test/readout32.test.ts).
  */
 import { VOCAB } from '../core/model.js';
 import type { Readout, ReadoutProblem } from '../core/types.js';
-import { Arena, kernels, simdHidden } from './wasm.js';
+import { Arena, kernels, newInstance, simdHidden } from './wasm.js';
 
 const F = 8;
+/** Positions per block of the readout kernels (ROWS of asm/kernels.ts). */
+const ROWS = 64;
 
 /** Same contract as `readoutLossGrad`: returns the mean loss (nats); gWy [256][H] and gby [256] are overwritten. */
 export function fastReadoutLossGrad(
@@ -42,4 +54,105 @@ export function fastReadoutLossGrad(
   gWy.set(a.f64(pgWy, VOCAB * H));
   gby.set(a.f64(pgby, VOCAB));
   return loss;
+}
+
+/** A readout descending in float32 on one problem (see the module comment). */
+export interface ReadoutSession32 {
+  /**
+   * Mean cross-entropy (nats) of the current readout over the problem's positions, summed in
+   * float64; computes the gradient that `descend` and `gradient` use.
+   */
+  lossGrad(): number;
+  /**
+   * One update along the last `lossGrad`: Wy −= f32(lr/N)·ΣgWy, and by too when `fitBias`, in
+   * float32, as the programs' `sc = lr / N; Wy[o][j] -= sc * dWy[o][j]` (lr per mean gradient).
+   */
+  descend(lr: number, fitBias: boolean): void;
+  /** The last `lossGrad`'s gradient of the mean loss, widened: overwrites gWy [256][H], gby [256]. */
+  gradient(gWy: Float64Array, gby: Float64Array): void;
+  /** The current readout, widened to float64: Wy [256][H], by [256]. */
+  readout(): Readout;
+}
+
+/**
+ * A float32 session on problem `p` from readout `init` (not modified): states [n][H] and the
+ * readout are rounded to float32 once. Any hidden size (the GEMMs tile the 256 outputs, not H).
+ */
+export function readoutSession32(p: ReadoutProblem, init: Readout): ReadoutSession32 {
+  const H = p.hidden,
+    n = p.bytes.length,
+    N = p.to - p.from;
+  if (init.Wy.length !== VOCAB * H || init.by.length !== VOCAB)
+    throw new RangeError(
+      `readout: Wy ${init.Wy.length} and by ${init.by.length} values, expected ${VOCAB * H} and ${VOCAB}`,
+    );
+  const k = newInstance(); // its memory holds this session's readout between calls
+  const a = new Arena(k);
+  const px = a.alloc(n),
+    hs = a.alloc(p.to * H * 4),
+    wyT = a.alloc(H * VOCAB * 4),
+    by = a.alloc(VOCAB * 4),
+    z = a.alloc(ROWS * VOCAB * 4),
+    gWyT = a.alloc(H * VOCAB * 4),
+    gby = a.alloc(VOCAB * 4),
+    rows = a.alloc(2 * ROWS * 4);
+  a.u8(px, n).set(p.bytes);
+  a.f32(hs, p.to * H).set(p.states.subarray(0, p.to * H)); // rows ≥ to are never read
+  const w = a.f32(wyT, H * VOCAB);
+  for (let o = 0; o < VOCAB; o++) for (let j = 0; j < H; j++) w[j * VOCAB + o] = init.Wy[o * H + j];
+  a.f32(by, VOCAB).set(init.by);
+  return {
+    lossGrad: () => k.readoutGrad32(H, p.from, p.to, px, hs, wyT, by, z, gWyT, gby, rows),
+    descend: (lr, fitBias) => {
+      const s = lr / N; // rounded to float32 at the call, as the programs' `float sc`
+      k.descend32(wyT, gWyT, H * VOCAB, s);
+      if (fitBias) k.descend32(by, gby, VOCAB, s);
+    },
+    gradient: (gWy, gb) => {
+      const g = a.f32(gWyT, H * VOCAB);
+      for (let o = 0; o < VOCAB; o++)
+        for (let j = 0; j < H; j++) gWy[o * H + j] = g[j * VOCAB + o] / N;
+      const b = a.f32(gby, VOCAB);
+      for (let o = 0; o < VOCAB; o++) gb[o] = b[o] / N;
+    },
+    readout: () => {
+      const Wy = new Float64Array(VOCAB * H),
+        w = a.f32(wyT, H * VOCAB);
+      for (let o = 0; o < VOCAB; o++) for (let j = 0; j < H; j++) Wy[o * H + j] = w[j * VOCAB + o];
+      return { Wy, by: Float64Array.from(a.f32(by, VOCAB)) };
+    },
+  };
+}
+
+/**
+ * Same contract as `readoutLossGrad` in float32 (a one-call session): returns the mean loss (nats);
+ * gWy [256][H] and gby [256] are overwritten with the gradient of the mean loss.
+ */
+export function fastReadoutLossGrad32(
+  p: ReadoutProblem,
+  r: Readout,
+  gWy: Float64Array,
+  gby: Float64Array,
+): number {
+  const s = readoutSession32(p, r);
+  const loss = s.lossGrad();
+  s.gradient(gWy, gby);
+  return loss;
+}
+
+/**
+ * The kernels' float32 e^x and ln x (exp4 and log4 of asm/kernels.ts) over `x`, rounded to float32
+ * first: for measuring their error against Math.exp and Math.log.
+ */
+export function kernelExpLog32(x: ArrayLike<number>): { exp: Float32Array; log: Float32Array } {
+  const n = Math.ceil(x.length / 4) * 4;
+  const k = kernels();
+  const a = new Arena(k);
+  const px = a.alloc(n * 4),
+    pe = a.alloc(n * 4),
+    pl = a.alloc(n * 4);
+  a.f32(px, n).fill(1).set(Array.from(x));
+  k.exp32(px, n, pe);
+  k.log32(px, n, pl);
+  return { exp: a.f32(pe, x.length).slice(), log: a.f32(pl, x.length).slice() };
 }

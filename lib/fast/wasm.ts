@@ -88,6 +88,22 @@ export interface KernelExports {
     gWy: number,
     gby: number,
   ): number;
+  readoutGrad32(
+    H: number,
+    from: number,
+    to: number,
+    x: number,
+    hs: number,
+    wyT: number,
+    by: number,
+    z: number,
+    gWyT: number,
+    gby: number,
+    rows: number,
+  ): number;
+  descend32(w: number, g: number, n: number, s: number): void;
+  exp32(x: number, n: number, out: number): void;
+  log32(x: number, n: number, out: number): void;
   transpose64(src: number, R: number, C: number, dst: number): void;
   gemm64(
     M: number,
