@@ -282,11 +282,11 @@ export function constructionTask(job: ConstructionJob): ConstructionFit {
     }
     default: {
       const own = DESCENT[job.method];
-      const schedule = job.schedule ?? own;
       if (!own)
         throw new RangeError(
           `method: expected analytic, pi, gd20, sgdPi, sgdZero, sgdSkip or newton, got ${String(job.method)}`,
         );
+      const schedule = job.schedule ?? own;
       if (job.method === 'sgdSkip' && job.protocol !== 'original')
         throw new RangeError(
           `method sgdSkip: defined for the original protocol only, got ${job.protocol}`,
