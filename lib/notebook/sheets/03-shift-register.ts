@@ -823,7 +823,7 @@ export const SHEETS: NotebookSheets = {
         'After 300 epochs the honest readout (fitted on the first half only) scores ' +
         '**{{test300:4}}** bpc on the test half, against {{test1000:4}} after 1000: 300 epochs ' +
         'do **{{answer}}**. Its fit-range loss goes from {{fit300:4}} bpc after 300 epochs to ' +
-        '{{fit1000:4}} after 1000: {{reading}}',
+        '{{fit1000:4}} after 1000; {{reading}}',
       check: {
         kind: 'choice',
         choices: ['better', 'worse'],
