@@ -21,6 +21,7 @@ import {
   type ConstructionFit,
   type ConstructionJob,
 } from '../lib/construction/fits.js';
+import { SCHEDULES } from '../lib/construction/readout.js';
 import { claimJob, jobKey, jobPath, readJob } from '../lib/core/job-cache.js';
 import { lockHolder, tryLockOutput } from '../lib/core/files.js';
 import { ROOT, TRAIN_TEXT } from './helpers.js';
@@ -92,6 +93,22 @@ describe('job keys and claims', () => {
     );
     expect(new Set(JOBS.map(fitKey)).size).toBe(JOBS.length);
     expect(() => jobPath('/tmp', '../x')).toThrow(/key: expected a hex sha256/);
+  });
+
+  it('a descent job may bring its own schedule: another key, and the start of the full descent', () => {
+    const full = constructionTask(JOBS[2]);
+    const short = { ...JOBS[2], schedule: { ...SCHEDULES.fromZero, epochs: 300 } };
+    expect(fitKey(short)).not.toBe(fitKey(JOBS[2]));
+    expect(fitKey(short)).toBe(fitKey({ ...short, schedule: { ...short.schedule } }));
+    // fromZero first decays after epoch 300, so 300 epochs are the first 300 of its 1000 (the
+    // last point, after the last update, is scored by another routine: equal to rounding).
+    const curve = constructionTask(short).curve!;
+    expect(curve.length).toBe(301);
+    expect(Array.from(curve.subarray(0, 300))).toEqual(Array.from(full.curve!.subarray(0, 300)));
+    expect(curve[300]).toBeCloseTo(full.curve![300], 12);
+    expect(() => constructionTask({ ...job('pi'), schedule: SCHEDULES.fromZero })).toThrow(
+      /only the descent methods/,
+    );
   });
 
   it("a lock of a live process (or an empty one just created) is held; a dead pid's is taken over", () => {

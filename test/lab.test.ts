@@ -88,6 +88,7 @@ describe('npm run lab', () => {
         notebook: {
           kernel: { is_connected(): boolean; name: string };
           execute_all_cells(): void;
+          execute_cells(indices: number[]): void;
           get_cells(): {
             cell_type: string;
             input_prompt_number?: number | string;
@@ -143,6 +144,36 @@ describe('npm run lab', () => {
       expect(await page.locator('.js-plotly-plot').count()).toBe(figures);
       // The explorable figure works in the lab after running the notebook: its slider redraws it.
       expect(await moveSlider(page, 'satfig-00-sat-rnn-state-explorer', 0.98)).toBe(true);
+      // An exercise's edit-and-rerun: a cell that records a claim and a table runs again in the same
+      // kernel, and what it records replaces the first record instead of failing as a duplicate.
+      const again = source.cells.findIndex((c) =>
+        c.source.join('').includes("report.measure('satrnn.bpc'"),
+      );
+      expect(again).toBeGreaterThan(0);
+      const before = await page.evaluate(
+        (i) =>
+          (window as unknown as { Jupyter: J }).Jupyter.notebook.get_cells()[i].input_prompt_number,
+        again,
+      );
+      await page.evaluate(
+        (i) => (window as unknown as { Jupyter: J }).Jupyter.notebook.execute_cells([i]),
+        again,
+      );
+      await page.waitForFunction(
+        ([i, n]) => {
+          const c = (window as unknown as { Jupyter: J }).Jupyter.notebook.get_cells()[i as number];
+          return typeof c.input_prompt_number === 'number' && c.input_prompt_number > (n as number);
+        },
+        [again, before],
+        { timeout: 60_000, polling: 250 },
+      );
+      const rerun = await page.evaluate(
+        (i) =>
+          (window as unknown as { Jupyter: J }).Jupyter.notebook.get_cells()[i].output_area
+            ?.outputs ?? [],
+        again,
+      );
+      expect(rerun.filter((o) => o.output_type === 'error' || o.name === 'stderr')).toEqual([]);
       expect(pageErrors).toEqual([]);
       await page.screenshot({ path: join(dir, 'lab-00-sat-rnn.png'), fullPage: false });
     } finally {

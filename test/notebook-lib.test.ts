@@ -571,7 +571,7 @@ describe('Report (outside a kernel)', () => {
       { caption: 'c' },
     );
     expect(() => report.table('numbers', [{ k: 1 }])).toThrow(/already recorded/);
-    expect(() => report.table('claims', [{ k: 1 }])).toThrow(/already recorded/);
+    expect(() => report.table('claims', [{ k: 1 }])).toThrow(/'claims' is the ledger's/);
     expect(() => report.table('Bad Name', [{ k: 1 }])).toThrow(/table name 'Bad Name'/);
     await expect(
       report.figure(

@@ -217,7 +217,10 @@ export interface ConstructionJob {
   readonly method: Method;
   /** Start of gd20, sgdPi and newton: the same protocol's `pi` readout. */
   readonly init?: Readout;
-  /** Descent methods: another schedule than the method's own (an exercise's variant). */
+  /**
+   * Descent methods (gd20, sgdPi, sgdZero, sgdSkip): a schedule instead of the method's own, e.g.
+   * `{ ...SCHEDULES.fromZero, epochs: 300 }` (notebook 03's exercise 3).
+   */
   readonly schedule?: Schedule;
   /** pi: another ridge λ than piReadout's default 0.01 (an exercise's variant). */
   readonly ridge?: number;
@@ -255,6 +258,10 @@ export function constructionTask(job: ConstructionJob): ConstructionFit {
     scores: ruleScores(states, H, bytes, r, pr.fit),
     seconds: (performance.now() - t0) / 1000,
   });
+  if (job.schedule !== undefined && DESCENT[job.method] === undefined)
+    throw new RangeError(
+      `schedule: only the descent methods gd20, sgdPi, sgdZero and sgdSkip take one, not ${job.method}`,
+    );
   if (job.protocol === 'original-halves' && job.method !== 'analytic') {
     throw new RangeError(
       `method ${job.method}: the original-halves protocol only defines the analytic readout`,
@@ -281,11 +288,12 @@ export function constructionTask(job: ConstructionJob): ConstructionFit {
       return done(curve.readout, { curve: curve.bpc, steps: curve.steps });
     }
     default: {
-      const schedule = DESCENT[job.method] && (job.schedule ?? DESCENT[job.method]);
-      if (!schedule)
+      const own = DESCENT[job.method];
+      if (!own)
         throw new RangeError(
           `method: expected analytic, pi, gd20, sgdPi, sgdZero, sgdSkip or newton, got ${String(job.method)}`,
         );
+      const schedule = job.schedule ?? own;
       if (job.method === 'sgdSkip' && job.protocol !== 'original')
         throw new RangeError(
           `method sgdSkip: defined for the original protocol only, got ${job.protocol}`,
@@ -318,7 +326,7 @@ function cost(job: ConstructionJob): number {
     sgdSkip: 1000,
     newton: 1500,
   }[job.method];
-  return epochs * H * (job.protocol === 'heldout' ? 0.5 : 1);
+  return (job.schedule?.epochs ?? epochs) * H * (job.protocol === 'heldout' ? 0.5 : 1);
 }
 
 /** Names a folder of fits shared by the processes of one run (lib/core/job-cache.ts); unset, nothing is shared. */
@@ -327,7 +335,7 @@ export const FIT_CACHE_ENV = 'SAT_FIT_CACHE';
 /** Version of the fitting code in `fitKey`: change it when any fit's result changes (the runner's per-run folder covers a lib change). */
 const FIT_CODE_VERSION = 'construction-fits/1';
 
-/** The shared-fit key of a job: sha256 over the code version, carrier, protocol, method, bytes and the init readout's exact bits. */
+/** The shared-fit key of a job: sha256 over the code version, carrier, protocol, method, bytes, the init readout's exact bits and the job's own schedule. */
 export function fitKey(job: ConstructionJob): string {
   const c = job.carrier as unknown as Record<string, unknown>;
   const carrier = JSON.stringify(

@@ -57,7 +57,7 @@ import {
   type FigureSpec,
 } from './figure.js';
 import { exportFigure, closeExporter } from './export.js';
-import { displayBundle, displayHtml } from './display.js';
+import { displayBundle, displayHtml, inKernel } from './display.js';
 import {
   answerFromSheet,
   claimFromSheet,
@@ -199,13 +199,26 @@ export class Report {
   }
 
   private checkOpen(what: string): void {
-    if (this.finished) throw new Error(`${this.notebook}: ${what} after finish()`);
+    if (!this.finished) return;
+    // In the lab a cell run again after the last one reopens the report; finish() writes it again.
+    if (this.rerunReplaces) this.finished = false;
+    else throw new Error(`${this.notebook}: ${what} after finish()`);
+  }
+
+  /**
+   * In the lab (a kernel the runner did not start), a reader edits a cell and runs it again, as the
+   * exercises ask: what the cell records again replaces what it recorded before. Under the runner
+   * and outside a kernel a second record of one name is a mistake, and throws.
+   */
+  private get rerunReplaces(): boolean {
+    return inKernel() && !process.env[RUN_KEY_ENV];
   }
 
   private checkName(kind: string, name: string, taken: boolean): void {
     if (!NAME.test(name))
       throw new RangeError(`${kind} name '${name}': expected lower-case letters, digits, - or _`);
-    if (taken) throw new RangeError(`${this.notebook}: ${kind} '${name}' was already recorded`);
+    if (taken && !this.rerunReplaces)
+      throw new RangeError(`${this.notebook}: ${kind} '${name}' was already recorded`);
   }
 
   /** True when this run reads the text every paper number was measured on (enwik_1024.txt, by sha256). */
@@ -240,8 +253,10 @@ export class Report {
    */
   claim(c: ClaimInput): void {
     this.checkOpen('claim');
-    if (this.claims.some((k) => k.id === c.id))
+    const before = this.claims.findIndex((k) => k.id === c.id);
+    if (before >= 0 && !this.rerunReplaces)
       throw new RangeError(`${this.notebook}: claim ${c.id} was already recorded`);
+    if (before >= 0) this.claims.splice(before, 1);
     const otherText: Cause = {
       kind: 'unpublished-input',
       because: `the paper measured enwik_1024.txt; this run reads ${this.textLabel} (sha256 ${this.textSha256.slice(0, 12)}…)`,
@@ -275,15 +290,27 @@ export class Report {
    * fill the sheet's quoted values (`{{name}}`) in its description, tolerance reason and cause.
    * With `byModel`, the sheet's cause is the one for the published model, and on another model the
    * cause is that model's training (`modelCause`): for claims that depend on the trained weights.
+   * A cause the run chooses otherwise is `cause`: it maps the sheet's cause to this run's.
    */
   measure(
     id: string,
     measured: number,
     values: SheetValues = {},
-    opts: { readonly byModel?: boolean } = {},
+    opts: {
+      readonly byModel?: boolean;
+      readonly cause?: (sheetCause: Cause | undefined) => Cause | undefined;
+    } = {},
   ): void {
+    if (opts.byModel && opts.cause)
+      throw new RangeError(`claim ${id}: give byModel or cause, not both`);
     const c = claimFromSheet(this.sheets.claims, id, measured, values);
-    this.claim(opts.byModel === true ? { ...c, cause: this.modelCause(c.cause) } : c);
+    const chosen = opts.byModel
+      ? this.modelCause(c.cause)
+      : opts.cause
+        ? opts.cause(c.cause)
+        : c.cause;
+    const { cause: _sheet, ...rest } = c;
+    this.claim(chosen === undefined ? rest : { ...rest, cause: chosen });
   }
 
   /**
@@ -292,7 +319,7 @@ export class Report {
    */
   answer(id: string, values: SheetValues = {}): void {
     this.checkOpen('answer');
-    if (this.answered.has(id))
+    if (this.answered.has(id) && !this.rerunReplaces)
       throw new RangeError(`${this.notebook}: exercise ${id} was already answered`);
     const a = answerFromSheet(this.sheets.answers, id);
     const worked = fillText(a.worked, values, `exercise ${id} (worked answer)`);
@@ -314,7 +341,9 @@ export class Report {
   /** Record, export (CSV, LaTeX) and show a table (rows, or a danfojs DataFrame). */
   table(name: string, rows: readonly Row[] | DataFrame, fmt: TableFormat = {}): void {
     this.checkOpen('table');
-    this.checkName('table', name, name in this.tables || name === 'claims');
+    if (name === 'claims')
+      throw new RangeError(`table name 'claims' is the ledger's: choose another`);
+    this.checkName('table', name, name in this.tables);
     this.writeTable(name, rows, fmt);
   }
 
