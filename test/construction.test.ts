@@ -235,7 +235,16 @@ describe('readout optimisation', () => {
   it('decays the learning rate after the update of each 0-based epoch in decayAfter, as the original loops', () => {
     const p = smallProblem(4, 50, 13);
     const init = zeroReadout(p);
-    const got = fitReadout(p, init, { epochs: 4, lr: 0.5, decayAfter: [1], decay: 0.3 });
+    // In float64, so that the loop below (float64 gradients) is the same arithmetic to the last bit;
+    // the default float32 descent has the same schedule (test/readout32.test.ts).
+    const schedule = {
+      epochs: 4,
+      lr: 0.5,
+      decayAfter: [1],
+      decay: 0.3,
+      arithmetic: 'float64' as const,
+    };
+    const got = fitReadout(p, init, schedule);
     // by hand: epochs 0 and 1 at lr 0.5, epochs 2 and 3 at 0.15
     const Wy = init.Wy.slice(),
       by = init.by.slice();

@@ -2,10 +2,12 @@
  * Known values: what the original construction programs print on the published text
  * (data/enwik_1024.txt), compiled with gcc -O2 and run on it (write_weights8.c and
  * write_weights12.c; write_weights2.c, write_weights3.c and the trained-model rows with the
- * published model, inimino/hutter@efbaac3:sat_model.bin, installed by npm run sat -- install-model). They print four decimals, and compute in float32 where we
- * compute in float64, so agreement is asked to within half a unit of the last printed digit plus
- * 1e-5; the substitution readouts (float32 states, and float32 logits in write_weights2.c, through
- * 500 epochs) to within 5e-4.
+ * published model, inimino/hutter@efbaac3:sat_model.bin, installed by npm run sat -- install-model).
+ * They print four decimals and compute in float32; our readout descents are float32 too
+ * (READOUT_ARITHMETIC) but our dynamics, analytic and PI readouts float64, and their sums run in
+ * another order, so agreement is asked to within half a unit of the last printed digit plus 1e-5;
+ * the substitution readouts (float32 states, and float32 logits in write_weights2.c, through 500
+ * epochs) to within 5e-4.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { HASHES } from '../lib/construction/hash.js';

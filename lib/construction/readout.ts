@@ -133,7 +133,7 @@ export type Arithmetic = 'float64' | 'float32';
  * 'reference', which is the float64 loop): the one default that moves the notebooks' fits from
  * float64 to the original programs' float32 (change FIT_CODE_VERSION of fits.ts with it).
  */
-export const READOUT_ARITHMETIC: Arithmetic = 'float64';
+export const READOUT_ARITHMETIC: Arithmetic = 'float32';
 
 /**
  * The original schedules (docs/original-work.md "Readout fits"; inimino/hutter@efbaac3:write_weights2.c,

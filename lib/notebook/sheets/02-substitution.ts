@@ -46,7 +46,8 @@ const seedClaims: Record<string, SheetClaim> = Object.fromEntries(
       unit: 'bpc',
       tolerance: { abs: 0.001 },
       toleranceWhy:
-        'three printed decimals; our port lands within 5e-4 of the compiled programs (float32 there, float64 here)',
+        'three printed decimals; our port lands within 5e-4 of the compiled programs (float32 ' +
+        'there; here float32 readout descents, float64 dynamics)',
       cause: seedCause(id),
     },
   ]),

@@ -19,7 +19,8 @@ import type { NotebookSheets, SheetClaim } from '../sheets.js';
 const printedTol = (decimals: number): Tolerance => ({ abs: +(10 ** -decimals).toFixed(decimals) });
 const printedWhy = (decimals: number) =>
   `one unit of the seed's last printed digit (${decimals} decimals): the original programs ` +
-  'compute in float32 and print four decimals, which our float64 code matches to 1e-4';
+  'compute in float32 and print four decimals, which our code (float32 readout descents as ' +
+  'theirs, float64 elsewhere) matches to 1e-4';
 const EXACT_WHY = 'a count, computed exactly: no tolerance';
 /** The 6b PI pair: ±0.005 separates the two readings of the seed's PI column. */
 const PI_TOL: Tolerance = { abs: 0.005 };

@@ -26,7 +26,8 @@ const POINTS: ReadonlyArray<readonly [string, string, number | null]> = [
 const TOLERANCE = { abs: 0.001 };
 const TOLERANCE_WHY =
   "one unit of the seed's last printed digit (3 decimals): write_weights12.c computes in " +
-  'float32 and prints four decimals, which our float64 code matches to 1e-4, and the seed ' +
+  'float32 and prints four decimals, which our code (its float32 in the readout descents, ' +
+  'float64 elsewhere) matches to 1e-4, and the seed ' +
   "rounds them (its 0.374 is the program's 0.3734)";
 
 /** A point write_weights12.c computes itself on the published text. */
