@@ -170,7 +170,11 @@ describe('the readout descent of construct_skip.c (sgdSkip)', () => {
     const p = readoutProblem(states, 32, bytes, 3, bytes.length - 1);
     const start = zeroReadout(p, marginalBias(bytes));
     expect(skip.curve!.length).toBe(1001);
-    expect(skip.curve![0]).toBeCloseTo(readoutBpc(p, start), 12);
+    // The curve's points are the float32 descent's own losses (READOUT_ARITHMETIC), the start
+    // scored here in float64: equal to that loss's rounding, 3.8e-6 relative (test/readout32.test.ts).
+    expect(Math.abs(skip.curve![0] - readoutBpc(p, start))).toBeLessThan(
+      1e-5 * readoutBpc(p, start),
+    );
     const direct = fitReadout(p, start, SCHEDULES.skipConstruction);
     expect(Array.from(skip.readout.Wy.subarray(0, 64))).toEqual(
       Array.from(direct.Wy.subarray(0, 64)),
