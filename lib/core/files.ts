@@ -223,10 +223,13 @@ export function withSharedLock<T>(path: string, fn: () => T, opts: SharedLockOpt
         }
       }
     }
-    const holder = sharedLockHolder(lock, staleMs);
-    if (holder === null) {
+    const now = sharedLockState(lock, staleMs);
+    if (now.state === 'gone') continue;
+    if (now.state === 'stale') {
+      // Remove the stale file only if it is still the one judged stale: removing a lock another
+      // process has just created would let two processes update at once.
       try {
-        unlinkSync(lock);
+        if (statSync(lock).ino === now.ino) unlinkSync(lock);
       } catch {
         /* another process removed it first */
       }
@@ -234,22 +237,33 @@ export function withSharedLock<T>(path: string, fn: () => T, opts: SharedLockOpt
     }
     if (Date.now() - t0 > waitMs)
       throw new Error(
-        `${path}: waited ${waitMs / 1000} s for the lock ${lock} held by ${holder}; remove it if that process is gone`,
+        `${path}: waited ${waitMs / 1000} s for the lock ${lock} held by ${now.holder}; remove it if that process is gone`,
       );
     sleepSync(pause);
   }
 }
 
-/** The holder (`<host> <pid>`) of a shared lock while it is held, or null when it is stale or gone. */
-function sharedLockHolder(lock: string, staleMs: number): string | null {
-  let text: string, age: number;
+/**
+ * What holds the shared lock `lock` now: `gone` when there is no lock file (its holder just removed
+ * it: try again), `held` with its holder's name, or `stale` with the inode of the stale file, so
+ * that only that very file is removed (a fresh lock another process made meanwhile has another).
+ */
+function sharedLockState(
+  lock: string,
+  staleMs: number,
+): { state: 'gone' } | { state: 'held'; holder: string } | { state: 'stale'; ino: number } {
+  let text: string, age: number, ino: number;
   try {
     text = readFileSync(lock, 'utf8').trim();
-    age = Date.now() - statSync(lock).mtimeMs;
+    const st = statSync(lock);
+    age = Date.now() - st.mtimeMs;
+    ino = st.ino;
   } catch {
-    return null;
+    return { state: 'gone' };
   }
   const m = /^(\S+) (\d+)$/.exec(text);
-  if (m && m[1] === hostname()) return processAlive(Number(m[2])) ? text : null;
-  return age < staleMs ? text || '(a process still writing its name)' : null;
+  const alive = m && m[1] === hostname() ? processAlive(Number(m[2])) : age < staleMs;
+  return alive
+    ? { state: 'held', holder: text || '(a process still writing its name)' }
+    : { state: 'stale', ino };
 }
