@@ -41,28 +41,6 @@ const MODEL = join(ROOT, 'data/sat_model.bin');
  */
 const RUNNER = ['--import', 'tsx', join(ROOT, 'tools/run-notebooks.ts')];
 
-/** Run the notebook runner without blocking the test worker (vitest's RPC needs its event loop). */
-function runNotebooks(
-  args: string[],
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const p = spawn(process.execPath, [...RUNNER, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, INIT_CWD: ROOT },
-    });
-    let stdout = '',
-      stderr = '';
-    p.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    p.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    p.on('error', fail);
-    p.on('close', (status) => done({ status, stdout, stderr }));
-  });
-}
-
 /** Start the runner; `exited` resolves with its status and output. */
 function startNotebooks(args: string[]) {
   const p = spawn(process.execPath, [...RUNNER, ...args], {
@@ -77,10 +55,20 @@ function startNotebooks(args: string[]) {
   p.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
-  const exited = new Promise<{ status: number | null; stdout: string; stderr: string }>((done) =>
-    p.on('close', (status) => done({ status, stdout, stderr })),
+  const exited = new Promise<{ status: number | null; stdout: string; stderr: string }>(
+    (done, fail) => {
+      p.on('error', fail);
+      p.on('close', (status) => done({ status, stdout, stderr }));
+    },
   );
   return { p, exited, output: () => stdout + stderr };
+}
+
+/** Run the notebook runner without blocking the test worker (vitest's RPC needs its event loop). */
+function runNotebooks(
+  args: string[],
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return startNotebooks(args).exited;
 }
 
 /** A notebook file of code cells (tslab kernel), after a markdown cell when `markdown` is given. */

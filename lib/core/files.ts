@@ -98,6 +98,27 @@ export interface Lock {
 const EMPTY_LOCK_GRACE_MS = 10_000;
 
 /**
+ * Create the lock file `lock` (for `path`) exclusively, holding `holder` on one line: true when
+ * this call made it, false when it exists already; any other failure is an error naming both.
+ */
+function createLock(lock: string, path: string, holder: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(lock, 'wx');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    throw new Error(`${lock}: cannot create the lock for ${path} (${code ?? String(e)})`);
+  }
+  try {
+    writeSync(fd, `${holder}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+/**
  * Try to take the lock `<path>.lock` for writing `path`: created exclusively, holding this pid.
  * Returns null while another live process (or, by pid, another thread of this one) holds it; a lock
  * whose process is gone is taken over.
@@ -105,14 +126,7 @@ const EMPTY_LOCK_GRACE_MS = 10_000;
 export function tryLockOutput(path: string): Lock | null {
   const lock = `${path}.lock`;
   for (let attempt = 0; attempt < 2; attempt++) {
-    let fd: number;
-    try {
-      fd = openSync(lock, 'wx');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
-        throw new Error(
-          `${lock}: cannot create the lock for ${path} (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
-        );
+    if (!createLock(lock, path, `${process.pid}`)) {
       if (lockHolder(lock) !== null) return null;
       try {
         unlinkSync(lock);
@@ -121,8 +135,6 @@ export function tryLockOutput(path: string): Lock | null {
       }
       continue;
     }
-    writeSync(fd, `${process.pid}\n`);
-    closeSync(fd);
     let held = true;
     return {
       path: lock,
@@ -198,21 +210,7 @@ export function withSharedLock<T>(path: string, fn: () => T, opts: SharedLockOpt
   const me = `${hostname()} ${process.pid}`;
   const t0 = Date.now();
   for (let pause = 5; ; pause = Math.min(pause * 2, 200)) {
-    let fd: number | null = null;
-    try {
-      fd = openSync(lock, 'wx');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
-        throw new Error(
-          `${lock}: cannot create the lock for ${path} (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
-        );
-    }
-    if (fd !== null) {
-      try {
-        writeSync(fd, `${me}\n`);
-      } finally {
-        closeSync(fd);
-      }
+    if (createLock(lock, path, me)) {
       try {
         return fn();
       } finally {

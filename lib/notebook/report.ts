@@ -309,8 +309,7 @@ export class Report {
       : opts.cause
         ? opts.cause(c.cause)
         : c.cause;
-    const { cause: _sheet, ...rest } = c;
-    this.claim(chosen === undefined ? rest : { ...rest, cause: chosen });
+    this.claim({ ...c, cause: chosen });
   }
 
   /**

@@ -161,9 +161,13 @@ export type ResolvedCheck =
       hint: string;
     };
 
+/** A number, or `{{name}}` filled from the cell's values (NaN when that value is not a number). */
+function numberIn(v: number | string, values: SheetValues, where: string): number {
+  return typeof v === 'number' ? v : Number(fillText(v, values, where));
+}
+
 function numberOf(v: number | string, values: SheetValues, where: string): number {
-  if (typeof v === 'number') return v;
-  const n = Number(fillText(v, values, where));
+  const n = numberIn(v, values, where);
   if (!Number.isFinite(n)) throw new RangeError(`${where}: '${v}' is not a finite number (${n})`);
   return n;
 }
@@ -189,10 +193,7 @@ export function resolveCheck(
       // not apply to this run (NaN, e.g. a held-out value without a held-out text), is left out.
       mistakes: (c.mistakes ?? [])
         .map((m, i) => ({
-          answer:
-            typeof m.answer === 'number'
-              ? m.answer
-              : Number(fillText(m.answer, values, `${where} (mistake ${i + 1})`)),
+          answer: numberIn(m.answer, values, `${where} (mistake ${i + 1})`),
           why: fillText(m.why, values, `${where} (mistake ${i + 1})`),
         }))
         .filter((m) => Number.isFinite(m.answer) && Math.abs(m.answer - answer) > c.tolerance),
