@@ -641,3 +641,104 @@ export function descend32(w: usize, g: usize, n: i32, s: f32): void {
     v128.store(w + off, f32x4.sub(v128.load(w + off), f32x4.mul(sv, v128.load(g + off))));
   }
 }
+
+/**
+ * readoutGrad32 on states whose rows are sums of few distinct slices (the shift-register carriers:
+ * group g of h_t is a function of x_{t−g}): the same mean loss and summed gradient, at a fraction
+ * of the work. The H columns are cut into Q = H / 8 slices of 8; slice q of row t is the value
+ * vals[codes[t·Q + q]] [8] (codes < 0: an all-zero slice), with the distinct values of slice q
+ * stored at ids [start[q], start[q + 1]). Per call:
+ *   tables[k][V] = vals[k] · Wyᵀ[8q .. 8q + 8)      (one GEMM per slice)
+ *   z_t = by + Σ_q tables[codes[t·Q + q]]          (Q row adds instead of an H-long GEMM row)
+ *   resid[k][V] = Σ_{t: codes[t·Q + q] = k} (p_t − onehot(x_{t+1}))
+ *   gWyT[8q + j][o] = Σ_k vals[k][j] · resid[k][o] (one GEMM per slice)
+ * Float32 like readoutGrad32, only the order of the sums differs (test/readout32.test.ts).
+ */
+export function readoutGradSlices32(
+  H: i32, from: i32, to: i32, x: usize, codes: usize, vals: usize, start: usize,
+  wyT: usize, by: usize, tables: usize, resid: usize, z: usize, gWyT: usize, gby: usize, rows: usize,
+): f64 {
+  const S: usize = 4;
+  const Q = H / 8;
+  const rowV = <usize>V * S;
+  const sums = rows, zys = rows + <usize>ROWS * S;
+  for (let q = 0; q < Q; q++) {
+    const k0 = load<i32>(start + <usize>q * S), k1 = load<i32>(start + <usize>(q + 1) * S);
+    if (k1 > k0)
+      gemm<f32>(k1 - k0, V, 8, vals + <usize>k0 * 8 * S, 8, 1, wyT + <usize>q * 8 * rowV, tables + <usize>k0 * rowV, false);
+  }
+  const total = load<i32>(start + <usize>Q * S);
+  memory.fill(resid, 0, <usize>total * rowV);
+  memory.fill(gby, 0, rowV);
+  let loss: f64 = 0;
+  for (let t0 = from; t0 < to; t0 += ROWS) {
+    const m = min(ROWS, to - t0);
+    for (let r = 0; r < m; r++) {
+      const row = z + <usize>r * rowV;
+      const c = codes + <usize>(t0 + r) * Q * S;
+      // 32 outputs at a time in eight registers: z[o..o+32) = by + Σ_q tables[k_q][o..o+32).
+      for (let o: usize = 0; o < rowV; o += 128) {
+        let z0 = v128.load(by + o), z1 = v128.load(by + o, 16), z2 = v128.load(by + o, 32), z3 = v128.load(by + o, 48);
+        let z4 = v128.load(by + o, 64), z5 = v128.load(by + o, 80), z6 = v128.load(by + o, 96), z7 = v128.load(by + o, 112);
+        for (let q = 0; q < Q; q++) {
+          const k = load<i32>(c + <usize>q * S);
+          if (k < 0) continue;
+          const tk = tables + <usize>k * rowV + o;
+          z0 = f32x4.add(z0, v128.load(tk)); z1 = f32x4.add(z1, v128.load(tk, 16));
+          z2 = f32x4.add(z2, v128.load(tk, 32)); z3 = f32x4.add(z3, v128.load(tk, 48));
+          z4 = f32x4.add(z4, v128.load(tk, 64)); z5 = f32x4.add(z5, v128.load(tk, 80));
+          z6 = f32x4.add(z6, v128.load(tk, 96)); z7 = f32x4.add(z7, v128.load(tk, 112));
+        }
+        const zo = row + o;
+        v128.store(zo, z0); v128.store(zo, z1, 16); v128.store(zo, z2, 32); v128.store(zo, z3, 48);
+        v128.store(zo, z4, 64); v128.store(zo, z5, 80); v128.store(zo, z6, 96); v128.store(zo, z7, 112);
+      }
+      softmaxGradRow32(row, <i32>load<u8>(x + <usize>(t0 + r + 1)), sums + <usize>r * S, zys + <usize>r * S);
+      for (let o: usize = 0; o < rowV; o += 16) v128.store(gby + o, f32x4.add(v128.load(gby + o), v128.load(row + o)));
+      for (let o: usize = 0; o < rowV; o += 128) {
+        const d = row + o;
+        const d0 = v128.load(d), d1 = v128.load(d, 16), d2 = v128.load(d, 32), d3 = v128.load(d, 48);
+        const d4 = v128.load(d, 64), d5 = v128.load(d, 80), d6 = v128.load(d, 96), d7 = v128.load(d, 112);
+        for (let q = 0; q < Q; q++) {
+          const k = load<i32>(c + <usize>q * S);
+          if (k < 0) continue;
+          const rk = resid + <usize>k * rowV + o;
+          v128.store(rk, f32x4.add(v128.load(rk), d0)); v128.store(rk, f32x4.add(v128.load(rk, 16), d1), 16);
+          v128.store(rk, f32x4.add(v128.load(rk, 32), d2), 32); v128.store(rk, f32x4.add(v128.load(rk, 48), d3), 48);
+          v128.store(rk, f32x4.add(v128.load(rk, 64), d4), 64); v128.store(rk, f32x4.add(v128.load(rk, 80), d5), 80);
+          v128.store(rk, f32x4.add(v128.load(rk, 96), d6), 96); v128.store(rk, f32x4.add(v128.load(rk, 112), d7), 112);
+        }
+      }
+    }
+    for (let r = 0; r < m; r += 4) {
+      const l = log4(v128.load(sums + <usize>r * S));
+      const q = zys + <usize>r * S;
+      loss += <f64>f32x4.extract_lane(l, 0) - <f64>load<f32>(q);
+      if (r + 1 < m) loss += <f64>f32x4.extract_lane(l, 1) - <f64>load<f32>(q, 4);
+      if (r + 2 < m) loss += <f64>f32x4.extract_lane(l, 2) - <f64>load<f32>(q, 8);
+      if (r + 3 < m) loss += <f64>f32x4.extract_lane(l, 3) - <f64>load<f32>(q, 12);
+    }
+  }
+  for (let q = 0; q < Q; q++) {
+    const k0 = load<i32>(start + <usize>q * S), k1 = load<i32>(start + <usize>(q + 1) * S);
+    const g = gWyT + <usize>q * 8 * rowV;
+    if (k1 > k0) gemm<f32>(8, V, k1 - k0, vals + <usize>k0 * 8 * S, 1, 8, resid + <usize>k0 * rowV, g, false);
+    else memory.fill(g, 0, 8 * rowV);
+  }
+  return loss / <f64>(to - from);
+}
+
+/**
+ * The lower triangle of the weighted Gram matrix G[k][k] = Σ_t w[t]·x(t)x(t)ᵀ in float32 over the
+ * rows x [n][k] (k % 8 == 0): xw [n][k] (scratch) = w ⊙ x, then one lower GEMM xwᵀ·x into g.
+ * The tiles above the diagonal ones are left as they were.
+ */
+export function weightedGramLower32(n: i32, k: i32, w: usize, x: usize, xw: usize, g: usize): void {
+  const rowK = <usize>k * 4;
+  for (let t = 0; t < n; t++) {
+    const s = f32x4.splat(load<f32>(w + <usize>t * 4));
+    const src = x + <usize>t * rowK, dst = xw + <usize>t * rowK;
+    for (let j: usize = 0; j < rowK; j += 16) v128.store(dst + j, f32x4.mul(s, v128.load(src + j)));
+  }
+  gemm<f32>(k, k, n, xw, 1, k, x, g, false, true);
+}

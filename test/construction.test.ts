@@ -266,10 +266,18 @@ describe('readout optimisation', () => {
       Wy: Float64Array.from({ length: 256 * 16 }, () => r0.nextCenteredFloat(1)),
       by: zeroReadout(p).by,
     };
-    const fast = newtonDirection(p, r, 1e-3, 'fast'),
+    const fast = newtonDirection(p, r, 1e-3, 'fast', 'float64'),
       ref = newtonDirection(p, r, 1e-3, 'reference');
     expect(Buffer.from(fast.Wy.buffer).equals(Buffer.from(ref.Wy.buffer))).toBe(true);
     expect(Buffer.from(fast.by.buffer).equals(Buffer.from(ref.by.buffer))).toBe(true);
+    // Float32 blocks (the default arithmetic) tilt the direction by their rounding only: measured
+    // 2e-7 of its largest entry here; 1e-5 asserted (a block summed wrongly is off by O(1)).
+    const f32 = newtonDirection(p, r, 1e-3, 'fast', 'float32');
+    const top = Math.max(...ref.Wy.map(Math.abs));
+    const off = Math.max(...ref.Wy.map((v, k) => Math.abs(v - f32.Wy[k])));
+    expect(off / top).toBeLessThan(1e-5);
+    expect(off).toBeGreaterThan(0);
+    expect(() => newtonDirection(p, r, 1e-3, 'reference', 'float32')).toThrow(/float32/);
   });
 
   it('damped block-diagonal Newton decreases the loss every step and beats 20 gradient steps', () => {

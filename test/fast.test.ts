@@ -11,7 +11,12 @@ import { chunkGradientFor } from '../lib/core/kernel.js';
 import { fastEvaluate, fastRun, fastScoreStates } from '../lib/fast/rnn.js';
 import { fastReadoutLossGrad } from '../lib/fast/readout.js';
 import { parallelMap } from '../lib/core/parallel.js';
-import { weightedGramSession } from '../lib/fast/gram.js';
+import {
+  timesTransposed,
+  transposeTimes,
+  weightedGramSession,
+  weightedGramSession32,
+} from '../lib/fast/gram.js';
 import { Arena, newInstance } from '../lib/fast/wasm.js';
 import { GlibcRand } from '../lib/core/glibc-rand.js';
 import { parallelBpc } from './parallel-tasks.js';
@@ -300,6 +305,48 @@ describe('weighted Gram matrices (the Newton blocks)', () => {
       }
     for (let i = 0; i < k; i++) for (let j = 0; j < i; j++) ref[j * k + i] = ref[i * k + j];
     expect(Buffer.from(G.buffer).equals(Buffer.from(ref.buffer))).toBe(true);
+  });
+
+  // Float32 sums of n products carry at most γ_n = n·u/(1 − n·u) of the sum of their magnitudes
+  // (u = 2⁻²⁴; Higham, Accuracy and Stability of Numerical Algorithms, §3.1), plus the rounding of
+  // x and w to float32 once (2u each per product): bound (n + 3)·u·Σ_t |w_t·x_ti·x_tj| per entry.
+  it('weightedGramSession32 is within float32 rounding of the float64 Gram, and really float32', () => {
+    const G64 = new Float64Array(k * k),
+      G32 = new Float64Array(k * k);
+    weightedGramSession(X, n, k)(w, G64);
+    weightedGramSession32(X, n, k)(w, G32);
+    const u = 2 ** -24;
+    let differs = false;
+    for (let i = 0; i < k; i++)
+      for (let j = 0; j < k; j++) {
+        let mag = 0;
+        for (let t = 0; t < n; t++) mag += Math.abs(w[t] * X[t * k + i] * X[t * k + j]);
+        expect(Math.abs(G32[i * k + j] - G64[i * k + j])).toBeLessThanOrEqual((n + 3) * u * mag);
+        expect(G32[i * k + j]).toBe(G32[j * k + i]);
+        differs ||= G32[i * k + j] !== G64[i * k + j];
+      }
+    expect(differs).toBe(true);
+  });
+
+  it('transposeTimes (Aᵀ·X) and timesTransposed (X·Dᵀ) are the plain loops, bit for bit', () => {
+    const m = 16;
+    const A = Float64Array.from({ length: n * m }, () => r.nextCenteredFloat(1));
+    const ref = new Float64Array(m * k);
+    for (let t = 0; t < n; t++)
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < k; j++) ref[i * k + j] += A[t * m + i] * X[t * k + j];
+    expect(Buffer.from(transposeTimes(A, n, m, X, k).buffer).equals(Buffer.from(ref.buffer))).toBe(
+      true,
+    );
+    const D = Float64Array.from({ length: m * k }, () => r.nextCenteredFloat(1));
+    const Z = timesTransposed(X, n, k, D, m);
+    for (let t = 0; t < n; t++)
+      for (let i = 0; i < m; i++) {
+        let z = 0;
+        for (let j = 0; j < k; j++) z += X[t * k + j] * D[i * k + j];
+        expect(Object.is(Z[t * m + i], z)).toBe(true);
+      }
+    expect(() => transposeTimes(A, n, m, X.subarray(1), k)).toThrow(/transposeTimes/);
   });
 });
 

@@ -16,7 +16,14 @@ import {
   SCHEDULES,
   type ReadoutProblem,
 } from '../lib/construction/readout.js';
-import { fastReadoutLossGrad32, kernelExpLog32 } from '../lib/fast/readout.js';
+import {
+  fastReadoutLossGrad32,
+  kernelExpLog32,
+  readoutSession32,
+  stateSlices,
+} from '../lib/fast/readout.js';
+import { carrierStates } from '../lib/construction/shift-register.js';
+import { HASHES } from '../lib/construction/hash.js';
 import {
   HAVE_PUBLISHED,
   PUBLISHED,
@@ -143,6 +150,86 @@ describe('the float32 readout gradient against the float64 reference', () => {
     expect(c.gbyRel).toBeLessThan(1e-5);
     expect(c.lossRel).toBeLessThan(1e-6);
   });
+});
+
+describe('the sliced float32 readout (states that are sums of few distinct slices)', () => {
+  // The mixed-hash carriers: group g of h_t is a function of x_{t−g}, so each 8-column slice takes
+  // one of a few values (one per byte seen, and zero while the register fills).
+  const carrier = (bits: 8 | 16) => {
+    const H = 16 * bits;
+    const states = carrierStates({ hash: HASHES.mixed, groups: 16, bits }, text);
+    return readoutProblem(states, H, text, 16, text.length - 2);
+  };
+
+  it('stores each slice once and rebuilds every row of the float32 states exactly', () => {
+    const p = carrier(8);
+    const sl = stateSlices(p)!;
+    const Q = p.hidden / 8;
+    expect(sl.start[Q]).toBeLessThan(((p.to - p.from) * Q) / 10); // few: a tenth of the slices at most
+    const f = new Float32Array(p.states.subarray(0, p.to * p.hidden));
+    let wrong = 0,
+      misplaced = 0;
+    for (let t = p.from; t < p.to; t++)
+      for (let q = 0; q < Q; q++) {
+        const id = sl.codes[t * Q + q];
+        for (let j = 0; j < 8; j++)
+          if ((id < 0 ? 0 : sl.vals[id * 8 + j]) !== f[t * p.hidden + q * 8 + j]) wrong++;
+        if (id >= 0 && !(id >= sl.start[q] && id < sl.start[q + 1])) misplaced++;
+      }
+    expect([wrong, misplaced]).toEqual([0, 0]);
+  });
+
+  it("a trained model's states are not sliced (almost every slice is new)", () => {
+    const m = loadModel(`${ROOT}data/sat_model.bin`);
+    expect(stateSlices(readoutProblem(run(m, text).h, m.hidden, text, 0, text.length - 2))).toBe(
+      null,
+    );
+  });
+
+  // Same float32 quantities as the dense kernel, summed in another order (by + Σ_q of slice
+  // products instead of one H-long sum; the gradient by slice value instead of by position), so
+  // it meets the dense kernel's tolerances against float64 (above) and is not bit-identical to it.
+  it.each([8, 16] as const)(
+    'the loss and gradient at 16×%i are within the float32 tolerances of float64, and a descent matches the dense one',
+    (bits) => {
+      const p = carrier(bits);
+      const H = p.hidden;
+      const start = zeroReadout(p);
+      const dense = readoutSession32(p, start, true);
+      for (let e = 0; e < 5; e++) {
+        dense.lossGrad();
+        dense.descend(0.5, true);
+      }
+      const r = dense.readout();
+      const g64 = new Float64Array(256 * H),
+        b64 = new Float64Array(256),
+        gS = new Float64Array(256 * H),
+        bS = new Float64Array(256),
+        gD = new Float64Array(256 * H),
+        bD = new Float64Array(256);
+      const l64 = readoutLossGrad(p, r, g64, b64);
+      const sliced = readoutSession32(p, r),
+        again = readoutSession32(p, r, true);
+      const lS = sliced.lossGrad(),
+        lD = again.lossGrad();
+      sliced.gradient(gS, bS);
+      again.gradient(gD, bD);
+      const scale = Math.max(...g64.map(Math.abs));
+      const worst = (a: Float64Array, b: Float64Array) =>
+        Math.max(...a.map((v, k) => Math.abs(v - b[k])));
+      expect(worst(gS, g64) / scale).toBeLessThan(1e-4);
+      expect(worst(bS, b64) / scale).toBeLessThan(1e-4);
+      expect(Math.abs(lS - l64) / l64).toBeLessThan(2e-5);
+      expect(lS).not.toBe(lD); // the sliced kernel ran, not the dense one
+      // 100 epochs of SCHEDULES.fromZero's rate from here, in both kernels: the same bpc to 1e-6.
+      for (const s of [sliced, again])
+        for (let e = 0; e < 100; e++) {
+          s.lossGrad();
+          s.descend(0.5, true);
+        }
+      expect(Math.abs(sliced.lossGrad() - again.lossGrad())).toBeLessThan(1e-6);
+    },
+  );
 });
 
 describe('a full float32 fit against the float64 fit', () => {

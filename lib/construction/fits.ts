@@ -29,7 +29,7 @@ import {
   ANALYTIC_GRID,
   type CarrierSpec,
 } from './shift-register.js';
-import { piReadout } from './pinv.js';
+import { piReadout, scaleSweepNats } from './pinv.js';
 import { marginalBias, smoothedMarginal } from '../core/data.js';
 import { newtonReadout, type NewtonOptions, type NewtonStep } from './newton.js';
 import {
@@ -127,8 +127,12 @@ export function ruleScores(
   r: ReadoutLike,
   fit: Span,
 ): RuleScores {
-  const n = bytes.length;
-  const bits = positionBits(states, hidden, bytes, r);
+  return bitsScores(positionBits(states, hidden, bytes, r), fit);
+}
+
+/** `RuleScores` from the bits of every position of a run from h = 0 ([n − 1], capped at MAX_BITS). */
+export function bitsScores(bits: Float64Array, fit: Span): RuleScores {
+  const n = bits.length + 1;
   const { train, test } = halves(n);
   return {
     all: meanBits(bits, scoredSpan(ALL, n)),
@@ -333,7 +337,7 @@ function cost(job: ConstructionJob): number {
 export const FIT_CACHE_ENV = 'SAT_FIT_CACHE';
 
 /** Version of the fitting code in `fitKey`: change it when any fit's result changes (the runner's per-run folder covers a lib change). */
-const FIT_CODE_VERSION = 'construction-fits/2';
+const FIT_CODE_VERSION = 'construction-fits/3';
 
 /** The shared-fit key of a job: sha256 over the code version, carrier, protocol, method, bytes, the init readout's exact bits and the job's own schedule. */
 export function fitKey(job: ConstructionJob): string {
@@ -498,8 +502,10 @@ export interface AnalyticGrid {
 
 /**
  * Score every point of the analytic grid on the carrier `spec` under protocol `name`: the
- * directions D(α) from the protocol's statistics, by from its counts, each readout scored by
- * `ruleScores` (the constructed net run from h = 0). The point each rule would select is `gridChoice`.
+ * directions D(α) from the protocol's statistics, by from its counts, each readout scored under
+ * every rule on the constructed net run from h = 0 (`bitsScores` of the bits of `scaleSweepNats`:
+ * the products D(α)·h once per α, then one softmax per scale, so each score is `ruleScores`' to
+ * float64 rounding). The point each rule would select is `gridChoice`.
  */
 export function analyticGrid(
   spec: CarrierSpec,
@@ -514,10 +520,15 @@ export function analyticGrid(
   const pr = protocol(name, bytes);
   const by = Float64Array.from(marginalBias(pr.counts));
   const stats = readoutProblem(states, H, bytes, pr.stats.from, pr.stats.to);
+  const run = readoutProblem(states, H, bytes);
+  const N = run.to - run.from;
   const scores = grid.alphas.flatMap((alpha) => {
-    const D = logRatioDirections(spec, stats, alpha);
-    return grid.scales.map((s) =>
-      ruleScores(states, H, bytes, { Wy: D.map((v) => v * s), by }, pr.fit),
+    const nats = scaleSweepNats(run, logRatioDirections(spec, stats, alpha), by, grid.scales);
+    return grid.scales.map((_, k) =>
+      bitsScores(
+        nats.subarray(k * N, (k + 1) * N).map((v) => v / Math.LN2),
+        pr.fit,
+      ),
     );
   });
   return { protocol: name, alphas: [...grid.alphas], scales: [...grid.scales], scores };

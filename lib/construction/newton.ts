@@ -15,9 +15,20 @@
 import { cholesky, choleskySolve } from '../math/linalg.js';
 import { VOCAB } from '../core/model.js';
 import { readout } from '../core/rnn.js';
-import { readoutLossGrad, type Readout, type ReadoutProblem } from './readout.js';
+import {
+  readoutLossGrad,
+  READOUT_ARITHMETIC,
+  type Arithmetic,
+  type Readout,
+  type ReadoutProblem,
+} from './readout.js';
 import { fastReadoutLossGrad } from '../fast/readout.js';
-import { weightedGramSession, type WeightedGram } from '../fast/gram.js';
+import {
+  transposeTimes,
+  weightedGramSession,
+  weightedGramSession32,
+  type WeightedGram,
+} from '../fast/gram.js';
 import { useFast } from '../core/kernel.js';
 import type { Kernel } from '../core/types.js';
 
@@ -30,6 +41,13 @@ export interface NewtonOptions {
   armijo?: number;
   /** Largest number of step halvings per iteration (default 30). */
   maxHalvings?: number;
+  /**
+   * Arithmetic of the blocks' weighted Gram sums (default `READOUT_ARITHMETIC` where the fast
+   * kernels run, else float64): 'float32' sums them in float32 (lib/fast/gram.ts, half the work of
+   * float64); the gradient, the solve and the line search's losses stay float64, so a float32
+   * block only tilts the direction it proposes.
+   */
+  arithmetic?: Arithmetic;
 }
 
 /** One iteration's record. */
@@ -83,23 +101,66 @@ function referenceGram(X: Float64Array, n: number, k: number): WeightedGram {
   };
 }
 
+/** Aᵀ·X [m][k] for A [n][m], X [n][k], summed over t in order (what `transposeTimes` computes in wasm). */
+function referenceTransposeTimes(
+  A: Float64Array,
+  n: number,
+  m: number,
+  X: Float64Array,
+  k: number,
+): Float64Array {
+  const out = new Float64Array(m * k);
+  for (let t = 0; t < n; t++)
+    for (let i = 0; i < m; i++) {
+      const a = A[t * m + i];
+      for (let j = 0; j < k; j++) out[i * k + j] += a * X[t * k + j];
+    }
+  return out;
+}
+
 /**
  * Block-diagonal Newton directions ΔWy [256][H], Δby [256] at readout r. The H×H part of each
  * block A_o is a weighted Gram matrix of the states (`kernel` 'fast': lib/fast/gram.ts when the
- * hidden size allows it); its bias row and column are Σ w h and Σ w.
+ * hidden size allows it, in `arithmetic` as `NewtonOptions.arithmetic`); its bias row and column
+ * are Σ w h and Σ w.
  */
 export function newtonDirection(
   p: ReadoutProblem,
   r: Readout,
   damping: number,
   kernel: Kernel = 'fast',
+  arithmetic?: Arithmetic,
 ): Readout {
   const H = p.hidden,
     K = H + 1,
     n = p.to - p.from;
   const P = probabilities(p, r);
   const X = p.states.subarray(p.from * H, p.to * H);
-  const gram = useFast(H, kernel) ? weightedGramSession(X, n, H) : referenceGram(X, n, H);
+  const fast = useFast(H, kernel);
+  if (arithmetic === 'float32' && !fast)
+    throw new RangeError(
+      "arithmetic 'float32' runs in the fast kernel only (kernel 'fast', hidden a multiple of 8)",
+    );
+  const gram = !fast
+    ? referenceGram(X, n, H)
+    : (arithmetic ?? READOUT_ARITHMETIC) === 'float32'
+      ? weightedGramSession32(X, n, H)
+      : weightedGramSession(X, n, H);
+  // resid[t][o] = (p_o(t) − [x_{t+1} = o]) / N and w[t][o] = p_o(t)(1 − p_o(t)) / N; the gradient
+  // rows Σ_t resid·h and the blocks' bias rows Σ_t w·h are one product each over all outputs.
+  const resid = new Float64Array(n * VOCAB),
+    weight = new Float64Array(n * VOCAB);
+  for (let k = 0; k < n; k++) {
+    const y = p.bytes[p.from + k + 1];
+    for (let o = 0; o < VOCAB; o++) {
+      const po = P[k * VOCAB + o];
+      resid[k * VOCAB + o] = (po - (y === o ? 1 : 0)) / n;
+      weight[k * VOCAB + o] = (po * (1 - po)) / n;
+    }
+  }
+  const times = fast ? transposeTimes : referenceTransposeTimes;
+  const gRows = times(resid, n, VOCAB, X, H),
+    bRows = times(weight, n, VOCAB, X, H);
   const dWy = new Float64Array(VOCAB * H),
     dby = new Float64Array(VOCAB);
   const w = new Float64Array(n),
@@ -107,21 +168,18 @@ export function newtonDirection(
     A = new Float64Array(K * K),
     g = new Float64Array(K);
   for (let o = 0; o < VOCAB; o++) {
-    g.fill(0);
     A.fill(0);
+    let gBias = 0,
+      wSum = 0;
     for (let k = 0; k < n; k++) {
-      const po = P[k * VOCAB + o],
-        row = k * H;
-      const resid = (po - (p.bytes[p.from + k + 1] === o ? 1 : 0)) / n;
-      const wk = (po * (1 - po)) / n;
-      w[k] = wk;
-      for (let j = 0; j < H; j++) {
-        g[j] += resid * X[row + j];
-        A[H * K + j] += wk * X[row + j];
-      }
-      g[H] += resid;
-      A[H * K + H] += wk;
+      w[k] = weight[k * VOCAB + o];
+      gBias += resid[k * VOCAB + o];
+      wSum += w[k];
     }
+    g.set(gRows.subarray(o * H, o * H + H));
+    g[H] = gBias;
+    A.set(bRows.subarray(o * H, o * H + H), H * K);
+    A[H * K + H] = wSum;
     gram(w, G);
     for (let i = 0; i < H; i++) {
       for (let j = 0; j < H; j++) A[i * K + j] = G[i * H + j];
@@ -159,7 +217,7 @@ export function newtonReadout(
   const loss0 = loss;
   const steps: NewtonStep[] = [];
   for (let it = 1; it <= opts.iterations; it++) {
-    const d = newtonDirection(p, { Wy, by }, damping);
+    const d = newtonDirection(p, { Wy, by }, damping, 'fast', opts.arithmetic);
     let slope = 0;
     for (let k = 0; k < Wy.length; k++) slope += gWy[k] * d.Wy[k];
     for (let o = 0; o < VOCAB; o++) slope += gby[o] * d.by[o];

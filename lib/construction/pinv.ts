@@ -15,6 +15,7 @@ import { marginalBias, smoothedMarginal } from '../core/data.js';
 import type { Readout, ReadoutProblem } from './readout.js';
 import { P_FLOOR } from './score-rules.js';
 import { fastGrams } from '../fast/ridge.js';
+import { timesTransposed } from '../fast/gram.js';
 import { useFast } from '../core/kernel.js';
 import type { Kernel } from '../core/types.js';
 
@@ -75,34 +76,21 @@ export interface ScaleSweep {
 }
 
 /**
- * bpc of the readout (s·D, by) on the problem's positions for every s in `scales`; D is [256][H].
- * The products D·h(t) are computed once, so the sweep costs one readout pass plus the softmaxes.
- * Each position's log-probability is that of the reference `readout` (by = 0) and `logSoftmaxAt`
- * of lib/core/rnn.ts on the products (the same operations in the same order), floored at ln 1e-30.
- * The first scale with the lowest bpc wins (the original's strict `<`).
+ * X·Dᵀ [n][m] for rows X [n][k] and D [m][k], each sum from 0 in j order (`timesTransposed` of
+ * lib/fast/gram.ts computes the same sums in wasm): four outputs at a time share the loads of a row.
  */
-export function scaleSweep(
-  p: ReadoutProblem,
+function referenceProducts(
+  S: Float64Array,
+  n: number,
+  H: number,
   D: Float64Array,
-  by: Float64Array,
-  scales: readonly number[],
-): ScaleSweep {
-  if (scales.length === 0) throw new RangeError('scales: expected at least one value');
-  if (D.length !== VOCAB * p.hidden)
-    throw new RangeError(`D: ${D.length} values, expected 256×${p.hidden}`);
-  const n = p.to - p.from,
-    H = p.hidden,
-    S = p.states,
-    K = scales.length,
-    bytes = p.bytes,
-    from = p.from;
-  // Z[r][o] = D[o]·h(from + r), summed from 0 in j order (the reference `readout` with by = 0);
-  // four outputs at a time share the loads of h, each its own sum in the same order.
-  const Z = new Float64Array(n * VOCAB);
+  m: number,
+): Float64Array {
+  const Z = new Float64Array(n * m);
   for (let r = 0; r < n; r++) {
-    const h = (from + r) * H,
-      zr = r * VOCAB;
-    for (let o = 0; o < VOCAB; o += 4) {
+    const h = r * H,
+      zr = r * m;
+    for (let o = 0; o < m; o += 4) {
       const d0 = o * H,
         d1 = d0 + H,
         d2 = d1 + H,
@@ -124,16 +112,46 @@ export function scaleSweep(
       Z[zr + o + 3] = z3;
     }
   }
-  // Per position, per scale: −log softmax(by + s·Z[r])[x], the operations of `logSoftmaxAt`, in its
-  // order; each scale's bits summed over the positions in order.
-  const s = Float64Array.from(scales),
-    bits = new Float64Array(K),
+  return Z;
+}
+
+/**
+ * −ln p(x_{t+1}) (nats) of the readout (s·D, by) at each of the problem's positions, for every s in
+ * `scales`: [scales][N], position-minor. D is [256][H]. The products D·h(t) are computed once, so
+ * the sweep costs one readout pass plus the softmaxes. Each log-probability is that of the reference
+ * `readout` (by = 0) and `logSoftmaxAt` of lib/core/rnn.ts on the products (the same operations in
+ * the same order), floored at ln 1e-30.
+ */
+export function scaleSweepNats(
+  p: ReadoutProblem,
+  D: Float64Array,
+  by: Float64Array,
+  scales: readonly number[],
+  kernel: Kernel = 'fast',
+): Float64Array {
+  if (scales.length === 0) throw new RangeError('scales: expected at least one value');
+  if (D.length !== VOCAB * p.hidden)
+    throw new RangeError(`D: ${D.length} values, expected 256×${p.hidden}`);
+  const n = p.to - p.from,
+    H = p.hidden,
+    K = scales.length,
+    from = p.from;
+  // Z[r][o] = D[o]·h(from + r), summed from 0 in j order (the reference `readout` with by = 0).
+  const Z = (useFast(H, kernel) ? timesTransposed : referenceProducts)(
+    p.states.subarray(from * H, (from + n) * H),
+    n,
+    H,
+    D,
+    VOCAB,
+  );
+  // Per position, per scale: −log softmax(by + s·Z[r])[x], the operations of `logSoftmaxAt`, in its order.
+  const nats = new Float64Array(K * n),
     logits = new Float64Array(VOCAB);
   for (let r = 0; r < n; r++) {
     const zr = r * VOCAB,
-      next = bytes[from + r + 1];
+      next = p.bytes[from + r + 1];
     for (let k = 0; k < K; k++) {
-      const sk = s[k];
+      const sk = scales[k];
       let max = -Infinity;
       for (let o = 0; o < VOCAB; o++) {
         const l = by[o] + sk * Z[zr + o];
@@ -148,9 +166,29 @@ export function scaleSweep(
         if (d < -37 && sum >= 1) continue;
         sum += Math.exp(d);
       }
-      bits[k] -= Math.max(logits[next] - max - Math.log(sum), LN_P_FLOOR);
+      nats[k * n + r] = -Math.max(logits[next] - max - Math.log(sum), LN_P_FLOOR);
     }
   }
+  return nats;
+}
+
+/**
+ * bpc of the readout (s·D, by) on the problem's positions for every s in `scales` (`scaleSweepNats`
+ * summed over the positions in order). The first scale with the lowest bpc wins (the original's
+ * strict `<`).
+ */
+export function scaleSweep(
+  p: ReadoutProblem,
+  D: Float64Array,
+  by: Float64Array,
+  scales: readonly number[],
+  kernel: Kernel = 'fast',
+): ScaleSweep {
+  const nats = scaleSweepNats(p, D, by, scales, kernel);
+  const n = p.to - p.from,
+    K = scales.length;
+  const bits = new Float64Array(K);
+  for (let k = 0; k < K; k++) for (let r = 0; r < n; r++) bits[k] += nats[k * n + r];
   const curve = new Float64Array(K);
   for (let k = 0; k < K; k++) curve[k] = bits[k] / n / Math.LN2;
   let best = 0;

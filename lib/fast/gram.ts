@@ -4,8 +4,11 @@
  * its own, and each G is one float64 WebAssembly SIMD GEMM (w ⊙ X)ᵀ·X of its lower triangle
  * (half the work), mirrored into the upper one. Each G[i][j], j ≤ i, is Σ_t (w[t]·x_ti)·x_tj summed
  * over t in order from 0, the operations of the plain loop, so G is bit-identical to it.
+ * `weightedGramSession32` is the same in float32 (X and w rounded once, four lanes per vector):
+ * half the work again, for a Newton step's curvature, where float32 rounding only tilts the step
+ * and the line search judges it in float64.
  */
-import { Arena, newInstance } from './wasm.js';
+import { Arena, kernels, newInstance } from './wasm.js';
 
 const F = 8;
 
@@ -41,4 +44,85 @@ export function weightedGramSession(X: Float64Array, n: number, k: number): Weig
     for (let i = 0; i < k; i++) for (let j = 0; j < i; j++) g[j * k + i] = g[i * k + j];
     out.set(g);
   };
+}
+
+/** `weightedGramSession` in float32 (k % 8 == 0): G is widened to float64 after the sums. */
+export function weightedGramSession32(X: Float64Array, n: number, k: number): WeightedGram {
+  if (!(Number.isInteger(n) && n >= 1 && Number.isInteger(k) && k >= 8 && k % 8 === 0))
+    throw new RangeError(
+      `weightedGramSession32: expected n ≥ 1 and k a multiple of 8, got n = ${n}, k = ${k}`,
+    );
+  if (X.length !== n * k) throw new RangeError(`X: ${X.length} values, expected ${n}×${k}`);
+  const w = newInstance();
+  const a = new Arena(w);
+  const px = a.alloc(n * k * 4),
+    pxw = a.alloc(n * k * 4),
+    pw = a.alloc(n * 4),
+    pg = a.alloc(k * k * 4);
+  const x = a.f32(px, n * k),
+    wt = a.f32(pw, n),
+    g = a.f32(pg, k * k);
+  x.set(X);
+  return (weights, out) => {
+    if (weights.length !== n) throw new RangeError(`w: ${weights.length} weights, expected ${n}`);
+    if (out.length !== k * k) throw new RangeError(`out: ${out.length} values, expected ${k}×${k}`);
+    wt.set(weights);
+    w.weightedGramLower32(n, k, pw, px, pxw, pg);
+    for (let i = 0; i < k; i++)
+      for (let j = 0; j <= i; j++) out[i * k + j] = out[j * k + i] = g[i * k + j];
+  };
+}
+
+/**
+ * Aᵀ·X [m][k] for A [n][m] and X [n][k] (k % 4 == 0) as one float64 WebAssembly SIMD GEMM: each
+ * entry Σ_t A[t][i]·X[t][j] summed over t in order from 0, bit-identical to the plain loop.
+ */
+export function transposeTimes(
+  A: Float64Array,
+  n: number,
+  m: number,
+  X: Float64Array,
+  k: number,
+): Float64Array {
+  if (A.length !== n * m || X.length !== n * k || k % 4 !== 0)
+    throw new RangeError(
+      `transposeTimes: expected A ${n}×${m} and X ${n}×${k} with k % 4 == 0, got ${A.length} and ${X.length} values`,
+    );
+  const w = kernels();
+  const a = new Arena(w);
+  const pa = a.alloc(n * m * F),
+    px = a.alloc(n * k * F),
+    pc = a.alloc(m * k * F);
+  a.f64(pa, n * m).set(A);
+  a.f64(px, n * k).set(X);
+  w.gemm64(m, k, n, pa, 1, m, px, pc, 0);
+  return a.f64(pc, m * k).slice();
+}
+
+/**
+ * X·Dᵀ [n][m] for rows X [n][k] and D [m][k] (k % 4 == 0) as one float64 WebAssembly SIMD GEMM:
+ * each entry Σ_j X[t][j]·D[i][j] summed over j in order from 0, bit-identical to the plain loop.
+ */
+export function timesTransposed(
+  X: Float64Array,
+  n: number,
+  k: number,
+  D: Float64Array,
+  m: number,
+): Float64Array {
+  if (X.length !== n * k || D.length !== m * k || k % 4 !== 0 || m % 8 !== 0)
+    throw new RangeError(
+      `timesTransposed: expected X ${n}×${k} and D ${m}×${k} with k % 4 == 0 and m % 8 == 0, got ${X.length} and ${D.length} values`,
+    );
+  const w = kernels();
+  const a = new Arena(w);
+  const px = a.alloc(n * k * F),
+    pd = a.alloc(m * k * F),
+    pdT = a.alloc(m * k * F),
+    pc = a.alloc(n * m * F);
+  a.f64(px, n * k).set(X);
+  a.f64(pd, m * k).set(D);
+  w.transpose64(pd, m, k, pdT);
+  w.gemm64(n, m, k, px, k, 1, pdT, pc, 0);
+  return a.f64(pc, n * m).slice();
 }

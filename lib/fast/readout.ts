@@ -75,10 +75,67 @@ export interface ReadoutSession32 {
 }
 
 /**
+ * The states' rows as sums of distinct slices: the H columns cut into Q = H / 8 slices of 8, each
+ * slice's distinct float32 values over the rows [from, to) stored once. `codes` [to][Q] holds the
+ * id of row t's slice q (−1 for an all-zero slice; rows before `from` are −1, never read); the ids
+ * of slice q are [start[q], start[q + 1]) and `vals` [ids][8] their values.
+ */
+export interface StateSlices {
+  readonly codes: Int32Array;
+  readonly vals: Float32Array;
+  readonly start: Int32Array;
+}
+
+/**
+ * `StateSlices` of a problem's states when they pay: when the distinct slices (8 values each) and
+ * the Q row additions per position cost at most half the dense H-long product, i.e.
+ * 8·ids + N·Q ≤ N·H / 2. The shift-register carriers pass (a group is a function of one byte
+ * back: a few ids per slice); a trained model's states do not (almost every slice is new), null.
+ */
+export function stateSlices(p: ReadoutProblem): StateSlices | null {
+  const H = p.hidden,
+    N = p.to - p.from;
+  if (H % 8 !== 0) return null;
+  const Q = H / 8;
+  const f = new Float32Array(8),
+    u = new Uint32Array(f.buffer);
+  const ids = Array.from({ length: Q }, () => new Map<string, number>());
+  const values: number[][] = Array.from({ length: Q }, () => []);
+  const local = new Int32Array(p.to * Q).fill(-1);
+  const budget = (N * H) / 2 - N * Q;
+  let count = 0;
+  for (let t = p.from; t < p.to; t++) {
+    for (let q = 0; q < Q; q++) {
+      f.set(p.states.subarray(t * H + q * 8, t * H + q * 8 + 8));
+      if (u.every((v) => (v & 0x7fffffff) === 0)) continue; // ±0: adds nothing
+      const key = u.join(',');
+      let id = ids[q].get(key);
+      if (id === undefined) {
+        if (8 * ++count > budget) return null;
+        id = ids[q].size;
+        ids[q].set(key, id);
+        values[q].push(...f);
+      }
+      local[t * Q + q] = id;
+    }
+  }
+  const start = new Int32Array(Q + 1);
+  for (let q = 0; q < Q; q++) start[q + 1] = start[q] + ids[q].size;
+  const codes = local.map((id, i) => (id < 0 ? -1 : start[i % Q] + id));
+  return { codes, vals: Float32Array.from(values.flat()), start };
+}
+
+/**
  * A float32 session on problem `p` from readout `init` (not modified): states [n][H] and the
  * readout are rounded to float32 once. Any hidden size (the GEMMs tile the 256 outputs, not H).
+ * States that are sums of few distinct slices (`stateSlices`, the carriers) take the sliced kernel
+ * (readoutGradSlices32) unless `dense` is set: the same float32 quantities, summed in another order.
  */
-export function readoutSession32(p: ReadoutProblem, init: Readout): ReadoutSession32 {
+export function readoutSession32(
+  p: ReadoutProblem,
+  init: Readout,
+  dense = false,
+): ReadoutSession32 {
   const H = p.hidden,
     n = p.bytes.length,
     N = p.to - p.from;
@@ -86,23 +143,56 @@ export function readoutSession32(p: ReadoutProblem, init: Readout): ReadoutSessi
     throw new RangeError(
       `readout: Wy ${init.Wy.length} and by ${init.by.length} values, expected ${VOCAB * H} and ${VOCAB}`,
     );
+  const slices = dense ? null : stateSlices(p);
   const k = newInstance(); // its memory holds this session's readout between calls
   const a = new Arena(k);
   const px = a.alloc(n),
-    hs = a.alloc(p.to * H * 4),
     wyT = a.alloc(H * VOCAB * 4),
     by = a.alloc(VOCAB * 4),
     z = a.alloc(ROWS * VOCAB * 4),
     gWyT = a.alloc(H * VOCAB * 4),
     gby = a.alloc(VOCAB * 4),
     rows = a.alloc(2 * ROWS * 4);
+  let lossGrad: () => number;
+  if (slices === null) {
+    const hs = a.alloc(p.to * H * 4);
+    a.f32(hs, p.to * H).set(p.states.subarray(0, p.to * H)); // rows ≥ to are never read
+    lossGrad = () => k.readoutGrad32(H, p.from, p.to, px, hs, wyT, by, z, gWyT, gby, rows);
+  } else {
+    const ids = slices.start[H / 8];
+    const codes = a.alloc(slices.codes.length * 4),
+      vals = a.alloc(slices.vals.length * 4),
+      start = a.alloc(slices.start.length * 4),
+      tables = a.alloc(ids * VOCAB * 4),
+      resid = a.alloc(ids * VOCAB * 4);
+    a.i32(codes, slices.codes.length).set(slices.codes);
+    a.f32(vals, slices.vals.length).set(slices.vals);
+    a.i32(start, slices.start.length).set(slices.start);
+    lossGrad = () =>
+      k.readoutGradSlices32(
+        H,
+        p.from,
+        p.to,
+        px,
+        codes,
+        vals,
+        start,
+        wyT,
+        by,
+        tables,
+        resid,
+        z,
+        gWyT,
+        gby,
+        rows,
+      );
+  }
   a.u8(px, n).set(p.bytes);
-  a.f32(hs, p.to * H).set(p.states.subarray(0, p.to * H)); // rows ≥ to are never read
   const w = a.f32(wyT, H * VOCAB);
   for (let o = 0; o < VOCAB; o++) for (let j = 0; j < H; j++) w[j * VOCAB + o] = init.Wy[o * H + j];
   a.f32(by, VOCAB).set(init.by);
   return {
-    lossGrad: () => k.readoutGrad32(H, p.from, p.to, px, hs, wyT, by, z, gWyT, gby, rows),
+    lossGrad,
     descend: (lr, fitBias) => {
       const s = lr / N; // rounded to float32 at the call, as the programs' `float sc`
       k.descend32(wyT, gWyT, H * VOCAB, s);

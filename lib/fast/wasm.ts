@@ -101,7 +101,25 @@ export interface KernelExports {
     gby: number,
     rows: number,
   ): number;
+  readoutGradSlices32(
+    H: number,
+    from: number,
+    to: number,
+    x: number,
+    codes: number,
+    vals: number,
+    start: number,
+    wyT: number,
+    by: number,
+    tables: number,
+    resid: number,
+    z: number,
+    gWyT: number,
+    gby: number,
+    rows: number,
+  ): number;
   descend32(w: number, g: number, n: number, s: number): void;
+  weightedGramLower32(n: number, k: number, w: number, x: number, xw: number, g: number): void;
   exp32(x: number, n: number, out: number): void;
   log32(x: number, n: number, out: number): void;
   transpose64(src: number, R: number, C: number, dst: number): void;
@@ -172,6 +190,9 @@ export class Arena {
   }
   f64(ptr: number, length: number): Float64Array {
     return new Float64Array(this.k.memory.buffer, ptr, length);
+  }
+  i32(ptr: number, length: number): Int32Array {
+    return new Int32Array(this.k.memory.buffer, ptr, length);
   }
   u8(ptr: number, length: number): Uint8Array {
     return new Uint8Array(this.k.memory.buffer, ptr, length);

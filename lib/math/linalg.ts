@@ -226,16 +226,18 @@ export function cholesky(a: Float64Array, n: number): Float64Array {
   if (a.length !== n * n)
     throw new RangeError(`cholesky: matrix has ${a.length} values, expected ${n}×${n}`);
   for (let j = 0; j < n; j++) {
-    let d = a[j * n + j];
-    for (let k = 0; k < j; k++) d -= a[j * n + k] * a[j * n + k];
+    const rj = j * n;
+    let d = a[rj + j];
+    for (let k = 0; k < j; k++) d -= a[rj + k] * a[rj + k];
     if (!(d > 0))
       throw new RangeError(`cholesky: matrix is not positive definite (pivot ${j} is ${d})`);
     const ljj = Math.sqrt(d);
-    a[j * n + j] = ljj;
+    a[rj + j] = ljj;
     for (let i = j + 1; i < n; i++) {
-      let s = a[i * n + j];
-      for (let k = 0; k < j; k++) s -= a[i * n + k] * a[j * n + k];
-      a[i * n + j] = s / ljj;
+      const ri = i * n;
+      let s = a[ri + j];
+      for (let k = 0; k < j; k++) s -= a[ri + k] * a[rj + k];
+      a[ri + j] = s / ljj;
     }
   }
   return a;
