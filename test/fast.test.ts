@@ -12,6 +12,7 @@ import { fastEvaluate, fastRun, fastScoreStates } from '../lib/fast/rnn.js';
 import { fastReadoutLossGrad } from '../lib/fast/readout.js';
 import { parallelMap } from '../lib/core/parallel.js';
 import {
+  times,
   timesTransposed,
   transposeTimes,
   weightedGramSession,
@@ -328,7 +329,7 @@ describe('weighted Gram matrices (the Newton blocks)', () => {
     expect(differs).toBe(true);
   });
 
-  it('transposeTimes (Aᵀ·X) and timesTransposed (X·Dᵀ) are the plain loops, bit for bit', () => {
+  it('transposeTimes (Aᵀ·X), timesTransposed (X·Dᵀ) and times (X·B) are the plain loops, bit for bit', () => {
     const m = 16;
     const A = Float64Array.from({ length: n * m }, () => r.nextCenteredFloat(1));
     const ref = new Float64Array(m * k);
@@ -346,7 +347,20 @@ describe('weighted Gram matrices (the Newton blocks)', () => {
         for (let j = 0; j < k; j++) z += X[t * k + j] * D[i * k + j];
         expect(Object.is(Z[t * m + i], z)).toBe(true);
       }
+    // times (X·B) with k + 1 = 49 columns: no multiple of 4 needed along the sums.
+    const X1 = Float64Array.from({ length: n * (k + 1) }, () => r.nextCenteredFloat(1));
+    const B = Float64Array.from({ length: (k + 1) * m }, () => r.nextCenteredFloat(1));
+    const P = times(X1, n, k + 1, B, m);
+    let mismatched = 0;
+    for (let t = 0; t < n; t++)
+      for (let i = 0; i < m; i++) {
+        let z = 0;
+        for (let j = 0; j <= k; j++) z += X1[t * (k + 1) + j] * B[j * m + i];
+        if (!Object.is(P[t * m + i], z)) mismatched++;
+      }
+    expect(mismatched).toBe(0);
     expect(() => transposeTimes(A, n, m, X.subarray(1), k)).toThrow(/transposeTimes/);
+    expect(() => times(X1, n, k + 1, B, m - 1)).toThrow(/times/);
   });
 });
 

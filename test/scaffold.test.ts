@@ -20,6 +20,7 @@ import {
   maskCount,
   randomMask,
   trainScaffold,
+  trainScaffolds,
   type ParamMask,
 } from '../lib/construction/scaffold.js';
 import {
@@ -288,6 +289,22 @@ describe('scaffold training readings', () => {
       expect(r.evalBpc).toBeLessThan(8.01);
     }
   });
+
+  it('trainScaffolds on workers gives every run bit for bit as in this thread, in input order', async () => {
+    const runs = [
+      { mask: null, reading: byKey['sgd-cos50'], epochs: 2, hidden: 8 },
+      { mask: randomMask(8, 0.3, 3), reading: byKey['adam-long'], epochs: 2 },
+    ];
+    const pooled = await trainScaffolds(bytes, runs, { workers: 2 });
+    runs.forEach((o, i) => {
+      const here = trainScaffold(bytes, o);
+      expect(pooled[i].evalBpc).toBe(here.evalBpc);
+      for (const k of ['Wx', 'Wh', 'Wy', 'bh', 'by'] as const)
+        expect(Buffer.from(pooled[i].last[k].buffer).equals(Buffer.from(here.last[k].buffer))).toBe(
+          true,
+        );
+    });
+  }, 60_000);
 
   it('refuses more epochs than the schedule spans and a hidden size the mask does not have', () => {
     expect(() =>

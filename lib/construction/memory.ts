@@ -11,6 +11,7 @@
  */
 import { VOCAB } from '../core/model.js';
 import { ridgeSolve } from './pinv.js';
+import { times } from '../fast/gram.js';
 
 export interface MemoryOptions {
   /** Largest delay examined (default 24). */
@@ -68,7 +69,6 @@ export function memoryCurve(
   const delays = Array.from({ length: maxDelay + 1 }, (_, d) => d);
   const accuracy = new Float64Array(delays.length),
     chance = new Float64Array(delays.length);
-  const row = new Float64Array(K);
   for (const d of delays) {
     const t0 = Math.max(from, d),
       m = split - t0;
@@ -84,22 +84,19 @@ export function memoryCurve(
     const W = ridgeSolve(X, m, K, Y, VOCAB, ridge);
     let majority = 0;
     for (let x = 1; x < VOCAB; x++) if (counts[x] > counts[majority]) majority = x;
+    // Scores of every held-out position at once: Φ_test·W, each Σ_j φ_j·W[j][x] in j order.
+    const test = n - split;
+    const Phi = new Float64Array(test * K);
+    for (let r = 0; r < test; r++) phi(split + r, Phi, r * K);
+    const scores = times(Phi, test, K, W, VOCAB);
     let hit = 0,
       base = 0;
-    for (let t = split; t < n; t++) {
-      phi(t, row, 0);
-      let best = 0,
-        bestScore = -Infinity;
-      for (let x = 0; x < VOCAB; x++) {
-        let s = 0;
-        for (let j = 0; j < K; j++) s += row[j] * W[j * VOCAB + x];
-        if (s > bestScore) {
-          bestScore = s;
-          best = x;
-        }
-      }
-      if (best === bytes[t - d]) hit++;
-      if (majority === bytes[t - d]) base++;
+    for (let r = 0; r < test; r++) {
+      let best = 0;
+      for (let x = 1; x < VOCAB; x++)
+        if (scores[r * VOCAB + x] > scores[r * VOCAB + best]) best = x;
+      if (best === bytes[split + r - d]) hit++;
+      if (majority === bytes[split + r - d]) base++;
     }
     accuracy[d] = hit / (n - split);
     chance[d] = base / (n - split);

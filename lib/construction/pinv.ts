@@ -9,7 +9,7 @@
  * with s chosen on a grid (1.0..50.0 step 0.5) by bpc. Probabilities in every bpc are floored at
  * 1e-30 as in the original programs (lib/construction/score-rules.ts).
  */
-import { cholesky, choleskySolve, choleskySolveRows } from '../math/linalg.js';
+import { cholesky, choleskySolveRows } from '../math/linalg.js';
 import { VOCAB } from '../core/model.js';
 import { marginalBias, smoothedMarginal } from '../core/data.js';
 import type { Readout, ReadoutProblem } from './readout.js';
@@ -46,23 +46,28 @@ export function ridgeSolve(
   }
   const A = new Float64Array(k * k);
   const B = new Float64Array(k * m);
+  // A row's zero targets add ±0 to B, which leaves every sum as it was: only its nonzero columns
+  // are visited (one-hot targets: one column instead of m), each entry still summed in t order.
+  const cols = new Int32Array(m);
   for (let t = 0; t < n; t++) {
     const xr = t * k,
       yr = t * m;
+    let nz = 0;
+    for (let c = 0; c < m; c++) if (Y[yr + c] !== 0) cols[nz++] = c;
     for (let i = 0; i < k; i++) {
       const xi = X[xr + i];
       if (xi === 0) continue;
       const ar = i * k;
       for (let j = 0; j <= i; j++) A[ar + j] += xi * X[xr + j];
       const br = i * m;
-      for (let c = 0; c < m; c++) B[br + c] += xi * Y[yr + c];
+      for (let q = 0; q < nz; q++) B[br + cols[q]] += xi * Y[yr + cols[q]];
     }
   }
   for (let i = 0; i < k; i++) {
     A[i * k + i] += lambda;
     for (let j = 0; j < i; j++) A[j * k + i] = A[i * k + j];
   }
-  return choleskySolve(cholesky(A, k), k, B, m);
+  return choleskySolveRows(cholesky(A, k), k, B, m);
 }
 
 /** Result of a scale sweep. */

@@ -22,6 +22,7 @@ import type { ChunkGradientKernel } from '../core/bptt.js';
 import { evaluate } from '../core/rnn.js';
 import { initModel, train, type EpochReport, type Optimizer } from '../core/train.js';
 import { chunkGradientFor } from '../core/kernel.js';
+import { parallelMap, type ParallelOptions } from '../core/parallel.js';
 
 /** Which weights are trainable: 1 = kept, 0 = fixed at zero. Biases are always kept. */
 export interface ParamMask {
@@ -195,4 +196,33 @@ export function trainScaffold(bytes: Uint8Array, opts: ScaffoldOptions): Scaffol
     log: r.log,
     last: r.last,
   };
+}
+
+/** Input of `scaffoldTask`: one training run of `trainScaffolds`. */
+export interface ScaffoldJob {
+  readonly bytes: Uint8Array;
+  readonly opts: ScaffoldOptions;
+}
+
+/** `trainScaffold` as a `parallelMap` task. */
+export function scaffoldTask({ bytes, opts }: ScaffoldJob): ScaffoldRun {
+  return trainScaffold(bytes, opts);
+}
+
+/**
+ * `trainScaffold` for every options object in `runs` on a worker pool (one worker per core):
+ * results in input order, each the same bits as in this thread (`opts.onResult` receives input
+ * indices as runs finish).
+ */
+export async function trainScaffolds(
+  bytes: Uint8Array,
+  runs: readonly ScaffoldOptions[],
+  opts: ParallelOptions<ScaffoldRun> = {},
+): Promise<ScaffoldRun[]> {
+  return parallelMap<ScaffoldJob, ScaffoldRun>(
+    new URL(import.meta.url),
+    'scaffoldTask',
+    runs.map((o) => ({ bytes, opts: o })),
+    opts,
+  );
 }

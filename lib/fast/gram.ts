@@ -1,5 +1,5 @@
 /**
- * Weighted Gram matrices G = Σ_t w[t]·x(t)x(t)ᵀ over fixed rows X [n][k], for many weight vectors
+ * Matrix products of fixed rows in wasm: weighted Gram matrices G = Σ_t w[t]·x(t)x(t)ᵀ over fixed rows X [n][k], for many weight vectors
  * (the Hessian blocks of lib/construction/newton.ts, one per output): X is copied once into a kernel instance of
  * its own, and each G is one float64 WebAssembly SIMD GEMM (w ⊙ X)ᵀ·X of its lower triangle
  * (half the work), mirrored into the upper one. Each G[i][j], j ≤ i, is Σ_t (w[t]·x_ti)·x_tj summed
@@ -7,6 +7,8 @@
  * `weightedGramSession32` is the same in float32 (X and w rounded once, four lanes per vector):
  * half the work again, for a Newton step's curvature, where float32 rounding only tilts the step
  * and the line search judges it in float64.
+ * `transposeTimes`, `times` and `timesTransposed` are plain float64 products (Aᵀ·X, X·B, X·Dᵀ) as
+ * one GEMM each, every entry summed in the plain loop's order: bit-identical to it.
  */
 import { Arena, kernels, newInstance } from './wasm.js';
 
@@ -97,6 +99,32 @@ export function transposeTimes(
   a.f64(px, n * k).set(X);
   w.gemm64(m, k, n, pa, 1, m, px, pc, 0);
   return a.f64(pc, m * k).slice();
+}
+
+/**
+ * X·B [n][m] for rows X [n][k] and B [k][m] (m % 4 == 0, any k) as one float64 WebAssembly SIMD
+ * GEMM: each entry Σ_j X[t][j]·B[j][i] summed over j in order from 0, bit-identical to the plain loop.
+ */
+export function times(
+  X: Float64Array,
+  n: number,
+  k: number,
+  B: Float64Array,
+  m: number,
+): Float64Array {
+  if (X.length !== n * k || B.length !== k * m || m % 4 !== 0)
+    throw new RangeError(
+      `times: expected X ${n}×${k} and B ${k}×${m} with m % 4 == 0, got ${X.length} and ${B.length} values`,
+    );
+  const w = kernels();
+  const a = new Arena(w);
+  const px = a.alloc(n * k * F),
+    pb = a.alloc(k * m * F),
+    pc = a.alloc(n * m * F);
+  a.f64(px, n * k).set(X);
+  a.f64(pb, k * m).set(B);
+  w.gemm64(n, m, k, px, k, 1, pb, pc, 0);
+  return a.f64(pc, n * m).slice();
 }
 
 /**
