@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadBytes } from '../lib/core/data.js';
 import {
   countScore,
+  countScores,
   countText,
   ContextCounts,
   knRule,
@@ -49,6 +50,43 @@ describe('the original n-gram UM rule', () => {
     const mass = ruleMass(text, countText(text, ngramFamily(11)), umRule, ngramFamily(11, true));
     expect(Math.max(...mass)).toBeGreaterThan(1.5);
     expect(Math.min(...mass)).toBeGreaterThanOrEqual(1 - 1e-12);
+  });
+});
+
+describe('countScores: every order of a nested family from one count table', () => {
+  const bytes = text.subarray(0, 300),
+    other = held.subarray(0, 200);
+  const ORDERS = [1, 2, 3, 5, 8];
+  const same = (a: Float64Array, b: Float64Array) =>
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
+      Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+    );
+  it.each([
+    ['n-gram, PPM-C', ngramFamily, ppmcRule],
+    ['n-gram, Kneser–Ney', ngramFamily, knRule],
+    ['pattern chain, PPM-C', patternChainFamily, ppmcRule],
+    ['skip links, UM', skipLinkFamily, umRule],
+  ] as const)(
+    '%s: the bits of countScore at each order, bit for bit, under every protocol',
+    (_, familyOf, rule) => {
+      for (const protocol of ['in-sample', 'adaptive', 'heldout'] as const) {
+        const t = protocol === 'heldout' ? other : bytes;
+        const all = countScores(t, familyOf, ORDERS, rule, protocol, bytes);
+        ORDERS.forEach((k, i) => {
+          const one = countScore(t, familyOf(k), rule, protocol, bytes);
+          expect(same(all[i].bits, one.bits), `${protocol}, order ${k}`).toBe(true);
+          expect(all[i].bpc).toBe(one.bpc);
+        });
+      }
+    },
+  );
+
+  it('with its own lookup families: originalUm at each order', () => {
+    const all = countScores(bytes, ngramFamily, ORDERS, umRule, 'in-sample', undefined, (k) =>
+      ngramFamily(k, true),
+    );
+    ORDERS.forEach((k, i) => expect(same(all[i].bits, originalUm(bytes, k).bits)).toBe(true));
+    expect(() => countScores(bytes, ngramFamily, ORDERS, umRule, 'heldout')).toThrow(/train/);
   });
 });
 

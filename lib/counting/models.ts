@@ -227,6 +227,51 @@ export function countScore(
 }
 
 /**
+ * `countScore` at several orders of one family at once, in order of `orders`: the same bits as
+ * calling it per order, with the counting done once. `familyOf(k)` (the counts) and `lookupOf(k)`
+ * (the contexts a prediction consults, default `familyOf`) must be nested families: a context
+ * the order-k family gives at t is given at t by every higher order, and whether it is does not
+ * depend on the order otherwise (`ngramFamily`, `patternChainFamily` and `skipLinkFamily` are: a
+ * key of length L, or a skip of distance d, appears at t exactly when L and d fit t and the
+ * order). Then every count, and Kneser–Ney's continuation counts, that order k would collect is
+ * collected by the highest order's family, so one table serves every order. Adaptive: one pass,
+ * each order predicting x_{t+1} from the counts of positions before t.
+ */
+export function countScores(
+  text: Uint8Array,
+  familyOf: (order: number) => ContextFamily,
+  orders: readonly number[],
+  rule: Rule,
+  protocol: CountProtocol,
+  train?: Uint8Array,
+  lookupOf: (order: number) => ContextFamily = familyOf,
+): CountScore[] {
+  if (orders.length === 0) return [];
+  const lookups = orders.map((k) => lookupOf(k));
+  const family = familyOf(Math.max(...orders));
+  if (protocol === 'heldout' && !train)
+    throw new RangeError('train: the held-out protocol needs the training text');
+  const n = text.length;
+  if (n < 2) throw new RangeError(`bytes: ${n} bytes, need at least 2 to score a position`);
+  const counts =
+    protocol === 'adaptive'
+      ? new ContextCounts(family)
+      : countText(protocol === 'heldout' ? train! : text, family);
+  const bits = orders.map(() => new Float64Array(n - 1));
+  for (let t = 0; t < n - 1; t++) {
+    lookups.forEach(
+      (lookup, i) => (bits[i][t] = -Math.log2(rule(counts, lookup(text, t), text[t + 1]))),
+    );
+    if (protocol === 'adaptive') counts.add(text, t);
+  }
+  return bits.map((b) => {
+    let sum = 0;
+    for (let t = 0; t < n - 1; t++) sum += b[t];
+    return { bpc: sum / (n - 1), bits: b };
+  });
+}
+
+/**
  * The original n-gram UM of sat_ngram_um.c at `order`: counts of every context length up to t + 1
  * over the whole text, looked up from length min(order − 1, t) down, the UM rule; bpc over
  * t = 0 … n − 2.
