@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -5,6 +6,10 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Some tests spawn the CLI or execute a notebook through the real kernel.
     testTimeout: 300_000,
+    // One test file per core: vitest's default (cores − 1 workers) ran the files one at a time on
+    // this 2-core machine, with a core idle while a file waits on the processes it starts.
+    maxWorkers: availableParallelism(),
+    minWorkers: 1,
     hookTimeout: 300_000,
   },
 });

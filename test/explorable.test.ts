@@ -185,7 +185,7 @@ describe('frames computed by lib', () => {
     }
   });
 
-  it("analyticGrid: every rule's pick is the readout the fits pick (halves: the test half; original: all), with the same scores", () => {
+  it("analyticGrid: every rule's pick is the readout the fits pick (halves: the test half; original: all), with the same scores to rounding", () => {
     const spec = { hash: HASHES.mixed, groups: 16, bits: 8 };
     const text = bytes.subarray(0, 300);
     for (const [name, rule] of [
@@ -202,7 +202,10 @@ describe('frames computed by lib', () => {
       });
       const pick = gridChoice(g, rule);
       expect([pick.alpha, pick.scale]).toEqual([fit.alpha, fit.scale]);
-      expect(pick.scores).toEqual(fit.scores);
+      // The grid scores through the scale sweep's products (D·h once per α, then s·(D·h)), the fit
+      // through its readout (s·D)·h: the same numbers to float64 rounding (measured 5e-16 apart).
+      for (const r of ['all', 'train', 'test', 'fit'] as const)
+        expect(Math.abs(pick.scores[r] - fit.scores[r]), r).toBeLessThan(1e-12);
       // Selected on the test half, the test half can only look better than when selected on the train half.
       expect(gridChoice(g, 'test').scores.test).toBeLessThanOrEqual(
         gridChoice(g, 'train').scores.test,
