@@ -1,0 +1,260 @@
+/**
+ * The notebook runner's behaviour (npm run notebooks): the student edition, loud failures (a type
+ * error, a failed figure export, a bad output folder), the zoo model's training log, progress and
+ * kept outputs, the execution cache, and SIGINT.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ReportJson } from '../lib/notebook/report.js';
+import type { RunTimings } from '../tools/run-timings.js';
+import { ROOT } from './helpers.js';
+import {
+  MODEL,
+  startNotebooks,
+  runNotebooks,
+  notebookFile,
+  claimNotebook,
+  runFolders,
+} from './notebook-runs.js';
+
+describe('npm run notebooks: the runner', () => {
+  it('--edition student: the same notebook without its worked answers, the checks kept', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'nb00-student-'));
+    const r = await runNotebooks([
+      '--only',
+      '00',
+      '--model',
+      MODEL,
+      '--out',
+      out,
+      '--edition',
+      'student',
+    ]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const html = readFileSync(join(out, 'html/00-sat-rnn.html'), 'utf8');
+    expect(html).not.toContain('<details class="answer"');
+    expect(html).toMatch(/[✔✘] 00\./);
+    const json = JSON.parse(
+      readFileSync(join(out, 'results/00-sat-rnn.json'), 'utf8'),
+    ) as ReportJson;
+    expect(Object.keys(json.checks).length).toBeGreaterThanOrEqual(1);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('<b>Student edition.</b>');
+    const bad = await runNotebooks(['--only', '00', '--edition', 'teacher', '--out', out]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--edition: expected one of default, student, got 'teacher'/);
+  }, 300_000);
+
+  it('fails loudly, showing the cell, when a cell has a type error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nbbad-'));
+    mkdirSync(join(dir, 'nb'));
+    const cell = (src: string) => ({
+      cell_type: 'code',
+      execution_count: null,
+      metadata: {},
+      outputs: [],
+      source: src,
+    });
+    writeFileSync(
+      join(dir, 'nb', '99-broken.ipynb'),
+      JSON.stringify({
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: {
+          kernelspec: {
+            name: 'sat-rnn-tslab',
+            display_name: 'TypeScript (sat-rnn, tslab)',
+            language: 'typescript',
+          },
+        },
+        cells: [
+          cell(
+            "import { parameterCount } from 'sat-rnn/lib/core/model';\nconst n: string = parameterCount(128);",
+          ),
+          cell("console.log('SECOND CELL RAN');"),
+        ],
+      }),
+    );
+    const r = await runNotebooks([
+      '--dir',
+      join(dir, 'nb'),
+      '--model',
+      MODEL,
+      '--out',
+      join(dir, 'out'),
+    ]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/CELL 0 FAILED/);
+    expect(r.stderr).toContain('const n: string = parameterCount(128);');
+    expect(r.stderr).toMatch(/Type 'number' is not assignable to type 'string'/);
+    expect(r.stderr).toMatch(/FAILED: notebook 99-broken.ipynb/);
+    expect(r.stdout + r.stderr).not.toContain('SECOND CELL RAN');
+    expect(existsSync(join(dir, 'out/notebooks/99-broken.ipynb'))).toBe(false);
+  });
+
+  it('refuses an output folder that would overwrite the notebook sources, and empty options', async () => {
+    for (const out of ['.', 'notebooks', 'notebooks/sub']) {
+      const r = await runNotebooks(['--only', '00', '--out', out]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/--out .*: the executed notebooks would overwrite the sources/);
+    }
+    const empty = await runNotebooks(['--model', '']);
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toMatch(/--model: empty/);
+  });
+
+  it('a figure cell whose export fails stops the run showing the figure and what failed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sat-figfail-'));
+    const src = join(dir, 'src');
+    mkdirSync(src);
+    // Raw control characters as tick labels make an SVG that is not XML: what notebook 03 drew on random bytes before byteTickLabel.
+    notebookFile(join(src, '91-figfail.ipynb'), [
+      "import { Report } from 'sat-rnn/lib/notebook';\nconst report = Report.open('91-figfail');",
+      "await report.figure('raw-bytes', { data: [{ type: 'scatter', x: [0, 1], y: [0, 1] }], layout: { xaxis: { title: 'byte', tickvals: [0, 1], ticktext: [String.fromCharCode(7), String.fromCharCode(27)] }, yaxis: { title: 'y' } } }, 'raw labels');",
+      "console.log('AFTER THE FIGURE');",
+    ]);
+    const r = await runNotebooks(['--dir', src, '--model', MODEL, '--out', join(dir, 'out')]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/CELL 1 FAILED/);
+    expect(r.stderr).toMatch(/figure raw-bytes: export failed: .*the SVG did not load as an image/);
+    expect(r.stdout + r.stderr).not.toContain('AFTER THE FIGURE');
+  }, 120_000);
+
+  it('notebook 00 shows the training log saved beside a model of the zoo, and says so', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sat-nb00-log-'));
+    const model = join(ROOT, 'data/zoo/enwik_1024/seed-042.bin');
+    const r = await runNotebooks(['--only', '00', '--model', model, '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    const html = readFileSync(join(out, 'html/00-sat-rnn.html'), 'utf8');
+    expect(html).toMatch(
+      /Training log: <code>seed-042\.train\.csv<\/code>, saved beside the model in use/,
+    );
+    const log = readFileSync(join(ROOT, 'data/zoo/enwik_1024/seed-042.train.csv'), 'utf8')
+      .trim()
+      .split('\n');
+    const json = JSON.parse(readFileSync(join(out, 'results/00-sat-rnn.json'), 'utf8'));
+    expect(json.tables['training-log'][0].epochs).toBe(log.length - 1);
+  }, 900_000);
+
+  it('relays progress to the console, and a failed rerun keeps the previous good outputs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nbkeep-'));
+    const nb = join(dir, 'nb'),
+      out = join(dir, 'out');
+    mkdirSync(nb);
+    notebookFile(join(nb, '98-keep.ipynb'), [
+      "import { Report, progressLine } from 'sat-rnn/lib/notebook';\nconst report = Report.open('98-keep');",
+      'const p = progressLine();\nfor (let i = 1; i <= 3; i++) { p.update(`step ${i} of 3`, i / 3); await new Promise((r) => setTimeout(r, 1100)); }',
+      "report.claim({ id: 'keep.one', description: 'one', paper: null, measured: 1, unit: 'count' });\nawait report.finish();",
+    ]);
+    const good = await runNotebooks(['--dir', nb, '--model', MODEL, '--out', out]);
+    expect(good.status, good.stdout + good.stderr).toBe(0);
+    expect(good.stdout).toMatch(/\[98\] step 2 of 3 \(about \d+ s left\)/);
+    const before = ['results/98-keep.json', 'notebooks/98-keep.ipynb', 'html/98-keep.html'].map(
+      (f) => readFileSync(join(out, f), 'utf8'),
+    );
+
+    notebookFile(join(nb, '98-keep.ipynb'), [
+      "import { Report } from 'sat-rnn/lib/notebook';\nconst report = Report.open('98-keep');",
+      "throw new Error('broken on purpose');",
+    ]);
+    const bad = await runNotebooks(['--dir', nb, '--model', MODEL, '--out', out]);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/The outputs of earlier runs are kept/);
+    expect(
+      ['results/98-keep.json', 'notebooks/98-keep.ipynb', 'html/98-keep.html'].map((f) =>
+        readFileSync(join(out, f), 'utf8'),
+      ),
+    ).toEqual(before);
+    expect(readdirSync(out).filter((f) => f.startsWith('.tmp-'))).toEqual([]);
+    expect(runFolders('98-keep')).toEqual([]);
+  }, 120_000);
+
+  it('reuses unchanged notebooks (cached) and re-runs only the one whose markdown changed, or all with --force', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nbcache-'));
+    const nb = join(dir, 'nb'),
+      out = join(dir, 'out');
+    mkdirSync(nb);
+    claimNotebook(nb, '95-first', '# First');
+    claimNotebook(nb, '96-second', '# Second');
+    const args = ['--dir', nb, '--model', MODEL, '--out', out, '--jobs', '2'];
+    const results = () =>
+      ['95-first', '96-second'].map((n) => readFileSync(join(out, 'results', `${n}.json`), 'utf8'));
+    const timings = () => JSON.parse(readFileSync(join(out, 'timings.json'), 'utf8')) as RunTimings;
+    const cachedOnes = () =>
+      Object.entries(timings().notebooks)
+        .filter(([, t]) => t.cached)
+        .map(([n]) => n);
+
+    const cold = await runNotebooks(args);
+    expect(cold.status, cold.stdout + cold.stderr).toBe(0);
+    expect(cachedOnes()).toEqual([]);
+    expect(timings().jobs).toBe(2);
+    const [first, second] = results().map((r) => JSON.parse(r) as ReportJson);
+    for (const r of [first, second]) {
+      expect(r.run.key).toMatch(/^[0-9a-f]{64}$/);
+      expect(timings().notebooks[r.notebook]).toMatchObject({ cached: false, key: r.run.key });
+    }
+    expect(first.run.key).not.toBe(second.run.key);
+    expect(cold.stdout).toMatch(/^\[95\] 95-first: executing$/m);
+    expect(cold.stdout).toMatch(/^stage times/m);
+
+    const before = results();
+    const warm = await runNotebooks(args);
+    expect(warm.status, warm.stdout + warm.stderr).toBe(0);
+    expect(warm.stdout).toMatch(/95-first: cached \(made /);
+    expect(warm.stdout).toMatch(/96-second: cached \(made /);
+    expect(warm.stdout).not.toMatch(/executing/);
+    expect(cachedOnes()).toEqual(['95-first', '96-second']);
+    expect(results()).toEqual(before);
+
+    claimNotebook(nb, '96-second', '# Second, reworded');
+    const touched = await runNotebooks(args);
+    expect(touched.status, touched.stdout + touched.stderr).toBe(0);
+    expect(cachedOnes()).toEqual(['95-first']);
+    const [firstAgain, secondAgain] = results();
+    expect(firstAgain).toBe(before[0]);
+    const second2 = JSON.parse(secondAgain) as ReportJson;
+    expect(second2.run.key).not.toBe(second.run.key);
+    expect(second2.run.madeAt > second.run.madeAt).toBe(true);
+    expect(second2.claims).toEqual(second.claims);
+
+    const forced = await runNotebooks([...args, '--force', '--only', '95']);
+    expect(forced.status, forced.stdout + forced.stderr).toBe(0);
+    expect(forced.stdout).toMatch(/95-first: executing/);
+    const firstForced = JSON.parse(results()[0]) as ReportJson;
+    expect(firstForced.run.key).toBe(first.run.key);
+    expect(firstForced.run.madeAt > first.run.madeAt).toBe(true);
+  }, 300_000);
+
+  it('SIGINT stops the run, removes its staging and run folders, and keeps earlier outputs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nbint-'));
+    const nb = join(dir, 'nb'),
+      out = join(dir, 'out');
+    mkdirSync(nb);
+    mkdirSync(join(out, 'results'), { recursive: true });
+    writeFileSync(join(out, 'results', '97-slow.json'), '{"earlier": true}\n');
+    notebookFile(join(nb, '97-slow.ipynb'), ['await new Promise((r) => setTimeout(r, 60000));']);
+    const run = startNotebooks(['--dir', nb, '--model', MODEL, '--out', out]);
+    for (
+      const t0 = Date.now();
+      !/97-slow: executing/.test(run.output()) && Date.now() - t0 < 30_000;
+    )
+      await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1500)); // the kernel is running the cell
+    run.p.kill('SIGINT');
+    const r = await run.exited;
+    expect(r.status).toBe(130);
+    expect(r.stderr).toMatch(/SIGINT: stopping; the outputs of earlier runs are kept/);
+    expect(readFileSync(join(out, 'results', '97-slow.json'), 'utf8')).toBe('{"earlier": true}\n');
+    expect(readdirSync(out).filter((f) => f.startsWith('.tmp-'))).toEqual([]);
+    expect(runFolders('97-slow')).toEqual([]);
+  }, 120_000);
+});
