@@ -12,8 +12,10 @@
  * its last section).
  */
 import { TENSOR_NAMES, type SatRnn, type TensorName } from '../core/model.js';
-import { evaluate, scoreStates, type Score } from '../core/rnn.js';
+import { scoreStates, type Score } from '../core/rnn.js';
 import { runResync } from './dynamics.js';
+import { parallelMap } from '../core/parallel.js';
+import { contentKey, modelBpc, rememberNumber } from './memo.js';
 import {
   bitsPerWeight,
   encodeStrengths,
@@ -37,6 +39,28 @@ export function resyncScore(
   period: number,
 ): Score {
   return scoreStates(m.Wy, m.by, m.hidden, runResync(m, bytes, reference, period).h, bytes);
+}
+
+/** `resyncScore(m, bytes, reference, period).bpc`, remembered (lib/sn/memo.ts). */
+export function resyncBpc(
+  m: SatRnn,
+  bytes: Uint8Array,
+  reference: Float64Array,
+  period: number,
+): number {
+  const key = contentKey(
+    'resync',
+    m.hidden,
+    m.Wx,
+    m.Wh,
+    m.bh,
+    m.Wy,
+    m.by,
+    bytes,
+    reference,
+    period,
+  );
+  return rememberNumber(key, () => resyncScore(m, bytes, reference, period).bpc);
 }
 
 /** The same quantizer on each listed tensor. */
@@ -123,7 +147,7 @@ export function layerIsolation(
     const spec: QuantSpec = Object.fromEntries(
       tensors.map((n) => [n, reading.quantizerFor(m[n], n)]),
     );
-    return { layers: label, bpc: evaluate(quantizeModel(m, spec), bytes).bpc };
+    return { layers: label, bpc: modelBpc(quantizeModel(m, spec), bytes) };
   });
 }
 
@@ -159,8 +183,8 @@ export function alphaSweep(
       maxStrength,
       bits: bitsPerWeight(maxStrength),
       whDroppedPct: 100 * strengthStats(encodeStrengths(m.Wh, q, 'Wh')).droppedFraction,
-      bpc: evaluate(quantizeModel(m, specFor(WEIGHT_MATRICES, q)), bytes).bpc,
-      bpcWithBiases: evaluate(quantizeModel(m, specFor(TENSOR_NAMES, q)), bytes).bpc,
+      bpc: modelBpc(quantizeModel(m, specFor(WEIGHT_MATRICES, q)), bytes),
+      bpcWithBiases: modelBpc(quantizeModel(m, specFor(TENSOR_NAMES, q)), bytes),
     };
   });
 }
@@ -193,6 +217,28 @@ export interface LogSweepOptions {
   progress?: (done: number, total: number) => void;
 }
 
+/** The row of c_Wh: its free-running bpc, and its re-synchronised bpc when `reference` is given. */
+function logScaleRow(
+  m: SatRnn,
+  bytes: Uint8Array,
+  cWh: number,
+  reference: Float64Array | undefined,
+  period: number,
+): LogSweepRow {
+  const qm = logScaleModel(m, cWh);
+  const resync = reference ? resyncBpc(qm, bytes, reference, period) : null;
+  return { cWh, bpc: modelBpc(qm, bytes), resync };
+}
+
+/** The period and the c's with a re-synchronised column (`resyncStride`) of a sweep's options. */
+function sweepPlan(cs: readonly number[], opts: LogSweepOptions) {
+  const period = opts.period ?? 50,
+    stride = opts.resyncStride ?? 1;
+  if (!Number.isInteger(stride) || stride < 1)
+    throw new RangeError(`resyncStride: expected a positive integer, got ${stride}`);
+  return { period, resync: cs.map((_, i) => opts.reference !== undefined && i % stride === 0) };
+}
+
 /** Table 5 and its dense version: the log-scale model's gap bpc at each c_Wh (c_Wx = c_Wy = 1000). */
 export function logScaleSweep(
   m: SatRnn,
@@ -200,20 +246,66 @@ export function logScaleSweep(
   cs: readonly number[],
   opts: LogSweepOptions = {},
 ): LogSweepRow[] {
-  const period = opts.period ?? 50,
-    stride = opts.resyncStride ?? 1;
-  if (!Number.isInteger(stride) || stride < 1)
-    throw new RangeError(`resyncStride: expected a positive integer, got ${stride}`);
+  const { period, resync } = sweepPlan(cs, opts);
   return cs.map((cWh, i) => {
-    const qm = logScaleModel(m, cWh);
-    const resync =
-      opts.reference && i % stride === 0
-        ? resyncScore(qm, bytes, opts.reference, period).bpc
-        : null;
-    const row = { cWh, bpc: evaluate(qm, bytes).bpc, resync };
+    const row = logScaleRow(m, bytes, cWh, resync[i] ? opts.reference : undefined, period);
     opts.progress?.(i + 1, cs.length);
     return row;
   });
+}
+
+/** Input of `logScaleTask`: consecutive c_Wh of a sweep, each with whether it has a resync column. */
+export interface LogSweepJob {
+  readonly model: SatRnn;
+  readonly bytes: Uint8Array;
+  readonly cs: readonly number[];
+  readonly resync: readonly boolean[];
+  readonly reference?: Float64Array;
+  readonly period: number;
+}
+
+/** The rows of one `LogSweepJob` (a `parallelMap` task). */
+export function logScaleTask(job: LogSweepJob): LogSweepRow[] {
+  return job.cs.map((cWh, k) =>
+    logScaleRow(job.model, job.bytes, cWh, job.resync[k] ? job.reference : undefined, job.period),
+  );
+}
+
+/** c_Wh per `logScaleTask` job: the model and the reference cross to a worker once per job. */
+const SWEEP_JOB = 16;
+
+/**
+ * `logScaleSweep` on a worker pool (one worker per core, or `workers`): the same rows, the same
+ * bits (each row is computed by the same float64 kernels, only in another thread). `progress`
+ * is called as jobs of up to 16 c finish, with the number of c done.
+ */
+export async function logScaleSweepParallel(
+  m: SatRnn,
+  bytes: Uint8Array,
+  cs: readonly number[],
+  opts: LogSweepOptions & { workers?: number } = {},
+): Promise<LogSweepRow[]> {
+  const { period, resync } = sweepPlan(cs, opts);
+  const jobs: LogSweepJob[] = [];
+  for (let i = 0; i < cs.length; i += SWEEP_JOB) {
+    const k = Math.min(cs.length, i + SWEEP_JOB);
+    const job = { model: m, bytes, cs: cs.slice(i, k), resync: resync.slice(i, k), period };
+    jobs.push(resync.slice(i, k).some(Boolean) ? { ...job, reference: opts.reference } : job);
+  }
+  let done = 0;
+  const parts = await parallelMap<LogSweepJob, LogSweepRow[]>(
+    new URL(import.meta.url),
+    'logScaleTask',
+    jobs,
+    {
+      workers: opts.workers,
+      onResult: (i) => {
+        done += jobs[i].cs.length;
+        opts.progress?.(done, cs.length);
+      },
+    },
+  );
+  return parts.flat();
 }
 
 /** The quantized model's bpc with each weight matrix alone and all three quantized at one α (the slider figure of notebook 05). */
@@ -244,7 +336,7 @@ export function layerGapSweep(
   alphas: readonly number[],
   clips: readonly boolean[] = [true, false],
 ): LayerGapFrame[] {
-  const floatBpc = evaluate(m, bytes).bpc;
+  const floatBpc = modelBpc(m, bytes);
   return alphas.flatMap((alpha) =>
     clips.map((clip) => {
       const q = linearQuantizer(alpha, clip);
@@ -253,9 +345,7 @@ export function layerGapSweep(
         clip,
         layers: LAYER_GAP_SETS.map((s) => s.label),
         floatBpc,
-        bpc: LAYER_GAP_SETS.map(
-          (s) => evaluate(quantizeModel(m, specFor(s.tensors, q)), bytes).bpc,
-        ),
+        bpc: LAYER_GAP_SETS.map((s) => modelBpc(quantizeModel(m, specFor(s.tensors, q)), bytes)),
       };
     }),
   );

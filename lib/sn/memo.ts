@@ -1,0 +1,106 @@
+/**
+ * Exact reuse of notebook 05's evaluations. The notebook scores many models that share tensors: a
+ * matrix quantized alone leaves the float model's others; clipping at 255 changes nothing while
+ * α·max|W| < 255.5; Table 2's readings and their forensics quantize the same layer sets; Table 4's
+ * models are the α slider's "All" models; the dense c sweep holds Table 5's c. So the same
+ * trajectory or bpc is asked for again and again. Here each is computed once and remembered under
+ * the content of what it depends on (a SHA-256 of the tensors', the text's and the start state's
+ * bytes, never an object's identity, so an array changed in place is a new key): a trajectory
+ * under Wx, Wh, bh, the text and h(−1) (a model with only Wy or by quantized runs on the float
+ * model's trajectory), a bpc under the whole model and the text.
+ *
+ * A remembered value is the value the computation gives (the float64 kernels are deterministic,
+ * and `evaluate` is `run` then `scoreStates`), so every result is the same bits as without the
+ * memo. Trajectories are kept up to a byte budget, least recently used first out; numbers up to a
+ * count. Remembered arrays are shared: read them, never write to them.
+ */
+import { createHash } from 'node:crypto';
+import type { SatRnn } from '../core/model.js';
+import { run, scoreStates } from '../core/rnn.js';
+
+/**
+ * A key for the exact content of `parts`: typed arrays by their type, length and bytes, other
+ * values by their string (−0 apart from 0); `kind` names what the key is for.
+ */
+export function contentKey(
+  kind: string,
+  ...parts: ReadonlyArray<ArrayBufferView | number | string | boolean | undefined>
+): string {
+  const hash = createHash('sha256').update(kind);
+  for (const p of parts) {
+    if (ArrayBuffer.isView(p)) {
+      hash.update(`|${p.constructor.name}[${p.byteLength}]:`);
+      hash.update(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
+    } else hash.update(`|${typeof p}:${Object.is(p, -0) ? '-0' : String(p)}`);
+  }
+  return hash.digest('base64');
+}
+
+/** A map that forgets its least recently used entries beyond a total size (`sizeOf` each). */
+export class Memo<V> {
+  private readonly entries = new Map<string, V>();
+  private size = 0;
+
+  constructor(
+    private readonly budget: number,
+    private readonly sizeOf: (v: V) => number = () => 1,
+  ) {}
+
+  /** The value under `key`, computed by `compute` (and remembered) when there is none. */
+  get(key: string, compute: () => V): V {
+    const hit = this.entries.get(key);
+    if (hit !== undefined || this.entries.has(key)) {
+      this.entries.delete(key); // re-inserted as the most recently used
+      this.entries.set(key, hit as V);
+      return hit as V;
+    }
+    const v = compute();
+    const s = this.sizeOf(v);
+    if (s > this.budget) return v;
+    this.entries.set(key, v);
+    this.size += s;
+    for (const [k, old] of this.entries) {
+      if (this.size <= this.budget) break;
+      this.entries.delete(k);
+      this.size -= this.sizeOf(old);
+    }
+    return v;
+  }
+
+  /** Forget everything. */
+  clear(): void {
+    this.entries.clear();
+    this.size = 0;
+  }
+}
+
+/** Trajectories h ([n][H] float64), up to 64 MB of them (64 of the 1,024-byte text's). */
+const trajectories = new Memo<Float64Array>(64 * 2 ** 20, (h) => h.byteLength);
+/** Numbers (bpc of models, re-synchronised bpc, …). */
+const numbers = new Memo<number>(1 << 16);
+
+/**
+ * `run(m, bytes, { h0 }).h`, remembered under Wx, Wh, bh, the text and h0 (default 0): the states
+ * of every model that differs from `m` only in Wy and by. Shared: do not modify.
+ */
+export function runStates(m: SatRnn, bytes: Uint8Array, h0?: Float64Array): Float64Array {
+  const key = contentKey('run', m.hidden, m.Wx, m.Wh, m.bh, bytes, h0);
+  return trajectories.get(key, () => run(m, bytes, h0 ? { h0 } : {}).h);
+}
+
+/** `evaluate(m, bytes).bpc` (the bpc protocol), remembered; scored on `runStates(m, bytes)`. */
+export function modelBpc(m: SatRnn, bytes: Uint8Array): number {
+  const key = contentKey('bpc', m.hidden, m.Wx, m.Wh, m.bh, m.Wy, m.by, bytes);
+  return numbers.get(key, () => scoreStates(m.Wy, m.by, m.hidden, runStates(m, bytes), bytes).bpc);
+}
+
+/** A number remembered under `key` (a `contentKey` of everything it depends on). */
+export function rememberNumber(key: string, compute: () => number): number {
+  return numbers.get(key, compute);
+}
+
+/** Forget every remembered trajectory and number (for measuring; results do not depend on it). */
+export function clearMemo(): void {
+  trajectories.clear();
+  numbers.clear();
+}
