@@ -462,24 +462,31 @@ export function umRunnerBpc(
   const n = bytes.length,
     bias = o.biases === 'quantized',
     plus = o.source === 'plus';
+  // Only patterns carry support: each row's nonzero strengths, in column order. A zero strength
+  // adds nothing to an output; to a hidden D it adds a signed zero, which can change only the sign
+  // of a D that is 0, and σ(±0) = 1/2 (hard: ±0 is neither side), so skipping it changes no bit.
+  const Wh = nonzeroRows(S.Wh, H, H),
+    Wy = nonzeroRows(S.Wy, VOCAB, H);
   let P = new Float64Array(H).fill(0.5);
+  const src = new Float64Array(H);
   const A = new Float64Array(VOCAB);
   let sum = 0;
   for (let t = 0; t < n - 1; t++) {
     const x = bytes[t],
       next = new Float64Array(H);
+    for (let k = 0; k < H; k++) src[k] = plus ? P[k] : 2 * P[k] - 1;
     for (let j = 0; j < H; j++) {
       let d = (bias ? S.bh[j] : 0) + S.Wx[j * VOCAB + x];
-      for (let k = 0; k < H; k++) d += S.Wh[j * H + k] * (plus ? P[k] : 2 * P[k] - 1);
+      for (let e = Wh.start[j]; e < Wh.start[j + 1]; e++) d += Wh.value[e] * src[Wh.column[e]];
       next[j] = hard ? (d > 0 ? 1 : d < 0 ? 0 : 0.5) : sigmoid(o.hiddenGain * d);
     }
     P = next;
     let mx = -Infinity;
     for (let q = 0; q < VOCAB; q++) {
       let a = bias ? S.by[q] : 0;
-      for (let k = 0; k < H; k++) {
-        const s = S.Wy[q * H + k];
-        if (s === 0) continue;
+      for (let e = Wy.start[q]; e < Wy.start[q + 1]; e++) {
+        const s = Wy.value[e],
+          k = Wy.column[e];
         if (!plus) a += s * (2 * P[k] - 1);
         else if (s > 0) a += s * P[k];
         else a -= s * (1 - P[k]);
@@ -493,6 +500,26 @@ export function umRunnerBpc(
     sum += -Math.max(lnP, floor > 0 ? Math.log(floor) : -Infinity) / Math.LN2;
   }
   return sum / (n - 1);
+}
+
+/** The nonzero entries of each row of a [rows][cols] matrix, in column order (compressed rows). */
+function nonzeroRows(
+  M: ArrayLike<number>,
+  rows: number,
+  cols: number,
+): { start: Int32Array; column: Int32Array; value: Float64Array } {
+  const start = new Int32Array(rows + 1),
+    column: number[] = [],
+    value: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      if (M[r * cols + c] === 0) continue;
+      column.push(c);
+      value.push(M[r * cols + c]);
+    }
+    start[r + 1] = column.length;
+  }
+  return { start, column: Int32Array.from(column), value: Float64Array.from(value) };
 }
 
 /** Label of the adopted UM-runner reading (the first candidate of `umRunnerCandidates`). */

@@ -128,17 +128,72 @@ export function umRun(net: UmNet, bytes: Uint8Array): UmTrajectory {
   let prev = new Float64Array(H);
   for (let t = 0; t < n; t++) {
     const x = bytes[t];
-    const cur = h.subarray(t * H, (t + 1) * H);
-    for (let j = 0; j < H; j++) {
-      let d = net.Sbh[j] + net.Sx[j * VOCAB + x];
-      const row = j * H;
-      for (let k = 0; k < H; k++) d += net.Sh[row + k] * prev[k];
-      D[t * H + j] = d;
-      cur[j] = binaryEsActivation(d, net.hiddenGain);
-    }
+    const cur = h.subarray(t * H, (t + 1) * H),
+      d = D.subarray(t * H, (t + 1) * H);
+    for (let j = 0; j < H; j++) d[j] = net.Sbh[j] + net.Sx[j * VOCAB + x];
+    addMatVec(net.Sh, H, H, prev, d);
+    for (let j = 0; j < H; j++) cur[j] = binaryEsActivation(d[j], net.hiddenGain);
     prev = cur;
   }
   return { n, hidden: H, h, D };
+}
+
+/**
+ * out[r] += Σ_j W[r][j]·v[j] for the rows of W ([rows][cols]), added one term at a time in order
+ * of j as the plain loop does; eight rows side by side (independent chains the CPU overlaps), so
+ * the same operations on the same values: the same bits, several times faster.
+ */
+function addMatVec(
+  W: Float64Array,
+  rows: number,
+  cols: number,
+  v: Float64Array,
+  out: Float64Array,
+): void {
+  let r = 0;
+  for (; r + 8 <= rows; r += 8) {
+    const r0 = r * cols,
+      r1 = r0 + cols,
+      r2 = r1 + cols,
+      r3 = r2 + cols,
+      r4 = r3 + cols,
+      r5 = r4 + cols,
+      r6 = r5 + cols,
+      r7 = r6 + cols;
+    let s0 = out[r],
+      s1 = out[r + 1],
+      s2 = out[r + 2],
+      s3 = out[r + 3],
+      s4 = out[r + 4],
+      s5 = out[r + 5],
+      s6 = out[r + 6],
+      s7 = out[r + 7];
+    for (let j = 0; j < cols; j++) {
+      const x = v[j];
+      s0 += W[r0 + j] * x;
+      s1 += W[r1 + j] * x;
+      s2 += W[r2 + j] * x;
+      s3 += W[r3 + j] * x;
+      s4 += W[r4 + j] * x;
+      s5 += W[r5 + j] * x;
+      s6 += W[r6 + j] * x;
+      s7 += W[r7 + j] * x;
+    }
+    out[r] = s0;
+    out[r + 1] = s1;
+    out[r + 2] = s2;
+    out[r + 3] = s3;
+    out[r + 4] = s4;
+    out[r + 5] = s5;
+    out[r + 6] = s6;
+    out[r + 7] = s7;
+  }
+  for (; r < rows; r++) {
+    const row = r * cols;
+    let s = out[r];
+    for (let j = 0; j < cols; j++) s += W[row + j] * v[j];
+    out[r] = s;
+  }
 }
 
 /** The bpc protocol on a UM: all n − 1 positions scored with P(o) ∝ exp(g_y A_o) (lib/rnn scoring). */
