@@ -41,7 +41,7 @@ import {
 
 import {
   ORIGINAL_P_FLOOR,
-  matVecF32,
+  forwardF32,
   snFullStrengths,
   evalBpcOriginal,
   cQuantizeModel,
@@ -64,35 +64,18 @@ export interface F32Score {
  * module comment). Every state is a float32 value.
  */
 export function evaluateF32(m: SatRnn, bytes: Uint8Array, h0?: ArrayLike<number>): F32Score {
-  const H = m.hidden,
-    n = bytes.length;
-  if (n < 2) throw new RangeError(`data: ${n} bytes, need at least 2 to score a position`);
-  if (h0 && h0.length !== H) throw new RangeError(`h0: expected ${H} values, got ${h0.length}`);
-  const { Wx, Wh, bh, Wy, by } = m;
-  const h = new Float32Array(n * H),
-    pre = new Float32Array(n * H);
-  let prev = new Float32Array(H);
-  if (h0) for (let j = 0; j < H; j++) prev[j] = h0[j];
-  const z = new Float32Array(VOCAB);
+  const n = bytes.length;
+  const f = forwardF32(m, bytes, h0);
   let sum = 0;
-  for (let t = 0; t < n; t++) {
-    const x = bytes[t];
-    const cur = h.subarray(t * H, (t + 1) * H),
-      p = pre.subarray(t * H, (t + 1) * H);
-    for (let i = 0; i < H; i++) p[i] = f32(bh[i] + Wx[i * VOCAB + x]);
-    matVecF32(Wh, H, H, prev, p);
-    for (let i = 0; i < H; i++) cur[i] = f32(Math.tanh(p[i]));
-    prev = cur;
-    if (t === n - 1) break;
-    z.set(by);
-    matVecF32(Wy, VOCAB, H, cur, z);
+  for (let t = 0; t < n - 1; t++) {
+    const z = f.logits.subarray(t * VOCAB, (t + 1) * VOCAB);
     let mx = -Infinity;
     for (let o = 0; o < VOCAB; o++) if (z[o] > mx) mx = z[o];
     let Z = 0;
     for (let o = 0; o < VOCAB; o++) Z += Math.exp(z[o] - mx);
     sum += -(z[bytes[t + 1]] - mx - Math.log(Z)) / Math.LN2;
   }
-  return { bpc: sum / (n - 1), h, pre };
+  return { bpc: sum / (n - 1), h: f.h.slice(), pre: f.pre.slice() };
 }
 
 /** How a run is scored, other than the bpc protocol. */

@@ -27,6 +27,7 @@
  */
 import { VOCAB, TENSOR_NAMES, type SatRnn, type TensorName } from '../core/model.js';
 import { MAX_STRENGTH, type Strengths } from './um.js';
+import { Memo, contentKey } from './memo.js';
 
 const f32 = Math.fround;
 
@@ -159,34 +160,77 @@ export function matVecF32(
   }
 }
 
+/** The float32 forward pass of a model over a text (`forwardF32`). */
+export interface ForwardF32 {
+  /** States h(t), [n][H]. */
+  readonly h: Float32Array;
+  /** Pre-activations, [n][H]. */
+  readonly pre: Float32Array;
+  /** logits(t) = by + Wy·h(t) for t = 0 … n − 2, [n − 1][256]. */
+  readonly logits: Float32Array;
+}
+
+/** Float32 forward passes by model, text and start state, 24 MB of them (lib/sn/memo.ts). */
+const FORWARDS = new Memo<ForwardF32>(
+  24 * 2 ** 20,
+  (f) => f.h.byteLength + f.pre.byteLength + f.logits.byteLength,
+);
+
+/**
+ * The forward pass of the public tools (rule 4) in C float32 arithmetic: pre = bh + Wx[:, x_t],
+ * then the Wh·h products added in order of j, h = tanhf(pre) (tanh rounded to float32), and the
+ * logits by + Wy·h summed the same way, every operation rounded to float32; h(−1) = `h0` as
+ * float32 (default 0). Remembered under the model, the text and h0, so a model that is scored
+ * both by `evaluateF32` and by `evalBpcOriginal` runs once. Shared: do not modify.
+ */
+export function forwardF32(m: SatRnn, bytes: Uint8Array, h0?: ArrayLike<number>): ForwardF32 {
+  const H = m.hidden,
+    n = bytes.length;
+  if (n < 2) throw new RangeError(`data: ${n} bytes, need at least 2 to score a position`);
+  if (h0 && h0.length !== H) throw new RangeError(`h0: expected ${H} values, got ${h0.length}`);
+  const start = new Float32Array(H);
+  if (h0) for (let j = 0; j < H; j++) start[j] = h0[j];
+  const key = contentKey('forwardF32', H, m.Wx, m.Wh, m.bh, m.Wy, m.by, bytes, start);
+  return FORWARDS.get(key, () => {
+    const { Wx, Wh, bh, Wy, by } = m;
+    const h = new Float32Array(n * H),
+      pre = new Float32Array(n * H),
+      logits = new Float32Array((n - 1) * VOCAB);
+    let prev = start;
+    for (let t = 0; t < n; t++) {
+      const x = bytes[t];
+      const cur = h.subarray(t * H, (t + 1) * H),
+        p = pre.subarray(t * H, (t + 1) * H);
+      for (let i = 0; i < H; i++) p[i] = f32(bh[i] + Wx[i * VOCAB + x]);
+      matVecF32(Wh, H, H, prev, p);
+      for (let i = 0; i < H; i++) cur[i] = f32(Math.tanh(p[i]));
+      prev = cur;
+      if (t === n - 1) break;
+      const z = logits.subarray(t * VOCAB, (t + 1) * VOCAB);
+      for (let o = 0; o < VOCAB; o++) z[o] = f32(by[o]);
+      matVecF32(Wy, VOCAB, H, cur, z);
+    }
+    return { h, pre, logits };
+  });
+}
+
 /**
  * bpc of a model under the public evaluator (rule 3 of the module comment): float32 throughout,
  * h(−1) = 0, all n − 1 positions, p floored at 1e-8. Bits of one position are at most
  * −log2(1e-8) ≈ 26.6.
  */
 export function evalBpcOriginal(m: SatRnn, bytes: Uint8Array): number {
-  const H = m.hidden,
-    n = bytes.length;
-  if (n < 2) throw new RangeError(`data: ${n} bytes, need at least 2 to score a position`);
-  const { Wx, Wh, bh, Wy, by } = m;
-  let h = new Float32Array(H);
-  const logits = new Float32Array(VOCAB),
-    probs = new Float32Array(VOCAB);
+  const n = bytes.length;
+  const { logits } = forwardF32(m, bytes);
+  const probs = new Float32Array(VOCAB);
   let total = 0;
   for (let t = 0; t < n - 1; t++) {
-    const x = bytes[t],
-      next = new Float32Array(H);
-    for (let i = 0; i < H; i++) next[i] = f32(bh[i] + Wx[i * VOCAB + x]);
-    matVecF32(Wh, H, H, h, next);
-    for (let i = 0; i < H; i++) next[i] = f32(Math.tanh(next[i]));
-    h = next;
-    for (let o = 0; o < VOCAB; o++) logits[o] = f32(by[o]);
-    matVecF32(Wy, VOCAB, H, h, logits);
+    const z = logits.subarray(t * VOCAB, (t + 1) * VOCAB);
     let mx = -Infinity;
-    for (let o = 0; o < VOCAB; o++) if (logits[o] > mx) mx = logits[o];
+    for (let o = 0; o < VOCAB; o++) if (z[o] > mx) mx = z[o];
     let sum = 0;
     for (let o = 0; o < VOCAB; o++) {
-      probs[o] = f32(Math.exp(f32(logits[o] - mx)));
+      probs[o] = f32(Math.exp(f32(z[o] - mx)));
       sum = f32(sum + probs[o]);
     }
     let p = f32(probs[bytes[t + 1]] / sum);
