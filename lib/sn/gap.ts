@@ -15,7 +15,7 @@ import { TENSOR_NAMES, type SatRnn, type TensorName } from '../core/model.js';
 import { scoreStates, type Score } from '../core/rnn.js';
 import { runResync } from './dynamics.js';
 import { parallelMap } from '../core/parallel.js';
-import { contentKey, modelBpc, rememberNumber } from './memo.js';
+import { contentKey, modelBpc, prefetchBpc, rememberNumber } from './memo.js';
 import {
   bitsPerWeight,
   encodeStrengths,
@@ -189,6 +189,30 @@ export function alphaSweep(
   });
 }
 
+/** The models `alphaSweep` scores, in its order. */
+function* alphaSweepModels(m: SatRnn, alphas: readonly number[], clip: boolean): Iterable<SatRnn> {
+  for (const alpha of alphas) {
+    const q = linearQuantizer(alpha, clip);
+    yield quantizeModel(m, specFor(WEIGHT_MATRICES, q));
+    yield quantizeModel(m, specFor(TENSOR_NAMES, q));
+  }
+}
+
+/**
+ * `alphaSweep` with its models scored on a worker pool first (`prefetchBpc`), so the sweep reads
+ * their bpc from memory: the same rows, the same bits.
+ */
+export async function alphaSweepParallel(
+  m: SatRnn,
+  bytes: Uint8Array,
+  alphas: readonly number[],
+  clip: boolean,
+  workers?: number,
+): Promise<AlphaRow[]> {
+  await prefetchBpc(alphaSweepModels(m, alphas, clip), bytes, workers);
+  return alphaSweep(m, bytes, alphas, clip);
+}
+
 /** The log-scale model of Table 5: eq. 5 on Wx (c_Wx), Wh (c_Wh), Wy (c_Wy), each with its own wmax = max|W|. */
 export function logScaleModel(m: SatRnn, cWh: number, cWx = 1000, cWy = 1000): SatRnn {
   return quantizeModel(m, {
@@ -349,4 +373,32 @@ export function layerGapSweep(
       };
     }),
   );
+}
+
+/** The models `layerGapSweep` scores, in its order: the float model, then each (α, clip, set). */
+function* layerGapModels(
+  m: SatRnn,
+  alphas: readonly number[],
+  clips: readonly boolean[],
+): Iterable<SatRnn> {
+  yield m;
+  for (const alpha of alphas)
+    for (const clip of clips)
+      for (const s of LAYER_GAP_SETS)
+        yield quantizeModel(m, specFor(s.tensors, linearQuantizer(alpha, clip)));
+}
+
+/**
+ * `layerGapSweep` with its models scored on a worker pool first (`prefetchBpc`), so the sweep
+ * reads their bpc from memory: the same frames, the same bits.
+ */
+export async function layerGapSweepParallel(
+  m: SatRnn,
+  bytes: Uint8Array,
+  alphas: readonly number[],
+  clips: readonly boolean[] = [true, false],
+  workers?: number,
+): Promise<LayerGapFrame[]> {
+  await prefetchBpc(layerGapModels(m, alphas, clips), bytes, workers);
+  return layerGapSweep(m, bytes, alphas, clips);
 }

@@ -17,6 +17,7 @@
 import { createHash } from 'node:crypto';
 import type { SatRnn } from '../core/model.js';
 import { run, scoreStates } from '../core/rnn.js';
+import { parallelMap } from '../core/parallel.js';
 
 /**
  * A key for the exact content of `parts`: typed arrays by their type, length and bytes, other
@@ -67,6 +68,11 @@ export class Memo<V> {
     return v;
   }
 
+  /** Whether a value is remembered under `key`. */
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
   /** Forget everything. */
   clear(): void {
     this.entries.clear();
@@ -88,10 +94,59 @@ export function runStates(m: SatRnn, bytes: Uint8Array, h0?: Float64Array): Floa
   return trajectories.get(key, () => run(m, bytes, h0 ? { h0 } : {}).h);
 }
 
+/** The key of `modelBpc(m, bytes)`. */
+function bpcKey(m: SatRnn, bytes: Uint8Array): string {
+  return contentKey('bpc', m.hidden, m.Wx, m.Wh, m.bh, m.Wy, m.by, bytes);
+}
+
 /** `evaluate(m, bytes).bpc` (the bpc protocol), remembered; scored on `runStates(m, bytes)`. */
 export function modelBpc(m: SatRnn, bytes: Uint8Array): number {
-  const key = contentKey('bpc', m.hidden, m.Wx, m.Wh, m.bh, m.Wy, m.by, bytes);
-  return numbers.get(key, () => scoreStates(m.Wy, m.by, m.hidden, runStates(m, bytes), bytes).bpc);
+  return numbers.get(
+    bpcKey(m, bytes),
+    () => scoreStates(m.Wy, m.by, m.hidden, runStates(m, bytes), bytes).bpc,
+  );
+}
+
+/** Input of `bpcTask`: models to score on one text. */
+export interface BpcJob {
+  readonly models: readonly SatRnn[];
+  readonly bytes: Uint8Array;
+}
+
+/** `modelBpc` of each model of a job (a `parallelMap` task). */
+export function bpcTask(job: BpcJob): number[] {
+  return job.models.map((m) => modelBpc(m, job.bytes));
+}
+
+/** Models per `bpcTask` job. */
+const BPC_JOB = 8;
+
+/**
+ * Score on a worker pool (one worker per core, or `workers`) every model of `models` whose bpc on
+ * `bytes` is not remembered yet, each distinct content once, and remember the results: the
+ * `modelBpc` calls that follow are then answered from memory, with the bits a worker computed
+ * (the same kernels, so the same bits as in this thread). Models are taken one at a time from the
+ * iterable and only the ones to score are kept.
+ */
+export async function prefetchBpc(
+  models: Iterable<SatRnn>,
+  bytes: Uint8Array,
+  workers?: number,
+): Promise<void> {
+  const todo = new Map<string, SatRnn>();
+  for (const m of models) {
+    const key = bpcKey(m, bytes);
+    if (!numbers.has(key) && !todo.has(key)) todo.set(key, m);
+  }
+  const keys = [...todo.keys()],
+    list = [...todo.values()];
+  const jobs: BpcJob[] = [];
+  for (let i = 0; i < list.length; i += BPC_JOB)
+    jobs.push({ models: list.slice(i, i + BPC_JOB), bytes });
+  const parts = await parallelMap<BpcJob, number[]>(new URL(import.meta.url), 'bpcTask', jobs, {
+    workers,
+  });
+  parts.flat().forEach((bpc, i) => numbers.get(keys[i], () => bpc));
 }
 
 /** A number remembered under `key` (a `contentKey` of everything it depends on). */
