@@ -218,7 +218,6 @@ describe('remembered evaluations (lib/sn/memo.ts)', () => {
         );
       const ref = run(m, bytes).h;
       const qm = gap.logScaleModel(m, 300);
-      expect(gap.resyncBpc(qm, bytes, ref, 20)).toBe(gap.resyncScore(qm, bytes, ref, 20).bpc);
       const [row] = gap.logScaleSweep(m, bytes, [300], { reference: ref, period: 20 });
       expect(row).toEqual({
         cWh: 300,
@@ -229,7 +228,40 @@ describe('remembered evaluations (lib/sn/memo.ts)', () => {
   });
 });
 
-describe('log-scale sweep on worker threads', () => {
+describe('sweeps on worker threads', () => {
+  it('alphaSweepParallel and layerGapSweepParallel give the in-thread rows bit for bit', async () => {
+    const alphas = [3, 40, 300];
+    clearMemo();
+    const rows = await gap.alphaSweepParallel(m, bytes, alphas, false, 2);
+    const frames = await gap.layerGapSweepParallel(m, bytes, alphas, [true, false], 2);
+    clearMemo();
+    expect(rows).toEqual(gap.alphaSweep(m, bytes, alphas, false));
+    expect(frames).toEqual(gap.layerGapSweep(m, bytes, alphas));
+    clearMemo();
+    const direct = (qm: SatRnn) => evaluate(qm, bytes).bpc;
+    for (const r of rows)
+      expect(
+        Object.is(
+          r.bpc,
+          direct(
+            sn.quantizeModel(
+              m,
+              gap.specFor(gap.WEIGHT_MATRICES, sn.linearQuantizer(r.alpha, false)),
+            ),
+          ),
+        ),
+      ).toBe(true);
+  }, 60_000);
+
+  it('logScaleResyncParallel gives resyncScore of each log-scale model, in order', async () => {
+    const cs = [150, 220, 310, 333];
+    const ref = run(m, bytes).h;
+    const got = await gap.logScaleResyncParallel(m, bytes, cs, ref, 25, 2);
+    expect(got).toEqual(
+      cs.map((c) => gap.resyncScore(gap.logScaleModel(m, c), bytes, ref, 25).bpc),
+    );
+  }, 60_000);
+
   it('gives the in-thread rows bit for bit, in order, with progress up to the total', async () => {
     const cs = Array.from({ length: 37 }, (_, i) => 100 + 7 * i);
     const opts = { reference: run(m, bytes).h, resyncStride: 3, period: 25 };

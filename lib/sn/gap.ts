@@ -12,10 +12,10 @@
  * its last section).
  */
 import { TENSOR_NAMES, type SatRnn, type TensorName } from '../core/model.js';
-import { scoreStates, type Score } from '../core/rnn.js';
+import { evaluate, scoreStates, type Score } from '../core/rnn.js';
 import { runResync } from './dynamics.js';
 import { parallelMap } from '../core/parallel.js';
-import { contentKey, modelBpc, prefetchBpc, rememberNumber } from './memo.js';
+import { modelBpc, prefetchBpc } from './memo.js';
 import {
   bitsPerWeight,
   encodeStrengths,
@@ -39,28 +39,6 @@ export function resyncScore(
   period: number,
 ): Score {
   return scoreStates(m.Wy, m.by, m.hidden, runResync(m, bytes, reference, period).h, bytes);
-}
-
-/** `resyncScore(m, bytes, reference, period).bpc`, remembered (lib/sn/memo.ts). */
-export function resyncBpc(
-  m: SatRnn,
-  bytes: Uint8Array,
-  reference: Float64Array,
-  period: number,
-): number {
-  const key = contentKey(
-    'resync',
-    m.hidden,
-    m.Wx,
-    m.Wh,
-    m.bh,
-    m.Wy,
-    m.by,
-    bytes,
-    reference,
-    period,
-  );
-  return rememberNumber(key, () => resyncScore(m, bytes, reference, period).bpc);
 }
 
 /** The same quantizer on each listed tensor. */
@@ -249,9 +227,10 @@ function logScaleRow(
   reference: Float64Array | undefined,
   period: number,
 ): LogSweepRow {
+  // Every c_Wh is a new model: evaluated directly (the memo's hashing would buy nothing here).
   const qm = logScaleModel(m, cWh);
-  const resync = reference ? resyncBpc(qm, bytes, reference, period) : null;
-  return { cWh, bpc: modelBpc(qm, bytes), resync };
+  const resync = reference ? resyncScore(qm, bytes, reference, period).bpc : null;
+  return { cWh, bpc: evaluate(qm, bytes).bpc, resync };
 }
 
 /** The period and the c's with a re-synchronised column (`resyncStride`) of a sweep's options. */
@@ -328,6 +307,47 @@ export async function logScaleSweepParallel(
         opts.progress?.(done, cs.length);
       },
     },
+  );
+  return parts.flat();
+}
+
+/** Input of `logScaleResyncTask`: c_Wh of log-scale models to re-synchronise to `reference` every `period` steps. */
+export interface LogResyncJob {
+  readonly model: SatRnn;
+  readonly bytes: Uint8Array;
+  readonly cs: readonly number[];
+  readonly reference: Float64Array;
+  readonly period: number;
+}
+
+/** The re-synchronised bpc of the log-scale model of each c_Wh of a job (a `parallelMap` task). */
+export function logScaleResyncTask(job: LogResyncJob): number[] {
+  return job.cs.map(
+    (c) => resyncScore(logScaleModel(job.model, c), job.bytes, job.reference, job.period).bpc,
+  );
+}
+
+/**
+ * The re-synchronised gap bpc of the log-scale model at each c_Wh (`resyncScore` of
+ * `logScaleModel(m, c)`, `reference`, `period`), on a worker pool (one worker per core, or
+ * `workers`), jobs of up to 16 c: the same numbers, the same bits as in this thread.
+ */
+export async function logScaleResyncParallel(
+  m: SatRnn,
+  bytes: Uint8Array,
+  cs: readonly number[],
+  reference: Float64Array,
+  period: number,
+  workers?: number,
+): Promise<number[]> {
+  const jobs: LogResyncJob[] = [];
+  for (let i = 0; i < cs.length; i += SWEEP_JOB)
+    jobs.push({ model: m, bytes, cs: cs.slice(i, i + SWEEP_JOB), reference, period });
+  const parts = await parallelMap<LogResyncJob, number[]>(
+    new URL(import.meta.url),
+    'logScaleResyncTask',
+    jobs,
+    { workers },
   );
   return parts.flat();
 }

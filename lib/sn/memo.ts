@@ -149,11 +149,6 @@ export async function prefetchBpc(
   parts.flat().forEach((bpc, i) => numbers.get(keys[i], () => bpc));
 }
 
-/** A number remembered under `key` (a `contentKey` of everything it depends on). */
-export function rememberNumber(key: string, compute: () => number): number {
-  return numbers.get(key, compute);
-}
-
 /** Forget every remembered trajectory and number (for measuring; results do not depend on it). */
 export function clearMemo(): void {
   trajectories.clear();
