@@ -262,7 +262,21 @@ describe('sweeps on worker threads', () => {
     );
   }, 60_000);
 
-  it('gives the in-thread rows bit for bit, in order, with progress up to the total', async () => {
+  it('resyncPeriodsParallel gives resyncScore of each model at each period', async () => {
+    const models = [
+      m,
+      gap.logScaleModel(m, 200),
+      sn.quantizeModel(m, { Wh: sn.linearQuantizer(6, true) }),
+    ];
+    const periods = [1, 2, 7, 50, bytes.length];
+    const ref = run(m, bytes).h;
+    const got = await gap.resyncPeriodsParallel(models, bytes, ref, periods, 2);
+    expect(got).toEqual(
+      models.map((qm) => periods.map((p) => gap.resyncScore(qm, bytes, ref, p).bpc)),
+    );
+  }, 60_000);
+
+  it('logScaleSweepParallel gives the in-thread rows bit for bit, in order, with progress up to the total', async () => {
     const cs = Array.from({ length: 37 }, (_, i) => 100 + 7 * i);
     const opts = { reference: run(m, bytes).h, resyncStride: 3, period: 25 };
     clearMemo();

@@ -14,6 +14,7 @@
 import { TENSOR_NAMES, type SatRnn, type TensorName } from '../core/model.js';
 import { evaluate, scoreStates, type Score } from '../core/rnn.js';
 import { runResync } from './dynamics.js';
+import { availableParallelism } from 'node:os';
 import { parallelMap } from '../core/parallel.js';
 import { modelBpc, prefetchBpc } from './memo.js';
 import {
@@ -274,13 +275,18 @@ export function logScaleTask(job: LogSweepJob): LogSweepRow[] {
   );
 }
 
-/** c_Wh per `logScaleTask` job: the model and the reference cross to a worker once per job. */
-const SWEEP_JOB = 16;
+/**
+ * Consecutive c_Wh per job of a sweep over `count` c: up to 16 (the model and the reference cross
+ * to a worker once per job), and at least two jobs per worker when there are enough c.
+ */
+function sweepJobSize(count: number, workers = availableParallelism()): number {
+  return Math.max(1, Math.min(16, Math.ceil(count / (2 * workers))));
+}
 
 /**
  * `logScaleSweep` on a worker pool (one worker per core, or `workers`): the same rows, the same
  * bits (each row is computed by the same float64 kernels, only in another thread). `progress`
- * is called as jobs of up to 16 c finish, with the number of c done.
+ * is called as jobs (up to 16 c each) finish, with the number of c done.
  */
 export async function logScaleSweepParallel(
   m: SatRnn,
@@ -289,9 +295,10 @@ export async function logScaleSweepParallel(
   opts: LogSweepOptions & { workers?: number } = {},
 ): Promise<LogSweepRow[]> {
   const { period, resync } = sweepPlan(cs, opts);
-  const jobs: LogSweepJob[] = [];
-  for (let i = 0; i < cs.length; i += SWEEP_JOB) {
-    const k = Math.min(cs.length, i + SWEEP_JOB);
+  const jobs: LogSweepJob[] = [],
+    size = sweepJobSize(cs.length, opts.workers);
+  for (let i = 0; i < cs.length; i += size) {
+    const k = Math.min(cs.length, i + size);
     const job = { model: m, bytes, cs: cs.slice(i, k), resync: resync.slice(i, k), period };
     jobs.push(resync.slice(i, k).some(Boolean) ? { ...job, reference: opts.reference } : job);
   }
@@ -340,9 +347,10 @@ export async function logScaleResyncParallel(
   period: number,
   workers?: number,
 ): Promise<number[]> {
-  const jobs: LogResyncJob[] = [];
-  for (let i = 0; i < cs.length; i += SWEEP_JOB)
-    jobs.push({ model: m, bytes, cs: cs.slice(i, i + SWEEP_JOB), reference, period });
+  const jobs: LogResyncJob[] = [],
+    size = sweepJobSize(cs.length, workers);
+  for (let i = 0; i < cs.length; i += size)
+    jobs.push({ model: m, bytes, cs: cs.slice(i, i + size), reference, period });
   const parts = await parallelMap<LogResyncJob, number[]>(
     new URL(import.meta.url),
     'logScaleResyncTask',
@@ -350,6 +358,39 @@ export async function logScaleResyncParallel(
     { workers },
   );
   return parts.flat();
+}
+
+/** Input of `resyncPeriodsTask`: one model re-synchronised to `reference` at each period. */
+export interface ResyncPeriodsJob {
+  readonly model: SatRnn;
+  readonly bytes: Uint8Array;
+  readonly reference: Float64Array;
+  readonly periods: readonly number[];
+}
+
+/** `resyncScore(model, bytes, reference, N).bpc` for each period N of a job (a `parallelMap` task). */
+export function resyncPeriodsTask(job: ResyncPeriodsJob): number[] {
+  return job.periods.map((p) => resyncScore(job.model, job.bytes, job.reference, p).bpc);
+}
+
+/**
+ * The re-synchronised gap bpc of each model at each period ([model][period], `resyncScore`), one
+ * model per job on a worker pool (one worker per core, or `workers`): the same bits as in this
+ * thread.
+ */
+export async function resyncPeriodsParallel(
+  models: readonly SatRnn[],
+  bytes: Uint8Array,
+  reference: Float64Array,
+  periods: readonly number[],
+  workers?: number,
+): Promise<number[][]> {
+  return parallelMap<ResyncPeriodsJob, number[]>(
+    new URL(import.meta.url),
+    'resyncPeriodsTask',
+    models.map((model) => ({ model, bytes, reference, periods })),
+    { workers },
+  );
 }
 
 /** The quantized model's bpc with each weight matrix alone and all three quantized at one α (the slider figure of notebook 05). */
