@@ -10,6 +10,10 @@
  * h(−1) = 1e-12·u) move it by tenths of a bit.
  * Biases stay exact float unless a row says otherwise (the paper exports bias patterns only in
  * its last section).
+ *
+ * Speed without other bits: repeated models are scored once (`modelBpc`, lib/sn/memo.ts), and the
+ * `*Parallel` drivers score independent models on a worker pool (lib/core/parallel.ts); the
+ * float64 kernels are deterministic, so a row is the same bits in any thread.
  */
 import { TENSOR_NAMES, type SatRnn, type TensorName } from '../core/model.js';
 import { evaluate, scoreStates, type Score } from '../core/rnn.js';

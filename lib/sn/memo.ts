@@ -2,7 +2,7 @@
  * Exact reuse of notebook 05's evaluations. The notebook scores many models that share tensors: a
  * matrix quantized alone leaves the float model's others; clipping at 255 changes nothing while
  * α·max|W| < 255.5; Table 2's readings and their forensics quantize the same layer sets; Table 4's
- * models are the α slider's "All" models; the dense c sweep holds Table 5's c. So the same
+ * models are the α slider's "All" models; the forensics score one model several ways. So the same
  * trajectory or bpc is asked for again and again. Here each is computed once and remembered under
  * the content of what it depends on (a SHA-256 of the tensors', the text's and the start state's
  * bytes, never an object's identity, so an array changed in place is a new key): a trajectory
