@@ -18,7 +18,8 @@
  * float64. `evalBpcOriginal` (lib/sn/original.ts) is the whole public evaluator, softmax included.
  */
 import { VOCAB, TENSOR_NAMES, type SatRnn, type TensorName } from '../core/model.js';
-import { evaluate, run, scoreStates } from '../core/rnn.js';
+import { run, scoreStates } from '../core/rnn.js';
+import { modelBpc, runStates } from './memo.js';
 import { ISOLATION_READINGS, WEIGHT_MATRICES, logScaleModel, specFor } from './gap.js';
 import { exportPatterns, countPatterns } from './export.js';
 import {
@@ -40,6 +41,7 @@ import {
 
 import {
   ORIGINAL_P_FLOOR,
+  forwardF32,
   snFullStrengths,
   evalBpcOriginal,
   cQuantizeModel,
@@ -62,41 +64,18 @@ export interface F32Score {
  * module comment). Every state is a float32 value.
  */
 export function evaluateF32(m: SatRnn, bytes: Uint8Array, h0?: ArrayLike<number>): F32Score {
-  const H = m.hidden,
-    n = bytes.length;
-  if (n < 2) throw new RangeError(`data: ${n} bytes, need at least 2 to score a position`);
-  if (h0 && h0.length !== H) throw new RangeError(`h0: expected ${H} values, got ${h0.length}`);
-  const h = new Float32Array(n * H),
-    pre = new Float32Array(n * H);
-  let prev = new Float32Array(H);
-  if (h0) for (let j = 0; j < H; j++) prev[j] = h0[j];
-  const z = new Float64Array(VOCAB);
+  const n = bytes.length;
+  const f = forwardF32(m, bytes, h0);
   let sum = 0;
-  for (let t = 0; t < n; t++) {
-    const x = bytes[t];
-    const cur = h.subarray(t * H, (t + 1) * H);
-    for (let i = 0; i < H; i++) {
-      let s = f32(m.bh[i] + m.Wx[i * VOCAB + x]);
-      const row = i * H;
-      for (let j = 0; j < H; j++) s = f32(s + f32(m.Wh[row + j] * prev[j]));
-      pre[t * H + i] = s;
-      cur[i] = f32(Math.tanh(s));
-    }
-    prev = cur;
-    if (t === n - 1) break;
+  for (let t = 0; t < n - 1; t++) {
+    const z = f.logits.subarray(t * VOCAB, (t + 1) * VOCAB);
     let mx = -Infinity;
-    for (let o = 0; o < VOCAB; o++) {
-      let s = m.by[o];
-      const row = o * H;
-      for (let j = 0; j < H; j++) s = f32(s + f32(m.Wy[row + j] * cur[j]));
-      z[o] = s;
-      if (s > mx) mx = s;
-    }
+    for (let o = 0; o < VOCAB; o++) if (z[o] > mx) mx = z[o];
     let Z = 0;
     for (let o = 0; o < VOCAB; o++) Z += Math.exp(z[o] - mx);
     sum += -(z[bytes[t + 1]] - mx - Math.log(Z)) / Math.LN2;
   }
-  return { bpc: sum / (n - 1), h, pre };
+  return { bpc: sum / (n - 1), h: f.h.slice(), pre: f.pre.slice() };
 }
 
 /** How a run is scored, other than the bpc protocol. */
@@ -116,7 +95,7 @@ export function scoreVariant(m: SatRnn, bytes: Uint8Array, v: ScoreVariant = {})
   const g = v.outputGain ?? 1;
   if (!(g > 0) || !Number.isFinite(g))
     throw new RangeError(`outputGain: expected a finite positive number, got ${g}`);
-  const states = run(m, bytes, v.h0 ? { h0: v.h0 } : {}).h;
+  const states = runStates(m, bytes, v.h0);
   const Wy = g === 1 ? m.Wy : Float64Array.from(m.Wy, (w) => g * w);
   const by = g === 1 ? m.by : Float64Array.from(m.by, (b) => g * b);
   const s = scoreStates(Wy, by, m.hidden, states, bytes, v.from ?? 0);
@@ -257,35 +236,35 @@ export function isolationCandidates(
   return [
     ...ISOLATION_READINGS.map((r) => ({
       candidate: r.name,
-      value: evaluate(
+      value: modelBpc(
         quantizeModel(
           m,
           spec((n) => r.quantizerFor(m[n], n)),
         ),
         bytes,
-      ).bpc,
+      ),
     })),
     {
       candidate: 'per-layer α = 255/max|W| computed in float32',
-      value: evaluate(
+      value: modelBpc(
         quantizeModel(
           m,
           spec((n) => linearQuantizer(f32(255 / f32(maxAbs(m[n], n))), true)),
         ),
         bytes,
-      ).bpc,
+      ),
     },
     {
       candidate: 'per-layer α, floor instead of round',
-      value: evaluate(roundedModel(m, perLayer, 'floor', true), bytes).bpc,
+      value: modelBpc(roundedModel(m, perLayer, 'floor', true), bytes),
     },
     {
       candidate: 'per-layer α, ceil instead of round',
-      value: evaluate(roundedModel(m, perLayer, 'ceil', true), bytes).bpc,
+      value: modelBpc(roundedModel(m, perLayer, 'ceil', true), bytes),
     },
     {
       candidate: "per-layer α, each layer's bias (bh or by) quantized with it",
-      value: evaluate(quantizeModel(m, withBias), bytes).bpc,
+      value: modelBpc(quantizeModel(m, withBias), bytes),
     },
     ...protocolCandidates('per-layer α', adopted, bytes, perturb),
     ...publicRecordCandidates(
@@ -322,16 +301,16 @@ export function alphaCandidates(
   return [
     {
       candidate: `${label}: Wx, Wh, Wy quantized, biases float (adopted)`,
-      value: evaluate(adopted, bytes).bpc,
+      value: modelBpc(adopted, bytes),
     },
-    { candidate: `${label}: weights and biases quantized`, value: evaluate(all, bytes).bpc },
+    { candidate: `${label}: weights and biases quantized`, value: modelBpc(all, bytes) },
     {
       candidate: `${label}: floor instead of round`,
-      value: evaluate(roundedModel(m, weights, 'floor', clip), bytes).bpc,
+      value: modelBpc(roundedModel(m, weights, 'floor', clip), bytes),
     },
     {
       candidate: `${label}: ceil instead of round`,
-      value: evaluate(roundedModel(m, weights, 'ceil', clip), bytes).bpc,
+      value: modelBpc(roundedModel(m, weights, 'ceil', clip), bytes),
     },
     {
       candidate: `${label}: weights and biases quantized; base-2 output softmax`,
@@ -395,12 +374,12 @@ export function logScaleCandidates(
   );
   const label = `log-scale, c_Wh = ${cWh}`;
   return [
-    { candidate: `${label}, per-layer wmax (adopted)`, value: evaluate(adopted, bytes).bpc },
-    { candidate: `${label}, floor in eq. 5`, value: evaluate(floorModel, bytes).bpc },
-    { candidate: `${label}, one wmax = max over Wx, Wh, Wy`, value: evaluate(oneWmax, bytes).bpc },
+    { candidate: `${label}, per-layer wmax (adopted)`, value: modelBpc(adopted, bytes) },
+    { candidate: `${label}, floor in eq. 5`, value: modelBpc(floorModel, bytes) },
+    { candidate: `${label}, one wmax = max over Wx, Wh, Wy`, value: modelBpc(oneWmax, bytes) },
     {
       candidate: `log-scale, c = ${cWh} for Wx, Wh and Wy`,
-      value: evaluate(logScaleModel(m, cWh, cWh, cWh), bytes).bpc,
+      value: modelBpc(logScaleModel(m, cWh, cWh, cWh), bytes),
     },
     ...protocolCandidates(label, adopted, bytes, perturb),
     ...publicRecordCandidates(
@@ -466,24 +445,31 @@ export function umRunnerBpc(
   const n = bytes.length,
     bias = o.biases === 'quantized',
     plus = o.source === 'plus';
+  // Only patterns carry support: each row's nonzero strengths, in column order. A zero strength
+  // adds nothing to an output; to a hidden D it adds a signed zero, which can change only the sign
+  // of a D that is 0, and σ(±0) = 1/2 (hard: ±0 is neither side), so skipping it changes no bit.
+  const Wh = nonzeroRows(S.Wh, H, H),
+    Wy = nonzeroRows(S.Wy, VOCAB, H);
   let P = new Float64Array(H).fill(0.5);
+  const src = new Float64Array(H);
   const A = new Float64Array(VOCAB);
   let sum = 0;
   for (let t = 0; t < n - 1; t++) {
     const x = bytes[t],
       next = new Float64Array(H);
+    for (let k = 0; k < H; k++) src[k] = plus ? P[k] : 2 * P[k] - 1;
     for (let j = 0; j < H; j++) {
       let d = (bias ? S.bh[j] : 0) + S.Wx[j * VOCAB + x];
-      for (let k = 0; k < H; k++) d += S.Wh[j * H + k] * (plus ? P[k] : 2 * P[k] - 1);
+      for (let e = Wh.start[j]; e < Wh.start[j + 1]; e++) d += Wh.value[e] * src[Wh.column[e]];
       next[j] = hard ? (d > 0 ? 1 : d < 0 ? 0 : 0.5) : sigmoid(o.hiddenGain * d);
     }
     P = next;
     let mx = -Infinity;
     for (let q = 0; q < VOCAB; q++) {
       let a = bias ? S.by[q] : 0;
-      for (let k = 0; k < H; k++) {
-        const s = S.Wy[q * H + k];
-        if (s === 0) continue;
+      for (let e = Wy.start[q]; e < Wy.start[q + 1]; e++) {
+        const s = Wy.value[e],
+          k = Wy.column[e];
         if (!plus) a += s * (2 * P[k] - 1);
         else if (s > 0) a += s * P[k];
         else a -= s * (1 - P[k]);
@@ -497,6 +483,26 @@ export function umRunnerBpc(
     sum += -Math.max(lnP, floor > 0 ? Math.log(floor) : -Infinity) / Math.LN2;
   }
   return sum / (n - 1);
+}
+
+/** The nonzero entries of each row of a [rows][cols] matrix, in column order (compressed rows). */
+function nonzeroRows(
+  M: ArrayLike<number>,
+  rows: number,
+  cols: number,
+): { start: Int32Array; column: Int32Array; value: Float64Array } {
+  const start = new Int32Array(rows + 1),
+    column: number[] = [],
+    value: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      if (M[r * cols + c] === 0) continue;
+      column.push(c);
+      value.push(M[r * cols + c]);
+    }
+    start[r + 1] = column.length;
+  }
+  return { start, column: Int32Array.from(column), value: Float64Array.from(value) };
 }
 
 /** Label of the adopted UM-runner reading (the first candidate of `umRunnerCandidates`). */

@@ -10,10 +10,17 @@
  * h(−1) = 1e-12·u) move it by tenths of a bit.
  * Biases stay exact float unless a row says otherwise (the paper exports bias patterns only in
  * its last section).
+ *
+ * Speed without other bits: repeated models are scored once (`modelBpc`, lib/sn/memo.ts), and the
+ * `*Parallel` drivers score independent models on a worker pool (lib/core/parallel.ts); the
+ * float64 kernels are deterministic, so a row is the same bits in any thread.
  */
 import { TENSOR_NAMES, type SatRnn, type TensorName } from '../core/model.js';
 import { evaluate, scoreStates, type Score } from '../core/rnn.js';
 import { runResync } from './dynamics.js';
+import { availableParallelism } from 'node:os';
+import { parallelMap } from '../core/parallel.js';
+import { modelBpc, prefetchBpc } from './memo.js';
 import {
   bitsPerWeight,
   encodeStrengths,
@@ -123,7 +130,7 @@ export function layerIsolation(
     const spec: QuantSpec = Object.fromEntries(
       tensors.map((n) => [n, reading.quantizerFor(m[n], n)]),
     );
-    return { layers: label, bpc: evaluate(quantizeModel(m, spec), bytes).bpc };
+    return { layers: label, bpc: modelBpc(quantizeModel(m, spec), bytes) };
   });
 }
 
@@ -159,10 +166,34 @@ export function alphaSweep(
       maxStrength,
       bits: bitsPerWeight(maxStrength),
       whDroppedPct: 100 * strengthStats(encodeStrengths(m.Wh, q, 'Wh')).droppedFraction,
-      bpc: evaluate(quantizeModel(m, specFor(WEIGHT_MATRICES, q)), bytes).bpc,
-      bpcWithBiases: evaluate(quantizeModel(m, specFor(TENSOR_NAMES, q)), bytes).bpc,
+      bpc: modelBpc(quantizeModel(m, specFor(WEIGHT_MATRICES, q)), bytes),
+      bpcWithBiases: modelBpc(quantizeModel(m, specFor(TENSOR_NAMES, q)), bytes),
     };
   });
+}
+
+/** The models `alphaSweep` scores, in its order. */
+function* alphaSweepModels(m: SatRnn, alphas: readonly number[], clip: boolean): Iterable<SatRnn> {
+  for (const alpha of alphas) {
+    const q = linearQuantizer(alpha, clip);
+    yield quantizeModel(m, specFor(WEIGHT_MATRICES, q));
+    yield quantizeModel(m, specFor(TENSOR_NAMES, q));
+  }
+}
+
+/**
+ * `alphaSweep` with its models scored on a worker pool first (`prefetchBpc`), so the sweep reads
+ * their bpc from memory: the same rows, the same bits.
+ */
+export async function alphaSweepParallel(
+  m: SatRnn,
+  bytes: Uint8Array,
+  alphas: readonly number[],
+  clip: boolean,
+  workers?: number,
+): Promise<AlphaRow[]> {
+  await prefetchBpc(alphaSweepModels(m, alphas, clip), bytes, workers);
+  return alphaSweep(m, bytes, alphas, clip);
 }
 
 /** The log-scale model of Table 5: eq. 5 on Wx (c_Wx), Wh (c_Wh), Wy (c_Wy), each with its own wmax = max|W|. */
@@ -193,6 +224,29 @@ export interface LogSweepOptions {
   progress?: (done: number, total: number) => void;
 }
 
+/** The row of c_Wh: its free-running bpc, and its re-synchronised bpc when `reference` is given. */
+function logScaleRow(
+  m: SatRnn,
+  bytes: Uint8Array,
+  cWh: number,
+  reference: Float64Array | undefined,
+  period: number,
+): LogSweepRow {
+  // Every c_Wh is a new model: evaluated directly (the memo's hashing would buy nothing here).
+  const qm = logScaleModel(m, cWh);
+  const resync = reference ? resyncScore(qm, bytes, reference, period).bpc : null;
+  return { cWh, bpc: evaluate(qm, bytes).bpc, resync };
+}
+
+/** The period and the c's with a re-synchronised column (`resyncStride`) of a sweep's options. */
+function sweepPlan(cs: readonly number[], opts: LogSweepOptions) {
+  const period = opts.period ?? 50,
+    stride = opts.resyncStride ?? 1;
+  if (!Number.isInteger(stride) || stride < 1)
+    throw new RangeError(`resyncStride: expected a positive integer, got ${stride}`);
+  return { period, resync: cs.map((_, i) => opts.reference !== undefined && i % stride === 0) };
+}
+
 /** Table 5 and its dense version: the log-scale model's gap bpc at each c_Wh (c_Wx = c_Wy = 1000). */
 export function logScaleSweep(
   m: SatRnn,
@@ -200,20 +254,147 @@ export function logScaleSweep(
   cs: readonly number[],
   opts: LogSweepOptions = {},
 ): LogSweepRow[] {
-  const period = opts.period ?? 50,
-    stride = opts.resyncStride ?? 1;
-  if (!Number.isInteger(stride) || stride < 1)
-    throw new RangeError(`resyncStride: expected a positive integer, got ${stride}`);
+  const { period, resync } = sweepPlan(cs, opts);
   return cs.map((cWh, i) => {
-    const qm = logScaleModel(m, cWh);
-    const resync =
-      opts.reference && i % stride === 0
-        ? resyncScore(qm, bytes, opts.reference, period).bpc
-        : null;
-    const row = { cWh, bpc: evaluate(qm, bytes).bpc, resync };
+    const row = logScaleRow(m, bytes, cWh, resync[i] ? opts.reference : undefined, period);
     opts.progress?.(i + 1, cs.length);
     return row;
   });
+}
+
+/** Input of `logScaleTask`: consecutive c_Wh of a sweep, each with whether it has a resync column. */
+export interface LogSweepJob {
+  readonly model: SatRnn;
+  readonly bytes: Uint8Array;
+  readonly cs: readonly number[];
+  readonly resync: readonly boolean[];
+  readonly reference?: Float64Array;
+  readonly period: number;
+}
+
+/** The rows of one `LogSweepJob` (a `parallelMap` task). */
+export function logScaleTask(job: LogSweepJob): LogSweepRow[] {
+  return job.cs.map((cWh, k) =>
+    logScaleRow(job.model, job.bytes, cWh, job.resync[k] ? job.reference : undefined, job.period),
+  );
+}
+
+/**
+ * Consecutive c_Wh per job of a sweep over `count` c: up to 16 (the model and the reference cross
+ * to a worker once per job), and at least two jobs per worker when there are enough c.
+ */
+function sweepJobSize(count: number, workers = availableParallelism()): number {
+  return Math.max(1, Math.min(16, Math.ceil(count / (2 * workers))));
+}
+
+/**
+ * `logScaleSweep` on a worker pool (one worker per core, or `workers`): the same rows, the same
+ * bits (each row is computed by the same float64 kernels, only in another thread). `progress`
+ * is called as jobs (up to 16 c each) finish, with the number of c done.
+ */
+export async function logScaleSweepParallel(
+  m: SatRnn,
+  bytes: Uint8Array,
+  cs: readonly number[],
+  opts: LogSweepOptions & { workers?: number } = {},
+): Promise<LogSweepRow[]> {
+  const { period, resync } = sweepPlan(cs, opts);
+  const jobs: LogSweepJob[] = [],
+    size = sweepJobSize(cs.length, opts.workers);
+  for (let i = 0; i < cs.length; i += size) {
+    const k = Math.min(cs.length, i + size);
+    const job = { model: m, bytes, cs: cs.slice(i, k), resync: resync.slice(i, k), period };
+    jobs.push(resync.slice(i, k).some(Boolean) ? { ...job, reference: opts.reference } : job);
+  }
+  let done = 0;
+  const parts = await parallelMap<LogSweepJob, LogSweepRow[]>(
+    new URL(import.meta.url),
+    'logScaleTask',
+    jobs,
+    {
+      workers: opts.workers,
+      onResult: (i) => {
+        done += jobs[i].cs.length;
+        opts.progress?.(done, cs.length);
+      },
+    },
+  );
+  return parts.flat();
+}
+
+/** Input of `logScaleResyncTask`: c_Wh of log-scale models to re-synchronise to `reference` every `period` steps. */
+export interface LogResyncJob {
+  readonly model: SatRnn;
+  readonly bytes: Uint8Array;
+  readonly cs: readonly number[];
+  readonly reference: Float64Array;
+  readonly period: number;
+}
+
+/** The re-synchronised bpc of the log-scale model of each c_Wh of a job (a `parallelMap` task). */
+export function logScaleResyncTask(job: LogResyncJob): number[] {
+  return job.cs.map(
+    (c) => resyncScore(logScaleModel(job.model, c), job.bytes, job.reference, job.period).bpc,
+  );
+}
+
+/**
+ * The re-synchronised gap bpc of the log-scale model at each c_Wh (`resyncScore` of
+ * `logScaleModel(m, c)`, `reference`, `period`), on a worker pool (one worker per core, or
+ * `workers`), jobs of up to 16 c: the same numbers, the same bits as in this thread.
+ */
+export async function logScaleResyncParallel(
+  m: SatRnn,
+  bytes: Uint8Array,
+  cs: readonly number[],
+  reference: Float64Array,
+  period: number,
+  workers?: number,
+): Promise<number[]> {
+  const jobs: LogResyncJob[] = [],
+    size = sweepJobSize(cs.length, workers);
+  for (let i = 0; i < cs.length; i += size)
+    jobs.push({ model: m, bytes, cs: cs.slice(i, i + size), reference, period });
+  const parts = await parallelMap<LogResyncJob, number[]>(
+    new URL(import.meta.url),
+    'logScaleResyncTask',
+    jobs,
+    { workers },
+  );
+  return parts.flat();
+}
+
+/** Input of `resyncPeriodsTask`: one model re-synchronised to `reference` at each period. */
+export interface ResyncPeriodsJob {
+  readonly model: SatRnn;
+  readonly bytes: Uint8Array;
+  readonly reference: Float64Array;
+  readonly periods: readonly number[];
+}
+
+/** `resyncScore(model, bytes, reference, N).bpc` for each period N of a job (a `parallelMap` task). */
+export function resyncPeriodsTask(job: ResyncPeriodsJob): number[] {
+  return job.periods.map((p) => resyncScore(job.model, job.bytes, job.reference, p).bpc);
+}
+
+/**
+ * The re-synchronised gap bpc of each model at each period ([model][period], `resyncScore`), one
+ * model per job on a worker pool (one worker per core, or `workers`): the same bits as in this
+ * thread.
+ */
+export async function resyncPeriodsParallel(
+  models: readonly SatRnn[],
+  bytes: Uint8Array,
+  reference: Float64Array,
+  periods: readonly number[],
+  workers?: number,
+): Promise<number[][]> {
+  return parallelMap<ResyncPeriodsJob, number[]>(
+    new URL(import.meta.url),
+    'resyncPeriodsTask',
+    models.map((model) => ({ model, bytes, reference, periods })),
+    { workers },
+  );
 }
 
 /** The quantized model's bpc with each weight matrix alone and all three quantized at one α (the slider figure of notebook 05). */
@@ -244,7 +425,7 @@ export function layerGapSweep(
   alphas: readonly number[],
   clips: readonly boolean[] = [true, false],
 ): LayerGapFrame[] {
-  const floatBpc = evaluate(m, bytes).bpc;
+  const floatBpc = modelBpc(m, bytes);
   return alphas.flatMap((alpha) =>
     clips.map((clip) => {
       const q = linearQuantizer(alpha, clip);
@@ -253,10 +434,36 @@ export function layerGapSweep(
         clip,
         layers: LAYER_GAP_SETS.map((s) => s.label),
         floatBpc,
-        bpc: LAYER_GAP_SETS.map(
-          (s) => evaluate(quantizeModel(m, specFor(s.tensors, q)), bytes).bpc,
-        ),
+        bpc: LAYER_GAP_SETS.map((s) => modelBpc(quantizeModel(m, specFor(s.tensors, q)), bytes)),
       };
     }),
   );
+}
+
+/** The models `layerGapSweep` scores, in its order: the float model, then each (α, clip, set). */
+function* layerGapModels(
+  m: SatRnn,
+  alphas: readonly number[],
+  clips: readonly boolean[],
+): Iterable<SatRnn> {
+  yield m;
+  for (const alpha of alphas)
+    for (const clip of clips)
+      for (const s of LAYER_GAP_SETS)
+        yield quantizeModel(m, specFor(s.tensors, linearQuantizer(alpha, clip)));
+}
+
+/**
+ * `layerGapSweep` with its models scored on a worker pool first (`prefetchBpc`), so the sweep
+ * reads their bpc from memory: the same frames, the same bits.
+ */
+export async function layerGapSweepParallel(
+  m: SatRnn,
+  bytes: Uint8Array,
+  alphas: readonly number[],
+  clips: readonly boolean[] = [true, false],
+  workers?: number,
+): Promise<LayerGapFrame[]> {
+  await prefetchBpc(layerGapModels(m, alphas, clips), bytes, workers);
+  return layerGapSweep(m, bytes, alphas, clips);
 }

@@ -27,6 +27,7 @@
  */
 import { VOCAB, TENSOR_NAMES, type SatRnn, type TensorName } from '../core/model.js';
 import { MAX_STRENGTH, type Strengths } from './um.js';
+import { Memo, contentKey } from './memo.js';
 
 const f32 = Math.fround;
 
@@ -100,39 +101,136 @@ export function snFullRoundingDifferences(m: SatRnn): number {
 export const ORIGINAL_P_FLOOR = f32(1e-8);
 
 /**
+ * W·v in C float32 for the rows of W ([rows][cols]): out[r] starts as given and becomes
+ * f32(… f32(f32(out[r] + f32(W[r][0]·v[0])) + f32(W[r][1]·v[1])) … + f32(W[r][cols−1]·v[cols−1])),
+ * the loop `for (j) s += W[r][j] * v[j]` of the public tools with float s. Eight rows are summed
+ * side by side (independent chains the CPU overlaps); each row's operations and their order are
+ * the loop's, so the results are its bits.
+ */
+export function matVecF32(
+  W: Float32Array,
+  rows: number,
+  cols: number,
+  v: Float32Array,
+  out: Float32Array,
+): void {
+  let r = 0;
+  for (; r + 8 <= rows; r += 8) {
+    const r0 = r * cols,
+      r1 = r0 + cols,
+      r2 = r1 + cols,
+      r3 = r2 + cols,
+      r4 = r3 + cols,
+      r5 = r4 + cols,
+      r6 = r5 + cols,
+      r7 = r6 + cols;
+    let s0 = out[r],
+      s1 = out[r + 1],
+      s2 = out[r + 2],
+      s3 = out[r + 3],
+      s4 = out[r + 4],
+      s5 = out[r + 5],
+      s6 = out[r + 6],
+      s7 = out[r + 7];
+    for (let j = 0; j < cols; j++) {
+      const x = v[j];
+      s0 = f32(s0 + f32(W[r0 + j] * x));
+      s1 = f32(s1 + f32(W[r1 + j] * x));
+      s2 = f32(s2 + f32(W[r2 + j] * x));
+      s3 = f32(s3 + f32(W[r3 + j] * x));
+      s4 = f32(s4 + f32(W[r4 + j] * x));
+      s5 = f32(s5 + f32(W[r5 + j] * x));
+      s6 = f32(s6 + f32(W[r6 + j] * x));
+      s7 = f32(s7 + f32(W[r7 + j] * x));
+    }
+    out[r] = s0;
+    out[r + 1] = s1;
+    out[r + 2] = s2;
+    out[r + 3] = s3;
+    out[r + 4] = s4;
+    out[r + 5] = s5;
+    out[r + 6] = s6;
+    out[r + 7] = s7;
+  }
+  for (; r < rows; r++) {
+    const row = r * cols;
+    let s = out[r];
+    for (let j = 0; j < cols; j++) s = f32(s + f32(W[row + j] * v[j]));
+    out[r] = s;
+  }
+}
+
+/** The float32 forward pass of a model over a text (`forwardF32`). */
+export interface ForwardF32 {
+  /** States h(t), [n][H]. */
+  readonly h: Float32Array;
+  /** Pre-activations, [n][H]. */
+  readonly pre: Float32Array;
+  /** logits(t) = by + Wy·h(t) for t = 0 … n − 2, [n − 1][256]. */
+  readonly logits: Float32Array;
+}
+
+/** Float32 forward passes by model, text and start state, 24 MB of them (lib/sn/memo.ts). */
+const FORWARDS = new Memo<ForwardF32>(
+  24 * 2 ** 20,
+  (f) => f.h.byteLength + f.pre.byteLength + f.logits.byteLength,
+);
+
+/**
+ * The forward pass of the public tools (rule 4) in C float32 arithmetic: pre = bh + Wx[:, x_t],
+ * then the Wh·h products added in order of j, h = tanhf(pre) (tanh rounded to float32), and the
+ * logits by + Wy·h summed the same way, every operation rounded to float32; h(−1) = `h0` as
+ * float32 (default 0). Remembered under the model, the text and h0, so a model that is scored
+ * both by `evaluateF32` and by `evalBpcOriginal` runs once. Shared: do not modify.
+ */
+export function forwardF32(m: SatRnn, bytes: Uint8Array, h0?: ArrayLike<number>): ForwardF32 {
+  const H = m.hidden,
+    n = bytes.length;
+  if (n < 2) throw new RangeError(`data: ${n} bytes, need at least 2 to score a position`);
+  if (h0 && h0.length !== H) throw new RangeError(`h0: expected ${H} values, got ${h0.length}`);
+  const start = new Float32Array(H);
+  if (h0) for (let j = 0; j < H; j++) start[j] = h0[j];
+  const key = contentKey('forwardF32', H, m.Wx, m.Wh, m.bh, m.Wy, m.by, bytes, start);
+  return FORWARDS.get(key, () => {
+    const { Wx, Wh, bh, Wy, by } = m;
+    const h = new Float32Array(n * H),
+      pre = new Float32Array(n * H),
+      logits = new Float32Array((n - 1) * VOCAB);
+    let prev = start;
+    for (let t = 0; t < n; t++) {
+      const x = bytes[t];
+      const cur = h.subarray(t * H, (t + 1) * H),
+        p = pre.subarray(t * H, (t + 1) * H);
+      for (let i = 0; i < H; i++) p[i] = f32(bh[i] + Wx[i * VOCAB + x]);
+      matVecF32(Wh, H, H, prev, p);
+      for (let i = 0; i < H; i++) cur[i] = f32(Math.tanh(p[i]));
+      prev = cur;
+      if (t === n - 1) break;
+      const z = logits.subarray(t * VOCAB, (t + 1) * VOCAB);
+      for (let o = 0; o < VOCAB; o++) z[o] = f32(by[o]);
+      matVecF32(Wy, VOCAB, H, cur, z);
+    }
+    return { h, pre, logits };
+  });
+}
+
+/**
  * bpc of a model under the public evaluator (rule 3 of the module comment): float32 throughout,
  * h(−1) = 0, all n − 1 positions, p floored at 1e-8. Bits of one position are at most
  * −log2(1e-8) ≈ 26.6.
  */
 export function evalBpcOriginal(m: SatRnn, bytes: Uint8Array): number {
-  const H = m.hidden,
-    n = bytes.length;
-  if (n < 2) throw new RangeError(`data: ${n} bytes, need at least 2 to score a position`);
-  let h = new Float32Array(H);
-  const logits = new Float32Array(VOCAB),
-    probs = new Float32Array(VOCAB);
+  const n = bytes.length;
+  const { logits } = forwardF32(m, bytes);
+  const probs = new Float32Array(VOCAB);
   let total = 0;
   for (let t = 0; t < n - 1; t++) {
-    const x = bytes[t],
-      next = new Float32Array(H);
-    for (let i = 0; i < H; i++) {
-      let s = f32(m.bh[i] + m.Wx[i * VOCAB + x]);
-      const row = i * H;
-      for (let j = 0; j < H; j++) s = f32(s + f32(m.Wh[row + j] * h[j]));
-      next[i] = f32(Math.tanh(s));
-    }
-    h = next;
+    const z = logits.subarray(t * VOCAB, (t + 1) * VOCAB);
     let mx = -Infinity;
-    for (let o = 0; o < VOCAB; o++) {
-      let s = f32(m.by[o]);
-      const row = o * H;
-      for (let j = 0; j < H; j++) s = f32(s + f32(m.Wy[row + j] * h[j]));
-      logits[o] = s;
-      if (s > mx) mx = s;
-    }
+    for (let o = 0; o < VOCAB; o++) if (z[o] > mx) mx = z[o];
     let sum = 0;
     for (let o = 0; o < VOCAB; o++) {
-      probs[o] = f32(Math.exp(f32(logits[o] - mx)));
+      probs[o] = f32(Math.exp(f32(z[o] - mx)));
       sum = f32(sum + probs[o]);
     }
     let p = f32(probs[bytes[t + 1]] / sum);

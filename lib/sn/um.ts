@@ -28,6 +28,7 @@
  * g_h = 2/α, g_y = 1/α, which makes the UM the RNN with dequantized weights S/α.
  */
 import { VOCAB, tensorSizes, TENSOR_NAMES, type SatRnn, type TensorName } from '../core/model.js';
+import { Memo, contentKey } from './memo.js';
 import { scoreStates, type Score } from '../core/rnn.js';
 
 /** Largest byte strength. */
@@ -127,17 +128,72 @@ export function umRun(net: UmNet, bytes: Uint8Array): UmTrajectory {
   let prev = new Float64Array(H);
   for (let t = 0; t < n; t++) {
     const x = bytes[t];
-    const cur = h.subarray(t * H, (t + 1) * H);
-    for (let j = 0; j < H; j++) {
-      let d = net.Sbh[j] + net.Sx[j * VOCAB + x];
-      const row = j * H;
-      for (let k = 0; k < H; k++) d += net.Sh[row + k] * prev[k];
-      D[t * H + j] = d;
-      cur[j] = binaryEsActivation(d, net.hiddenGain);
-    }
+    const cur = h.subarray(t * H, (t + 1) * H),
+      d = D.subarray(t * H, (t + 1) * H);
+    for (let j = 0; j < H; j++) d[j] = net.Sbh[j] + net.Sx[j * VOCAB + x];
+    addMatVec(net.Sh, H, H, prev, d);
+    for (let j = 0; j < H; j++) cur[j] = binaryEsActivation(d[j], net.hiddenGain);
     prev = cur;
   }
   return { n, hidden: H, h, D };
+}
+
+/**
+ * out[r] += Σ_j W[r][j]·v[j] for the rows of W ([rows][cols]), added one term at a time in order
+ * of j as the plain loop does; eight rows side by side (independent chains the CPU overlaps), so
+ * the same operations on the same values: the same bits, several times faster.
+ */
+function addMatVec(
+  W: Float64Array,
+  rows: number,
+  cols: number,
+  v: Float64Array,
+  out: Float64Array,
+): void {
+  let r = 0;
+  for (; r + 8 <= rows; r += 8) {
+    const r0 = r * cols,
+      r1 = r0 + cols,
+      r2 = r1 + cols,
+      r3 = r2 + cols,
+      r4 = r3 + cols,
+      r5 = r4 + cols,
+      r6 = r5 + cols,
+      r7 = r6 + cols;
+    let s0 = out[r],
+      s1 = out[r + 1],
+      s2 = out[r + 2],
+      s3 = out[r + 3],
+      s4 = out[r + 4],
+      s5 = out[r + 5],
+      s6 = out[r + 6],
+      s7 = out[r + 7];
+    for (let j = 0; j < cols; j++) {
+      const x = v[j];
+      s0 += W[r0 + j] * x;
+      s1 += W[r1 + j] * x;
+      s2 += W[r2 + j] * x;
+      s3 += W[r3 + j] * x;
+      s4 += W[r4 + j] * x;
+      s5 += W[r5 + j] * x;
+      s6 += W[r6 + j] * x;
+      s7 += W[r7 + j] * x;
+    }
+    out[r] = s0;
+    out[r + 1] = s1;
+    out[r + 2] = s2;
+    out[r + 3] = s3;
+    out[r + 4] = s4;
+    out[r + 5] = s5;
+    out[r + 6] = s6;
+    out[r + 7] = s7;
+  }
+  for (; r < rows; r++) {
+    const row = r * cols;
+    let s = out[r];
+    for (let j = 0; j < cols; j++) s += W[row + j] * v[j];
+    out[r] = s;
+  }
 }
 
 /** The bpc protocol on a UM: all n − 1 positions scored with P(o) ∝ exp(g_y A_o) (lib/rnn scoring). */
@@ -207,12 +263,28 @@ export function maxAbs(w: ArrayLike<number>, label: string): number {
 
 /** Byte strength s ≥ 0 of one magnitude |w|. */
 export function strengthOf(absW: number, q: Quantizer): number {
-  const raw =
-    q.kind === 'linear'
-      ? q.alpha * absW
-      : (MAX_STRENGTH * Math.log1p(q.c * absW)) / Math.log1p(q.c * q.wmax);
-  const s = Math.round(raw);
-  return q.clip ? Math.min(s, MAX_STRENGTH) : s;
+  return strengthFunction(q)(absW);
+}
+
+/**
+ * `strengthOf` for one quantizer, with what depends on the quantizer alone (the log map's
+ * ln(1 + c·wmax)) computed once: the same operations on the same values, so the same strengths.
+ */
+function strengthFunction(q: Quantizer): (absW: number) => number {
+  const clip = q.clip;
+  if (q.kind === 'linear') {
+    const alpha = q.alpha;
+    return (absW) => {
+      const s = Math.round(alpha * absW);
+      return clip ? Math.min(s, MAX_STRENGTH) : s;
+    };
+  }
+  const c = q.c,
+    L = Math.log1p(q.c * q.wmax);
+  return (absW) => {
+    const s = Math.round((MAX_STRENGTH * Math.log1p(c * absW)) / L);
+    return clip ? Math.min(s, MAX_STRENGTH) : s;
+  };
 }
 
 /** Magnitude a strength stands for: s/α (linear) or (exp(s·L/255) − 1)/c (log). */
@@ -225,17 +297,26 @@ export function magnitudeOf(s: number, q: Quantizer): number {
 /** Signed strengths S = sign(w) · s(|w|) of a tensor (s = 0 means the weight is dropped). */
 export function encodeStrengths(w: ArrayLike<number>, q: Quantizer, label = 'w'): Float64Array {
   maxAbs(w, label);
-  return Float64Array.from({ length: w.length }, (_, k) => {
-    const s = strengthOf(Math.abs(w[k]), q);
-    return s === 0 ? 0 : Math.sign(w[k]) * s;
-  });
+  const strength = strengthFunction(q);
+  const S = new Float64Array(w.length);
+  for (let k = 0; k < w.length; k++) {
+    const s = strength(Math.abs(w[k]));
+    S[k] = s === 0 ? 0 : Math.sign(w[k]) * s;
+  }
+  return S;
 }
 
 /** Dequantized weights ŵ = sign(S) · magnitudeOf(|S|) (the temperature-compensated weights). */
 export function decodeStrengths(S: ArrayLike<number>, q: Quantizer): Float32Array {
-  return Float32Array.from({ length: S.length }, (_, k) =>
-    S[k] === 0 ? 0 : Math.sign(S[k]) * magnitudeOf(Math.abs(S[k]), q),
-  );
+  // magnitudeOf of the byte strengths 0 … 255, each computed once (the log map's exp is the cost).
+  const table = Float64Array.from({ length: MAX_STRENGTH + 1 }, (_, s) => magnitudeOf(s, q));
+  const w = new Float32Array(S.length);
+  for (let k = 0; k < S.length; k++) {
+    const a = Math.abs(S[k]);
+    const magnitude = Number.isInteger(a) && a <= MAX_STRENGTH ? table[a] : magnitudeOf(a, q);
+    w[k] = S[k] === 0 ? 0 : Math.sign(S[k]) * magnitude;
+  }
+  return w;
 }
 
 /** Per-tensor quantizers; a tensor without one stays exact float. */
@@ -249,9 +330,20 @@ export function quantizeModel(m: SatRnn, spec: QuantSpec): SatRnn {
   const out = { hidden: m.hidden, Wx: m.Wx, Wh: m.Wh, bh: m.bh, Wy: m.Wy, by: m.by };
   for (const name of TENSOR_NAMES) {
     const q = spec[name];
-    out[name] = q ? decodeStrengths(encodeStrengths(m[name], q, name), q) : m[name].slice();
+    out[name] = q ? dequantized(m[name], q, name).slice() : m[name].slice();
   }
   return out;
+}
+
+/** Dequantized tensors by the content of the weights and the quantizer (lib/sn/memo.ts), 32 MB. */
+const DEQUANTIZED = new Memo<Float32Array>(32 * 2 ** 20, (w) => w.byteLength);
+
+/** decodeStrengths(encodeStrengths(w, q), q), remembered (a sweep quantizes the same tensor at the same map again and again). Shared: copy before use. */
+function dequantized(w: Float32Array, q: Quantizer, label: TensorName): Float32Array {
+  const params = q.kind === 'linear' ? [q.alpha, q.clip] : [q.c, q.wmax, q.clip];
+  return DEQUANTIZED.get(contentKey('dequantized', w, q.kind, ...params), () =>
+    decodeStrengths(encodeStrengths(w, q, label), q),
+  );
 }
 
 /**
