@@ -590,6 +590,22 @@ function softmaxGradRow32(z: usize, y: i32, sum: usize, zy: usize): void {
 }
 
 /**
+ * `loss` plus −ln p(y) = ln Σe − (z_y − max) of a block's m rows (their row sums at `sums`, their
+ * z_y − max at `zys`), in row order, four rows per log4; lanes past the block's end are not added.
+ */
+function addBlockLoss(loss: f64, sums: usize, zys: usize, m: i32): f64 {
+  for (let r = 0; r < m; r += 4) {
+    const l = log4(v128.load(sums + <usize>r * 4));
+    const q = zys + <usize>r * 4;
+    loss += <f64>f32x4.extract_lane(l, 0) - <f64>load<f32>(q);
+    if (r + 1 < m) loss += <f64>f32x4.extract_lane(l, 1) - <f64>load<f32>(q, 4);
+    if (r + 2 < m) loss += <f64>f32x4.extract_lane(l, 2) - <f64>load<f32>(q, 8);
+    if (r + 3 < m) loss += <f64>f32x4.extract_lane(l, 3) - <f64>load<f32>(q, 12);
+  }
+  return loss;
+}
+
+/**
  * Cross-entropy of a readout over positions [from, to) and its gradient in float32 (the original
  * programs' optimize_wy): returns the mean loss in nats, summed in float64; gWyT [H][V] and gby [V]
  * are overwritten with the *summed* gradient Σ_t (p_t − onehot(x_{t+1}))·h_tᵀ (the C programs' dWy,
@@ -618,15 +634,7 @@ export function readoutGrad32(
         v128.store(p, f32x4.add(v128.load(p), v128.load(row + <usize>o * S)));
       }
     }
-    // −ln p(y) = ln Σe − (z_y − max), four rows per log4; lanes past the block's end are not added.
-    for (let r = 0; r < m; r += 4) {
-      const l = log4(v128.load(sums + <usize>r * S));
-      const q = zys + <usize>r * S;
-      loss += <f64>f32x4.extract_lane(l, 0) - <f64>load<f32>(q);
-      if (r + 1 < m) loss += <f64>f32x4.extract_lane(l, 1) - <f64>load<f32>(q, 4);
-      if (r + 2 < m) loss += <f64>f32x4.extract_lane(l, 2) - <f64>load<f32>(q, 8);
-      if (r + 3 < m) loss += <f64>f32x4.extract_lane(l, 3) - <f64>load<f32>(q, 12);
-    }
+    loss = addBlockLoss(loss, sums, zys, m);
     // gWyT[j][o] (+)= Σ_r h[r][j]·z[r][o]: A(j, r) = h[r·H + j].
     gemm<f32>(H, V, m, h, 1, H, z, gWyT, t0 > from);
   }
@@ -710,14 +718,7 @@ export function readoutGradSlices32(
         }
       }
     }
-    for (let r = 0; r < m; r += 4) {
-      const l = log4(v128.load(sums + <usize>r * S));
-      const q = zys + <usize>r * S;
-      loss += <f64>f32x4.extract_lane(l, 0) - <f64>load<f32>(q);
-      if (r + 1 < m) loss += <f64>f32x4.extract_lane(l, 1) - <f64>load<f32>(q, 4);
-      if (r + 2 < m) loss += <f64>f32x4.extract_lane(l, 2) - <f64>load<f32>(q, 8);
-      if (r + 3 < m) loss += <f64>f32x4.extract_lane(l, 3) - <f64>load<f32>(q, 12);
-    }
+    loss = addBlockLoss(loss, sums, zys, m);
   }
   for (let q = 0; q < Q; q++) {
     const k0 = load<i32>(start + <usize>q * S), k1 = load<i32>(start + <usize>(q + 1) * S);

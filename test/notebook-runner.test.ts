@@ -56,33 +56,10 @@ describe('npm run notebooks: the runner', () => {
   it('fails loudly, showing the cell, when a cell has a type error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nbbad-'));
     mkdirSync(join(dir, 'nb'));
-    const cell = (src: string) => ({
-      cell_type: 'code',
-      execution_count: null,
-      metadata: {},
-      outputs: [],
-      source: src,
-    });
-    writeFileSync(
-      join(dir, 'nb', '99-broken.ipynb'),
-      JSON.stringify({
-        nbformat: 4,
-        nbformat_minor: 5,
-        metadata: {
-          kernelspec: {
-            name: 'sat-rnn-tslab',
-            display_name: 'TypeScript (sat-rnn, tslab)',
-            language: 'typescript',
-          },
-        },
-        cells: [
-          cell(
-            "import { parameterCount } from 'sat-rnn/lib/core/model';\nconst n: string = parameterCount(128);",
-          ),
-          cell("console.log('SECOND CELL RAN');"),
-        ],
-      }),
-    );
+    notebookFile(join(dir, 'nb', '99-broken.ipynb'), [
+      "import { parameterCount } from 'sat-rnn/lib/core/model';\nconst n: string = parameterCount(128);",
+      "console.log('SECOND CELL RAN');",
+    ]);
     const r = await runNotebooks([
       '--dir',
       join(dir, 'nb'),
