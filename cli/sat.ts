@@ -244,6 +244,9 @@ async function cmdTrain(args: string[]): Promise<number> {
   }
 }
 
+/** The parent process this CLI started with (see `stopOnSignals`). */
+const PARENT = process.ppid;
+
 /** Signal numbers for the exit status 128 + n. */
 const SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
 
@@ -281,11 +284,14 @@ function stopOnSignals(what: string): StopSignals {
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
   // A parent killed without passing the signal on (e.g. `kill <npm pid>`) leaves this process
-  // orphaned: stop as for SIGTERM instead of training on unseen.
-  const parent = process.ppid;
-  const watch = setInterval(() => {
-    if (process.ppid !== parent) request('SIGTERM', `parent process ${parent} exited`);
-  }, 500);
+  // orphaned: stop as for SIGTERM instead of training on unseen. The parent is the one this process
+  // started with (PARENT): read here, a parent that died after the output was locked but before
+  // this point would pass for the new one, and the run would train on unseen.
+  const orphaned = () => {
+    if (process.ppid !== PARENT) request('SIGTERM', `parent process ${PARENT} exited`);
+  };
+  orphaned();
+  const watch = setInterval(orphaned, 500);
   return {
     stop,
     stoppedBy: () => stoppedBy,
