@@ -76,6 +76,30 @@ export function weightedGramSession32(X: Float64Array, n: number, k: number): We
 }
 
 /**
+ * C [M][N] = A·B as one float64 `gemm64` in a fresh arena, A(i, j) = A[i·sai + j·sak] and B [K][N]:
+ * each entry summed over j in order from 0 (the products below, shapes checked by their callers).
+ */
+function product(
+  A: Float64Array,
+  B: Float64Array,
+  M: number,
+  N: number,
+  K: number,
+  sai: number,
+  sak: number,
+): Float64Array {
+  const w = kernels();
+  const a = new Arena(w);
+  const pa = a.alloc(A.length * F),
+    pb = a.alloc(B.length * F),
+    pc = a.alloc(M * N * F);
+  a.f64(pa, A.length).set(A);
+  a.f64(pb, B.length).set(B);
+  w.gemm64(M, N, K, pa, sai, sak, pb, pc, 0);
+  return a.f64(pc, M * N).slice();
+}
+
+/**
  * Aᵀ·X [m][k] for A [n][m] and X [n][k] (k % 4 == 0) as one float64 WebAssembly SIMD GEMM: each
  * entry Σ_t A[t][i]·X[t][j] summed over t in order from 0, bit-identical to the plain loop.
  */
@@ -90,15 +114,7 @@ export function transposeTimes(
     throw new RangeError(
       `transposeTimes: expected A ${n}×${m} and X ${n}×${k} with k % 4 == 0, got ${A.length} and ${X.length} values`,
     );
-  const w = kernels();
-  const a = new Arena(w);
-  const pa = a.alloc(n * m * F),
-    px = a.alloc(n * k * F),
-    pc = a.alloc(m * k * F);
-  a.f64(pa, n * m).set(A);
-  a.f64(px, n * k).set(X);
-  w.gemm64(m, k, n, pa, 1, m, px, pc, 0);
-  return a.f64(pc, m * k).slice();
+  return product(A, X, m, k, n, 1, m);
 }
 
 /**
@@ -116,20 +132,13 @@ export function times(
     throw new RangeError(
       `times: expected X ${n}×${k} and B ${k}×${m} with m % 4 == 0, got ${X.length} and ${B.length} values`,
     );
-  const w = kernels();
-  const a = new Arena(w);
-  const px = a.alloc(n * k * F),
-    pb = a.alloc(k * m * F),
-    pc = a.alloc(n * m * F);
-  a.f64(px, n * k).set(X);
-  a.f64(pb, k * m).set(B);
-  w.gemm64(n, m, k, px, k, 1, pb, pc, 0);
-  return a.f64(pc, n * m).slice();
+  return product(X, B, n, m, k, k, 1);
 }
 
 /**
- * X·Dᵀ [n][m] for rows X [n][k] and D [m][k] (k % 4 == 0) as one float64 WebAssembly SIMD GEMM:
- * each entry Σ_j X[t][j]·D[i][j] summed over j in order from 0, bit-identical to the plain loop.
+ * X·Dᵀ [n][m] for rows X [n][k] and D [m][k] (m % 4 == 0) as one float64 WebAssembly SIMD GEMM:
+ * `times` with D transposed, each entry Σ_j X[t][j]·D[i][j] summed over j in order from 0,
+ * bit-identical to the plain loop.
  */
 export function timesTransposed(
   X: Float64Array,
@@ -138,19 +147,11 @@ export function timesTransposed(
   D: Float64Array,
   m: number,
 ): Float64Array {
-  if (X.length !== n * k || D.length !== m * k || k % 4 !== 0 || m % 8 !== 0)
+  if (X.length !== n * k || D.length !== m * k || m % 4 !== 0)
     throw new RangeError(
-      `timesTransposed: expected X ${n}×${k} and D ${m}×${k} with k % 4 == 0 and m % 8 == 0, got ${X.length} and ${D.length} values`,
+      `timesTransposed: expected X ${n}×${k} and D ${m}×${k} with m % 4 == 0, got ${X.length} and ${D.length} values`,
     );
-  const w = kernels();
-  const a = new Arena(w);
-  const px = a.alloc(n * k * F),
-    pd = a.alloc(m * k * F),
-    pdT = a.alloc(m * k * F),
-    pc = a.alloc(n * m * F);
-  a.f64(px, n * k).set(X);
-  a.f64(pd, m * k).set(D);
-  w.transpose64(pd, m, k, pdT);
-  w.gemm64(n, m, k, px, k, 1, pdT, pc, 0);
-  return a.f64(pc, n * m).slice();
+  const Dt = new Float64Array(k * m);
+  for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) Dt[j * m + i] = D[i * k + j];
+  return times(X, n, k, Dt, m);
 }

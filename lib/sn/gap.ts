@@ -155,6 +155,8 @@ export function alphaSweep(
   alphas: readonly number[],
   clip: boolean,
 ): AlphaRow[] {
+  const models = alphaSweepModels(m, alphas, clip)[Symbol.iterator]();
+  const nextBpc = () => modelBpc(models.next().value as SatRnn, bytes);
   return alphas.map((alpha) => {
     const q = linearQuantizer(alpha, clip);
     const maxStrength = Math.max(
@@ -166,13 +168,16 @@ export function alphaSweep(
       maxStrength,
       bits: bitsPerWeight(maxStrength),
       whDroppedPct: 100 * strengthStats(encodeStrengths(m.Wh, q, 'Wh')).droppedFraction,
-      bpc: modelBpc(quantizeModel(m, specFor(WEIGHT_MATRICES, q)), bytes),
-      bpcWithBiases: modelBpc(quantizeModel(m, specFor(TENSOR_NAMES, q)), bytes),
+      bpc: nextBpc(),
+      bpcWithBiases: nextBpc(),
     };
   });
 }
 
-/** The models `alphaSweep` scores, in its order. */
+/**
+ * The models `alphaSweep` scores, one at a time in its order: per α, the weight matrices
+ * quantized, then every tensor (what `alphaSweepParallel` scores ahead).
+ */
 function* alphaSweepModels(m: SatRnn, alphas: readonly number[], clip: boolean): Iterable<SatRnn> {
   for (const alpha of alphas) {
     const q = linearQuantizer(alpha, clip);
@@ -425,22 +430,24 @@ export function layerGapSweep(
   alphas: readonly number[],
   clips: readonly boolean[] = [true, false],
 ): LayerGapFrame[] {
-  const floatBpc = modelBpc(m, bytes);
+  const models = layerGapModels(m, alphas, clips)[Symbol.iterator]();
+  const nextBpc = () => modelBpc(models.next().value as SatRnn, bytes);
+  const floatBpc = nextBpc();
   return alphas.flatMap((alpha) =>
-    clips.map((clip) => {
-      const q = linearQuantizer(alpha, clip);
-      return {
-        alpha,
-        clip,
-        layers: LAYER_GAP_SETS.map((s) => s.label),
-        floatBpc,
-        bpc: LAYER_GAP_SETS.map((s) => modelBpc(quantizeModel(m, specFor(s.tensors, q)), bytes)),
-      };
-    }),
+    clips.map((clip) => ({
+      alpha,
+      clip,
+      layers: LAYER_GAP_SETS.map((s) => s.label),
+      floatBpc,
+      bpc: LAYER_GAP_SETS.map(nextBpc),
+    })),
   );
 }
 
-/** The models `layerGapSweep` scores, in its order: the float model, then each (α, clip, set). */
+/**
+ * The models `layerGapSweep` scores, one at a time in its order: the float model, then each
+ * (α, clip, set) (what `layerGapSweepParallel` scores ahead).
+ */
 function* layerGapModels(
   m: SatRnn,
   alphas: readonly number[],
