@@ -139,6 +139,7 @@ function results(notebook: string): ReportJson {
     notebook,
     model: { path: 'data/sat_model.bin', sha256: '0'.repeat(64), bpc: 0.08 },
     data: { path: 'data/enwik_1024.txt', sha256: '1'.repeat(64), bytes: 1024 },
+    heldout: null,
     claims: [],
     checks: {},
     tables: {},

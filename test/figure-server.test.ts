@@ -112,6 +112,7 @@ describe('paper figures drawn ahead', () => {
           notebook: nb,
           model: { path: 'data/m.bin', sha256: '0'.repeat(64), bpc: 1 },
           data: { path: 'data/t.txt', sha256: '0'.repeat(64), bytes: 1 },
+          heldout: null,
           claims: [],
           checks: {},
           tables: {},

@@ -1,7 +1,8 @@
 /**
- * The notebook runner's behaviour (npm run notebooks): the student edition, loud failures (a type
- * error, a failed figure export, a bad output folder), the zoo model's training log, progress and
- * kept outputs, the execution cache, and SIGINT.
+ * The notebook runner's behaviour (npm run notebooks) with small fixture notebooks: loud failures
+ * (a type error, a failed figure export, a bad output folder or edition), progress and kept
+ * outputs, the execution cache, and SIGINT. The student edition is checked on notebook 06's run in
+ * notebooks.test.ts, a model's training log on the plain clone's run in standalone.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -16,7 +17,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReportJson } from '../lib/notebook/report.js';
 import type { RunTimings } from '../tools/run-timings.js';
-import { ROOT } from './helpers.js';
 import {
   MODEL,
   startNotebooks,
@@ -27,31 +27,12 @@ import {
 } from './notebook-runs.js';
 
 describe('npm run notebooks: the runner', () => {
-  it('--edition student: the same notebook without its worked answers, the checks kept', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'nb00-student-'));
-    const r = await runNotebooks([
-      '--only',
-      '00',
-      '--model',
-      MODEL,
-      '--out',
-      out,
-      '--edition',
-      'student',
-    ]);
-    expect(r.status, r.stdout + r.stderr).toBe(0);
-    const html = readFileSync(join(out, 'html/00-sat-rnn.html'), 'utf8');
-    expect(html).not.toContain('<details class="answer"');
-    expect(html).toMatch(/[✔✘] 00\./);
-    const json = JSON.parse(
-      readFileSync(join(out, 'results/00-sat-rnn.json'), 'utf8'),
-    ) as ReportJson;
-    expect(Object.keys(json.checks).length).toBeGreaterThanOrEqual(1);
-    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('<b>Student edition.</b>');
+  it('refuses an unknown --edition at once, naming the editions', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'nb00-edition-'));
     const bad = await runNotebooks(['--only', '00', '--edition', 'teacher', '--out', out]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--edition: expected one of default, student, got 'teacher'/);
-  }, 300_000);
+  });
 
   it('fails loudly, showing the cell, when a cell has a type error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nbbad-'));
@@ -104,22 +85,6 @@ describe('npm run notebooks: the runner', () => {
     expect(r.stderr).toMatch(/figure raw-bytes: export failed: .*the SVG did not load as an image/);
     expect(r.stdout + r.stderr).not.toContain('AFTER THE FIGURE');
   }, 120_000);
-
-  it('notebook 00 shows the training log saved beside a model of the zoo, and says so', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'sat-nb00-log-'));
-    const model = join(ROOT, 'data/zoo/enwik_1024/seed-042.bin');
-    const r = await runNotebooks(['--only', '00', '--model', model, '--out', out]);
-    expect(r.status, r.stderr).toBe(0);
-    const html = readFileSync(join(out, 'html/00-sat-rnn.html'), 'utf8');
-    expect(html).toMatch(
-      /Training log: <code>seed-042\.train\.csv<\/code>, saved beside the model in use/,
-    );
-    const log = readFileSync(join(ROOT, 'data/zoo/enwik_1024/seed-042.train.csv'), 'utf8')
-      .trim()
-      .split('\n');
-    const json = JSON.parse(readFileSync(join(out, 'results/00-sat-rnn.json'), 'utf8'));
-    expect(json.tables['training-log'][0].epochs).toBe(log.length - 1);
-  }, 900_000);
 
   it('relays progress to the console, and a failed rerun keeps the previous good outputs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nbkeep-'));

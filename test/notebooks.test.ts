@@ -1,9 +1,10 @@
 /**
  * Executes the real notebooks through the real toolchain (npm run notebooks → nbconvert → tslab
  * kernel → chromium): notebook 00 with its ledger, tables, figures and book; notebook 03's handout;
- * the held-out text's rules; notebook 06 on another text.
+ * notebook 06 on another text, twice side by side: the held-out text's rules (none unless given,
+ * recorded in the results) and the student edition.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { FIGURE_PRESETS } from '../lib/publish/figure-preset.js';
@@ -22,7 +23,6 @@ import { ROOT, TRAIN_TEXT } from './helpers.js';
 import {
   MODEL,
   runNotebooks,
-  notebookFile,
   claimNotebook,
   checkBook,
   pdfPageSize,
@@ -48,6 +48,12 @@ describe('npm run notebooks', () => {
     expect(json.data).toEqual({
       path: 'data/enwik_1024.txt',
       sha256: ENWIK_1024_SHA256,
+      bytes: 1024,
+    });
+    // The paper text's held-out text by default: enwik8 bytes 1024–2047.
+    expect(json.heldout).toEqual({
+      path: 'data/enwik_heldout_1024.txt',
+      sha256: sha256(readFileSync(join(ROOT, 'data/enwik_heldout_1024.txt'))),
       bytes: 1024,
     });
 
@@ -208,48 +214,11 @@ describe('npm run notebooks', () => {
     if (markdown.includes('by parity}')) expect(text).toContain('byparity'); // the end of notebook 03's widest equation (mix and hash)
   }, 180_000);
 
-  it('--heldout: enwik8 1024–2047 for the paper text, none for another text unless given; a bad one is refused at once', async () => {
+  it('a --heldout that cannot be read is refused at once, before any notebook runs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sat-heldout-'));
-    const src = join(dir, 'src');
-    mkdirSync(src);
-    notebookFile(join(src, '90-heldout.ipynb'), [
-      "import { Report } from 'sat-rnn/lib/notebook';\nconst report = Report.open('90-heldout');",
-      "report.claim({ id: 'heldout.bytes', description: 'bytes of the held-out text (-1: none)', paper: null, measured: report.heldout?.bytes.length ?? -1, unit: 'bytes' });",
-      'await report.finish();',
-    ]);
-    const measured = (out: string) =>
-      JSON.parse(readFileSync(join(out, 'results/90-heldout.json'), 'utf8')).claims[0].measured;
-    const prose = join(ROOT, 'data/seed003_prose_1024.txt');
-    const none = await runNotebooks([
-      '--dir',
-      src,
-      '--model',
-      MODEL,
-      '--data',
-      prose,
-      '--out',
-      join(dir, 'a'),
-    ]);
-    expect(none.status, none.stderr).toBe(0);
-    expect(none.stdout).toMatch(/heldout none/);
-    expect(measured(join(dir, 'a'))).toBe(-1);
-    const given = await runNotebooks([
-      '--dir',
-      src,
-      '--model',
-      MODEL,
-      '--data',
-      prose,
-      '--heldout',
-      TRAIN_TEXT,
-      '--out',
-      join(dir, 'b'),
-    ]);
-    expect(given.status, given.stderr).toBe(0);
-    expect(measured(join(dir, 'b'))).toBe(1024);
     const bad = await runNotebooks([
-      '--dir',
-      src,
+      '--only',
+      '06',
       '--model',
       MODEL,
       '--heldout',
@@ -260,71 +229,114 @@ describe('npm run notebooks', () => {
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/missing\.txt: cannot be read/);
     expect(existsSync(join(dir, 'c'))).toBe(false);
-  }, 600_000);
+  });
 
-  it('notebook 06 on another text: no held-out claim, column or trace without --heldout; with it, the held-out claim as lib computes it', async () => {
+  // Notebook 06 on another text, twice side by side: without --heldout in the student edition,
+  // and with a held-out text given in the default edition.
+  describe('notebook 06 on another text', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sat-nb06-'));
     const prose = join(ROOT, 'data/seed003_prose_1024.txt'),
       heldout = join(ROOT, 'data/enwik_heldout_1024.txt');
-    const [none, given] = await Promise.all([
-      runNotebooks(['--only', '06', '--model', MODEL, '--data', prose, '--out', join(dir, 'none')]),
-      runNotebooks([
-        '--only',
-        '06',
-        '--model',
-        MODEL,
-        '--data',
-        prose,
-        '--heldout',
-        heldout,
-        '--out',
-        join(dir, 'given'),
-      ]),
-    ]);
-    expect(none.status, none.stdout + none.stderr).toBe(0);
-    expect(given.status, given.stdout + given.stderr).toBe(0);
+    let none: Awaited<ReturnType<typeof runNotebooks>>;
+    let given: Awaited<ReturnType<typeof runNotebooks>>;
+    beforeAll(async () => {
+      [none, given] = await Promise.all([
+        runNotebooks([
+          '--only',
+          '06',
+          '--model',
+          MODEL,
+          '--data',
+          prose,
+          '--edition',
+          'student',
+          '--out',
+          join(dir, 'none'),
+        ]),
+        runNotebooks([
+          '--only',
+          '06',
+          '--model',
+          MODEL,
+          '--data',
+          prose,
+          '--heldout',
+          heldout,
+          '--out',
+          join(dir, 'given'),
+        ]),
+      ]);
+    }, 900_000);
     const results = (run: string) =>
       JSON.parse(readFileSync(join(dir, run, 'results/06-counting.json'), 'utf8')) as ReportJson;
-    const [a, b] = [results('none'), results('given')];
-    const ids = (r: ReportJson) => r.claims.map((c) => c.id);
-    expect(ids(b).filter((id) => !ids(a).includes(id))).toEqual(['count.kn_heldout_best']);
-    // Every other claim is the same number: the held-out text only adds.
-    expect(a.claims.map((c) => [c.id, c.measured])).toEqual(
-      b.claims.filter((c) => c.id !== 'count.kn_heldout_best').map((c) => [c.id, c.measured]),
-    );
-    const heldoutColumns = (r: ReportJson) =>
-      Object.keys(r.tables.counting[0]).filter((k) => k.includes('held out'));
-    expect(heldoutColumns(a)).toEqual([]);
-    expect(heldoutColumns(b)).toHaveLength(3);
-    const textBytes = loadBytes(prose),
-      heldoutBytes = loadBytes(heldout);
-    const knBest = Math.min(
-      ...Array.from(
-        { length: 14 },
-        (_, i) => countScore(heldoutBytes, ngramFamily(i + 1), knRule, 'heldout', textBytes).bpc,
-      ),
-    );
-    expect(b.claims.find((c) => c.id === 'count.kn_heldout_best')!.measured).toBe(knBest);
     const html = (run: string) => readFileSync(join(dir, run, 'html/06-counting.html'), 'utf8');
-    expect(html('none')).toMatch(
-      /No held-out text<\/strong> in this run: the text <code>seed003_prose_1024\.txt<\/code> is not the paper/,
-    );
-    expect(html('given')).toMatch(
-      /Held-out text<\/strong>: <code>enwik_heldout_1024\.txt, enwik8 bytes 1024–2047<\/code>/,
-    );
-    // The figure as stored: held-out traces (the dotted curves and the sat-rnn's held-out line) only with a held-out text.
-    const traces = (run: string) =>
-      (
-        JSON.parse(
-          readFileSync(join(dir, run, 'figures/06-counting/bpc-by-order.json'), 'utf8'),
-        ) as { data: { name: string }[] }
-      ).data.map((t) => t.name);
-    expect(traces('none').filter((n) => /held/.test(n))).toEqual([]);
-    expect(traces('given').filter((n) => /held/.test(n))).toEqual([
-      'PPM-C, held out',
-      'Kneser–Ney, held out',
-      'pattern chain, PPM-C, held out',
-      'sat-rnn, held-out text',
-    ]);
-  }, 900_000);
+
+    it('--heldout: none for another text unless given, and the run records which', () => {
+      expect(none.status, none.stdout + none.stderr).toBe(0);
+      expect(given.status, given.stdout + given.stderr).toBe(0);
+      expect(none.stdout).toMatch(/heldout none/);
+      expect(results('none').heldout).toBeNull();
+      expect(results('given').heldout).toEqual({
+        path: 'data/enwik_heldout_1024.txt',
+        sha256: sha256(readFileSync(heldout)),
+        bytes: 1024,
+      });
+    });
+
+    it('no held-out claim, column or trace without --heldout; with it, the held-out claim as lib computes it', () => {
+      expect(none.status, none.stdout + none.stderr).toBe(0);
+      expect(given.status, given.stdout + given.stderr).toBe(0);
+      const [a, b] = [results('none'), results('given')];
+      const ids = (r: ReportJson) => r.claims.map((c) => c.id);
+      expect(ids(b).filter((id) => !ids(a).includes(id))).toEqual(['count.kn_heldout_best']);
+      // Every other claim is the same number: the held-out text only adds.
+      expect(a.claims.map((c) => [c.id, c.measured])).toEqual(
+        b.claims.filter((c) => c.id !== 'count.kn_heldout_best').map((c) => [c.id, c.measured]),
+      );
+      const heldoutColumns = (r: ReportJson) =>
+        Object.keys(r.tables.counting[0]).filter((k) => k.includes('held out'));
+      expect(heldoutColumns(a)).toEqual([]);
+      expect(heldoutColumns(b)).toHaveLength(3);
+      const textBytes = loadBytes(prose),
+        heldoutBytes = loadBytes(heldout);
+      const knBest = Math.min(
+        ...Array.from(
+          { length: 14 },
+          (_, i) => countScore(heldoutBytes, ngramFamily(i + 1), knRule, 'heldout', textBytes).bpc,
+        ),
+      );
+      expect(b.claims.find((c) => c.id === 'count.kn_heldout_best')!.measured).toBe(knBest);
+      expect(html('none')).toMatch(
+        /No held-out text<\/strong> in this run: the text <code>seed003_prose_1024\.txt<\/code> is not the paper/,
+      );
+      expect(html('given')).toMatch(
+        /Held-out text<\/strong>: <code>enwik_heldout_1024\.txt, enwik8 bytes 1024–2047<\/code>/,
+      );
+      // The figure as stored: held-out traces (the dotted curves and the sat-rnn's held-out line) only with a held-out text.
+      const traces = (run: string) =>
+        (
+          JSON.parse(
+            readFileSync(join(dir, run, 'figures/06-counting/bpc-by-order.json'), 'utf8'),
+          ) as { data: { name: string }[] }
+        ).data.map((t) => t.name);
+      expect(traces('none').filter((n) => /held/.test(n))).toEqual([]);
+      expect(traces('given').filter((n) => /held/.test(n))).toEqual([
+        'PPM-C, held out',
+        'Kneser–Ney, held out',
+        'pattern chain, PPM-C, held out',
+        'sat-rnn, held-out text',
+      ]);
+    });
+
+    it('--edition student: the same notebook without its worked answers, the checks kept', () => {
+      expect(none.status, none.stdout + none.stderr).toBe(0);
+      expect(html('none')).not.toContain('<details class="answer"');
+      expect(html('given')).toContain('<details class="answer"');
+      expect(html('none')).toMatch(/[✔✘] 06\./);
+      expect(Object.keys(results('none').checks).length).toBeGreaterThanOrEqual(1);
+      expect(readFileSync(join(dir, 'none', 'index.html'), 'utf8')).toContain(
+        '<b>Student edition.</b>',
+      );
+    });
+  });
 });

@@ -3,9 +3,10 @@
  * a clone gets them) in a folder with nothing beside it, so no `../shared`, and no published model
  * installed. In it: no file a reader meets names anything outside the repository; the tests that
  * need the published model are skipped with the reason and the install command in their names;
- * `npm run notebooks -- --only 00` succeeds and its book lists the source documents with their
- * public addresses. Packages are linked from this checkout's node_modules, one link per package (so
- * the copy's build links its own lib snapshot, never this checkout's).
+ * `npm run notebooks -- --only 00` succeeds on the default model, shows the training log saved
+ * beside it, and its book lists the source documents with their public addresses. Packages are
+ * linked from this checkout's node_modules, one link per package (so the copy's build links its
+ * own lib snapshot, never this checkout's).
  */
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
@@ -113,7 +114,7 @@ describe('a clone with nothing beside it', () => {
     expect(r.out).not.toMatch(/\bfailed\b/i);
   }, 300_000);
 
-  it('runs notebook 00, and its book lists the source documents with their public addresses', async () => {
+  it('runs notebook 00 on the default model, showing the training log saved beside it, and its book lists the source documents with their public addresses', async () => {
     const out = join(clone, 'build');
     const r = await run(clone, process.execPath, [
       '--import',
@@ -132,5 +133,14 @@ describe('a clone with nothing beside it', () => {
     expect(index).toContain(`href="${ORIGINAL_REPOSITORY.url}"`);
     expect(existsSync(join(out, 'docs', 'original-work.md'))).toBe(true);
     expect(OUTSIDE.test(index)).toBe(false);
+    // The default model, data/sat_model.bin, has its training log beside it: notebook 00 shows that log.
+    const html = readFileSync(join(out, 'html/00-sat-rnn.html'), 'utf8');
+    expect(html).toMatch(
+      /Training log: <code>sat_model\.train\.csv<\/code>, saved beside the model in use/,
+    );
+    const log = readFileSync(join(clone, 'data/sat_model.train.csv'), 'utf8').trim().split('\n');
+    const json = JSON.parse(readFileSync(join(out, 'results/00-sat-rnn.json'), 'utf8'));
+    expect(json.model.path).toBe('data/sat_model.bin');
+    expect(json.tables['training-log'][0].epochs).toBe(log.length - 1);
   }, 600_000);
 });

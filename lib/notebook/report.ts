@@ -76,6 +76,8 @@ export interface ReportJson {
   notebook: string;
   model: { path: string; sha256: string; bpc: number };
   data: { path: string; sha256: string; bytes: number };
+  /** The run's held-out text (`Report.heldout`), or null when the run has none. */
+  heldout: { path: string; sha256: string; bytes: number } | null;
   claims: Claim[];
   tables: Record<string, Row[]>;
   /**
@@ -427,10 +429,15 @@ export class Report {
   /** The results as `finish` writes them. */
   json(): ReportJson {
     const { modelPath, dataPath, bytes } = this.inputs;
+    const h = this.heldout;
     return {
       notebook: this.notebook,
       model: { path: portablePath(modelPath), sha256: this.modelSha256, bpc: this.bpc },
       data: { path: portablePath(dataPath), sha256: this.textSha256, bytes: bytes.length },
+      heldout:
+        h === null
+          ? null
+          : { path: portablePath(h.path), sha256: sha256(h.bytes), bytes: h.bytes.length },
       claims: [...this.claims],
       tables: { ...this.tables },
       figures: { ...this.figures },
