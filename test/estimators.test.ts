@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { zeroModel } from '../lib/core/model.js';
 import { run, type Trajectory } from '../lib/core/rnn.js';
 import { GlibcRand } from '../lib/core/glibc-rand.js';
+import { initModel } from '../lib/core/train.js';
+import { loadBytes } from '../lib/core/data.js';
+import { TRAIN_TEXT } from './helpers.js';
 import {
   bigramPmi,
   booleanInfluenceWh,
@@ -186,5 +189,32 @@ describe('sign log-odds bias', () => {
     const bh = signLogOddsBh(tr, new Uint8Array(5));
     expect(bh[0]).toBeCloseTo(Math.log(3), 12);
     expect(bh[1]).toBeCloseTo(Math.log(4), 12);
+  });
+});
+
+describe('the lagged Wh estimators in one wasm GEMM', () => {
+  // A 16-unit model from the seeded initialisation on the training text: states in (−1, 1).
+  const text = loadBytes(TRAIN_TEXT);
+  const tr = run(initModel(7, 16), text);
+  const H = 16,
+    T = text.length - 1;
+
+  it("give the plain loops' bits (hebbianWh, signCorrelationWh)", () => {
+    expect(hebbianWh(tr, text)).toEqual(hebbianWh(tr, text, 'reference'));
+    expect(signCorrelationWh(tr, text)).toEqual(signCorrelationWh(tr, text, 'reference'));
+  });
+
+  it('sign correlation counts agreements: agree = ((T − 1) + Σ s_i(t+1)·s_j(t)) / 2', () => {
+    const c = signCorrelationWh(tr, text);
+    for (const [i, j] of [
+      [0, 0],
+      [3, 11],
+      [15, 2],
+    ]) {
+      let agree = 0;
+      for (let t = 0; t + 1 < T; t++)
+        if (tr.h[t * H + j] >= 0 === tr.h[(t + 1) * H + i] >= 0) agree++;
+      expect(c[i * H + j], `${i},${j}`).toBe((2 * agree) / (T - 1) - 1);
+    }
   });
 });

@@ -12,6 +12,9 @@
 import { VOCAB } from '../core/model.js';
 import type { Trajectory } from '../core/rnn.js';
 import { evenlySpaced, signFlips } from '../core/sign-flips.js';
+import { useFast } from '../core/kernel.js';
+import type { Kernel } from '../core/types.js';
+import { transposeTimes } from '../fast/gram.js';
 
 /** Add-0.5 smoothing over 128 of the sign-split estimators: P = (c + 0.5) / (n + 128). */
 const SMOOTH_ADD = 0.5;
@@ -37,26 +40,42 @@ function stateMeans(traj: Trajectory, T: number): Float64Array {
 }
 
 /**
- * Hebbian Wh: Ŵh[i][j] = cov(h_j(t), h_i(t+1)) = (1/(T−1)) Σ_{t=0}^{T−2} (h_j(t) − μ_j)(h_i(t+1) − μ_i),
- * μ the mean over the T states. A weight that pushes h_i towards the sign of h_j's past leaves
- * exactly this lagged covariance in the trajectory. [H][H].
+ * The lagged products P[i][j] = Σ_{t=0}^{T−2} v_i(t+1)·v_j(t) of rows v(t) = V[t] ([T][H]), summed
+ * over t in order from 0: one float64 wasm GEMM (`transposeTimes`, bit-identical to the loop)
+ * when `kernel` and H allow it, else the plain loop. [H][H].
  */
-export function hebbianWh(traj: Trajectory, bytes: Uint8Array): Float64Array {
-  const { H, T } = window(traj, bytes);
-  const mu = stateMeans(traj, T);
-  const c = new Float64Array(T * H);
-  for (let t = 0; t < T; t++) for (let j = 0; j < H; j++) c[t * H + j] = traj.h[t * H + j] - mu[j];
+function laggedProducts(V: Float64Array, T: number, H: number, kernel: Kernel): Float64Array {
+  if (useFast(H, kernel))
+    return transposeTimes(V.subarray(H, T * H), T - 1, H, V.subarray(0, (T - 1) * H), H);
   const out = new Float64Array(H * H);
   for (let t = 0; t + 1 < T; t++) {
     const prev = t * H,
       next = (t + 1) * H;
     for (let i = 0; i < H; i++) {
-      const ci = c[next + i],
+      const vi = V[next + i],
         row = i * H;
-      for (let j = 0; j < H; j++) out[row + j] += c[prev + j] * ci;
+      for (let j = 0; j < H; j++) out[row + j] += V[prev + j] * vi;
     }
   }
-  return out.map((v) => v / (T - 1));
+  return out;
+}
+
+/**
+ * Hebbian Wh: Ŵh[i][j] = cov(h_j(t), h_i(t+1)) = (1/(T−1)) Σ_{t=0}^{T−2} (h_j(t) − μ_j)(h_i(t+1) − μ_i),
+ * μ the mean over the T states. A weight that pushes h_i towards the sign of h_j's past leaves
+ * exactly this lagged covariance in the trajectory. [H][H]. `kernel` 'reference' sums in the plain
+ * loop; the default, one wasm GEMM, gives the same bits.
+ */
+export function hebbianWh(
+  traj: Trajectory,
+  bytes: Uint8Array,
+  kernel: Kernel = 'fast',
+): Float64Array {
+  const { H, T } = window(traj, bytes);
+  const mu = stateMeans(traj, T);
+  const c = new Float64Array(T * H);
+  for (let t = 0; t < T; t++) for (let j = 0; j < H; j++) c[t * H + j] = traj.h[t * H + j] - mu[j];
+  return laggedProducts(c, T, H, kernel).map((v) => v / (T - 1));
 }
 
 /**
@@ -107,18 +126,21 @@ function conditionalMeanShift(
 /**
  * Sign correlation Wh: Ŵh[i][j] = 2·agree/(T−1) − 1, agree = #{t ≤ T−2 : sign h_j(t) = sign h_i(t+1)}.
  * +1 when h_i always copies h_j's previous sign, −1 when it always inverts it. [H][H].
+ * With signs s = ±1, agree = ((T−1) + Σ_t s_i(t+1)·s_j(t)) / 2: the lagged products of the signs,
+ * integers, exact in float64 whichever `kernel` sums them.
  */
-export function signCorrelationWh(traj: Trajectory, bytes: Uint8Array): Float64Array {
+export function signCorrelationWh(
+  traj: Trajectory,
+  bytes: Uint8Array,
+  kernel: Kernel = 'fast',
+): Float64Array {
   const { H, T } = window(traj, bytes);
-  const agree = new Float64Array(H * H);
-  for (let t = 0; t + 1 < T; t++) {
-    for (let i = 0; i < H; i++) {
-      const si = traj.h[(t + 1) * H + i] >= 0,
-        row = i * H;
-      for (let j = 0; j < H; j++) if (traj.h[t * H + j] >= 0 === si) agree[row + j]++;
-    }
-  }
-  return agree.map((a) => (2 * a) / (T - 1) - 1);
+  const s = new Float64Array(T * H);
+  for (let k = 0; k < T * H; k++) s[k] = traj.h[k] >= 0 ? 1 : -1;
+  return laggedProducts(s, T, H, kernel).map((p) => {
+    const agree = (T - 1 + p) / 2;
+    return (2 * agree) / (T - 1) - 1;
+  });
 }
 
 /**
