@@ -116,7 +116,8 @@ export interface Schedule {
    */
   kernel?: Kernel;
   /**
-   * 'float64' (the default, `READOUT_ARITHMETIC`): the descent below, every value a double.
+   * Unset: `READOUT_ARITHMETIC` (float32), or float64 with kernel 'reference'.
+   * 'float64': the descent below, every value a double.
    * 'float32': the original programs' arithmetic (float states, readout, logits and gradient sums,
    * a double loss) in the float32 WebAssembly SIMD session of lib/fast/readout.ts; the same
    * schedule, values within rounding of float32 (test/readout32.test.ts states how close). Needs
