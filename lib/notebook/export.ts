@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import {
   plainArrays,
   plotlyJs,
@@ -60,6 +60,9 @@ let pages: Promise<{ plot: Page; print: Page }> | null = null;
 /** Launch the shared browser (errors name the binary and how to install it). */
 async function launch(): Promise<Browser> {
   try {
+    // Loaded here, not at the top: a kernel draws through the runner's figure server and never
+    // starts a browser, and loading playwright-core costs it about half a second of CPU.
+    const { chromium } = await import('playwright-core');
     return await chromium.launch({
       executablePath: CHROMIUM,
       args: [...CHROMIUM_ARGS],
