@@ -412,16 +412,7 @@ export function sgdStep32(
   gWxT: usize, gWh: usize, gbh: usize, gWy: usize, gby: usize,
 ): f64 {
   const rowH = <usize>H * 4;
-  memory.fill(SEEN, 0, V);
-  let sq = sumSquares(gWh, H * H) + sumSquares(gbh, H) + sumSquares(gWy, V * H) + sumSquares(gby, V);
-  for (let t = 0; t < L; t++) {
-    const xt = <usize>load<u8>(x + <usize>t);
-    if (load<u8>(SEEN + xt) == 0) {
-      store<u8>(SEEN + xt, 1);
-      sq += sumSquares(gWxT + xt * rowH, H);
-    }
-  }
-  const norm = Math.sqrt(sq);
+  const norm = chunkGradNorm(H, L, x, gWxT, gWh, gbh, gWy, gby);
   const s = lr * (norm > clip ? clip / norm : 1);
   descend(wh, gWh, H * H, s);
   descend(bh, gbh, H, s);
@@ -742,4 +733,91 @@ export function weightedGramLower32(n: i32, k: i32, w: usize, x: usize, xw: usiz
     for (let j: usize = 0; j < rowK; j += 16) v128.store(dst + j, f32x4.mul(s, v128.load(src + j)));
   }
   gemm<f32>(k, k, n, xw, 1, k, x, g, false, true);
+}
+
+/**
+ * The global L2 norm of one chunk's gradient, summed in float64: gWh, gbh, gWy, gby and the gWxT
+ * rows of the bytes x_0..x_{L−1} (the other rows are zero), which it marks in SEEN.
+ */
+function chunkGradNorm(
+  H: i32, L: i32, x: usize, gWxT: usize, gWh: usize, gbh: usize, gWy: usize, gby: usize,
+): f64 {
+  const rowH = <usize>H * 4;
+  memory.fill(SEEN, 0, V);
+  let sq = sumSquares(gWh, H * H) + sumSquares(gbh, H) + sumSquares(gWy, V * H) + sumSquares(gby, V);
+  for (let t = 0; t < L; t++) {
+    const xt = <usize>load<u8>(x + <usize>t);
+    if (load<u8>(SEEN + xt) == 0) {
+      store<u8>(SEEN + xt, 1);
+      sq += sumSquares(gWxT + xt * rowH, H);
+    }
+  }
+  return Math.sqrt(sq);
+}
+
+/**
+ * p[k] &= mask[k] for n float32 values (n % 4 == 0): a mask lane is all ones (kept) or all zeros
+ * (the entry becomes +0), so a kept gradient passes with its bits and a masked one is exactly 0.
+ */
+export function maskGrads32(p: usize, mask: usize, n: i32): void {
+  for (let k = 0; k < n; k += 4) {
+    const off = <usize>k * 4;
+    v128.store(p + off, v128.and(v128.load(p + off), v128.load(mask + off)));
+  }
+}
+
+/**
+ * Adam on n float32 weights w (n % 2 == 0) with float64 moments a, b, every operation in float64
+ * in the order of the reference update (lib/core/train.ts), then w rounded to float32:
+ * g' = scale·g, a = β1·a + (1 − β1)·g', b = β2·b + (1 − β2)·g'·g', w −= lr·(a/c1) / (√(b/c2) + ε).
+ */
+function adamDescend(
+  w: usize, g: usize, a: usize, b: usize, n: i32,
+  scale: f64, lr: f64, c1: f64, c2: f64, beta1: f64, beta2: f64, eps: f64,
+): void {
+  const sv = f64x2.splat(scale), lv = f64x2.splat(lr), c1v = f64x2.splat(c1), c2v = f64x2.splat(c2);
+  const b1 = f64x2.splat(beta1), b2 = f64x2.splat(beta2), ev = f64x2.splat(eps);
+  const o1 = f64x2.splat(1 - beta1), o2 = f64x2.splat(1 - beta2);
+  for (let k = 0; k < n; k += 2) {
+    const pw = w + <usize>k * 4, pa = a + <usize>k * 8, pb = b + <usize>k * 8;
+    const gk = f64x2.mul(f64x2.promote_low_f32x4(v128.load64_zero(g + <usize>k * 4)), sv);
+    const av = f64x2.add(f64x2.mul(b1, v128.load(pa)), f64x2.mul(o1, gk));
+    const bv = f64x2.add(f64x2.mul(b2, v128.load(pb)), f64x2.mul(f64x2.mul(o2, gk), gk));
+    v128.store(pa, av);
+    v128.store(pb, bv);
+    const step = f64x2.div(f64x2.mul(lv, f64x2.div(av, c1v)), f64x2.add(f64x2.sqrt(f64x2.div(bv, c2v)), ev));
+    const wv = f64x2.sub(f64x2.promote_low_f32x4(v128.load64_zero(pw)), step);
+    v128.store64_lane(pw, f32x4.demote_f64x2_zero(wv), 0);
+  }
+}
+
+/**
+ * The recipe's Adam update after a chunk (`train()`'s optimizer 'adam'): clip the gradient to
+ * global L2 norm `clip`, then one Adam step on every parameter with bias corrections c1 = 1 − β1^t,
+ * c2 = 1 − β2^t, and zero the gWxT rows of bytes x_0..x_{L−1} for the next chunk. The moments
+ * m1, m2 are float64, laid out as the parameters wxT [V][H], wh [H][H], bh [H], wy [V][H], by [V]
+ * one after the other. Returns the norm.
+ */
+export function adamStep32(
+  H: i32, L: i32, x: usize, lr: f64, clip: f64, c1: f64, c2: f64, beta1: f64, beta2: f64, eps: f64,
+  wxT: usize, wh: usize, bh: usize, wy: usize, by: usize,
+  gWxT: usize, gWh: usize, gbh: usize, gWy: usize, gby: usize, m1: usize, m2: usize,
+): f64 {
+  const rowH = <usize>H * 4;
+  const norm = chunkGradNorm(H, L, x, gWxT, gWh, gbh, gWy, gby);
+  const s: f64 = norm > clip ? clip / norm : 1;
+  const VH = V * H, HH = H * H;
+  let o: usize = 0;
+  adamDescend(wxT, gWxT, m1 + o, m2 + o, VH, s, lr, c1, c2, beta1, beta2, eps);
+  o += <usize>VH * 8;
+  adamDescend(wh, gWh, m1 + o, m2 + o, HH, s, lr, c1, c2, beta1, beta2, eps);
+  o += <usize>HH * 8;
+  adamDescend(bh, gbh, m1 + o, m2 + o, H, s, lr, c1, c2, beta1, beta2, eps);
+  o += <usize>H * 8;
+  adamDescend(wy, gWy, m1 + o, m2 + o, VH, s, lr, c1, c2, beta1, beta2, eps);
+  o += <usize>VH * 8;
+  adamDescend(by, gby, m1 + o, m2 + o, V, s, lr, c1, c2, beta1, beta2, eps);
+  for (let xt: usize = 0; xt < <usize>V; xt++)
+    if (load<u8>(SEEN + xt) != 0) memory.fill(gWxT + xt * rowH, 0, rowH);
+  return norm;
 }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluate, run, scoreStates, bpc } from '../lib/core/rnn.js';
 import { BLOCK } from '../lib/fast/rnn.js';
-import { fastSgdSession } from '../lib/fast/train.js';
+import { fastTrainSession } from '../lib/fast/train.js';
 import { chunks } from '../lib/core/train.js';
 import { loadBytes, MAX_TEXT_BYTES } from '../lib/core/data.js';
 import { GlibcRand } from '../lib/core/glibc-rand.js';
@@ -80,7 +80,7 @@ describe('training plans of many chunks', () => {
     const bytes = new Uint8Array(10_000_000).fill(98);
     const plan = chunks(bytes.length, 50);
     expect(plan.length).toBe(200_000);
-    expect(fastSgdSession(randomModel(8, 1, 0.1), bytes, plan, 5)).not.toBeNull();
+    expect(fastTrainSession(randomModel(8, 1, 0.1), bytes, plan, { clip: 5 })).not.toBeNull();
   });
 });
 

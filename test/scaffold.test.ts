@@ -33,6 +33,7 @@ import {
 } from '../lib/core/model.js';
 import { evaluate } from '../lib/core/rnn.js';
 import { train } from '../lib/core/train.js';
+import { chunkGradient } from '../lib/core/bptt.js';
 import { loadBytes } from '../lib/core/data.js';
 import { HAVE_PUBLISHED, PUBLISHED, TRAIN_TEXT, needsPublished, randomModel } from './helpers.js';
 
@@ -287,6 +288,27 @@ describe('scaffold training readings', () => {
       }
       expect(moved).toBeGreaterThan(0);
       expect(r.evalBpc).toBeLessThan(8.01);
+    }
+  });
+
+  it('a masked run trains in the fused wasm step: a known value, within 1e-9 bpc of the float64 reference loop', () => {
+    // Known values of the fused float32 step (lib/fast/train.ts); the float64 reference kernel and
+    // update loop (`kernel: chunkGradient`) land 2e-11 and 1e-10 away after two epochs at H = 8.
+    const mask = randomMask(8, 0.3, 3);
+    const known = { 'sgd-long': 7.9236303454837795, 'adam-cos50': 7.992271146985258 };
+    for (const [key, value] of Object.entries(known)) {
+      const reading = byKey[key];
+      const r = trainScaffold(bytes, { mask, reading, epochs: 2 });
+      expect(r.evalBpc).toBe(value);
+      const ref = train(bytes, {
+        epochs: reading.scheduleEpochs ?? 2,
+        optimizer: reading.optimizer,
+        hidden: 8,
+        mask,
+        kernel: chunkGradient,
+        onEpoch: (e) => e.epoch < 2,
+      });
+      expect(Math.abs(evaluate(ref.last, bytes).bpc - value)).toBeLessThan(1e-9);
     }
   });
 

@@ -2,8 +2,7 @@
  * Training a sparse sat-rnn: a fixed 0/1 mask on the weight matrices, enforced by zeroing the
  * masked weights at the start and the masked gradient entries after every chunk gradient. With
  * plain SGD (and with Adam, whose moments of a zero gradient stay zero) the masked weights then stay
- * exactly 0. Used through `train()` (lib/core/train.ts) by passing `init: applyMask(initModel(…), mask)`
- * and `kernel: maskedKernel(kernel, mask)`, or through `trainScaffold`.
+ * exactly 0. Used through `train()` (lib/core/train.ts, its `mask` option), or through `trainScaffold`.
  *
  * The sparse architecture of the scaffolding experiment is the redux of a trained model
  * (lib/construction/redux.ts, the rule of inimino/hutter@86fbef8:q5_redux.c); `randomMask` is its
@@ -17,23 +16,13 @@
  * run is printed at lr ≈ 0.01; and the seeds' "BPTT-50 + Adam" against the program's plain SGD.
  */
 import { GlibcRand, RAND_MAX } from '../core/glibc-rand.js';
-import { cloneModel, parameterCount, type SatRnn, VOCAB } from '../core/model.js';
-import type { ChunkGradientKernel } from '../core/bptt.js';
+import { parameterCount, type SatRnn, VOCAB } from '../core/model.js';
+import type { ParamMask } from '../core/types.js';
 import { evaluate } from '../core/rnn.js';
-import { initModel, train, type EpochReport, type Optimizer } from '../core/train.js';
-import { chunkGradientFor } from '../core/kernel.js';
+import { train, type EpochReport, type Optimizer } from '../core/train.js';
 import { parallelMap, type ParallelOptions } from '../core/parallel.js';
 
-/** Which weights are trainable: 1 = kept, 0 = fixed at zero. Biases are always kept. */
-export interface ParamMask {
-  readonly hidden: number;
-  /** [H][256] */
-  readonly Wx: Uint8Array;
-  /** [H][H] */
-  readonly Wh: Uint8Array;
-  /** [256][H] */
-  readonly Wy: Uint8Array;
-}
+export type { ParamMask };
 
 /** Bernoulli(density) mask over Wx, Wh and Wy from glibc `srand(seed)` (in that order). */
 export function randomMask(hidden: number, density: number, seed: number): ParamMask {
@@ -62,37 +51,6 @@ export function densityForCount(hidden: number, target: number): number {
 export function maskCount(mask: ParamMask): number {
   const ones = (a: Uint8Array) => a.reduce((s, v) => s + v, 0);
   return ones(mask.Wx) + ones(mask.Wh) + ones(mask.Wy) + mask.hidden + VOCAB;
-}
-
-function checkHidden(mask: ParamMask, hidden: number): void {
-  if (mask.hidden !== hidden)
-    throw new RangeError(`mask: built for hidden=${mask.hidden}, model has hidden=${hidden}`);
-}
-
-/** A copy of `m` with the masked weights set to zero. */
-export function applyMask(m: SatRnn, mask: ParamMask): SatRnn {
-  checkHidden(mask, m.hidden);
-  const out = cloneModel(m);
-  for (const k of ['Wx', 'Wh', 'Wy'] as const) {
-    const w = out[k],
-      keep = mask[k];
-    for (let i = 0; i < w.length; i++) if (!keep[i]) w[i] = 0;
-  }
-  return out;
-}
-
-/** A chunk-gradient kernel that runs `base` and then zeroes the masked gradient entries. */
-export function maskedKernel(base: ChunkGradientKernel, mask: ParamMask): ChunkGradientKernel {
-  return (m, bytes, start, len, h0, g, hEnd) => {
-    checkHidden(mask, m.hidden);
-    const loss = base(m, bytes, start, len, h0, g, hEnd);
-    for (const k of ['Wx', 'Wh', 'Wy'] as const) {
-      const d = g[k],
-        keep = mask[k];
-      for (let i = 0; i < d.length; i++) if (!keep[i]) d[i] = 0;
-    }
-    return loss;
-  };
 }
 
 /** One reading of "N epochs from random initialization" under the public trainer's recipe. */
@@ -179,14 +137,12 @@ export function trainScaffold(bytes: Uint8Array, opts: ScaffoldOptions): Scaffol
   const span = opts.reading.scheduleEpochs ?? epochs;
   if (!(Number.isInteger(epochs) && epochs >= 1 && span >= epochs))
     throw new RangeError(`epochs: expected an integer in [1, ${span}], got ${epochs}`);
-  const init = initModel(opts.seed ?? 42, hidden);
   const r = train(bytes, {
     epochs: span,
     optimizer: opts.reading.optimizer,
+    seed: opts.seed ?? 42,
     hidden,
-    ...(mask === null
-      ? { init }
-      : { init: applyMask(init, mask), kernel: maskedKernel(chunkGradientFor(hidden), mask) }),
+    ...(mask !== null && { mask }),
     onEpoch: (e) => e.epoch < epochs,
   });
   return {

@@ -11,9 +11,10 @@
 import { GlibcRand } from './glibc-rand.js';
 import { VOCAB, cloneModel, copyModelInto, tensors, zeroModel, type SatRnn } from './model.js';
 import { gradTensors, zeroGrads, type ChunkGradientKernel } from './bptt.js';
+import type { AdamConstants, ParamMask } from './types.js';
 import { fastChunkGradient } from '../fast/bptt.js';
 import { chunkGradientFor } from './kernel.js';
-import { fastSgdSession } from '../fast/train.js';
+import { fastTrainSession } from '../fast/train.js';
 
 /** The original initialisation from glibc `srand(seed)`. */
 export function initModel(seed = 42, hidden = 128): SatRnn {
@@ -28,6 +29,24 @@ export function initModel(seed = 42, hidden = 128): SatRnn {
 }
 
 export type Optimizer = 'sgd' | 'adam';
+
+/** The Adam constants of the `adam` optimizer. */
+export const ADAM: AdamConstants = { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+
+/**
+ * Zero the entries of Wx, Wh and Wy where `mask` is 0: the weights of a model, or a chunk's
+ * gradient (then the masked weights keep their value under SGD and Adam alike).
+ */
+export function zeroMasked(
+  t: Record<'Wx' | 'Wh' | 'Wy', Float32Array | Float64Array>,
+  mask: ParamMask,
+): void {
+  for (const k of ['Wx', 'Wh', 'Wy'] as const) {
+    const w = t[k],
+      keep = mask[k];
+    for (let i = 0; i < w.length; i++) if (!keep[i]) w[i] = 0;
+  }
+}
 
 export interface TrainOptions {
   epochs?: number;
@@ -46,10 +65,15 @@ export interface TrainOptions {
   /**
    * The chunk-gradient kernel: by default `chunkGradientFor(hidden)` (lib/core/kernel.ts), the fast
    * float32 `fastChunkGradient` when the hidden size allows; pass `chunkGradient` (lib/core/bptt.ts)
-   * for the float64 reference. With the fast kernel and SGD the whole chunk step (gradient, clip,
-   * update) runs fused in wasm (lib/fast/train.ts).
+   * for the float64 reference. With the fast kernel the whole chunk step (gradient, mask, clip,
+   * update) runs fused in wasm (lib/fast/train.ts), the parameters held in float32.
    */
   kernel?: ChunkGradientKernel;
+  /**
+   * Train a sparse model: the weights where the mask is 0 are set to 0 at the start and their
+   * gradient is zeroed after every chunk gradient (before the clip), so they stay exactly 0.
+   */
+  mask?: ParamMask;
   /** Called after every epoch; return `false` to stop early. */
   onEpoch?: (e: EpochReport) => boolean | void;
 }
@@ -109,6 +133,10 @@ export function train(bytes: Uint8Array, opts: TrainOptions = {}): TrainResult {
 
   const m = opts.init ? cloneModel(opts.init) : initModel(opts.seed ?? 42, opts.hidden ?? 128);
   const H = m.hidden;
+  const mask = opts.mask;
+  if (mask && mask.hidden !== H)
+    throw new RangeError(`mask: built for hidden=${mask.hidden}, model has hidden=${H}`);
+  if (mask) zeroMasked(m, mask);
   const kernel = opts.kernel ?? chunkGradientFor(H);
   const best = cloneModel(m);
   const g = zeroGrads(H);
@@ -117,15 +145,17 @@ export function train(bytes: Uint8Array, opts: TrainOptions = {}): TrainResult {
   // Adam moments, one pair per tensor.
   const mom1 = optimizer === 'adam' ? params.map((p) => new Float64Array(p.length)) : [];
   const mom2 = optimizer === 'adam' ? params.map((p) => new Float64Array(p.length)) : [];
-  const beta1 = 0.9,
-    beta2 = 0.999,
-    eps = 1e-8;
+  const { beta1, beta2, eps } = ADAM;
   let adamStep = 0;
 
   const plan = chunks(bytes.length, chunkLen);
   const fused =
-    optimizer === 'sgd' && kernel === fastChunkGradient
-      ? fastSgdSession(m, bytes, plan, clip)
+    kernel === fastChunkGradient
+      ? fastTrainSession(m, bytes, plan, {
+          clip,
+          ...(optimizer === 'adam' && { adam: ADAM }),
+          ...(mask && { mask }),
+        })
       : null;
   const h = new Float64Array(H);
   const hNext = new Float64Array(H);
@@ -143,6 +173,7 @@ export function train(bytes: Uint8Array, opts: TrainOptions = {}): TrainResult {
       for (const t of grads) t.fill(0);
       loss += kernel(m, bytes, start, len, h, g, hNext);
       h.set(hNext);
+      if (mask) zeroMasked(g, mask);
       let sq = 0;
       for (const t of grads) for (let k = 0; k < t.length; k++) sq += t[k] * t[k];
       const norm = Math.sqrt(sq);

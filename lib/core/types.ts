@@ -66,6 +66,24 @@ export interface Grads {
   readonly by: Float64Array;
 }
 
+/** Which weights are trainable: 1 = kept, 0 = fixed at zero. Biases are always kept. */
+export interface ParamMask {
+  readonly hidden: number;
+  /** [H][256] */
+  readonly Wx: Uint8Array;
+  /** [H][H] */
+  readonly Wh: Uint8Array;
+  /** [256][H] */
+  readonly Wy: Uint8Array;
+}
+
+/** Adam's moment decays and the ε of its denominator. */
+export interface AdamConstants {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+}
+
 /**
  * A chunk-gradient kernel: adds dL/dθ for the chunk into `g`, writes the state after the chunk's
  * last position into `hEnd` ([H]), and returns L (nats). Fast kernels implement the same contract.

@@ -50,6 +50,31 @@ export interface KernelExports {
     gWy: number,
     gby: number,
   ): number;
+  maskGrads32(p: number, mask: number, n: number): void;
+  adamStep32(
+    H: number,
+    L: number,
+    x: number,
+    lr: number,
+    clip: number,
+    c1: number,
+    c2: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    wxT: number,
+    wh: number,
+    bh: number,
+    wy: number,
+    by: number,
+    gWxT: number,
+    gWh: number,
+    gbh: number,
+    gWy: number,
+    gby: number,
+    m1: number,
+    m2: number,
+  ): number;
   transpose32(src: number, R: number, C: number, dst: number): void;
   run64(
     H: number,

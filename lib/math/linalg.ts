@@ -330,9 +330,8 @@ export function transpose(a: ArrayLike<number>, rows: number, cols: number): Flo
 
 /**
  * Largest singular value ‖A‖₂ of a real n×n matrix (row-major): the largest eigenvalue of AᵀA by
- * the Lanczos method with full re-orthogonalisation from a fixed start vector, its tridiagonal
- * matrix's top eigenvalue found by Sturm-sequence bisection. Stops when the estimate changes by
- * less than `tol` (relative) between checks, or after n steps (then exact up to rounding).
+ * `lanczosTop` from a fixed start vector. Stops when the estimate changes by less than `tol`
+ * (relative) between checks, or after n steps (then exact up to rounding).
  *
  * @example
  * largestSingularValue([3, 0, 0, -4], 2); // → 4.000000
@@ -342,17 +341,8 @@ export function largestSingularValue(a: ArrayLike<number>, n: number, tol = 1e-1
     throw new RangeError(`largestSingularValue: n must be a positive integer, got ${n}`);
   if (a.length !== n * n)
     throw new RangeError(`largestSingularValue: matrix has ${a.length} values, expected ${n}×${n}`);
-  const Q: Float64Array[] = [];
-  const alpha: number[] = [],
-    beta: number[] = [];
-  let q = Float64Array.from({ length: n }, (_, i) => 1 + Math.cos(1 + 1.7 * i) / 2);
-  let norm = Math.hypot(...q);
-  q = q.map((v) => v / norm);
-  const w = new Float64Array(n),
-    u = new Float64Array(n);
-  let value = 0;
-  for (let k = 0; k < n; k++) {
-    Q.push(q);
+  const u = new Float64Array(n);
+  const ata: SymmetricOperator = (q, w) => {
     for (let i = 0; i < n; i++) {
       let s = 0;
       for (let j = 0; j < n; j++) s += a[i * n + j] * q[j];
@@ -362,7 +352,42 @@ export function largestSingularValue(a: ArrayLike<number>, n: number, tol = 1e-1
     for (let i = 0; i < n; i++) {
       const ui = u[i];
       for (let j = 0; j < n; j++) w[j] += a[i * n + j] * ui;
-    } // w = AᵀA q
+    }
+  };
+  return Math.sqrt(Math.max(0, lanczosTop(ata, n, lanczosStart(n), tol)));
+}
+
+/** The fixed start vector of `largestSingularValue`: q_i ∝ 1 + cos(1 + 1.7 i)/2, unit length. */
+export function lanczosStart(n: number): Float64Array {
+  const q = Float64Array.from({ length: n }, (_, i) => 1 + Math.cos(1 + 1.7 * i) / 2);
+  const norm = Math.hypot(...q);
+  return q.map((v) => v / norm);
+}
+
+/** A symmetric positive semi-definite n×n operator: writes S·q into `out` (overwritten). */
+export type SymmetricOperator = (q: Float64Array, out: Float64Array) => void;
+
+/**
+ * Largest eigenvalue of a symmetric positive semi-definite n×n operator by the Lanczos method with
+ * full re-orthogonalisation (twice) from the unit vector `start`, its tridiagonal matrix's top
+ * eigenvalue found by Sturm-sequence bisection every 4 steps; stops when that estimate changes by
+ * less than `tol` (relative) between checks, or after n steps (then exact up to rounding).
+ */
+export function lanczosTop(
+  apply: SymmetricOperator,
+  n: number,
+  start: Float64Array,
+  tol: number,
+): number {
+  const Q: Float64Array[] = [];
+  const alpha: number[] = [],
+    beta: number[] = [];
+  let q = start;
+  const w = new Float64Array(n);
+  let value = 0;
+  for (let k = 0; k < n; k++) {
+    Q.push(q);
+    apply(q, w);
     let al = 0;
     for (let j = 0; j < n; j++) al += w[j] * q[j];
     alpha.push(al);
@@ -374,7 +399,7 @@ export function largestSingularValue(a: ArrayLike<number>, n: number, tol = 1e-1
         for (let j = 0; j < n; j++) w[j] -= d * p[j];
       }
     }
-    norm = 0;
+    let norm = 0;
     for (let j = 0; j < n; j++) norm += w[j] * w[j];
     norm = Math.sqrt(norm);
     const last = k === n - 1 || norm <= 1e-14 * Math.max(1, Math.abs(al));
@@ -387,7 +412,7 @@ export function largestSingularValue(a: ArrayLike<number>, n: number, tol = 1e-1
     beta.push(norm);
     q = w.map((v) => v / norm);
   }
-  return Math.sqrt(Math.max(0, value));
+  return value;
 }
 
 /**

@@ -17,7 +17,13 @@
 import type { SatRnn } from '../core/model.js';
 import { VOCAB } from '../core/model.js';
 import { run, type Trajectory } from '../core/rnn.js';
-import { largestSingularValue, spectralRadius } from '../math/linalg.js';
+import {
+  lanczosStart,
+  lanczosTop,
+  largestSingularValue,
+  spectralRadius,
+  type SymmetricOperator,
+} from '../math/linalg.js';
 import { lyapunovExponents } from './dynamics.js';
 import { evenlySpaced, signFlips } from '../core/sign-flips.js';
 
@@ -25,7 +31,9 @@ import type { Candidate } from '../core/types.js';
 
 /**
  * ‖J_t‖₂ = ‖diag(1 − h_t²)·Wh‖₂ for every t of a stored trajectory (`states` = h_t, [n][H]); `Wh`
- * is [H][H] (lib/math/linalg.ts `largestSingularValue`, relative precision 1e-10).
+ * is [H][H]. ‖J_t‖₂² is the largest eigenvalue of J_t·J_tᵀ = D_t·G·D_t with D_t = diag(1 − h_t²)
+ * and G = Wh·Whᵀ formed once, found by `lanczosTop` (lib/math/linalg.ts, relative precision
+ * 1e-10): one product with G per Lanczos step where JᵀJ needs two with J.
  */
 export function jacobianNorms(
   Wh: ArrayLike<number>,
@@ -39,17 +47,47 @@ export function jacobianNorms(
       `states: ${states.length} values is not a positive multiple of hidden=${H}`,
     );
   const n = states.length / H;
+  const G = new Float64Array(H * H);
+  for (let i = 0; i < H; i++)
+    for (let j = 0; j < H; j++) {
+      let s = 0;
+      for (let k = 0; k < H; k++) s += Wh[i * H + k] * Wh[j * H + k];
+      G[i * H + j] = s;
+    }
+  const d = new Float64Array(H),
+    dq = new Float64Array(H);
+  const dgd: SymmetricOperator = (q, out) => {
+    for (let j = 0; j < H; j++) dq[j] = d[j] * q[j];
+    for (let i = 0; i < H; i++) out[i] = d[i] * dot(G, i * H, dq);
+  };
+  const start = lanczosStart(H);
   const out = new Float64Array(n);
-  const J = new Float64Array(H * H);
   for (let t = 0; t < n; t++) {
     for (let i = 0; i < H; i++) {
-      const h = states[t * H + i],
-        d = 1 - h * h;
-      for (let j = 0; j < H; j++) J[i * H + j] = d * Wh[i * H + j];
+      const h = states[t * H + i];
+      d[i] = 1 - h * h;
     }
-    out[t] = largestSingularValue(J, H, 1e-10);
+    out[t] = Math.sqrt(Math.max(0, lanczosTop(dgd, H, start, 1e-10)));
   }
   return out;
+}
+
+/** Σ_j a[off + j]·v[j] over j < v.length, in four interleaved partial sums (latency, not order, bound). */
+function dot(a: Float64Array, off: number, v: Float64Array): number {
+  const n = v.length,
+    n4 = n - (n % 4);
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
+  for (let j = 0; j < n4; j += 4) {
+    s0 += a[off + j] * v[j];
+    s1 += a[off + j + 1] * v[j + 1];
+    s2 += a[off + j + 2] * v[j + 2];
+    s3 += a[off + j + 3] * v[j + 3];
+  }
+  for (let j = n4; j < n; j++) s0 += a[off + j] * v[j];
+  return s0 + s1 + (s2 + s3);
 }
 
 /**
