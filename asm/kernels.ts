@@ -821,3 +821,178 @@ export function adamStep32(
     if (load<u8>(SEEN + xt) != 0) memory.fill(gWxT + xt * rowH, 0, rowH);
   return norm;
 }
+
+/** Rows of U finished per pass of choleskySolve64 before they are subtracted from the later rows (fastest of 4, 8, 16). */
+const PANEL: i32 = 8;
+
+/**
+ * In-place Cholesky factorization and solve in float64: a [n][n] symmetric positive definite (its
+ * upper triangle is read; the lower one is scratch), b [n]. On return the upper triangle holds
+ * U = Lᵀ (A = UᵀU) and b holds A⁻¹b. Returns −1, or the first pivot j that is not positive (its
+ * value left at a[j][j]). Every entry sees the operations of lib/math/linalg.ts' `cholesky` and
+ * `choleskySolve` in their order — a_ij minus l_ik·l_jk for k ascending, one rounded subtraction at
+ * a time, then the division by l_jj — so both are bit-identical to them. The columns of L are the
+ * rows of U, so the subtractions run along contiguous rows, two lanes at a time: panels of PANEL
+ * rows are finished, then subtracted from every later row (right-looking, the same order per entry).
+ */
+export function choleskySolve64(n: i32, a: usize, b: usize): i32 {
+  const S: usize = 8;
+  const rowN = <usize>n * S;
+  for (let j0 = 0; j0 < n; j0 += PANEL) {
+    const j1 = min(j0 + PANEL, n);
+    for (let j = j0; j < j1; j++) {
+      const pj = a + <usize>j * rowN;
+      const d = load<f64>(pj + <usize>j * S);
+      if (!(d > 0)) return j;
+      const u = Math.sqrt(d);
+      store<f64>(pj + <usize>j * S, u);
+      divideRow(pj, j + 1, n, u);
+      for (let r = j + 1; r < j1; r++) subtractRows(a, rowN, r, 1, n, j, j + 1);
+    }
+    let r = j1;
+    for (; r + 4 <= n; r += 4) subtractRows(a, rowN, r, 4, n, j0, j1);
+    for (; r < n; r++) subtractRows(a, rowN, r, 1, n, j0, j1);
+  }
+  for (let i = 0; i < n; i++) { // forward: Lᵀ's rows are U's columns
+    let s = load<f64>(b + <usize>i * S);
+    for (let k = 0; k < i; k++) s -= load<f64>(a + <usize>k * rowN + <usize>i * S) * load<f64>(b + <usize>k * S);
+    store<f64>(b + <usize>i * S, s / load<f64>(a + <usize>i * rowN + <usize>i * S));
+  }
+  for (let i = n - 1; i >= 0; i--) { // backward along U's rows
+    const pi = a + <usize>i * rowN;
+    let s = load<f64>(b + <usize>i * S);
+    for (let k = i + 1; k < n; k++) s -= load<f64>(pi + <usize>k * S) * load<f64>(b + <usize>k * S);
+    store<f64>(b + <usize>i * S, s / load<f64>(pi + <usize>i * S));
+  }
+  return -1;
+}
+
+/** p[c] = p[c] / u for c in [from, n) of a float64 row. */
+function divideRow(p: usize, from: i32, n: i32, u: f64): void {
+  const vu = f64x2.splat(u);
+  let c = from;
+  for (; c + 2 <= n; c += 2) {
+    const q = p + <usize>c * 8;
+    v128.store(q, f64x2.div(v128.load(q), vu));
+  }
+  if (c < n) store<f64>(p + <usize>c * 8, load<f64>(p + <usize>c * 8) / u);
+}
+
+/**
+ * a[r][c] −= a[k][r]·a[k][c] for k in [k0, k1) in order, rows r in [r0, r0 + R) (R = 4 or 1),
+ * columns c in [r0, n) (a 4-row tile also writes entries left of its lower rows' diagonals, in the
+ * scratch triangle). Row stride rowN bytes.
+ */
+// @ts-ignore: decorator
+@inline function subtractRows(a: usize, rowN: usize, r0: i32, R: i32, n: i32, k0: i32, k1: i32): void {
+  const p0 = a + <usize>r0 * rowN;
+  let c = r0;
+  for (; c + 2 <= n; c += 2) {
+    const off = <usize>c * 8;
+    if (R == 4) {
+      let x0 = v128.load(p0 + off), x1 = v128.load(p0 + rowN + off);
+      let x2 = v128.load(p0 + 2 * rowN + off), x3 = v128.load(p0 + 3 * rowN + off);
+      for (let k = k0; k < k1; k++) {
+        const pk = a + <usize>k * rowN, ur = pk + <usize>r0 * 8;
+        const bk = v128.load(pk + off);
+        x0 = f64x2.sub(x0, f64x2.mul(v128.load64_splat(ur), bk));
+        x1 = f64x2.sub(x1, f64x2.mul(v128.load64_splat(ur, 8), bk));
+        x2 = f64x2.sub(x2, f64x2.mul(v128.load64_splat(ur, 16), bk));
+        x3 = f64x2.sub(x3, f64x2.mul(v128.load64_splat(ur, 24), bk));
+      }
+      v128.store(p0 + off, x0); v128.store(p0 + rowN + off, x1);
+      v128.store(p0 + 2 * rowN + off, x2); v128.store(p0 + 3 * rowN + off, x3);
+    } else {
+      let x0 = v128.load(p0 + off);
+      for (let k = k0; k < k1; k++) {
+        const pk = a + <usize>k * rowN;
+        x0 = f64x2.sub(x0, f64x2.mul(v128.load64_splat(pk + <usize>r0 * 8), v128.load(pk + off)));
+      }
+      v128.store(p0 + off, x0);
+    }
+  }
+  if (c < n) {
+    const off = <usize>c * 8;
+    for (let q = 0; q < R; q++) {
+      const p = p0 + <usize>q * rowN + off;
+      let s = load<f64>(p);
+      for (let k = k0; k < k1; k++) {
+        const pk = a + <usize>k * rowN;
+        s -= load<f64>(pk + <usize>(r0 + q) * 8) * load<f64>(pk + off);
+      }
+      store<f64>(p, s);
+    }
+  }
+}
+
+/**
+ * e^x for two float64 lanes (Cephes exp: x = n·ln 2 + r with ln 2 in two parts, so n·C1 is exact
+ * and |r| ≤ ½ln 2; e^r = 1 + 2r·P(r²) / (Q(r²) − r·P(r²)), a (2, 3) Padé form; scale by 2^n through
+ * the exponent bits), inputs clamped to [−708, 709] so that every result is a normal number (below
+ * −708, e^−708 ≈ 3.3e−308 stands for anything smaller). Measured (test/fast.test.ts, 2^18 points):
+ * within 2 ulp of Math.exp (relative 3.1e−16) on [−708, 709]; exactly 1 at 0.
+ */
+// @ts-ignore: decorator
+@inline function exp2d(v: v128): v128 {
+  const x0 = f64x2.min(f64x2.max(v, f64x2.splat(-708)), f64x2.splat(709));
+  const n = f64x2.nearest(f64x2.mul(x0, f64x2.splat(1.4426950408889634073599)));
+  let x = f64x2.sub(x0, f64x2.mul(n, f64x2.splat(6.93145751953125e-1)));
+  x = f64x2.sub(x, f64x2.mul(n, f64x2.splat(1.42860682030941723212e-6)));
+  const xx = f64x2.mul(x, x);
+  let p = f64x2.add(f64x2.mul(f64x2.splat(1.26177193074810590878e-4), xx), f64x2.splat(3.02994407707441961300e-2));
+  p = f64x2.mul(x, f64x2.add(f64x2.mul(p, xx), f64x2.splat(9.99999999999999999910e-1)));
+  let q = f64x2.add(f64x2.mul(f64x2.splat(3.00198505138664455042e-6), xx), f64x2.splat(2.52448340349684104192e-3));
+  q = f64x2.add(f64x2.mul(q, xx), f64x2.splat(2.27265548208155028766e-1));
+  q = f64x2.add(f64x2.mul(q, xx), f64x2.splat(2.00000000000000000009e0));
+  const y = f64x2.add(f64x2.splat(1), f64x2.mul(f64x2.splat(2), f64x2.div(p, f64x2.sub(q, p))));
+  const e = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(n));
+  return f64x2.mul(y, i64x2.shl(i64x2.add(e, i64x2.splat(1023)), 52));
+}
+
+/** out[k] = e^{x[k]} (exp2d) for n float64 values, n % 2 == 0: exposes the approximation to tests. */
+export function exp64(x: usize, n: i32, out: usize): void {
+  for (let k = 0; k < n; k += 2) v128.store(out + <usize>k * 8, exp2d(v128.load(x + <usize>k * 8)));
+}
+
+/** Terms e^d with d below this are left out of a softmax's sum (see logSoftmaxSweep64). */
+const SKIP_BELOW: f64 = -50;
+
+/**
+ * The log-softmaxes of a scale sweep in float64 (`scaleSweepNats` of lib/construction/pinv.ts) over
+ * the U distinct outputs of a readout (U even), output u standing for counts[u] outputs with the same
+ * logits: for each position r < n and scale s_k (k < K), the logits l = by + s_k·z_r (z [n][U],
+ * by [U], scales [K]; each l_u = by[u] + s_k·z[r][u] as the reference forms it) and
+ *   nats[k·n + r] = −max(l_y − max l − ln Σ_u counts[u]·e^{l_u − max l}, lnFloor),  y = ys[r] (bytes).
+ * The sum takes exp2d's values in two lanes (u even, u odd), added at the end, and leaves out the
+ * pairs whose terms are both below e^−50: less than 256·e^−50 < 2^−64 in all, of a sum that holds
+ * e^0 = 1 (far below its float64 rounding). The log is the host's.
+ */
+export function logSoftmaxSweep64(
+  n: i32, U: i32, z: usize, by: usize, counts: usize, scales: usize, K: i32, ys: usize, lnFloor: f64, nats: usize,
+): void {
+  const S: usize = 8;
+  const rowU = <usize>U * S;
+  const skip = f64x2.splat(SKIP_BELOW);
+  for (let r = 0; r < n; r++) {
+    const zr = z + <usize>r * rowU;
+    const y = <usize>load<u8>(ys + <usize>r) * S;
+    for (let k = 0; k < K; k++) {
+      const s = load<f64>(scales + <usize>k * S);
+      const vs = f64x2.splat(s);
+      let vmax = f64x2.splat(-Infinity);
+      for (let u: usize = 0; u < rowU; u += 16)
+        vmax = f64x2.max(vmax, f64x2.add(v128.load(by + u), f64x2.mul(vs, v128.load(zr + u))));
+      const top = max<f64>(f64x2.extract_lane(vmax, 0), f64x2.extract_lane(vmax, 1));
+      const vtop = f64x2.splat(top);
+      let vsum = f64x2.splat(0);
+      for (let u: usize = 0; u < rowU; u += 16) {
+        const d = f64x2.sub(f64x2.add(v128.load(by + u), f64x2.mul(vs, v128.load(zr + u))), vtop);
+        if (i64x2.all_true(f64x2.lt(d, skip))) continue;
+        vsum = f64x2.add(vsum, f64x2.mul(v128.load(counts + u), exp2d(d)));
+      }
+      const sum = f64x2.extract_lane(vsum, 0) + f64x2.extract_lane(vsum, 1);
+      const ly = load<f64>(by + y) + s * load<f64>(zr + y);
+      store<f64>(nats + <usize>(k * n + r) * S, -max<f64>(ly - top - hostLog(sum), lnFloor));
+    }
+  }
+}

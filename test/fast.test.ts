@@ -9,7 +9,12 @@ import {
 import { fastChunkGradient } from '../lib/fast/bptt.js';
 import { chunkGradientFor } from '../lib/core/kernel.js';
 import { fastEvaluate, fastRun, fastScoreStates } from '../lib/fast/rnn.js';
-import { fastReadoutLossGrad } from '../lib/fast/readout.js';
+import { fastReadoutLossGrad, kernelExp64 } from '../lib/fast/readout.js';
+import { fastCholeskySolve } from '../lib/fast/linalg.js';
+import { cholesky, choleskySolve } from '../lib/math/linalg.js';
+import { scaleSweepNats } from '../lib/construction/pinv.js';
+import { carrierStates, logRatioDirections } from '../lib/construction/shift-register.js';
+import { HASHES } from '../lib/construction/hash.js';
 import { parallelMap } from '../lib/core/parallel.js';
 import {
   times,
@@ -24,8 +29,8 @@ import { parallelBpc } from './parallel-tasks.js';
 import { ridgeSolve } from '../lib/construction/pinv.js';
 import { compileKernels, moduleText } from '../asm/build.js';
 import { loadModel, tensors, TENSOR_NAMES, type SatRnn } from '../lib/core/model.js';
-import { loadBytes } from '../lib/core/data.js';
-import { evaluate, run, scoreStates } from '../lib/core/rnn.js';
+import { loadBytes, marginalBias } from '../lib/core/data.js';
+import { evaluate, readout, run, scoreStates } from '../lib/core/rnn.js';
 import { readoutLossGrad, readoutProblem } from '../lib/construction/readout.js';
 import { initModel, train } from '../lib/core/train.js';
 import { randomMask } from '../lib/construction/scaffold.js';
@@ -388,6 +393,15 @@ describe('weighted Gram matrices (the Newton blocks)', () => {
         for (let j = 0; j < k; j++) z += X[t * k + j] * D[i * k + j];
         expect(Object.is(Z[t * m + i], z)).toBe(true);
       }
+    // With a bias: each entry summed from bias[i], as `readout` forms logits by + Wy·h.
+    const bias = Float64Array.from({ length: m }, () => r.nextCenteredFloat(4));
+    const L = timesTransposed(X, n, k, D, m, bias),
+      z = new Float64Array(m);
+    for (let t = 0; t < n; t++) {
+      readout(D, bias, k, X, t * k, z);
+      for (let i = 0; i < m; i++) expect(Object.is(L[t * m + i], z[i])).toBe(true);
+    }
+    expect(() => timesTransposed(X, n, k, D, m, bias.subarray(1))).toThrow(/bias/);
     // times (X·B) with k + 1 = 49 columns: no multiple of 4 needed along the sums.
     const X1 = Float64Array.from({ length: n * (k + 1) }, () => r.nextCenteredFloat(1));
     const B = Float64Array.from({ length: (k + 1) * m }, () => r.nextCenteredFloat(1));
@@ -402,6 +416,99 @@ describe('weighted Gram matrices (the Newton blocks)', () => {
     expect(mismatched).toBe(0);
     expect(() => transposeTimes(A, n, m, X.subarray(1), k)).toThrow(/transposeTimes/);
     expect(() => times(X1, n, k + 1, B, m - 1)).toThrow(/times/);
+  });
+});
+
+describe('Cholesky solves in wasm (the Newton blocks)', () => {
+  /** A random symmetric positive-definite n×n matrix BBᵀ + 10⁻³I and a right-hand side. */
+  function spd(n: number, seed: number): { A: Float64Array; b: Float64Array } {
+    const r = new GlibcRand(seed);
+    const B = Float64Array.from({ length: n * n }, () => r.nextCenteredFloat(1));
+    const A = new Float64Array(n * n);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let k = 0; k < n; k++) s += B[i * n + k] * B[j * n + k];
+        A[i * n + j] = s + (i === j ? 1e-3 : 0);
+      }
+    return { A, b: Float64Array.from({ length: n }, () => r.nextCenteredFloat(1)) };
+  }
+
+  it('fastCholeskySolve is choleskySolve(cholesky(A)), bit for bit, at every size around its panels and tiles', () => {
+    for (const n of [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 129]) {
+      const { A, b } = spd(n, 40 + n);
+      const ref = choleskySolve(cholesky(A.slice(), n), n, b.slice(), 1);
+      const A0 = A.slice(),
+        b0 = b.slice();
+      const x = fastCholeskySolve(A, n, b);
+      expect(Buffer.from(x.buffer).equals(Buffer.from(ref.buffer)), `n = ${n}`).toBe(true);
+      expect(A).toEqual(A0); // inputs untouched
+      expect(b).toEqual(b0);
+    }
+  });
+
+  it('solves a known system exactly and refuses a matrix that is not positive definite as cholesky does', () => {
+    // [[4, 2], [2, 3]]·[0.5, 0] = [2, 1]
+    expect(
+      Array.from(fastCholeskySolve(Float64Array.from([4, 2, 2, 3]), 2, Float64Array.from([2, 1]))),
+    ).toEqual([0.5, 0]);
+    const bad = Float64Array.from([1, 2, 2, 1]);
+    expect(() => fastCholeskySolve(bad, 2, new Float64Array(2))).toThrow(
+      /not positive definite \(pivot 1 is -3\)/,
+    );
+    expect(() => cholesky(bad.slice(), 2)).toThrow(/not positive definite \(pivot 1 is -3\)/);
+    expect(() => fastCholeskySolve(bad, 2, new Float64Array(3))).toThrow(/fastCholeskySolve/);
+  });
+});
+
+describe('the scale sweep in wasm', () => {
+  /** Largest |got − Math.exp(x)| in ulps of Math.exp(x). */
+  function maxUlps(xs: Float64Array, got: Float64Array): number {
+    let worst = 0;
+    xs.forEach((x, i) => {
+      const e = Math.exp(x);
+      worst = Math.max(worst, Math.abs(got[i] - e) / 2 ** (Math.floor(Math.log2(e)) - 52));
+    });
+    return worst;
+  }
+
+  it('exp2d is within 2 ulp of Math.exp on [−708, 709] (measured 2; Math.exp is itself within 1 of e^x), exactly 1 at 0', () => {
+    for (const [a, b] of [
+      [-708, 709],
+      [-50, 0], // the softmax terms that are summed
+      [-0.5, 0.5],
+    ]) {
+      const xs = Float64Array.from(
+        { length: 1 << 18 },
+        (_, i) => a + ((b - a) * i) / ((1 << 18) - 1),
+      );
+      expect(maxUlps(xs, kernelExp64(xs))).toBeLessThanOrEqual(2);
+    }
+    expect(kernelExp64([0])[0]).toBe(1); // the row's largest logit contributes exactly 1
+    expect(Math.abs(kernelExp64([1])[0] - Math.E)).toBeLessThanOrEqual(2 * 2 ** -51);
+  });
+
+  // Per value: the same logits to the bit; the sums differ by exp2d's ≤ 2 ulp per term and their
+  // order (two lanes, equal outputs multiplied by their count), a few 1e-16 of ln Σ, plus
+  // cancellation in l_y − max − ln Σ for logits of up to ~70: measured 2.1e-14 nats on the 1 KB text;
+  // 1e-12 asserted (a wrong term or a wrong target is off by far more).
+  it('fastScaleSweepNats is the reference sweep to float64 rounding, with and without equal outputs', () => {
+    const spec = { hash: HASHES.mixed, groups: 16, bits: 8 };
+    const text = bytes.subarray(0, 400);
+    const p = readoutProblem(carrierStates(spec, text), 128, text);
+    const by = Float64Array.from(marginalBias(text));
+    const r = new GlibcRand(31);
+    const scales = [0.05, 0.5, 1, 3, 20, 50];
+    const random = Float64Array.from({ length: 256 * 128 }, () => r.nextCenteredFloat(0.2));
+    for (const D of [logRatioDirections(spec, p, 2), random]) {
+      const ref = scaleSweepNats(p, D, by, scales, 'reference'),
+        fast = scaleSweepNats(p, D, by, scales, 'fast');
+      expect(maxAbsDiff(fast, ref)).toBeLessThan(1e-12);
+      expect(maxAbsDiff(fast, ref)).toBeGreaterThan(0); // really the kernels' own sums
+    }
+    // A known value: D = 0 and a flat bias give every byte 1/256, ln 256 nats at every scale.
+    const flat = scaleSweepNats(p, new Float64Array(256 * 128), new Float64Array(256), [1, 7]);
+    for (const v of flat) expect(v).toBeCloseTo(Math.log(256), 14);
   });
 });
 

@@ -337,7 +337,7 @@ function cost(job: ConstructionJob): number {
 export const FIT_CACHE_ENV = 'SAT_FIT_CACHE';
 
 /** Version of the fitting code in `fitKey`: change it when any fit's result changes (the runner's per-run folder covers a lib change). */
-const FIT_CODE_VERSION = 'construction-fits/3';
+const FIT_CODE_VERSION = 'construction-fits/4';
 
 /** The shared-fit key of a job: sha256 over the code version, carrier, protocol, method, bytes, the init readout's exact bits and the job's own schedule. */
 export function fitKey(job: ConstructionJob): string {

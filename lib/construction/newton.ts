@@ -9,8 +9,9 @@
  *   Δ_o = −A_o⁻¹ g_o  (Cholesky solve per output)
  * The cross-output blocks −p_o p_o' φφᵀ are dropped, so the full step can overshoot; a backtracking
  * (Armijo) line search on η ∈ {1, ½, ¼, …} keeps each iteration a decrease of L. Since every A_o is
- * positive definite, Δ is a descent direction (gᵀΔ < 0). Losses use the fast wasm gradient and the
- * blocks one wasm GEMM each when the hidden size allows it (lib/fast/readout.ts, lib/fast/gram.ts).
+ * positive definite, Δ is a descent direction (gᵀΔ < 0). Losses use the fast wasm gradient, and the
+ * probabilities, the blocks and their Cholesky solves run in wasm when the hidden size allows it
+ * (lib/fast/readout.ts, gram.ts, linalg.ts; in float64 each bit-identical to the loops here).
  */
 import { cholesky, choleskySolve } from '../math/linalg.js';
 import { VOCAB } from '../core/model.js';
@@ -23,7 +24,9 @@ import {
   type ReadoutProblem,
 } from './readout.js';
 import { fastReadoutLossGrad } from '../fast/readout.js';
+import { fastCholeskySolve } from '../fast/linalg.js';
 import {
+  timesTransposed,
   transposeTimes,
   weightedGramSession,
   weightedGramSession32,
@@ -65,13 +68,23 @@ export interface NewtonResult extends Readout {
   readonly steps: NewtonStep[];
 }
 
-/** Softmax probabilities [N][256] of a readout on the problem's positions. */
-function probabilities(p: ReadoutProblem, r: Readout): Float64Array {
-  const n = p.to - p.from;
-  const P = new Float64Array(n * VOCAB);
-  const z = new Float64Array(VOCAB);
+/**
+ * Softmax probabilities [N][256] of a readout on the problem's positions: the logits by + Wy·h(t)
+ * of the reference `readout`, or (`fast`) the same sums as one wasm GEMM (`timesTransposed` with
+ * the bias, bit-identical), then each row's softmax.
+ */
+function probabilities(p: ReadoutProblem, r: Readout, fast: boolean): Float64Array {
+  const n = p.to - p.from,
+    H = p.hidden;
+  let P: Float64Array;
+  if (fast) P = timesTransposed(p.states.subarray(p.from * H, p.to * H), n, H, r.Wy, VOCAB, r.by);
+  else {
+    P = new Float64Array(n * VOCAB);
+    for (let k = 0; k < n; k++)
+      readout(r.Wy, r.by, H, p.states, (p.from + k) * H, P.subarray(k * VOCAB, (k + 1) * VOCAB));
+  }
   for (let k = 0; k < n; k++) {
-    readout(r.Wy, r.by, p.hidden, p.states, (p.from + k) * p.hidden, z);
+    const z = P.subarray(k * VOCAB, (k + 1) * VOCAB);
     let max = -Infinity;
     for (let o = 0; o < VOCAB; o++) if (z[o] > max) max = z[o];
     let s = 0;
@@ -79,7 +92,7 @@ function probabilities(p: ReadoutProblem, r: Readout): Float64Array {
       z[o] = Math.exp(z[o] - max);
       s += z[o];
     }
-    for (let o = 0; o < VOCAB; o++) P[k * VOCAB + o] = z[o] / s;
+    for (let o = 0; o < VOCAB; o++) z[o] /= s;
   }
   return P;
 }
@@ -122,7 +135,9 @@ function referenceTransposeTimes(
  * Block-diagonal Newton directions ΔWy [256][H], Δby [256] at readout r. The H×H part of each
  * block A_o is a weighted Gram matrix of the states (`kernel` 'fast': lib/fast/gram.ts when the
  * hidden size allows it, in `arithmetic` as `NewtonOptions.arithmetic`); its bias row and column
- * are Σ w h and Σ w.
+ * are Σ w h and Σ w. 'fast' also forms the probabilities and solves each block in wasm
+ * (`timesTransposed`, `fastCholeskySolve`: the reference's operations, so in float64 the direction
+ * is the reference's to the bit).
  */
 export function newtonDirection(
   p: ReadoutProblem,
@@ -134,9 +149,9 @@ export function newtonDirection(
   const H = p.hidden,
     K = H + 1,
     n = p.to - p.from;
-  const P = probabilities(p, r);
-  const X = p.states.subarray(p.from * H, p.to * H);
   const fast = useFast(H, kernel);
+  const P = probabilities(p, r, fast);
+  const X = p.states.subarray(p.from * H, p.to * H);
   if (arithmetic === 'float32' && !fast)
     throw new RangeError(
       "arithmetic 'float32' runs in the fast kernel only (kernel 'fast', hidden a multiple of 8)",
@@ -168,7 +183,7 @@ export function newtonDirection(
     A = new Float64Array(K * K),
     g = new Float64Array(K);
   for (let o = 0; o < VOCAB; o++) {
-    A.fill(0);
+    // Every entry of A is set below (the reference's `cholesky` leaves its factor in A).
     let gBias = 0,
       wSum = 0;
     for (let k = 0; k < n; k++) {
@@ -182,13 +197,13 @@ export function newtonDirection(
     A[H * K + H] = wSum;
     gram(w, G);
     for (let i = 0; i < H; i++) {
-      for (let j = 0; j < H; j++) A[i * K + j] = G[i * H + j];
+      A.set(G.subarray(i * H, i * H + H), i * K);
       A[i * K + H] = A[H * K + i];
     }
     for (let i = 0; i < K; i++) A[i * K + i] += damping;
-    choleskySolve(cholesky(A, K), K, g, 1);
-    for (let j = 0; j < H; j++) dWy[o * H + j] = -g[j];
-    dby[o] = -g[H];
+    const x = fast ? fastCholeskySolve(A, K, g) : choleskySolve(cholesky(A, K), K, g, 1);
+    for (let j = 0; j < H; j++) dWy[o * H + j] = -x[j];
+    dby[o] = -x[H];
   }
   return { Wy: dWy, by: dby };
 }

@@ -15,7 +15,7 @@ import { marginalBias, smoothedMarginal } from '../core/data.js';
 import type { Readout, ReadoutProblem } from './readout.js';
 import { P_FLOOR } from './score-rules.js';
 import { fastGrams } from '../fast/ridge.js';
-import { timesTransposed } from '../fast/gram.js';
+import { fastScaleSweepNats } from '../fast/readout.js';
 import { useFast } from '../core/kernel.js';
 import type { Kernel } from '../core/types.js';
 
@@ -123,9 +123,12 @@ function referenceProducts(
 /**
  * −ln p(x_{t+1}) (nats) of the readout (s·D, by) at each of the problem's positions, for every s in
  * `scales`: [scales][N], position-minor. D is [256][H]. The products D·h(t) are computed once, so
- * the sweep costs one readout pass plus the softmaxes. Each log-probability is that of the reference
- * `readout` (by = 0) and `logSoftmaxAt` of lib/core/rnn.ts on the products (the same operations in
- * the same order), floored at ln 1e-30.
+ * the sweep costs one readout pass plus the softmaxes. With `kernel` 'reference' each
+ * log-probability is that of the reference `readout` (by = 0) and `logSoftmaxAt` of lib/core/rnn.ts
+ * on the products (the same operations in the same order), floored at ln 1e-30; 'fast' (the
+ * default, hidden a multiple of 8) forms the same products and logits in wasm, once per distinct output,
+ * and sums the softmaxes with the kernels' e^x (lib/fast/readout.ts `fastScaleSweepNats`): the same
+ * values to float64 rounding (test/fast.test.ts).
  */
 export function scaleSweepNats(
   p: ReadoutProblem,
@@ -141,20 +144,16 @@ export function scaleSweepNats(
     H = p.hidden,
     K = scales.length,
     from = p.from;
+  const X = p.states.subarray(from * H, (from + n) * H),
+    next = p.bytes.subarray(from + 1, from + n + 1);
+  if (useFast(H, kernel)) return fastScaleSweepNats(X, n, H, D, by, scales, next, LN_P_FLOOR);
   // Z[r][o] = D[o]·h(from + r), summed from 0 in j order (the reference `readout` with by = 0).
-  const Z = (useFast(H, kernel) ? timesTransposed : referenceProducts)(
-    p.states.subarray(from * H, (from + n) * H),
-    n,
-    H,
-    D,
-    VOCAB,
-  );
+  const Z = referenceProducts(X, n, H, D, VOCAB);
   // Per position, per scale: −log softmax(by + s·Z[r])[x], the operations of `logSoftmaxAt`, in its order.
   const nats = new Float64Array(K * n),
     logits = new Float64Array(VOCAB);
   for (let r = 0; r < n; r++) {
-    const zr = r * VOCAB,
-      next = p.bytes[from + r + 1];
+    const zr = r * VOCAB;
     for (let k = 0; k < K; k++) {
       const sk = scales[k];
       let max = -Infinity;
@@ -171,7 +170,7 @@ export function scaleSweepNats(
         if (d < -37 && sum >= 1) continue;
         sum += Math.exp(d);
       }
-      nats[k * n + r] = -Math.max(logits[next] - max - Math.log(sum), LN_P_FLOOR);
+      nats[k * n + r] = -Math.max(logits[next[r]] - max - Math.log(sum), LN_P_FLOOR);
     }
   }
   return nats;

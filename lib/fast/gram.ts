@@ -7,8 +7,9 @@
  * `weightedGramSession32` is the same in float32 (X and w rounded once, four lanes per vector):
  * half the work again, for a Newton step's curvature, where float32 rounding only tilts the step
  * and the line search judges it in float64.
- * `transposeTimes`, `times` and `timesTransposed` are plain float64 products (Aᵀ·X, X·B, X·Dᵀ) as
- * one GEMM each, every entry summed in the plain loop's order: bit-identical to it.
+ * `transposeTimes`, `times` and `timesTransposed` are plain float64 products (Aᵀ·X, X·B, X·Dᵀ, the
+ * last optionally from a bias) as one GEMM each, every entry summed in the plain loop's order:
+ * bit-identical to it.
  */
 import { Arena, kernels, newInstance } from './wasm.js';
 
@@ -77,7 +78,8 @@ export function weightedGramSession32(X: Float64Array, n: number, k: number): We
 
 /**
  * C [M][N] = A·B as one float64 `gemm64` in a fresh arena, A(i, j) = A[i·sai + j·sak] and B [K][N]:
- * each entry summed over j in order from 0 (the products below, shapes checked by their callers).
+ * each entry summed over j in order from 0, or from start[col] when `start` [N] is given (the
+ * products below, shapes checked by their callers).
  */
 function product(
   A: Float64Array,
@@ -87,6 +89,7 @@ function product(
   K: number,
   sai: number,
   sak: number,
+  start?: Float64Array,
 ): Float64Array {
   const w = kernels();
   const a = new Arena(w);
@@ -95,8 +98,10 @@ function product(
     pc = a.alloc(M * N * F);
   a.f64(pa, A.length).set(A);
   a.f64(pb, B.length).set(B);
-  w.gemm64(M, N, K, pa, sai, sak, pb, pc, 0);
-  return a.f64(pc, M * N).slice();
+  const c = a.f64(pc, M * N);
+  if (start) for (let i = 0; i < M; i++) c.set(start, i * N);
+  w.gemm64(M, N, K, pa, sai, sak, pb, pc, start ? 1 : 0);
+  return c.slice();
 }
 
 /**
@@ -137,8 +142,9 @@ export function times(
 
 /**
  * X·Dᵀ [n][m] for rows X [n][k] and D [m][k] (m % 4 == 0) as one float64 WebAssembly SIMD GEMM:
- * `times` with D transposed, each entry Σ_j X[t][j]·D[i][j] summed over j in order from 0,
- * bit-identical to the plain loop.
+ * `times` with D transposed, each entry Σ_j X[t][j]·D[i][j] summed over j in order from 0 (from
+ * bias[i] when `bias` [m] is given: a readout's logits by + Wy·h as `readout` of lib/core/rnn.ts
+ * sums them), bit-identical to the plain loop.
  */
 export function timesTransposed(
   X: Float64Array,
@@ -146,12 +152,13 @@ export function timesTransposed(
   k: number,
   D: Float64Array,
   m: number,
+  bias?: Float64Array,
 ): Float64Array {
-  if (X.length !== n * k || D.length !== m * k || m % 4 !== 0)
+  if (X.length !== n * k || D.length !== m * k || m % 4 !== 0 || (bias && bias.length !== m))
     throw new RangeError(
-      `timesTransposed: expected X ${n}×${k} and D ${m}×${k} with m % 4 == 0, got ${X.length} and ${D.length} values`,
+      `timesTransposed: expected X ${n}×${k}, D ${m}×${k} with m % 4 == 0 and bias [${m}], got ${X.length}, ${D.length} and ${bias?.length ?? 'no'} values`,
     );
   const Dt = new Float64Array(k * m);
   for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) Dt[j * m + i] = D[i * k + j];
-  return times(X, n, k, Dt, m);
+  return product(X, Dt, n, m, k, k, 1, bias);
 }

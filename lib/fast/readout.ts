@@ -17,6 +17,7 @@
 import { VOCAB } from '../core/model.js';
 import type { Readout, ReadoutProblem } from '../core/types.js';
 import { Arena, kernels, newInstance, simdHidden } from './wasm.js';
+import { timesTransposed } from './gram.js';
 
 const F = 8;
 /** Positions per block of the readout kernels (ROWS of asm/kernels.ts). */
@@ -245,4 +246,101 @@ export function kernelExpLog32(x: ArrayLike<number>): { exp: Float32Array; log: 
   k.exp32(px, n, pe);
   k.log32(px, n, pl);
   return { exp: a.f32(pe, x.length).slice(), log: a.f32(pl, x.length).slice() };
+}
+
+/**
+ * The distinct outputs of a readout (D [256][H], by [256]): outputs whose direction and bias are
+ * equal to the bit have equal logits everywhere. `first[u]` is the first output of group u (in output
+ * order), `count[u]` its size, `group[o]` the group of output o.
+ */
+function outputGroups(
+  D: Float64Array,
+  by: Float64Array,
+  H: number,
+): { first: number[]; count: number[]; group: Uint8Array } {
+  const seen = new Map<string, number>(),
+    first: number[] = [],
+    count: number[] = [],
+    group = new Uint8Array(VOCAB);
+  for (let o = 0; o < VOCAB; o++) {
+    const row = Buffer.from(D.buffer, D.byteOffset + o * H * F, H * F);
+    const key = `${by[o]}:${row.toString('base64')}`;
+    let u = seen.get(key);
+    if (u === undefined) {
+      u = first.length;
+      seen.set(key, u);
+      first.push(o);
+      count.push(0);
+    }
+    count[u]++;
+    group[o] = u;
+  }
+  return { first, count, group };
+}
+
+/**
+ * A scale sweep's nats in float64 WebAssembly SIMD (`scaleSweepNats` of lib/construction/pinv.ts):
+ * nats [K][n], nats[k·n + r] = −max(ln softmax(by + s_k·D·x_r)[y_r], lnFloor) for rows X [n][H],
+ * D [256][H], by [256], scales [K] and targets y [n]. Equal outputs (`outputGroups`: the bytes a
+ * text never shows have one direction and one bias) are computed once and counted as many times,
+ * an exact saving (5× on the 1 KB text); the products are one GEMM (`timesTransposed`, the
+ * reference's sums) and the logits the reference's to the bit. The softmax sums take the kernels'
+ * own e^x (exp2d of asm/kernels.ts) in two lanes, so each value is the reference's to float64
+ * rounding (test/fast.test.ts).
+ */
+export function fastScaleSweepNats(
+  X: Float64Array,
+  n: number,
+  H: number,
+  D: Float64Array,
+  by: Float64Array,
+  scales: readonly number[],
+  y: Uint8Array,
+  lnFloor: number,
+): Float64Array {
+  const K = scales.length;
+  if (X.length !== n * H || D.length !== VOCAB * H || by.length !== VOCAB || y.length !== n)
+    throw new RangeError(
+      `fastScaleSweepNats: expected X ${n}×${H}, D ${VOCAB}×${H}, by [${VOCAB}] and y [${n}], got ${X.length}, ${D.length}, ${by.length} and ${y.length} values`,
+    );
+  const { first, count, group } = outputGroups(D, by, H);
+  // U groups, padded to a multiple of 4 (the GEMM's) with copies of group 0 that count 0 times.
+  const U = Math.ceil(first.length / 4) * 4;
+  const Du = new Float64Array(U * H),
+    bu = new Float64Array(U),
+    cu = new Float64Array(U);
+  for (let u = 0; u < U; u++) {
+    const o = first[u < first.length ? u : 0];
+    Du.set(D.subarray(o * H, o * H + H), u * H);
+    bu[u] = by[o];
+    cu[u] = u < first.length ? count[u] : 0;
+  }
+  const Z = timesTransposed(X, n, H, Du, U);
+  const k = kernels();
+  const a = new Arena(k);
+  const pz = a.alloc(Z.length * F),
+    pb = a.alloc(U * F),
+    pc = a.alloc(U * F),
+    ps = a.alloc(K * F),
+    py = a.alloc(n),
+    pn = a.alloc(K * n * F);
+  a.f64(pz, Z.length).set(Z);
+  a.f64(pb, U).set(bu);
+  a.f64(pc, U).set(cu);
+  a.f64(ps, K).set(scales);
+  a.u8(py, n).set(y.map((x) => group[x]));
+  k.logSoftmaxSweep64(n, U, pz, pb, pc, ps, K, py, lnFloor, pn);
+  return a.f64(pn, K * n).slice();
+}
+
+/** The kernels' float64 e^x (exp2d of asm/kernels.ts) over `x`: for measuring its error against Math.exp. */
+export function kernelExp64(x: ArrayLike<number>): Float64Array {
+  const n = Math.ceil(x.length / 2) * 2;
+  const k = kernels();
+  const a = new Arena(k);
+  const px = a.alloc(n * F),
+    pe = a.alloc(n * F);
+  a.f64(px, n).fill(0).set(Array.from(x));
+  k.exp64(px, n, pe);
+  return a.f64(pe, x.length).slice();
 }

@@ -168,6 +168,20 @@ export interface KernelExports {
     b: number,
     c: number,
   ): void;
+  choleskySolve64(n: number, a: number, b: number): number;
+  exp64(x: number, n: number, out: number): void;
+  logSoftmaxSweep64(
+    n: number,
+    U: number,
+    z: number,
+    by: number,
+    counts: number,
+    scales: number,
+    K: number,
+    ys: number,
+    lnFloor: number,
+    nats: number,
+  ): void;
 }
 
 let compiled: WebAssembly.Module | null = null;
