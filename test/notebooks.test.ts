@@ -240,31 +240,21 @@ describe('npm run notebooks', () => {
     let none: Awaited<ReturnType<typeof runNotebooks>>;
     let given: Awaited<ReturnType<typeof runNotebooks>>;
     beforeAll(async () => {
+      const run06 = (out: string, options: string[]) =>
+        runNotebooks([
+          '--only',
+          '06',
+          '--model',
+          MODEL,
+          '--data',
+          prose,
+          ...options,
+          '--out',
+          join(dir, out),
+        ]);
       [none, given] = await Promise.all([
-        runNotebooks([
-          '--only',
-          '06',
-          '--model',
-          MODEL,
-          '--data',
-          prose,
-          '--edition',
-          'student',
-          '--out',
-          join(dir, 'none'),
-        ]),
-        runNotebooks([
-          '--only',
-          '06',
-          '--model',
-          MODEL,
-          '--data',
-          prose,
-          '--heldout',
-          heldout,
-          '--out',
-          join(dir, 'given'),
-        ]),
+        run06('none', ['--edition', 'student']),
+        run06('given', ['--heldout', heldout]),
       ]);
     }, 900_000);
     const results = (run: string) =>
