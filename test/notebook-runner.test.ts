@@ -24,6 +24,7 @@ import {
   notebookFile,
   claimNotebook,
   runFolders,
+  fixtureFolders,
 } from './notebook-runs.js';
 
 describe('npm run notebooks: the runner', () => {
@@ -35,27 +36,19 @@ describe('npm run notebooks: the runner', () => {
   });
 
   it('fails loudly, showing the cell, when a cell has a type error', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nbbad-'));
-    mkdirSync(join(dir, 'nb'));
-    notebookFile(join(dir, 'nb', '99-broken.ipynb'), [
+    const { nb, out } = fixtureFolders('nbbad-');
+    notebookFile(join(nb, '99-broken.ipynb'), [
       "import { parameterCount } from 'sat-rnn/lib/core/model';\nconst n: string = parameterCount(128);",
       "console.log('SECOND CELL RAN');",
     ]);
-    const r = await runNotebooks([
-      '--dir',
-      join(dir, 'nb'),
-      '--model',
-      MODEL,
-      '--out',
-      join(dir, 'out'),
-    ]);
+    const r = await runNotebooks(['--dir', nb, '--model', MODEL, '--out', out]);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/CELL 0 FAILED/);
     expect(r.stderr).toContain('const n: string = parameterCount(128);');
     expect(r.stderr).toMatch(/Type 'number' is not assignable to type 'string'/);
     expect(r.stderr).toMatch(/FAILED: notebook 99-broken.ipynb/);
     expect(r.stdout + r.stderr).not.toContain('SECOND CELL RAN');
-    expect(existsSync(join(dir, 'out/notebooks/99-broken.ipynb'))).toBe(false);
+    expect(existsSync(join(out, 'notebooks/99-broken.ipynb'))).toBe(false);
   });
 
   it('refuses an output folder that would overwrite the notebook sources, and empty options', async () => {
@@ -70,16 +63,14 @@ describe('npm run notebooks: the runner', () => {
   });
 
   it('a figure cell whose export fails stops the run showing the figure and what failed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sat-figfail-'));
-    const src = join(dir, 'src');
-    mkdirSync(src);
+    const { nb, out } = fixtureFolders('sat-figfail-');
     // Raw control characters as tick labels make an SVG that is not XML: what notebook 03 drew on random bytes before byteTickLabel.
-    notebookFile(join(src, '91-figfail.ipynb'), [
+    notebookFile(join(nb, '91-figfail.ipynb'), [
       "import { Report } from 'sat-rnn/lib/notebook';\nconst report = Report.open('91-figfail');",
       "await report.figure('raw-bytes', { data: [{ type: 'scatter', x: [0, 1], y: [0, 1] }], layout: { xaxis: { title: 'byte', tickvals: [0, 1], ticktext: [String.fromCharCode(7), String.fromCharCode(27)] }, yaxis: { title: 'y' } } }, 'raw labels');",
       "console.log('AFTER THE FIGURE');",
     ]);
-    const r = await runNotebooks(['--dir', src, '--model', MODEL, '--out', join(dir, 'out')]);
+    const r = await runNotebooks(['--dir', nb, '--model', MODEL, '--out', out]);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/CELL 1 FAILED/);
     expect(r.stderr).toMatch(/figure raw-bytes: export failed: .*the SVG did not load as an image/);
@@ -87,10 +78,7 @@ describe('npm run notebooks: the runner', () => {
   }, 120_000);
 
   it('relays progress to the console, and a failed rerun keeps the previous good outputs', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nbkeep-'));
-    const nb = join(dir, 'nb'),
-      out = join(dir, 'out');
-    mkdirSync(nb);
+    const { nb, out } = fixtureFolders('nbkeep-');
     notebookFile(join(nb, '98-keep.ipynb'), [
       "import { Report, progressLine } from 'sat-rnn/lib/notebook';\nconst report = Report.open('98-keep');",
       'const p = progressLine();\nfor (let i = 1; i <= 3; i++) { p.update(`step ${i} of 3`, i / 3); await new Promise((r) => setTimeout(r, 1100)); }',
@@ -120,10 +108,7 @@ describe('npm run notebooks: the runner', () => {
   }, 120_000);
 
   it('reuses unchanged notebooks (cached) and re-runs only the one whose markdown changed, or all with --force', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nbcache-'));
-    const nb = join(dir, 'nb'),
-      out = join(dir, 'out');
-    mkdirSync(nb);
+    const { nb, out } = fixtureFolders('nbcache-');
     claimNotebook(nb, '95-first', '# First');
     claimNotebook(nb, '96-second', '# Second');
     const args = ['--dir', nb, '--model', MODEL, '--out', out, '--jobs', '2'];
@@ -177,10 +162,7 @@ describe('npm run notebooks: the runner', () => {
   }, 300_000);
 
   it('SIGINT stops the run, removes its staging and run folders, and keeps earlier outputs', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nbint-'));
-    const nb = join(dir, 'nb'),
-      out = join(dir, 'out');
-    mkdirSync(nb);
+    const { nb, out } = fixtureFolders('nbint-');
     mkdirSync(join(out, 'results'), { recursive: true });
     writeFileSync(join(out, 'results', '97-slow.json'), '{"earlier": true}\n');
     notebookFile(join(nb, '97-slow.ipynb'), ['await new Promise((r) => setTimeout(r, 60000));']);

@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, HANDOUT_MARGIN_MM } from '../lib/notebook/export.js';
@@ -95,6 +95,14 @@ export function claimNotebook(dir: string, name: string, markdown: string): void
     ],
     markdown,
   );
+}
+
+/** A fresh fixture folder `<tmp>/<prefix>XXXXXX` with an empty notebook folder `nb` and an output path `out` (not created). */
+export function fixtureFolders(prefix: string): { dir: string; nb: string; out: string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const nb = join(dir, 'nb');
+  mkdirSync(nb);
+  return { dir, nb, out: join(dir, 'out') };
 }
 
 /** Run folders of notebook `name` in dist/runs. */

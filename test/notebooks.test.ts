@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { FIGURE_PRESETS } from '../lib/publish/figure-preset.js';
 import { checkFigureFonts } from '../lib/publish/paper.js';
 import { tmpdir } from 'node:os';
@@ -28,6 +28,7 @@ import {
   pdfPageSize,
   wordsBeyondRightMargin,
   pngSize,
+  fixtureFolders,
 } from './notebook-runs.js';
 
 describe('npm run notebooks', () => {
@@ -187,10 +188,7 @@ describe('npm run notebooks', () => {
   });
 
   it("prints the handout of notebook 03's text, and equations too wide for a line, with no word beyond the right margin", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nbhandout-'));
-    const nb = join(dir, 'nb'),
-      out = join(dir, 'out');
-    mkdirSync(nb);
+    const { nb, out } = fixtureFolders('nbhandout-');
     // Notebook 03's markdown (its display equations are what ran off the page), then a matrix MathJax cannot break.
     const source = JSON.parse(
       readFileSync(join(ROOT, 'notebooks/03-shift-register.ipynb'), 'utf8'),
