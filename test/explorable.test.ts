@@ -24,6 +24,7 @@ import {
   plotlyScriptTag,
   staticLayout,
   styleFigure,
+  PLOTLY_TRACE_TYPES,
 } from '../lib/notebook/figure.js';
 import { CHROMIUM, CHROMIUM_ARGS, closeExporter, exportFigure } from '../lib/notebook/export.js';
 import { stateFrames } from '../lib/core/frames.js';
@@ -402,6 +403,18 @@ describe('in a browser', () => {
       expect(await moveSlider(p, 'fig-e', 0.99)).toBe(true);
       expect(await ys()).toEqual([0, 4, 8]);
       expect(problems).toEqual([]);
+      // The bundle registers exactly the trace types styleFigure lets through.
+      expect(
+        await p.evaluate(() =>
+          Object.keys(
+            (
+              window as unknown as {
+                Plotly: { PlotSchema: { get(): { traces: Record<string, unknown> } } };
+              }
+            ).Plotly.PlotSchema.get().traces,
+          ).sort(),
+        ),
+      ).toEqual([...PLOTLY_TRACE_TYPES].sort());
     } finally {
       await browser.close();
     }

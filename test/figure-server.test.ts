@@ -5,11 +5,13 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   closeExporter,
   exportFigure,
+  printHtmlToPdf,
   serveFigures,
   FIGURE_SERVER_ENV,
 } from '../lib/notebook/export.js';
@@ -153,5 +155,36 @@ describe('run CPU accounting', () => {
     expect(cpuSecondsWithChildren()).toBeGreaterThanOrEqual((user + system) / 1e6 - 0.02);
     await closeExporter();
     expect(browserCpuSeconds()).toBe(0);
+  }, 120_000);
+});
+
+describe('handouts', () => {
+  it('a page kept from one handout prints the next one as a fresh page does: its own text, none of the last', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'handouts-'));
+    const page = (name: string, body: string) => {
+      const file = join(dir, `${name}.html`);
+      writeFileSync(
+        file,
+        `<!doctype html><html><head><meta charset="utf-8"></head><body>${body}</body></html>`,
+      );
+      return file;
+    };
+    const alpha = page('alpha', '<h1>ALPHA page</h1><p style="font-size:40px">first handout</p>');
+    const bravo = page('bravo', '<h1>BRAVO page</h1><p>second handout</p>');
+    const text = (pdf: Uint8Array) => {
+      const file = join(dir, 'out.pdf');
+      writeFileSync(file, pdf);
+      return spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' })
+        .stdout.replace(/\s+/g, ' ')
+        .trim();
+    };
+    await closeExporter();
+    const first = text(await printHtmlToPdf(alpha));
+    const second = text(await printHtmlToPdf(bravo)); // on the page alpha printed on
+    const again = text(await printHtmlToPdf(alpha));
+    expect(first).toBe('ALPHA page first handout');
+    expect(second).toBe('BRAVO page second handout');
+    expect(again).toBe(first);
+    await closeExporter();
   }, 120_000);
 });

@@ -450,6 +450,25 @@ describe('figures', () => {
     );
   });
 
+  it('refuses a trace type the plotly.js bundle does not draw, in the data or a frame, naming the types it draws', () => {
+    expect(() =>
+      styleFigure('f', { ...spec, data: [{ type: 'scatter3d', x: [1], y: [1], z: [1] }] }),
+    ).toThrow(
+      /figure f: trace type 'scatter3d' is not in the plotly.js bundle \(plotly.js-cartesian-dist-min\/plotly-cartesian.min.js\), which draws bar, box, .*heatmap.*scatter/,
+    );
+    const frames = [{ name: 'a', data: [{ type: 'surface', z: [[1]] }] }];
+    expect(() => styleFigure('f', { ...spec, frames, staticFrame: 'a' })).toThrow(
+      /trace type 'surface'/,
+    );
+    expect(
+      styleFigure('f', {
+        ...spec,
+        frames: [{ name: 'a', data: [{ y: [1, 2] }] }],
+        staticFrame: 'a',
+      }).frames,
+    ).toHaveLength(1);
+  });
+
   it('accepts typed arrays in traces', () => {
     const f = styleFigure('f', {
       ...spec,

@@ -168,7 +168,7 @@ describe('npm run notebooks', () => {
         .cells.flatMap((c: { outputs?: Array<{ output_type: string }> }) => c.outputs ?? [])
         .some((o: { output_type: string }) => o.output_type === 'error'),
     ).toBe(false);
-    expect(nb.split('plotly.js v2').length - 1).toBe(1);
+    expect(nb.split('plotly.js (cartesian - minified) v2').length - 1).toBe(1); // the bundle, once
     const html00 = readFileSync(join(out, 'html/00-sat-rnn.html'), 'utf8');
     expect(html00).toContain('satfig-00-sat-rnn-');
 

@@ -429,17 +429,15 @@ function fitDisplayMath(): number {
  * static PNG (the same figure as the interactive one): STATIC_FIGURES keeps plotly.js from being
  * evaluated, which costs more than the print itself, and the page is printed from a copy without
  * the plotly.js bundle (`withoutPlotly`). Pages of one shared browser, so several
- * handouts may print at once.
+ * handouts may print at once; a page that printed is kept for the next handout.
  */
 export async function printHtmlToPdf(htmlPath: string): Promise<Uint8Array> {
-  browser ??= launch();
   // Printed from a copy without the plotly.js bundle, beside the page so its relative links hold.
   const copy = join(dirname(htmlPath), `.${basename(htmlPath, '.html')}.print-${process.pid}.html`);
   writeFileSync(copy, withoutPlotly(readFileSync(htmlPath, 'utf8')));
-  const p = await (await browser).newPage({ viewport: { width: PRINT_WIDTH_PX, height: 1000 } });
+  const p = await handoutPage();
+  let reusable = false;
   try {
-    await p.emulateMedia({ media: 'print' });
-    await p.addInitScript(`window.${STATIC_FIGURES} = true;`);
     await p.goto(pathToFileURL(copy).href, { waitUntil: 'load' });
     await p.evaluate(async () => {
       // MathJax 2 (Debian's nbconvert template) queues its typesetting; wait for the queue to drain.
@@ -449,7 +447,7 @@ export async function printHtmlToPdf(htmlPath: string): Promise<Uint8Array> {
     await p.addStyleTag({ content: PRINT_CSS });
     await p.evaluate(fitDisplayMath);
     const mm = (v: number) => `${v}mm`;
-    return await p.pdf({
+    const pdf = await p.pdf({
       format: 'A4',
       printBackground: true,
       margin: {
@@ -459,10 +457,31 @@ export async function printHtmlToPdf(htmlPath: string): Promise<Uint8Array> {
         right: mm(HANDOUT_MARGIN_MM.right),
       },
     });
+    reusable = true;
+    return pdf;
   } finally {
-    await p.close();
+    if (reusable) idleHandoutPages.push(p);
+    else await p.close();
     rmSync(copy, { force: true });
   }
+}
+
+/** Handout pages that printed and wait for the next handout (pages of the shared browser). */
+let idleHandoutPages: Page[] = [];
+
+/**
+ * A page to print a handout on: an idle one, or a new one laid out at the printed width, in print
+ * media, with static figures. A kept page prints the next handout for about a third of the CPU of
+ * a new one (no new renderer process, MathJax's scripts already compiled).
+ */
+async function handoutPage(): Promise<Page> {
+  const idle = idleHandoutPages.pop();
+  if (idle) return idle;
+  browser ??= launch();
+  const p = await (await browser).newPage({ viewport: { width: PRINT_WIDTH_PX, height: 1000 } });
+  await p.emulateMedia({ media: 'print' });
+  await p.addInitScript(`window.${STATIC_FIGURES} = true;`);
+  return p;
 }
 
 /** Close the shared browser, if it was started. */
@@ -470,6 +489,7 @@ export async function closeExporter(): Promise<void> {
   const b = browser;
   browser = null;
   pages = null;
+  idleHandoutPages = [];
   facesAdded = new Set();
   if (b) await (await b).close();
 }

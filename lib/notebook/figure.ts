@@ -155,6 +155,17 @@ export function plainArrays(v: unknown): unknown {
 
 /** Validate and style a figure spec (typed arrays in traces are accepted). */
 export function styleFigure(name: string, spec: FigureSpec): StyledFigure {
+  // A frame's trace updates a trace of `data`: its type, when it has one, must be drawable too.
+  const types = [
+    ...spec.data.map((t) => t.type ?? 'scatter'),
+    ...(spec.frames ?? []).flatMap((f) => f.data.map((t) => t.type ?? 'scatter')),
+  ];
+  for (const type of new Set(types.map(String))) {
+    if (!PLOTLY_TRACE_TYPES.has(type))
+      throw new RangeError(
+        `figure ${name}: trace type '${type}' is not in the plotly.js bundle (${PLOTLY_BUNDLE}), which draws ${[...PLOTLY_TRACE_TYPES].join(', ')}`,
+      );
+  }
   checkAxes(name, spec);
   const width = spec.width ?? DEFAULT_WIDTH;
   const height = spec.height ?? DEFAULT_HEIGHT;
@@ -198,12 +209,35 @@ export function staticLayout(layout: Readonly<Record<string, unknown>>): Record<
   return Object.fromEntries(Object.entries(layout).filter(([k]) => !LIVE_ONLY.includes(k)));
 }
 
+/**
+ * The plotly.js bundle: plotly's official cartesian partial bundle, 1.4 MB instead of the full
+ * bundle's 4.6 MB. Chromium evaluates it in 1.6 s of CPU instead of 2.6 s (once per export
+ * browser and once per page that opens a render), and every render carries it.
+ */
+export const PLOTLY_BUNDLE = 'plotly.js-cartesian-dist-min/plotly-cartesian.min.js';
+
+/** The trace types the bundle draws (plotly's cartesian bundle); `styleFigure` refuses others. */
+export const PLOTLY_TRACE_TYPES: ReadonlySet<string> = new Set([
+  'bar',
+  'box',
+  'contour',
+  'heatmap',
+  'histogram',
+  'histogram2d',
+  'histogram2dcontour',
+  'image',
+  'pie',
+  'scatter',
+  'scatterternary',
+  'violin',
+]);
+
 let plotlySource: string | null = null;
 /** The plotly.js bundle from node_modules (read once). */
 export function plotlyJs(): string {
   if (plotlySource === null) {
     const require = createRequire(import.meta.url);
-    plotlySource = readFileSync(require.resolve('plotly.js-dist-min/plotly.min.js'), 'utf8');
+    plotlySource = readFileSync(require.resolve(PLOTLY_BUNDLE), 'utf8');
   }
   return plotlySource;
 }
