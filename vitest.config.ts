@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // One shared browser for the notebook runs the tests start (test/global-setup.ts).
+    globalSetup: ['test/global-setup.ts'],
     // Some tests spawn the CLI or execute a notebook through the real kernel.
     testTimeout: 300_000,
     // One test file per core: vitest's default (cores − 1 workers) ran the files one at a time on

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import {
   closeExporter,
   exportFigure,
+  fittedFigure,
   printHtmlToPdf,
   serveFigures,
   FIGURE_SERVER_ENV,
@@ -86,6 +87,33 @@ describe('figure server', () => {
       expect(await res.text()).toMatch(/expected POST of a styled figure, got GET/);
       const bad = await fetch(server.url, { method: 'POST', body: '{not json' });
       expect(bad.status).toBe(500);
+      const lost = await fetch(new URL('/nowhere', server.url), { method: 'POST', body: '{}' });
+      expect(await lost.text()).toMatch(/no route \/nowhere: expected \/, \/fitted or \/handout/);
+
+      // A paper figure and a handout drawn by the server are the ones drawn here.
+      const paperFig = styleFigure('server-paper', { ...SPEC, height: 120 });
+      const [fittedLocal, fittedRemote] = [
+        await fittedFigure(paperFig),
+        await viaServer(server.url, () => fittedFigure(paperFig)),
+      ];
+      expect(fittedRemote.fig.height).toBe(fittedLocal.fig.height);
+      expect(ids(fittedRemote.svg)).toBe(ids(fittedLocal.svg));
+      expect(box(fittedRemote.pdf)).toBe(box(fittedLocal.pdf));
+      const dir = mkdtempSync(join(tmpdir(), 'server-handout-'));
+      const html = join(dir, 'page.html');
+      writeFileSync(html, '<!doctype html><html><body><h1>SERVED handout</h1></body></html>');
+      const pdfText = (pdf: Uint8Array) => {
+        writeFileSync(join(dir, 'out.pdf'), pdf);
+        return spawnSync('pdftotext', [join(dir, 'out.pdf'), '-'], {
+          encoding: 'utf8',
+        }).stdout.trim();
+      };
+      expect(pdfText(await viaServer(server.url, () => printHtmlToPdf(html)))).toBe(
+        'SERVED handout',
+      );
+      await expect(
+        viaServer(server.url, () => printHtmlToPdf(join(dir, 'page.txt'))),
+      ).rejects.toThrow(/handout: expected the path of an HTML file/);
     } finally {
       await server.close();
     }

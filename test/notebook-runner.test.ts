@@ -4,7 +4,7 @@
  * outputs, the execution cache, and SIGINT. The student edition is checked on notebook 06's run in
  * notebooks.test.ts, a model's training log on the plain clone's run in standalone.test.ts.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import {
   existsSync,
   mkdirSync,
@@ -132,6 +132,11 @@ describe('npm run notebooks: the runner', () => {
     expect(first.run.key).not.toBe(second.run.key);
     expect(cold.stdout).toMatch(/^\[95\] 95-first: executing$/m);
     expect(cold.stdout).toMatch(/^stage times/m);
+    // Drawn in the tests' shared browser (test/global-setup.ts), which this run does not count.
+    expect(timings().figureServer).toBe(inject('figureServer'));
+    expect(cold.stdout).toContain(
+      `chromium: the figure server's at ${inject('figureServer')}, not counted; jobs 2`,
+    );
 
     const before = results();
     const warm = await runNotebooks(args);

@@ -3,12 +3,17 @@
  * start it as `npm run notebooks` does, write fixture notebooks, and check what a run wrote (the
  * book in chromium, handout PDFs, PNG figures).
  */
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, HANDOUT_MARGIN_MM } from '../lib/notebook/export.js';
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  FIGURE_SERVER_ENV,
+  HANDOUT_MARGIN_MM,
+} from '../lib/notebook/export.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ORIGINAL_REPOSITORY, SOURCE_DOCUMENTS } from '../lib/notebook/sources.js';
@@ -24,12 +29,21 @@ export const MODEL = join(ROOT, 'data/sat_model.bin');
  */
 export const RUNNER = ['--import', 'tsx', join(ROOT, 'tools/run-notebooks.ts')];
 
+/** How a test starts the runner. */
+export interface RunnerOptions {
+  /**
+   * The runner starts a browser of its own, as `npm run notebooks` does, instead of drawing in the
+   * tests' shared one (test/global-setup.ts).
+   */
+  readonly ownBrowser?: boolean;
+}
+
 /** Start the runner; `exited` resolves with its status and output. */
-export function startNotebooks(args: string[]) {
-  const p = spawn(process.execPath, [...RUNNER, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, INIT_CWD: ROOT },
-  });
+export function startNotebooks(args: string[], options: RunnerOptions = {}) {
+  const env: NodeJS.ProcessEnv = { ...process.env, INIT_CWD: ROOT };
+  if (options.ownBrowser) delete env[FIGURE_SERVER_ENV];
+  else env[FIGURE_SERVER_ENV] = inject('figureServer');
+  const p = spawn(process.execPath, [...RUNNER, ...args], { cwd: ROOT, env });
   let stdout = '',
     stderr = '';
   p.stdout.on('data', (d: Buffer) => {
@@ -50,8 +64,9 @@ export function startNotebooks(args: string[]) {
 /** Run the notebook runner without blocking the test worker (vitest's RPC needs its event loop). */
 export function runNotebooks(
   args: string[],
+  options: RunnerOptions = {},
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return startNotebooks(args).exited;
+  return startNotebooks(args, options).exited;
 }
 
 /** A notebook file of code cells (tslab kernel), after a markdown cell when `markdown` is given. */

@@ -34,9 +34,13 @@ import {
 describe('npm run notebooks', () => {
   it('executes notebook 00 and writes its ledger, tables and figures', async () => {
     const out = mkdtempSync(join(tmpdir(), 'nb00-'));
-    const r = await runNotebooks(['--only', '00', '--model', MODEL, '--out', out]);
+    // The runner's own browser, as npm run notebooks starts it (the other runs draw in the tests' shared one).
+    const r = await runNotebooks(['--only', '00', '--model', MODEL, '--out', out], {
+      ownBrowser: true,
+    });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^\[00\] 00-sat-rnn: done/m);
+    expect(r.stdout).toMatch(/s CPU \(of it chromium \d+\.\d s; jobs/);
 
     const json = JSON.parse(
       readFileSync(join(out, 'results/00-sat-rnn.json'), 'utf8'),

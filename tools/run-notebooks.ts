@@ -52,6 +52,7 @@ import { PROGRESS_ENV } from '../lib/notebook/display.js';
 import { processAlive, realPath, writeFileAtomic } from '../lib/core/files.js';
 import {
   closeExporter,
+  figureServerInUse,
   printHtmlToPdf,
   serveFigures,
   warmExporter,
@@ -634,9 +635,12 @@ async function main(): Promise<void> {
   const order = [...stale].sort((a, b) => expected(b.file) - expected(a.file));
   // One warm browser for every figure of the run (none when every notebook is cached): the kernels
   // render through it, and each notebook's paper figures are drawn in it as soon as that notebook
-  // is done, while the others still execute.
-  if (stale.length > 0) warmExporter(); // chromium starts and evaluates plotly.js while the first kernels start
-  const figureServer = await serveFigures();
+  // is done, while the others still execute. When this run was started with a figure server in its
+  // environment (several runs sharing one browser, as the tests do), everything is drawn there.
+  const external = figureServerInUse();
+  if (stale.length > 0 && external === null) warmExporter(); // chromium starts and evaluates plotly.js while the first kernels start
+  const figureServer =
+    external === null ? await serveFigures() : { url: external, close: async () => {} };
   const html = htmlServer(root, process.env, (child, running) => {
     if (running) active.children.add(child);
     else active.children.delete(child);
@@ -701,6 +705,7 @@ async function main(): Promise<void> {
     wall: since(tAll),
     cpu,
     browserCpu,
+    figureServer: external,
   };
   writeFileAtomic(join(opts.outDir, TIMINGS_FILE), JSON.stringify(summary, null, 2) + '\n');
   console.log(formatTimings(summary));

@@ -44,6 +44,8 @@ export interface RunTimings {
   readonly cpu: number;
   /** Of `cpu`, the shared browser's processes (figures, handouts, paper figures). */
   readonly browserCpu: number;
+  /** The figure server the run drew through instead of a browser of its own (its CPU is not counted), or null. */
+  readonly figureServer: string | null;
 }
 
 /** One /proc/<pid>/stat line: the fields this module reads (CPU in clock ticks). */
@@ -137,11 +139,11 @@ export function formatTimings(t: RunTimings): string {
     );
   }
   lines.push(
-    `lib build ${t.libBuild.toFixed(1)} s · book ${t.book.toFixed(1)} s · paper bundle ${t.paper.toFixed(1)} s · whole run ${t.wall.toFixed(1)} s wall, ${t.cpu.toFixed(1)} s CPU (of it chromium ${t.browserCpu.toFixed(1)} s; jobs ${t.jobs})`,
+    `lib build ${t.libBuild.toFixed(1)} s · book ${t.book.toFixed(1)} s · paper bundle ${t.paper.toFixed(1)} s · whole run ${t.wall.toFixed(1)} s wall, ${t.cpu.toFixed(1)} s CPU (${t.figureServer === null ? `of it chromium ${t.browserCpu.toFixed(1)} s` : `chromium: the figure server's at ${t.figureServer}, not counted`}; jobs ${t.jobs})`,
   );
   if (figureSeconds.length > 0) {
     lines.push(
-      `report.figure: median ${median(figureSeconds).toFixed(2)} s, max ${Math.max(...figureSeconds).toFixed(2)} s over ${figureSeconds.length} figures (all drawn in the runner's browser; the first may wait for it to start)`,
+      `report.figure: median ${median(figureSeconds).toFixed(2)} s, max ${Math.max(...figureSeconds).toFixed(2)} s over ${figureSeconds.length} figures (all drawn in ${t.figureServer === null ? "the runner's browser; the first may wait for it to start" : `the figure server's browser at ${t.figureServer}`})`,
     );
   }
   return lines.join('\n');

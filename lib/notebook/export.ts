@@ -7,7 +7,8 @@
  * A process that renders many figures for others (the notebook runner) can serve its warm browser:
  * `serveFigures()` answers render requests on a loopback port, and a process whose environment
  * names that server (`FIGURE_SERVER_ENV`, set by the runner for the kernels it starts) sends its
- * figures there instead of starting a browser of its own. Same chromium, same page, same bytes.
+ * figures, paper figures and handouts there instead of starting a browser of its own. Same
+ * chromium, same pages, same bytes.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -132,6 +133,11 @@ export function exportFigure(fig: StyledFigure): Promise<FigureFiles> {
   return server ? renderRemote(server, fig) : exportHere(fig);
 }
 
+/** The figure server this process renders through (`FIGURE_SERVER_ENV`), or null: its own browser. */
+export function figureServerInUse(): string | null {
+  return process.env[FIGURE_SERVER_ENV] || null;
+}
+
 /** `exportFigure` in this process's browser, in turn with its other exports. */
 function exportHere(fig: StyledFigure): Promise<FigureFiles> {
   const next = lastExport.then(() => render(fig));
@@ -226,23 +232,32 @@ interface WireFiles {
   readonly pdf: string;
 }
 
-/** Render through the figure server at `url` (see `serveFigures`); its errors come back with their message. */
-async function renderRemote(url: string, fig: StyledFigure): Promise<FigureFiles> {
+/** What a figure server does with a request: its path. */
+type Route = '/' | '/fitted' | '/handout';
+
+/** POST `body` (JSON) to the figure server at `url`; its answer as JSON, its errors with their message. */
+async function askServer<T>(url: string, route: Route, body: unknown): Promise<T> {
+  const at = new URL(route, url).href;
   let res: Response;
   try {
-    res = await fetch(url, {
+    res = await fetch(at, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(plainArrays(fig)),
+      body: JSON.stringify(body),
     });
   } catch (e) {
     throw new Error(
-      `figure server ${url} (${FIGURE_SERVER_ENV}) did not answer: ${(e as Error).message}; unset ${FIGURE_SERVER_ENV} to render in this process`,
+      `figure server ${at} (${FIGURE_SERVER_ENV}) did not answer: ${(e as Error).message}; unset ${FIGURE_SERVER_ENV} to render in this process`,
     );
   }
-  const body = await res.text();
-  if (!res.ok) throw new Error(`figure server ${url}: ${body || `HTTP ${res.status}`}`);
-  const w = JSON.parse(body) as WireFiles;
+  const text = await res.text();
+  if (!res.ok) throw new Error(`figure server ${at}: ${text || `HTTP ${res.status}`}`);
+  return JSON.parse(text) as T;
+}
+
+/** Render through the figure server at `url` (see `serveFigures`). */
+async function renderRemote(url: string, fig: StyledFigure): Promise<FigureFiles> {
+  const w = await askServer<WireFiles>(url, '/', plainArrays(fig));
   return { svg: w.svg, png: Buffer.from(w.png, 'base64'), pdf: Buffer.from(w.pdf, 'base64') };
 }
 
@@ -258,7 +273,9 @@ function readBody(req: IncomingMessage): Promise<string> {
 /**
  * Serve this process's browser to others: each POST of a styled figure (JSON) is rendered here
  * (never passed on to another server), in turn with this process's own exports, and answered with its files
- * (PNG and PDF in base64). Listens on 127.0.0.1 only; `url` is what `FIGURE_SERVER_ENV` should hold.
+ * (PNG and PDF in base64); `/fitted` draws a paper figure (`fittedFigure`) and `/handout` prints
+ * the HTML file named in `{ html }` (`printHtmlToPdf`). Listens on 127.0.0.1 only; `url` is what
+ * `FIGURE_SERVER_ENV` should hold.
  * Every answer closes its connection: a kernel busy in a long synchronous cell cannot expire its
  * idle keep-alive socket, so its next figure would be sent on one this server had already closed
  * after its 5 s keep-alive timeout ("fetch failed", seen in a cold run after a 15 s sweep).
@@ -269,15 +286,23 @@ export async function serveFigures(): Promise<{ readonly url: string; close(): P
       try {
         if (req.method !== 'POST')
           throw new RangeError(`expected POST of a styled figure, got ${req.method}`);
-        const files = await exportHere(JSON.parse(await readBody(req)) as StyledFigure);
-        const wire: WireFiles = {
-          svg: files.svg,
-          png: Buffer.from(files.png).toString('base64'),
-          pdf: Buffer.from(files.pdf).toString('base64'),
-        };
+        const body = JSON.parse(await readBody(req)) as unknown;
+        const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+        let answer: unknown;
+        if (req.url === '/') {
+          const files = await exportHere(body as StyledFigure);
+          answer = { svg: files.svg, png: b64(files.png), pdf: b64(files.pdf) } as WireFiles;
+        } else if (req.url === '/fitted') {
+          const f = await fittedHere(body as StyledFigure);
+          answer = { fig: f.fig, svg: f.svg, pdf: b64(f.pdf) };
+        } else if (req.url === '/handout') {
+          answer = { pdf: b64(await printHere((body as { html: string }).html)) };
+        } else {
+          throw new RangeError(`no route ${req.url}: expected /, /fitted or /handout`);
+        }
         res
           .writeHead(200, { 'content-type': 'application/json', connection: 'close' })
-          .end(JSON.stringify(wire));
+          .end(JSON.stringify(answer));
       } catch (e) {
         res
           .writeHead(500, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' })
@@ -328,8 +353,21 @@ export interface FittedFigure {
  * colour bar) lies inside it: a paper preset keeps the spec's aspect, but a y-axis title longer
  * than a short plot would otherwise be clipped. Each try draws the SVG once and measures it on the
  * print page, where the last try is printed (at most 6 tries; no PNG: a paper only needs the PDF).
+ * Drawn by the figure server when `FIGURE_SERVER_ENV` names one.
  */
-export function fittedFigure(fig: StyledFigure): Promise<FittedFigure> {
+export async function fittedFigure(fig: StyledFigure): Promise<FittedFigure> {
+  const server = figureServerInUse();
+  if (server === null) return fittedHere(fig);
+  const w = await askServer<{ fig: StyledFigure; svg: string; pdf: string }>(
+    server,
+    '/fitted',
+    plainArrays(fig),
+  );
+  return { fig: w.fig, svg: w.svg, pdf: Buffer.from(w.pdf, 'base64') };
+}
+
+/** `fittedFigure` in this process's browser, in turn with its other exports. */
+function fittedHere(fig: StyledFigure): Promise<FittedFigure> {
   const next = lastExport.then(async () => {
     const { plot, print } = await figurePages();
     if (fig.fontFaces) await addFaces(plot, print, fig.fontFaces);
@@ -428,10 +466,21 @@ function fitDisplayMath(): number {
  * code lines wrap, wide figures and display equations shrink to the line. Figures print as their
  * static PNG (the same figure as the interactive one): STATIC_FIGURES keeps plotly.js from being
  * evaluated, which costs more than the print itself, and the page is printed from a copy without
- * the plotly.js bundle (`withoutPlotly`). Pages of one shared browser, so several
- * handouts may print at once; a page that printed is kept for the next handout.
+ * the plotly.js bundle (`withoutPlotly`). Pages of one shared browser (the figure server's when
+ * `FIGURE_SERVER_ENV` names one), so several handouts may print at once; a page that printed is
+ * kept for the next handout.
  */
 export async function printHtmlToPdf(htmlPath: string): Promise<Uint8Array> {
+  const server = figureServerInUse();
+  if (server === null) return printHere(htmlPath);
+  const w = await askServer<{ pdf: string }>(server, '/handout', { html: htmlPath });
+  return Buffer.from(w.pdf, 'base64');
+}
+
+/** `printHtmlToPdf` in this process's browser. */
+async function printHere(htmlPath: string): Promise<Uint8Array> {
+  if (!htmlPath.endsWith('.html'))
+    throw new RangeError(`handout: expected the path of an HTML file, got ${htmlPath}`);
   // Printed from a copy without the plotly.js bundle, beside the page so its relative links hold.
   const copy = join(dirname(htmlPath), `.${basename(htmlPath, '.html')}.print-${process.pid}.html`);
   writeFileSync(copy, withoutPlotly(readFileSync(htmlPath, 'utf8')));
