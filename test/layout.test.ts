@@ -4,11 +4,14 @@
  * and no notebook importing lib/publish (the runner publishes; a notebook only reports).
  * with no import cycle anywhere (type-only imports included). The fast kernels take plain typed
  * arrays and the shared shapes of core/types.ts and core/model.ts, and import nothing else above.
+ * And the test suite's own order (test/sequencer.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import type { TestSpecification, Vitest } from 'vitest/node';
 import { ROOT } from './helpers.js';
+import SlowFilesFirst, { SLOW_FILES } from './sequencer.js';
 
 const LIB = join(ROOT, 'lib');
 
@@ -124,6 +127,32 @@ describe('lib/ layout', () => {
     expect(cyclesOf(bad).sort()).toEqual([
       'core/rnn.ts → core/bptt.ts → core/rnn.ts',
       'fast/k.ts → construction/readout.ts → core/rnn.ts → fast/k.ts',
+    ]);
+  });
+});
+
+describe('the test suite', () => {
+  it('starts the slow files first, slowest first, and the others in vitest order (by size in a fresh clone)', async () => {
+    const names = readdirSync(join(ROOT, 'test')).filter((f) => f.endsWith('.test.ts'));
+    for (const f of SLOW_FILES) expect(names, f).toContain(`${f}.test.ts`);
+    // A fresh clone: no durations on record, so vitest orders by size.
+    const sizes: Record<string, number> = { 'a.test.ts': 10, 'b.test.ts': 30, 'cli.test.ts': 5 };
+    const ctx = {
+      config: { root: ROOT },
+      cache: {
+        getFileTestResults: () => undefined,
+        getFileStats: (key: string) => ({ size: sizes[key.split('/').pop()!] ?? 1 }),
+      },
+    };
+    const spec = (name: string) =>
+      ({ moduleId: join(ROOT, 'test', name), project: { name: '' } }) as TestSpecification;
+    const files = ['a.test.ts', 'cli.test.ts', 'b.test.ts', 'notebooks.test.ts'].map(spec);
+    const sorted = await new SlowFilesFirst(ctx as unknown as Vitest).sort(files);
+    expect(sorted.map((f) => f.moduleId.split('/').pop())).toEqual([
+      'notebooks.test.ts',
+      'cli.test.ts',
+      'b.test.ts',
+      'a.test.ts',
     ]);
   });
 });
