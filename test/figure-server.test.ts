@@ -63,12 +63,20 @@ describe('figure server', () => {
     try {
       const remote = await viaServer(server.url, () => exportFigure(fig));
       expect(Buffer.from(remote.png).equals(Buffer.from(local.png))).toBe(true);
-      // plotly gives every render fresh random clip-path ids; the SVGs are otherwise the same.
+      // plotly gives every render fresh random clip-path ids, and may write an element's attributes
+      // in another order (a paper figure's root <svg> came out with style="" before or after its
+      // viewBox, seen once in CI); the SVGs are otherwise the same.
       const ids = (svg: string) =>
-        [...svg.matchAll(/(?:defs-|class="trace scatter trace)([0-9a-f]{6})/g)].reduce(
-          (s, m) => s.replaceAll(m[1], 'ID'),
-          svg,
-        );
+        [...svg.matchAll(/(?:defs-|class="trace scatter trace)([0-9a-f]{6})/g)]
+          .reduce((s, m) => s.replaceAll(m[1], 'ID'), svg)
+          .replace(
+            /<([a-zA-Z][\w:-]*)((?:\s+[\w:-]+="[^"]*")*)\s*(\/?)>/g,
+            (_, name: string, attrs: string, end: string) =>
+              `<${name}${[...attrs.matchAll(/\s+([\w:-]+="[^"]*")/g)]
+                .map((a) => ` ${a[1]}`)
+                .sort()
+                .join('')}${end}>`,
+          );
       expect(ids(remote.svg)).toBe(ids(local.svg));
       const box = (pdf: Uint8Array) =>
         /\/MediaBox \[[^\]]*\]/.exec(Buffer.from(pdf).toString('latin1'))?.[0];
