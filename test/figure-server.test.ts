@@ -122,6 +122,10 @@ describe('figure server', () => {
       await expect(
         viaServer(server.url, () => printHtmlToPdf(join(dir, 'page.txt'))),
       ).rejects.toThrow(/handout: expected the path of an HTML file/);
+      const noPath = await fetch(new URL('/handout', server.url), { method: 'POST', body: '{}' });
+      expect(await noPath.text()).toMatch(
+        /handout: expected the path of an HTML file, got undefined/,
+      );
     } finally {
       await server.close();
     }
@@ -221,6 +225,12 @@ describe('handouts', () => {
     expect(first).toBe('ALPHA page first handout');
     expect(second).toBe('BRAVO page second handout');
     expect(again).toBe(first);
+    // The browser closed while a handout printed: its page comes back closed, and is not used again.
+    const closing = printHtmlToPdf(bravo);
+    await new Promise((r) => setTimeout(r, 200));
+    await closeExporter();
+    await closing.catch(() => undefined);
+    expect(text(await printHtmlToPdf(alpha))).toBe(first);
     await closeExporter();
   }, 120_000);
 });

@@ -129,8 +129,8 @@ let lastExport: Promise<unknown> = Promise.resolve();
  * own; the bytes are the same) and printed as it is for the PDF, on a page kept for that.
  */
 export function exportFigure(fig: StyledFigure): Promise<FigureFiles> {
-  const server = process.env[FIGURE_SERVER_ENV];
-  return server ? renderRemote(server, fig) : exportHere(fig);
+  const server = figureServerInUse();
+  return server === null ? exportHere(fig) : renderRemote(server, fig);
 }
 
 /** The figure server this process renders through (`FIGURE_SERVER_ENV`), or null: its own browser. */
@@ -296,7 +296,7 @@ export async function serveFigures(): Promise<{ readonly url: string; close(): P
           const f = await fittedHere(body as StyledFigure);
           answer = { fig: f.fig, svg: f.svg, pdf: b64(f.pdf) };
         } else if (req.url === '/handout') {
-          answer = { pdf: b64(await printHere((body as { html: string }).html)) };
+          answer = { pdf: b64(await printHere((body as { html?: unknown }).html)) };
         } else {
           throw new RangeError(`no route ${req.url}: expected /, /fitted or /handout`);
         }
@@ -478,9 +478,9 @@ export async function printHtmlToPdf(htmlPath: string): Promise<Uint8Array> {
 }
 
 /** `printHtmlToPdf` in this process's browser. */
-async function printHere(htmlPath: string): Promise<Uint8Array> {
-  if (!htmlPath.endsWith('.html'))
-    throw new RangeError(`handout: expected the path of an HTML file, got ${htmlPath}`);
+async function printHere(htmlPath: unknown): Promise<Uint8Array> {
+  if (typeof htmlPath !== 'string' || !htmlPath.endsWith('.html'))
+    throw new RangeError(`handout: expected the path of an HTML file, got ${String(htmlPath)}`);
   // Printed from a copy without the plotly.js bundle, beside the page so its relative links hold.
   const copy = join(dirname(htmlPath), `.${basename(htmlPath, '.html')}.print-${process.pid}.html`);
   writeFileSync(copy, withoutPlotly(readFileSync(htmlPath, 'utf8')));
@@ -524,8 +524,9 @@ let idleHandoutPages: Page[] = [];
  * a new one (no new renderer process, MathJax's scripts already compiled).
  */
 async function handoutPage(): Promise<Page> {
-  const idle = idleHandoutPages.pop();
-  if (idle) return idle;
+  // A page whose browser was closed while it printed comes back closed: never hand that one out.
+  for (let idle = idleHandoutPages.pop(); idle; idle = idleHandoutPages.pop())
+    if (!idle.isClosed()) return idle;
   browser ??= launch();
   const p = await (await browser).newPage({ viewport: { width: PRINT_WIDTH_PX, height: 1000 } });
   await p.emulateMedia({ media: 'print' });
