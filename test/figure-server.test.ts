@@ -53,6 +53,15 @@ async function viaServer<T>(url: string, f: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The text of a PDF (pdftotext), its runs of white space as one space. */
+function pdfText(pdf: Uint8Array): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'pdf-text-')), 'out.pdf');
+  writeFileSync(file, pdf);
+  return spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' })
+    .stdout.replace(/\s+/g, ' ')
+    .trim();
+}
+
 afterAll(closeExporter);
 
 describe('figure server', () => {
@@ -110,12 +119,6 @@ describe('figure server', () => {
       const dir = mkdtempSync(join(tmpdir(), 'server-handout-'));
       const html = join(dir, 'page.html');
       writeFileSync(html, '<!doctype html><html><body><h1>SERVED handout</h1></body></html>');
-      const pdfText = (pdf: Uint8Array) => {
-        writeFileSync(join(dir, 'out.pdf'), pdf);
-        return spawnSync('pdftotext', [join(dir, 'out.pdf'), '-'], {
-          encoding: 'utf8',
-        }).stdout.trim();
-      };
       expect(pdfText(await viaServer(server.url, () => printHtmlToPdf(html)))).toBe(
         'SERVED handout',
       );
@@ -211,17 +214,10 @@ describe('handouts', () => {
     };
     const alpha = page('alpha', '<h1>ALPHA page</h1><p style="font-size:40px">first handout</p>');
     const bravo = page('bravo', '<h1>BRAVO page</h1><p>second handout</p>');
-    const text = (pdf: Uint8Array) => {
-      const file = join(dir, 'out.pdf');
-      writeFileSync(file, pdf);
-      return spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' })
-        .stdout.replace(/\s+/g, ' ')
-        .trim();
-    };
     await closeExporter();
-    const first = text(await printHtmlToPdf(alpha));
-    const second = text(await printHtmlToPdf(bravo)); // on the page alpha printed on
-    const again = text(await printHtmlToPdf(alpha));
+    const first = pdfText(await printHtmlToPdf(alpha));
+    const second = pdfText(await printHtmlToPdf(bravo)); // on the page alpha printed on
+    const again = pdfText(await printHtmlToPdf(alpha));
     expect(first).toBe('ALPHA page first handout');
     expect(second).toBe('BRAVO page second handout');
     expect(again).toBe(first);
@@ -231,7 +227,7 @@ describe('handouts', () => {
     await new Promise((r) => setTimeout(r, 200));
     await closeExporter();
     await closing;
-    expect(text(await printHtmlToPdf(alpha))).toBe(first);
+    expect(pdfText(await printHtmlToPdf(alpha))).toBe(first);
     await closeExporter();
   }, 120_000);
 });
